@@ -1,0 +1,1 @@
+"""Lambda handler sources that the patterns inline into their templates."""

@@ -1,0 +1,323 @@
+"""IAM statement factories: awacs actions, partition-correct ARNs, least privilege.
+
+``Resource: "*"`` appears only for actions that accept nothing else, each with the reason beside
+it; :data:`WILDCARD_ACTIONS` lists them so tests can hold the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import awacs.cloudwatch
+import awacs.ec2
+import awacs.ecr
+import awacs.kms
+import awacs.logs
+import awacs.s3
+import awacs.sagemaker
+import awacs.xray
+from awacs.aws import (
+    Action,
+    Allow,
+    Bool,
+    Condition,
+    PolicyDocument,
+    Principal,
+    Statement,
+    StringEquals,
+    StringLike,
+)
+from troposphere import AWSHelperFn, Join, Select, Split, Sub
+
+POLICY_VERSION = "2012-10-17"
+
+# Actions that IAM only accepts with Resource "*", and why. Nothing else may use "*".
+WILDCARD_ACTIONS: dict[str, str] = {
+    "xray:PutTraceSegments": "X-Ray trace uploads have no resource type",
+    "xray:PutTelemetryRecords": "X-Ray telemetry uploads have no resource type",
+    "ec2:DescribeNetworkInterfaces": "EC2 Describe* actions have no resource-level permissions",
+    "ec2:DescribeSubnets": "EC2 Describe* actions have no resource-level permissions",
+    "ec2:DescribeSecurityGroups": "EC2 Describe* actions have no resource-level permissions",
+    "ec2:DescribeVpcs": "EC2 Describe* actions have no resource-level permissions",
+    "ec2:DescribeDhcpOptions": "EC2 Describe* actions have no resource-level permissions",
+    "ecr:GetAuthorizationToken": "the registry token is account-wide, not per repository",
+    "cloudwatch:PutMetricData": "metrics have no ARN; scoped by a namespace condition instead",
+}
+
+_ECR_IMAGE = re.compile(
+    r"^(?P<account>\d{12})\.dkr\.ecr(-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/"
+    r"(?P<repository>[a-z0-9][a-z0-9._/-]*?)(:[\w.-]+|@sha256:[0-9a-f]{64})?$"
+)
+_S3_URL = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>.+)$")
+
+
+def arn(
+    service: str, resource: str, *, region: bool = True, account: bool = True, **values: Any
+) -> Sub:
+    """Return a partition-correct ARN in this stack's region and account.
+
+    Args:
+        service: The ARN's service field, e.g. ``"logs"``.
+        resource: The ARN's resource field; may use ``${...}`` substitutions.
+        region: Include ``${AWS::Region}``. Default True.
+        account: Include ``${AWS::AccountId}``. Default True.
+        **values: Variables for ``${Name}`` placeholders in ``resource`` (``Fn::Sub`` map).
+    """
+    region_part = "${AWS::Region}" if region else ""
+    account_part = "${AWS::AccountId}" if account else ""
+    text = f"arn:${{AWS::Partition}}:{service}:{region_part}:{account_part}:{resource}"
+    return Sub(text, **values) if values else Sub(text)
+
+
+def ecr_repository_arn(image: Any) -> Any:
+    """Return the ARN of the ECR repository an image URI points at.
+
+    The image's own account and region are used, so AWS-owned framework images in another
+    account work. For a URI only known at deploy time (an intrinsic), the repository is cut out
+    with ``Fn::Split``: its first path segment followed by ``*`` (covers nested repository
+    names), in the image's account and region.
+
+    Args:
+        image: ``ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG|@DIGEST]`` or an intrinsic.
+
+    Raises:
+        ValueError: A literal that is not an ECR image URI.
+    """
+    if isinstance(image, AWSHelperFn):
+        host = Split(".", image)
+        after_host = Select(1, Split("/", image))
+        repository = Select(0, Split("@", Select(0, Split(":", after_host))))
+        return Join(
+            "",
+            [
+                "arn:",
+                Sub("${AWS::Partition}"),
+                ":ecr:",
+                Select(3, host),
+                ":",
+                Select(0, host),
+                ":repository/",
+                repository,
+                "*",
+            ],
+        )
+    match = _ECR_IMAGE.match(str(image))
+    if not match:
+        raise ValueError(
+            f"{image!r} is not an ECR image URI (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG)"
+        )
+    region, account, repository = match["region"], match["account"], match["repository"]
+    return Sub(f"arn:${{AWS::Partition}}:ecr:{region}:{account}:repository/{repository}")
+
+
+def s3_object_arn(url: Any) -> Any:
+    """Return the ARN of the S3 object at ``s3://bucket/key`` (literal or intrinsic).
+
+    Raises:
+        ValueError: A literal that is not an ``s3://bucket/key`` URL.
+    """
+    if isinstance(url, AWSHelperFn):
+        return Join(
+            "", ["arn:", Sub("${AWS::Partition}"), ":s3:::", Select(1, Split("s3://", url))]
+        )
+    match = _S3_URL.match(str(url))
+    if not match:
+        raise ValueError(f"{url!r} is not an S3 object URL (s3://bucket/key)")
+    return Sub(f"arn:${{AWS::Partition}}:s3:::{match['bucket']}/{match['key']}")
+
+
+def document(*statements: Statement) -> PolicyDocument:
+    """Wrap statements in a policy document."""
+    return PolicyDocument(Version=POLICY_VERSION, Statement=list(statements))
+
+
+def trust(service: str) -> PolicyDocument:
+    """Trust policy letting an AWS service (``lambda.amazonaws.com``, ...) assume a role."""
+    return document(
+        Statement(
+            Effect=Allow,
+            Principal=Principal("Service", [service]),
+            Action=[Action("sts", "AssumeRole")],
+        )
+    )
+
+
+def xray_write() -> Statement:
+    """Upload X-Ray traces (active tracing)."""
+    return Statement(
+        Sid="XRayWrite",
+        Effect=Allow,
+        Action=[awacs.xray.PutTraceSegments, awacs.xray.PutTelemetryRecords],
+        Resource=["*"],  # X-Ray puts take no resource
+    )
+
+
+def log_group_write(log_group_arn: Any) -> Statement:
+    """Write log streams and events to one log group (``GetAtt LogGroup.Arn`` ends in ``:*``)."""
+    return Statement(
+        Sid="WriteOwnLogGroup",
+        Effect=Allow,
+        Action=[awacs.logs.CreateLogStream, awacs.logs.PutLogEvents],
+        Resource=[log_group_arn],
+    )
+
+
+def sagemaker_logs() -> Statement:
+    """CloudWatch Logs under ``/aws/sagemaker/``, as a hosting execution role needs."""
+    return Statement(
+        Sid="SagemakerLogs",
+        Effect=Allow,
+        Action=[
+            awacs.logs.CreateLogGroup,
+            awacs.logs.CreateLogStream,
+            awacs.logs.PutLogEvents,
+            awacs.logs.DescribeLogStreams,
+        ],
+        Resource=[arn("logs", "log-group:/aws/sagemaker/*")],
+    )
+
+
+def sagemaker_metrics() -> Statement:
+    """Put metrics, limited by condition to SageMaker's namespaces."""
+    return Statement(
+        Sid="SagemakerMetrics",
+        Effect=Allow,
+        Action=[awacs.cloudwatch.PutMetricData],
+        Resource=["*"],  # metrics have no ARN; the condition scopes the namespace
+        Condition=Condition(StringLike("cloudwatch:namespace", "/aws/sagemaker/*")),
+    )
+
+
+def ecr_pull(repository_arn: Any) -> list[Statement]:
+    """Pull one image: the account-wide token plus layer reads on its repository."""
+    return [
+        Statement(
+            Sid="EcrToken",
+            Effect=Allow,
+            Action=[awacs.ecr.GetAuthorizationToken],
+            Resource=["*"],  # the registry token is account-wide
+        ),
+        Statement(
+            Sid="EcrPull",
+            Effect=Allow,
+            Action=[
+                awacs.ecr.BatchCheckLayerAvailability,
+                awacs.ecr.BatchGetImage,
+                awacs.ecr.GetDownloadUrlForLayer,
+            ],
+            Resource=[repository_arn],
+        ),
+    ]
+
+
+def s3_read(object_arns: Sequence[Any]) -> Statement:
+    """Read the named S3 objects (the model artifacts)."""
+    return Statement(
+        Sid="ModelArtifactRead",
+        Effect=Allow,
+        Action=[awacs.s3.GetObject],
+        Resource=list(object_arns),
+    )
+
+
+def kms_use(key_arn: Any) -> list[Statement]:
+    """Use one KMS key for data, and create grants on it only on behalf of AWS services."""
+    return [
+        Statement(
+            Sid="KeyUse",
+            Effect=Allow,
+            Action=[awacs.kms.Decrypt, awacs.kms.GenerateDataKey, awacs.kms.DescribeKey],
+            Resource=[key_arn],
+        ),
+        Statement(
+            Sid="KeyGrantForAwsResource",
+            Effect=Allow,
+            Action=[awacs.kms.CreateGrant],
+            Resource=[key_arn],
+            Condition=Condition(Bool("kms:GrantIsForAWSResource", "true")),
+        ),
+    ]
+
+
+def invoke_endpoint(endpoint_arn: Any) -> Statement:
+    """Invoke one SageMaker endpoint (``Ref`` of an ``AWS::SageMaker::Endpoint`` is its ARN)."""
+    return Statement(
+        Sid="InvokeEndpoint",
+        Effect=Allow,
+        Action=[awacs.sagemaker.InvokeEndpoint],
+        Resource=[endpoint_arn],
+    )
+
+
+def eni_manage(*, permissions: bool = False) -> list[Statement]:
+    """Create and delete the ENIs a VPC-attached Lambda function or SageMaker model needs.
+
+    Create is scoped to network-interface, subnet and security-group ARNs (the action takes all
+    three); delete and IP assignment to network interfaces; only ``Describe*`` gets ``*``.
+
+    Args:
+        permissions: Also allow the ENI permission actions SageMaker uses. Default False.
+    """
+    interfaces = arn("ec2", "network-interface/*")
+    create_resources = [interfaces, arn("ec2", "subnet/*"), arn("ec2", "security-group/*")]
+    interface_actions = [
+        awacs.ec2.DeleteNetworkInterface,
+        awacs.ec2.AssignPrivateIpAddresses,
+        awacs.ec2.UnassignPrivateIpAddresses,
+    ]
+    describe = [
+        awacs.ec2.DescribeNetworkInterfaces,
+        awacs.ec2.DescribeSubnets,
+        awacs.ec2.DescribeSecurityGroups,
+        awacs.ec2.DescribeVpcs,
+    ]
+    if permissions:
+        interface_actions += [
+            awacs.ec2.CreateNetworkInterfacePermission,
+            awacs.ec2.DeleteNetworkInterfacePermission,
+        ]
+        describe.append(awacs.ec2.DescribeDhcpOptions)
+    return [
+        Statement(
+            Sid="EniCreate",
+            Effect=Allow,
+            Action=[awacs.ec2.CreateNetworkInterface],
+            Resource=create_resources,
+        ),
+        Statement(Sid="EniManage", Effect=Allow, Action=interface_actions, Resource=[interfaces]),
+        Statement(
+            Sid="EniDescribe",
+            Effect=Allow,
+            Action=describe,
+            Resource=["*"],  # EC2 Describe* has no resource-level permissions
+        ),
+    ]
+
+
+def account_principals_only(actions: Sequence[Action], resources: Sequence[Any]) -> PolicyDocument:
+    """A VPC endpoint policy: the named actions, for principals of this account only."""
+    return document(
+        Statement(
+            Effect=Allow,
+            Principal=Principal("AWS", "*"),
+            Action=list(actions),
+            Resource=list(resources),
+            Condition=Condition(StringEquals("aws:PrincipalAccount", Sub("${AWS::AccountId}"))),
+        )
+    )
+
+
+def flow_log_write(log_group_arn: Any) -> Statement:
+    """Deliver VPC flow logs to one log group."""
+    return Statement(
+        Sid="DeliverFlowLogs",
+        Effect=Allow,
+        Action=[
+            awacs.logs.CreateLogStream,
+            awacs.logs.PutLogEvents,
+            awacs.logs.DescribeLogStreams,
+        ],
+        Resource=[log_group_arn],
+    )

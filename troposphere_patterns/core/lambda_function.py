@@ -1,0 +1,196 @@
+"""A Lambda function with its own role, log group and least-privilege policies."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from awacs.aws import Statement
+from troposphere import (
+    AWSHelperFn,
+    BaseAWSObject,
+    GetAtt,
+    Join,
+    Ref,
+    Split,
+    Sub,
+    awslambda,
+    iam,
+    logs,
+)
+
+from troposphere_patterns.core import iam_policies
+from troposphere_patterns.core.log_group import log_group
+from troposphere_patterns.core.overrides import build, merge
+
+# The newest Python runtime that cfn-lint accepts for inline (ZipFile) code.
+DEFAULT_RUNTIME = "python3.14"
+DEFAULT_HANDLER = "index.handler"
+# Above the handler's 70 s read timeout (SageMaker's 60 s container limit plus margin), so a
+# slow model ends in a clear 504 from the handler rather than a Lambda timeout.
+DEFAULT_TIMEOUT_SECONDS = 90
+DEFAULT_MEMORY_MB = 256
+
+DEFAULTS: Mapping[str, Any] = {
+    "Runtime": DEFAULT_RUNTIME,
+    "Handler": DEFAULT_HANDLER,
+    "Timeout": DEFAULT_TIMEOUT_SECONDS,
+    "MemorySize": DEFAULT_MEMORY_MB,
+    "TracingConfig": {"Mode": "Active"},
+}
+# Node.js SDK v2 reuses HTTP connections only when asked; v3 ignores it.
+NODEJS_DEFAULT_VARIABLES: Mapping[str, str] = {"AWS_NODEJS_CONNECTION_REUSE_ENABLED": "1"}
+
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?:.*/)?(?P<name>[\w+=,.@-]+)$")
+
+
+@dataclass(frozen=True)
+class FunctionNetwork:
+    """Where a VPC-attached function runs.
+
+    Attributes:
+        subnet_ids: Subnets, a list or an intrinsic.
+        security_group_id: The pattern's security group for the function.
+    """
+
+    subnet_ids: Any
+    security_group_id: Any
+
+
+@dataclass(frozen=True)
+class FunctionBundle:
+    """A function and what it needs.
+
+    Attributes:
+        function: The ``AWS::Lambda::Function``.
+        role: Its execution role, or None when the caller gave ``Role``.
+        policy: Grants the function waits for (``DependsOn``) before it is created.
+        log_group: ``/aws/lambda/<function>``, encrypted, with retention.
+        log_policy: Write access to that log group; separate because the log group's name
+            depends on the function, so the function cannot wait for it.
+    """
+
+    function: awslambda.Function
+    role: iam.Role | None
+    policy: iam.PolicyType
+    log_group: logs.LogGroup
+    log_policy: iam.PolicyType
+
+    @property
+    def resources(self) -> tuple[BaseAWSObject, ...]:
+        """Everything to add to a template."""
+        head = (self.role,) if self.role is not None else ()
+        return (*head, self.policy, self.function, self.log_group, self.log_policy)
+
+
+def role_name(role_arn: Any) -> Any:
+    """Return a value for ``AWS::IAM::Policy.Roles`` that names the role behind ``role_arn``.
+
+    Args:
+        role_arn: ``GetAtt <Role>.Arn`` of a role in the template, or a literal role ARN.
+
+    Raises:
+        ValueError: Any other value; an ARN known only at deploy time has no name to attach to.
+    """
+    if isinstance(role_arn, GetAtt):
+        target, attribute = role_arn.data["Fn::GetAtt"]
+        if attribute == "Arn":
+            return Ref(target)
+    elif isinstance(role_arn, str) and (match := _ROLE_ARN.match(role_arn)):
+        return match["name"]
+    raise ValueError(
+        "the role must be GetAtt(<AWS::IAM::Role>, 'Arn') or a literal role ARN, so the "
+        f"pattern can attach its policy to it; got {role_arn!r}"
+    )
+
+
+def is_nodejs(runtime: Any) -> bool:
+    """Tell whether a runtime value is a literal ``nodejs*`` runtime."""
+    return isinstance(runtime, str) and runtime.startswith("nodejs")
+
+
+def vpc_config(network: FunctionNetwork, caller_group_ids: Any = None) -> dict[str, Any]:
+    """The function's ``VpcConfig``: the caller's security groups followed by the pattern's."""
+    own = network.security_group_id
+    if caller_group_ids is None:
+        groups: Any = [own]
+    elif isinstance(caller_group_ids, AWSHelperFn):
+        # A List<...> parameter cannot be concatenated directly; join then split.
+        groups = Split(",", Join(",", [Join(",", caller_group_ids), own]))
+    else:
+        groups = [*caller_group_ids, own]
+    return {"SubnetIds": network.subnet_ids, "SecurityGroupIds": groups}
+
+
+def lambda_function(
+    *,
+    function_id: str,
+    role_id: str,
+    policy_id: str,
+    log_group_id: str,
+    log_policy_id: str,
+    function_props: Mapping[str, Any],
+    kms_key_arn: Any,
+    variables: Mapping[str, Any] | None = None,
+    statements: Sequence[Statement] = (),
+    network: FunctionNetwork | None = None,
+) -> FunctionBundle:
+    """Build a traced function, its role and policies, and its encrypted log group.
+
+    Args:
+        function_id: Logical ID of the function.
+        role_id: Logical ID of the role (unused when ``function_props`` has ``Role``).
+        policy_id: Logical ID of the policy the function waits for.
+        log_group_id: Logical ID of the log group.
+        log_policy_id: Logical ID of the log-writing policy.
+        function_props: Caller's ``AWS::Lambda::Function`` properties, merged over the
+            defaults (``python3.14``, ``index.handler``, 90 s, 256 MB, active tracing).
+        kms_key_arn: Key for the log group.
+        variables: Environment variables that win over the caller's.
+        statements: Extra permissions for the function's policy.
+        network: Put the function in a VPC.
+    """
+    caller = merge(function_props)
+    defaults = merge(DEFAULTS)
+    if is_nodejs(caller.get("Runtime")):
+        defaults["Environment"] = {"Variables": dict(NODEJS_DEFAULT_VARIABLES)}
+
+    role = None
+    if "Role" in caller:
+        role_ref = role_name(caller["Role"])
+    else:
+        role = iam.Role(
+            role_id, AssumeRolePolicyDocument=iam_policies.trust("lambda.amazonaws.com")
+        )
+        role_ref = Ref(role)
+        defaults["Role"] = GetAtt(role, "Arn")
+
+    required: dict[str, Any] = {}
+    if variables:
+        required["Environment"] = {"Variables": dict(variables)}
+    all_statements = [iam_policies.xray_write(), *statements]
+    if network is not None:
+        caller_groups = caller.get("VpcConfig", {}).get("SecurityGroupIds")
+        required["VpcConfig"] = vpc_config(network, caller_groups)
+        all_statements += iam_policies.eni_manage()
+
+    policy = iam.PolicyType(
+        policy_id,
+        PolicyName="FunctionPermissions",
+        PolicyDocument=iam_policies.document(*all_statements),
+        Roles=[role_ref],
+    )
+    function = build(awslambda.Function, merge(defaults, caller, required), function_id)
+    function.DependsOn = [policy.title]
+    group = log_group(
+        log_group_id, kms_key_arn=kms_key_arn, name=Sub(f"/aws/lambda/${{{function_id}}}")
+    )
+    log_policy = iam.PolicyType(
+        log_policy_id,
+        PolicyName="WriteOwnLogs",
+        PolicyDocument=iam_policies.document(iam_policies.log_group_write(GetAtt(group, "Arn"))),
+        Roles=[role_ref],
+    )
+    return FunctionBundle(function, role, policy, group, log_policy)

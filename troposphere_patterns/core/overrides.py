@@ -1,0 +1,137 @@
+"""Merging caller overrides over secure defaults, the troposphere way.
+
+Layers merge left to right (later wins): plain mappings merge deeply; lists, scalars and
+intrinsics (``Ref``, ``GetAtt``, ``Sub``, ``Tags``) replace whole. The result is turned into
+troposphere objects by :func:`build`, which follows troposphere's ``from_dict`` but also accepts
+an intrinsic wherever CloudFormation does (a ``Ref`` to a ``List<...>`` Parameter in place of a
+list, an ``If`` in place of a property object), which ``from_dict`` rejects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from troposphere import AWSHelperFn, BaseAWSObject, Parameter, Ref, Tags, is_aws_object_subclass
+
+T = TypeVar("T", bound=BaseAWSObject)
+
+
+def plain(value: Any) -> Any:
+    """Turn troposphere property objects into plain mappings, recursively.
+
+    Uses ``.properties`` rather than ``to_dict()``: ``to_dict()`` flattens intrinsics into
+    dicts that ``from_dict`` then rejects. A ``Parameter`` becomes its ``Ref``.
+
+    Args:
+        value: Anything a caller may put in a props mapping.
+
+    Returns:
+        The same value with property objects replaced by dicts; intrinsics kept as they are.
+    """
+    if isinstance(value, Parameter):
+        return Ref(value)
+    if isinstance(value, AWSHelperFn):
+        return value
+    if isinstance(value, BaseAWSObject):
+        return {key: plain(item) for key, item in value.properties.items()}
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def merge(*layers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Merge property mappings; later layers win.
+
+    Args:
+        *layers: Usually ``defaults, caller_overrides, required``; ``None`` layers are skipped.
+
+    Returns:
+        A new plain mapping. Mappings merge key by key; anything else replaces whole.
+    """
+    result: dict[str, Any] = {}
+    for layer in layers:
+        if layer is None:
+            continue
+        for key, value in plain(layer).items():
+            current = result.get(key)
+            if isinstance(current, dict) and isinstance(value, dict):
+                result[key] = merge(current, value)
+            else:
+                result[key] = value
+    return result
+
+
+def build(cls: type[T], props: Mapping[str, Any], title: str | None = None) -> T:
+    """Build a troposphere object of ``cls`` from a plain mapping of CloudFormation names.
+
+    Unknown keys and wrong types fail with troposphere's own messages; required properties are
+    checked by troposphere when the template is rendered.
+
+    Args:
+        cls: The troposphere resource or property class.
+        props: CloudFormation property names to values (literals, intrinsics, mappings).
+        title: The logical ID, for resources.
+
+    Returns:
+        The troposphere object.
+    """
+    kwargs = {key: _convert(cls.props.get(key, (None,))[0], value) for key, value in props.items()}
+    built: T = cls(**kwargs) if title is None else cls(title, **kwargs)
+    return built
+
+
+def _convert(expected: Any, value: Any) -> Any:
+    value = plain(value) if isinstance(value, Parameter | BaseAWSObject) else value
+    if isinstance(value, AWSHelperFn):
+        return value
+    if expected is Tags:
+        return _tags(value)
+    if is_aws_object_subclass(expected) and isinstance(value, Mapping):
+        return build(expected, value)
+    if isinstance(expected, list) and isinstance(value, list | tuple):
+        return [_convert(expected[0], item) for item in value]
+    return plain(value)
+
+
+def _tags(value: Any) -> Any:
+    # Accept the two shapes people write: {"Key": "Value"} and [{"Key": k, "Value": v}].
+    if isinstance(value, Mapping):
+        return Tags(dict(value))
+    if isinstance(value, list | tuple) and all(
+        isinstance(tag, Mapping) and set(tag) == {"Key", "Value"} for tag in value
+    ):
+        return Tags({tag["Key"]: tag["Value"] for tag in value})
+    return value
+
+
+def problems(cls: type[BaseAWSObject], props: Mapping[str, Any], where: str) -> list[str]:
+    """Check caller props against troposphere's property table, one key at a time.
+
+    Args:
+        cls: The troposphere class the props are for.
+        props: The caller's mapping.
+        where: The prop name to report, e.g. ``"model_props"``.
+
+    Returns:
+        One message per unknown key or wrongly typed value, each naming ``where.Key``.
+    """
+    found = []
+    for key, value in props.items():
+        if not isinstance(key, str):
+            found.append(f"{where}: keys must be CloudFormation property names, got {key!r}")
+        elif key not in cls.props:
+            known = ", ".join(sorted(cls.props))
+            found.append(f"{where}.{key}: unknown property of {_type_name(cls)} (known: {known})")
+        else:
+            try:
+                build(cls, {key: value}, "Check")
+            except (AttributeError, TypeError, ValueError) as error:
+                found.append(f"{where}.{key}: {error}")
+    return found
+
+
+def _type_name(cls: type[BaseAWSObject]) -> str:
+    return getattr(cls, "resource_type", None) or cls.__name__

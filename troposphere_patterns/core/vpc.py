@@ -1,0 +1,257 @@
+"""Private networking: an isolated VPC with a flow log, VPC endpoints and security groups."""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from troposphere import AWSHelperFn, BaseAWSObject, Cidr, GetAtt, GetAZs, Ref, Select, Sub, ec2, iam
+
+from troposphere_patterns.core import iam_policies, ids
+from troposphere_patterns.core.log_group import log_group
+from troposphere_patterns.core.overrides import build, merge
+
+DEFAULT_CIDR = "10.0.0.0/16"
+DEFAULT_AZ_COUNT = 2
+# Subnet size when the VPC CIDR is only known at deploy time: /24 per subnet.
+DEFAULT_SUBNET_HOST_BITS = 8
+# The one pattern-level key vpc_props may carry besides AWS::EC2::VPC properties.
+AZ_COUNT_KEY = "MaxAzs"
+MAX_AZ_COUNT = 6
+
+HTTPS = 443
+# A rule that matches nothing: declares egress so CloudFormation adds no allow-all default.
+NO_TRAFFIC_EGRESS: Mapping[str, Any] = {
+    "CidrIp": "255.255.255.255/32",
+    "IpProtocol": "icmp",
+    "FromPort": 252,
+    "ToPort": 86,
+    "Description": "Disallow all traffic",
+}
+
+
+@dataclass(frozen=True)
+class ExistingVpc:
+    """An already-deployed VPC, by IDs (literals, Parameters, ``Ref`` or other intrinsics).
+
+    Attributes:
+        vpc_id: The VPC's ID.
+        subnet_ids: Private or isolated subnet IDs for the function, the model and the
+            SageMaker Runtime endpoint: a list, or an intrinsic such as the ``Ref`` of a
+            ``List<AWS::EC2::Subnet::Id>`` Parameter.
+        route_table_ids: Route tables of those subnets, for the S3 gateway endpoint: a list or
+            an intrinsic.
+    """
+
+    vpc_id: Any
+    subnet_ids: Any
+    route_table_ids: Any
+
+
+@dataclass(frozen=True)
+class Network:
+    """Where a pattern's resources attach, whichever way the VPC came.
+
+    Attributes:
+        vpc_id: The VPC's ID (a ``Ref`` for a created VPC).
+        subnet_ids: Subnet IDs, a list or an intrinsic.
+        route_table_ids: Route table IDs, a list or an intrinsic.
+        vpc: The created ``AWS::EC2::VPC``, or None for an existing VPC.
+        resources: Everything the VPC builder created, to add to a template.
+    """
+
+    vpc_id: Any
+    subnet_ids: Any
+    route_table_ids: Any
+    vpc: ec2.VPC | None = None
+    resources: tuple[BaseAWSObject, ...] = field(default=())
+
+    @classmethod
+    def existing(cls, existing: ExistingVpc) -> Network:
+        """Wrap the IDs of an existing VPC."""
+        return cls(existing.vpc_id, existing.subnet_ids, existing.route_table_ids)
+
+
+def vpc_props_problems(vpc_props: Mapping[str, Any], where: str) -> list[str]:
+    """Check the pattern-level keys of ``vpc_props`` (troposphere checks the rest)."""
+    count = vpc_props.get(AZ_COUNT_KEY, DEFAULT_AZ_COUNT)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_AZ_COUNT:
+        return [f"{where}.{AZ_COUNT_KEY}: must be an integer from 1 to {MAX_AZ_COUNT}"]
+    cidr = vpc_props.get("CidrBlock", DEFAULT_CIDR)
+    if isinstance(cidr, str):
+        try:
+            network = ipaddress.IPv4Network(cidr)
+        except ValueError as error:
+            return [f"{where}.CidrBlock: {error}"]
+        if not 16 <= network.prefixlen <= 28 - math.ceil(math.log2(count)):
+            return [f"{where}.CidrBlock: {cidr} cannot hold {count} subnets of /28 or larger"]
+    return []
+
+
+def isolated_vpc(
+    logical_ids: ids.LogicalIds,
+    *,
+    kms_key_arn: Any,
+    overrides: Mapping[str, Any] | None = None,
+) -> Network:
+    """Build a VPC with one isolated subnet per AZ, no internet or NAT, and a flow log.
+
+    Args:
+        logical_ids: Names the resources (``Vpc``, ``VpcIsolatedSubnet1``, ...).
+        kms_key_arn: Key for the flow-log group.
+        overrides: ``AWS::EC2::VPC`` properties, plus ``MaxAzs`` (default 2). DNS support and
+            hostnames are forced on: private DNS of interface endpoints needs both.
+    """
+    overrides = dict(overrides or {})
+    az_count = overrides.pop(AZ_COUNT_KEY, DEFAULT_AZ_COUNT)
+    props = merge(
+        {"CidrBlock": DEFAULT_CIDR},
+        overrides,
+        {"EnableDnsSupport": True, "EnableDnsHostnames": True},
+    )
+    vpc = build(ec2.VPC, props, logical_ids(ids.VPC))
+    host_bits = _subnet_host_bits(props["CidrBlock"], az_count)
+    cidrs = Cidr(GetAtt(vpc, "CidrBlock"), az_count, host_bits)
+    resources: list[BaseAWSObject] = [vpc]
+    subnets, route_tables = [], []
+    for n in range(1, az_count + 1):
+        subnet = ec2.Subnet(
+            logical_ids(ids.VPC_SUBNET, n=n),
+            VpcId=Ref(vpc),
+            AvailabilityZone=Select(n - 1, GetAZs("")),
+            CidrBlock=Select(n - 1, cidrs),
+            MapPublicIpOnLaunch=False,
+        )
+        table = ec2.RouteTable(logical_ids(ids.VPC_ROUTE_TABLE, n=n), VpcId=Ref(vpc))
+        association = ec2.SubnetRouteTableAssociation(
+            logical_ids(ids.VPC_ROUTE_TABLE_ASSOCIATION, n=n),
+            SubnetId=Ref(subnet),
+            RouteTableId=Ref(table),
+        )
+        subnets.append(Ref(subnet))
+        route_tables.append(Ref(table))
+        resources += [subnet, table, association]
+    resources += _flow_log(logical_ids, vpc, kms_key_arn)
+    return Network(Ref(vpc), subnets, route_tables, vpc, tuple(resources))
+
+
+def _subnet_host_bits(cidr: Any, az_count: int) -> int:
+    if isinstance(cidr, AWSHelperFn):
+        return DEFAULT_SUBNET_HOST_BITS
+    prefix = ipaddress.IPv4Network(cidr).prefixlen
+    # The largest equal subnets that fit: split the VPC in 2^ceil(log2(n)) parts.
+    return 32 - prefix - math.ceil(math.log2(az_count)) if az_count > 1 else 32 - prefix
+
+
+def _flow_log(logical_ids: ids.LogicalIds, vpc: ec2.VPC, kms_key_arn: Any) -> list[BaseAWSObject]:
+    group = log_group(logical_ids(ids.VPC_FLOW_LOG_GROUP), kms_key_arn=kms_key_arn)
+    role = iam.Role(
+        logical_ids(ids.VPC_FLOW_LOG_ROLE),
+        AssumeRolePolicyDocument=iam_policies.trust("vpc-flow-logs.amazonaws.com"),
+        Policies=[
+            iam.Policy(
+                PolicyName="WriteFlowLogs",
+                PolicyDocument=iam_policies.document(
+                    iam_policies.flow_log_write(GetAtt(group, "Arn"))
+                ),
+            )
+        ],
+    )
+    flow_log = ec2.FlowLog(
+        logical_ids(ids.VPC_FLOW_LOG),
+        ResourceId=Ref(vpc),
+        ResourceType="VPC",
+        TrafficType="ALL",
+        LogDestinationType="cloud-watch-logs",
+        LogGroupName=Ref(group),
+        DeliverLogsPermissionArn=GetAtt(role, "Arn"),
+    )
+    return [group, role, flow_log]
+
+
+def security_group(
+    logical_id: str,
+    *,
+    vpc_id: Any,
+    description: str,
+    egress: Sequence[Mapping[str, Any]] = (),
+    ingress: Sequence[Mapping[str, Any]] = (),
+) -> ec2.SecurityGroup:
+    """Build a security group that always declares its egress.
+
+    Args:
+        logical_id: The group's logical ID.
+        vpc_id: The VPC's ID.
+        description: ``GroupDescription``.
+        egress: Egress rules; empty means no traffic at all (a rule that matches nothing).
+        ingress: Ingress rules; empty means none.
+    """
+    props: dict[str, Any] = {
+        "GroupDescription": description,
+        "VpcId": vpc_id,
+        "SecurityGroupEgress": list(egress) or [NO_TRAFFIC_EGRESS],
+    }
+    if ingress:
+        props["SecurityGroupIngress"] = list(ingress)
+    return build(ec2.SecurityGroup, props, logical_id)
+
+
+def https_to_group(group_id: Any, description: str) -> dict[str, Any]:
+    """An egress rule: TCP 443 to a security group."""
+    return {
+        "IpProtocol": "tcp",
+        "FromPort": HTTPS,
+        "ToPort": HTTPS,
+        "DestinationSecurityGroupId": group_id,
+        "Description": description,
+    }
+
+
+def https_from_group(group_id: Any, description: str) -> dict[str, Any]:
+    """An ingress rule: TCP 443 from a security group."""
+    return {
+        "IpProtocol": "tcp",
+        "FromPort": HTTPS,
+        "ToPort": HTTPS,
+        "SourceSecurityGroupId": group_id,
+        "Description": description,
+    }
+
+
+def gateway_endpoint(
+    logical_id: str, *, vpc_id: Any, service: str, route_table_ids: Any, policy: Any
+) -> ec2.VPCEndpoint:
+    """Build a gateway VPC endpoint (``service`` like ``s3``) on the given route tables."""
+    return ec2.VPCEndpoint(
+        logical_id,
+        VpcId=vpc_id,
+        ServiceName=Sub(f"com.amazonaws.${{AWS::Region}}.{service}"),
+        VpcEndpointType="Gateway",
+        RouteTableIds=route_table_ids,
+        PolicyDocument=policy,
+    )
+
+
+def interface_endpoint(
+    logical_id: str,
+    *,
+    vpc_id: Any,
+    service: str,
+    subnet_ids: Any,
+    security_group_ids: Any,
+    policy: Any,
+) -> ec2.VPCEndpoint:
+    """Build an interface VPC endpoint with private DNS (``service`` like ``sagemaker.runtime``)."""
+    return ec2.VPCEndpoint(
+        logical_id,
+        VpcId=vpc_id,
+        ServiceName=Sub(f"com.amazonaws.${{AWS::Region}}.{service}"),
+        VpcEndpointType="Interface",
+        PrivateDnsEnabled=True,
+        SubnetIds=subnet_ids,
+        SecurityGroupIds=security_group_ids,
+        PolicyDocument=policy,
+    )

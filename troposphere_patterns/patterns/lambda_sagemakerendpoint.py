@@ -1,0 +1,575 @@
+"""Lambda -> SageMaker endpoint: a function that invokes a real-time inference endpoint.
+
+The plain-CloudFormation counterpart of the AWS Solutions Construct
+``aws-lambda-sagemakerendpoint``: validate, build the VPC if asked, build the SageMaker side,
+build the function with its environment variable and permission, then add it all to the
+template at once. Nothing is added when anything fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import awacs.s3
+import awacs.sagemaker
+from awacs.aws import Statement
+from troposphere import (
+    AWSHelperFn,
+    BaseAWSObject,
+    Export,
+    GetAtt,
+    Output,
+    Parameter,
+    Ref,
+    Sub,
+    Template,
+    awslambda,
+    ec2,
+    iam,
+    sagemaker,
+)
+from troposphere.validators.awslambda import validate_variables_name
+
+from troposphere_patterns.core import iam_policies, vpc
+from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
+from troposphere_patterns.core.kms_key import KeyBundle, encryption_key
+from troposphere_patterns.core.lambda_function import (
+    FunctionBundle,
+    FunctionNetwork,
+    lambda_function,
+    role_name,
+    vpc_config,
+)
+from troposphere_patterns.core.overrides import build, merge, plain, problems
+from troposphere_patterns.core.sagemaker_endpoint import (
+    EndpointReference,
+    ModelNetwork,
+    SagemakerEndpointBundle,
+    execution_role_statements,
+    sagemaker_endpoint,
+)
+from troposphere_patterns.core.vpc import ExistingVpc, Network
+from troposphere_patterns.errors import PatternPropsError
+
+DEFAULT_ENVIRONMENT_VARIABLE = "SAGEMAKER_ENDPOINT_NAME"
+# Set on functions the pattern creates when the variable is renamed, so the default handler
+# still finds the endpoint: it names the variable that holds the endpoint's name.
+ENVIRONMENT_VARIABLE_POINTER = "SAGEMAKER_ENDPOINT_ENV_VAR"
+
+
+class Ids:
+    """Base logical IDs of this pattern (public API: renaming one replaces a live resource)."""
+
+    ENCRYPTION_KEY = "EncryptionKey"
+    SAGEMAKER_ROLE = "SagemakerRole"
+    SAGEMAKER_MODEL = "SagemakerModel"
+    SAGEMAKER_ENDPOINT_CONFIG = "SagemakerEndpointConfig"
+    SAGEMAKER_ENDPOINT = "SagemakerEndpoint"
+    LAMBDA_ROLE = "LambdaFunctionServiceRole"
+    LAMBDA_POLICY = "LambdaFunctionServiceRolePolicy"
+    LAMBDA_FUNCTION = "LambdaFunction"
+    LAMBDA_LOG_GROUP = "LambdaFunctionLogGroup"
+    LAMBDA_LOG_POLICY = "LambdaFunctionLogPolicy"
+    LAMBDA_SECURITY_GROUP = "LambdaSecurityGroup"
+    MODEL_SECURITY_GROUP = "SagemakerModelSecurityGroup"
+    RUNTIME_ENDPOINT = "SagemakerRuntimeVpcEndpoint"
+    RUNTIME_ENDPOINT_SECURITY_GROUP = "SagemakerRuntimeVpcEndpointSecurityGroup"
+    RUNTIME_ENDPOINT_INGRESS = "SagemakerRuntimeVpcEndpointIngressFromLambda"
+    S3_ENDPOINT = "S3GatewayVpcEndpoint"
+    # Outputs
+    OUT_FUNCTION_NAME = "LambdaFunctionName"
+    OUT_FUNCTION_ARN = "LambdaFunctionArn"
+    OUT_ENDPOINT_NAME = "SagemakerEndpointName"
+    OUT_ENDPOINT_ARN = "SagemakerEndpointArn"
+    OUT_MODEL_NAME = "SagemakerModelName"
+    OUT_VPC_ID = "VpcId"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LambdaSagemakerEndpointProps:
+    """What to build. Every field is optional; values may be literals or intrinsics.
+
+    Attributes:
+        existing_lambda_obj: A function already in the caller's template; it gets the
+            environment variable and the invoke permission. Default None.
+        lambda_function_props: ``AWS::Lambda::Function`` properties merged over the defaults
+            (``python3.14``, ``index.handler``, 90 s, 256 MB, active tracing). Needs ``Code``.
+            Default None.
+        existing_sagemaker_endpoint_obj: Use this endpoint instead of creating one: an
+            ``AWS::SageMaker::Endpoint`` object, or the endpoint's name (literal, Parameter or
+            intrinsic). Default None.
+        model_props: ``AWS::SageMaker::Model`` properties; ``PrimaryContainer`` required when
+            no existing endpoint is given. ``ExecutionRoleArn`` given = no role is created.
+            Default None.
+        endpoint_config_props: Merged over the EndpointConfig defaults (one ``AllTraffic``
+            variant, ``ml.m5.large``, the pattern's key). ``KmsKeyId`` given = your key encrypts
+            the volume. Default None.
+        endpoint_props: Merged over the Endpoint defaults. Default None.
+        existing_vpc: Place the function and model in this VPC. Default None.
+        vpc_props: ``AWS::EC2::VPC`` properties (plus ``MaxAzs``, default 2) for the VPC that
+            ``deploy_vpc`` creates. Default None.
+        deploy_vpc: Create a private, isolated VPC for the pattern. Default False.
+        sagemaker_environment_variable_name: The function's environment variable holding the
+            endpoint's name. Default ``SAGEMAKER_ENDPOINT_NAME``.
+        id_prefix: Prepended to every logical ID the pattern creates. Default "".
+    """
+
+    existing_lambda_obj: awslambda.Function | None = None
+    lambda_function_props: Mapping[str, Any] | None = None
+    existing_sagemaker_endpoint_obj: Any = None
+    model_props: Mapping[str, Any] | None = None
+    endpoint_config_props: Mapping[str, Any] | None = None
+    endpoint_props: Mapping[str, Any] | None = None
+    existing_vpc: ExistingVpc | None = None
+    vpc_props: Mapping[str, Any] | None = None
+    deploy_vpc: bool = False
+    sagemaker_environment_variable_name: str = DEFAULT_ENVIRONMENT_VARIABLE
+    id_prefix: str = ""
+
+    def __post_init__(self) -> None:
+        expected: dict[str, tuple[type | tuple[type, ...], str]] = {
+            "existing_lambda_obj": (awslambda.Function, "a troposphere awslambda.Function"),
+            "existing_sagemaker_endpoint_obj": (
+                (sagemaker.Endpoint, str, AWSHelperFn, Parameter),
+                "a troposphere sagemaker.Endpoint, an endpoint name or an intrinsic",
+            ),
+            "existing_vpc": (ExistingVpc, "an ExistingVpc"),
+            "deploy_vpc": (bool, "a bool"),
+            "sagemaker_environment_variable_name": (str, "a str"),
+            "id_prefix": (str, "a str"),
+        }
+        for name in (
+            "lambda_function_props",
+            "model_props",
+            "endpoint_config_props",
+            "endpoint_props",
+            "vpc_props",
+        ):
+            expected[name] = (Mapping, "a mapping of CloudFormation property names")
+        for name, (types, description) in expected.items():
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, types):
+                raise TypeError(f"{name} must be {description}, not {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class LambdaSagemakerEndpoint:
+    """What the pattern added (the construct's pattern properties).
+
+    Attributes:
+        lambda_function: The function, created or the caller's.
+        sagemaker_endpoint: The created ``AWS::SageMaker::Endpoint``, the caller's, or an
+            :class:`EndpointReference` when the endpoint was given by name.
+        sagemaker_endpoint_config: The created EndpointConfig; None with an existing endpoint.
+        sagemaker_model: The created Model; None with an existing endpoint.
+        vpc: The created ``AWS::EC2::VPC``, the caller's :class:`ExistingVpc`, or None.
+    """
+
+    lambda_function: awslambda.Function
+    sagemaker_endpoint: sagemaker.Endpoint | EndpointReference
+    sagemaker_endpoint_config: sagemaker.EndpointConfig | None
+    sagemaker_model: sagemaker.Model | None
+    vpc: ec2.VPC | ExistingVpc | None
+
+
+def _vpc_in_play(props: LambdaSagemakerEndpointProps) -> bool:
+    return props.deploy_vpc or props.existing_vpc is not None
+
+
+def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
+    """Return every problem with ``props``, each naming the props involved."""
+    found: list[str] = []
+    in_vpc = _vpc_in_play(props)
+    if props.existing_vpc is not None and props.deploy_vpc:
+        found.append("existing_vpc and deploy_vpc=True: give one or the other")
+    if props.existing_vpc is not None and props.vpc_props is not None:
+        found.append(
+            "existing_vpc and vpc_props: vpc_props only shape a VPC that deploy_vpc creates"
+        )
+    elif props.vpc_props is not None and not props.deploy_vpc:
+        found.append("vpc_props without deploy_vpc=True: no VPC would be created to apply them to")
+
+    if props.existing_lambda_obj is not None and props.lambda_function_props is not None:
+        found.append("existing_lambda_obj and lambda_function_props: give one or the other")
+    if props.existing_lambda_obj is None and props.lambda_function_props is None:
+        found.append("neither existing_lambda_obj nor lambda_function_props: one is required")
+
+    existing_endpoint = props.existing_sagemaker_endpoint_obj is not None
+    if existing_endpoint and props.endpoint_props is not None:
+        found.append("existing_sagemaker_endpoint_obj and endpoint_props: give one or the other")
+    if existing_endpoint:
+        for name in ("model_props", "endpoint_config_props"):
+            if getattr(props, name) is not None:
+                found.append(
+                    f"{name} with existing_sagemaker_endpoint_obj: no model or endpoint config "
+                    "is created to apply them to"
+                )
+    elif props.model_props is None:
+        found.append("neither existing_sagemaker_endpoint_obj nor model_props: one is required")
+
+    checks = (
+        ("lambda_function_props", awslambda.Function),
+        ("model_props", sagemaker.Model),
+        ("endpoint_config_props", sagemaker.EndpointConfig),
+        ("endpoint_props", sagemaker.Endpoint),
+    )
+    # troposphere reports validator failures on stderr as well as in the exception.
+    with contextlib.redirect_stderr(io.StringIO()):
+        for name, cls in checks:
+            value = getattr(props, name)
+            if value is not None:
+                found += problems(cls, value, name)
+        if props.vpc_props is not None:
+            shape = {k: v for k, v in props.vpc_props.items() if k != vpc.AZ_COUNT_KEY}
+            found += problems(ec2.VPC, shape, "vpc_props")
+            found += vpc.vpc_props_problems(props.vpc_props, "vpc_props")
+
+    if props.model_props is not None and not existing_endpoint:
+        container = props.model_props.get("PrimaryContainer")
+        if container is None:
+            found.append("model_props.PrimaryContainer: required to create a model")
+        else:
+            try:
+                execution_role_statements(plain(container))
+            except (ValueError, TypeError, AttributeError) as error:
+                found.append(f"model_props.PrimaryContainer: {error}")
+
+    function_props = merge(props.lambda_function_props)
+    if props.lambda_function_props is not None:
+        if "Code" not in function_props:
+            found.append("lambda_function_props.Code: required (the function's code)")
+        if "Role" in function_props:
+            found += _role_problem(function_props["Role"], "lambda_function_props.Role")
+        caller_vpc = function_props.get("VpcConfig")
+        if in_vpc and isinstance(caller_vpc, Mapping) and "SubnetIds" in caller_vpc:
+            found.append(
+                "lambda_function_props.VpcConfig.SubnetIds with deploy_vpc/existing_vpc: the "
+                "pattern places the function in its VPC's subnets (SecurityGroupIds alone are "
+                "accepted and added to the pattern's)"
+            )
+    if props.existing_lambda_obj is not None:
+        existing = props.existing_lambda_obj.properties
+        found += _role_problem(existing.get("Role"), "existing_lambda_obj.Role")
+        if in_vpc and "VpcConfig" not in existing:
+            found.append(
+                "existing_lambda_obj has no VpcConfig but deploy_vpc/existing_vpc is set: a "
+                "function cannot be moved into a VPC by the pattern; give it a VpcConfig"
+            )
+
+    if not is_valid_prefix(props.id_prefix):
+        found.append(f"id_prefix: {props.id_prefix!r} must contain only letters and digits")
+    try:
+        validate_variables_name({props.sagemaker_environment_variable_name: "x"})
+    except ValueError:
+        found.append(
+            "sagemaker_environment_variable_name: "
+            f"{props.sagemaker_environment_variable_name!r} is not a valid Lambda environment "
+            "variable name (a letter, then letters, digits or _; not a reserved name)"
+        )
+    return found
+
+
+def _role_problem(role: Any, where: str) -> list[str]:
+    try:
+        role_name(role)
+    except ValueError as error:
+        return [f"{where}: {error}"]
+    return []
+
+
+@dataclass(frozen=True)
+class _Built:
+    """Everything built for one instance, before any of it touches the template."""
+
+    resources: tuple[BaseAWSObject, ...]
+    result: LambdaSagemakerEndpoint
+    endpoint: EndpointReference
+    function_update: dict[str, Any]
+
+
+def _build(props: LambdaSagemakerEndpointProps) -> _Built:
+    ids = LogicalIds(props.id_prefix)
+    in_vpc = _vpc_in_play(props)
+    creates_model = props.existing_sagemaker_endpoint_obj is None
+    creates_function = props.existing_lambda_obj is None
+    config_key_given = "KmsKeyId" in (props.endpoint_config_props or {})
+    needs_key = (creates_model and not config_key_given) or creates_function or props.deploy_vpc
+    key: KeyBundle | None = encryption_key(ids(Ids.ENCRYPTION_KEY)) if needs_key else None
+    resources: list[BaseAWSObject] = list(key.resources) if key else []
+
+    network: Network | None = None
+    if props.deploy_vpc:
+        assert key is not None
+        network = vpc.isolated_vpc(ids, kms_key_arn=key.arn, overrides=props.vpc_props)
+        resources += network.resources
+    elif props.existing_vpc is not None:
+        network = Network.existing(props.existing_vpc)
+
+    lambda_group = runtime_group = model_group = None
+    if network is not None:
+        runtime_group = vpc.security_group(
+            ids(Ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
+            vpc_id=network.vpc_id,
+            description="SageMaker Runtime VPC endpoint: HTTPS from the function only",
+        )
+        lambda_group = vpc.security_group(
+            ids(Ids.LAMBDA_SECURITY_GROUP),
+            vpc_id=network.vpc_id,
+            description="Lambda function: HTTPS to the SageMaker Runtime VPC endpoint only",
+            egress=[vpc.https_to_group(Ref(runtime_group), "SageMaker Runtime VPC endpoint")],
+        )
+        ingress = ec2.SecurityGroupIngress(
+            ids(Ids.RUNTIME_ENDPOINT_INGRESS),
+            GroupId=Ref(runtime_group),
+            **vpc.https_from_group(Ref(lambda_group), "From the Lambda function"),
+        )
+        resources += [runtime_group, lambda_group, ingress]
+
+    sagemaker_bundle: SagemakerEndpointBundle | None = None
+    if creates_model:
+        assert props.model_props is not None
+        model_network = None
+        if network is not None:
+            model_group = vpc.security_group(
+                ids(Ids.MODEL_SECURITY_GROUP),
+                vpc_id=network.vpc_id,
+                description="SageMaker model: HTTPS out for the model download (S3 gateway)",
+                egress=[
+                    {
+                        "IpProtocol": "tcp",
+                        "FromPort": vpc.HTTPS,
+                        "ToPort": vpc.HTTPS,
+                        "CidrIp": "0.0.0.0/0",
+                        "Description": "S3 through the gateway endpoint; no other route out",
+                    }
+                ],
+            )
+            resources.append(model_group)
+            model_network = ModelNetwork(network.subnet_ids, Ref(model_group))
+        sagemaker_bundle = sagemaker_endpoint(
+            role_id=ids(Ids.SAGEMAKER_ROLE),
+            model_id=ids(Ids.SAGEMAKER_MODEL),
+            endpoint_config_id=ids(Ids.SAGEMAKER_ENDPOINT_CONFIG),
+            endpoint_id=ids(Ids.SAGEMAKER_ENDPOINT),
+            model_props=props.model_props,
+            endpoint_config_props=props.endpoint_config_props,
+            endpoint_props=props.endpoint_props,
+            kms_key_arn=None if config_key_given or key is None else key.arn,
+            network=model_network,
+        )
+        resources += sagemaker_bundle.resources
+        endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
+    else:
+        endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
+
+    if network is not None:
+        assert runtime_group is not None
+        resources.append(
+            vpc.interface_endpoint(
+                ids(Ids.RUNTIME_ENDPOINT),
+                vpc_id=network.vpc_id,
+                service="sagemaker.runtime",
+                subnet_ids=network.subnet_ids,
+                security_group_ids=[Ref(runtime_group)],
+                policy=iam_policies.account_principals_only(
+                    [awacs.sagemaker.InvokeEndpoint], [endpoint.arn]
+                ),
+            )
+        )
+        artifact = (props.model_props or {}).get("PrimaryContainer", {}).get("ModelDataUrl")
+        if creates_model and artifact is not None:
+            resources.append(
+                vpc.gateway_endpoint(
+                    ids(Ids.S3_ENDPOINT),
+                    vpc_id=network.vpc_id,
+                    service="s3",
+                    route_table_ids=network.route_table_ids,
+                    policy=iam_policies.account_principals_only(
+                        [awacs.s3.GetObject], [iam_policies.s3_object_arn(plain(artifact))]
+                    ),
+                )
+            )
+
+    variable = props.sagemaker_environment_variable_name
+    variables: dict[str, Any] = {variable: endpoint.name}
+    invoke = iam_policies.invoke_endpoint(endpoint.arn)
+    function_update: dict[str, Any] = {}
+    if creates_function:
+        assert key is not None and props.lambda_function_props is not None
+        if variable != DEFAULT_ENVIRONMENT_VARIABLE:
+            variables[ENVIRONMENT_VARIABLE_POINTER] = variable
+        function_bundle: FunctionBundle = lambda_function(
+            function_id=ids(Ids.LAMBDA_FUNCTION),
+            role_id=ids(Ids.LAMBDA_ROLE),
+            policy_id=ids(Ids.LAMBDA_POLICY),
+            log_group_id=ids(Ids.LAMBDA_LOG_GROUP),
+            log_policy_id=ids(Ids.LAMBDA_LOG_POLICY),
+            function_props=props.lambda_function_props,
+            kms_key_arn=key.arn,
+            variables=variables,
+            statements=[invoke],
+            network=(
+                FunctionNetwork(network.subnet_ids, Ref(lambda_group))
+                if network is not None
+                else None
+            ),
+        )
+        resources += function_bundle.resources
+        function = function_bundle.function
+    else:
+        function = props.existing_lambda_obj
+        assert function is not None
+        function_update = _existing_function_update(function, variables, lambda_group, network)
+        policy = _existing_function_policy(ids, function, invoke, in_vpc)
+        resources.append(policy)
+        function_update["DependsOn"] = policy.title
+
+    result = LambdaSagemakerEndpoint(
+        lambda_function=function,
+        sagemaker_endpoint=endpoint.endpoint if endpoint.endpoint is not None else endpoint,
+        sagemaker_endpoint_config=sagemaker_bundle.endpoint_config if sagemaker_bundle else None,
+        sagemaker_model=sagemaker_bundle.model if sagemaker_bundle else None,
+        vpc=network.vpc if network is not None and network.vpc is not None else props.existing_vpc,
+    )
+    return _Built(tuple(resources), result, endpoint, function_update)
+
+
+def _existing_function_update(
+    function: awslambda.Function,
+    variables: Mapping[str, Any],
+    lambda_group: ec2.SecurityGroup | None,
+    network: Network | None,
+) -> dict[str, Any]:
+    """New property values for the caller's function; applied only once all else succeeded."""
+    current = merge(function.properties)
+    environment = merge(current.get("Environment"), {"Variables": dict(variables)})
+    update: dict[str, Any] = {"Environment": build(awslambda.Environment, environment)}
+    if network is not None and lambda_group is not None:
+        vpc_current = current["VpcConfig"]
+        joined = vpc_config(
+            FunctionNetwork(vpc_current.get("SubnetIds"), Ref(lambda_group)),
+            vpc_current.get("SecurityGroupIds"),
+        )
+        update["VpcConfig"] = build(awslambda.VPCConfig, {**vpc_current, **joined})
+    return update
+
+
+def _existing_function_policy(
+    ids: LogicalIds, function: awslambda.Function, invoke: Statement, in_vpc: bool
+) -> iam.PolicyType:
+    statements = [invoke]
+    if in_vpc:
+        statements += iam_policies.eni_manage()
+    return iam.PolicyType(
+        ids(Ids.LAMBDA_POLICY),
+        PolicyName="InvokeSagemakerEndpoint",
+        PolicyDocument=iam_policies.document(*statements),
+        Roles=[role_name(function.properties["Role"])],
+    )
+
+
+def add_lambda_sagemakerendpoint(
+    template: Template, props: LambdaSagemakerEndpointProps
+) -> LambdaSagemakerEndpoint:
+    """Add one instance of the pattern to ``template``.
+
+    Everything is validated and built first; the template (and an existing function) is changed
+    only when all of it succeeded.
+
+    Args:
+        template: The caller's template.
+        props: What to build.
+
+    Returns:
+        The pattern properties: function, endpoint, endpoint config, model, VPC.
+
+    Raises:
+        PatternPropsError: Every problem with ``props``, or logical IDs already taken.
+    """
+    found = validate(props)
+    if found:
+        raise PatternPropsError(found)
+    try:
+        built = _build(props)
+        with contextlib.redirect_stderr(io.StringIO()):
+            for resource in built.resources:
+                resource.to_dict()  # troposphere checks required properties only here
+    except (AttributeError, TypeError, ValueError) as error:
+        raise PatternPropsError([f"props rejected while building: {error}"]) from error
+    taken = set(template.resources) | set(template.parameters) | set(template.outputs)
+    clashes = sorted(resource.title for resource in built.resources if resource.title in taken)
+    if clashes:
+        raise PatternPropsError(
+            [
+                f"id_prefix: {props.id_prefix!r} gives logical IDs already in the template "
+                f"({', '.join(clashes)}); give each instance its own id_prefix"
+            ]
+        )
+    for resource in built.resources:
+        template.add_resource(resource)
+    function = built.result.lambda_function
+    for name, value in built.function_update.items():
+        if name == "DependsOn":
+            depends_on = getattr(function, "DependsOn", [])
+            current = [depends_on] if isinstance(depends_on, str) else list(depends_on)
+            function.DependsOn = [*current, value]
+        else:
+            setattr(function, name, value)
+    return built.result
+
+
+def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
+    """Return a new template holding one instance of the pattern and its Outputs.
+
+    Outputs (exported as ``${AWS::StackName}-<OutputId>``): function name and ARN, endpoint
+    name and ARN, model name (when created), VPC ID (when there is one).
+
+    Raises:
+        PatternPropsError: Every problem with ``props``.
+    """
+    template = Template(
+        Description="Lambda function invoking a SageMaker real-time endpoint (troposphere-patterns)"
+    )
+    result = add_lambda_sagemakerendpoint(template, props)
+    ids = LogicalIds(props.id_prefix)
+    endpoint = (
+        EndpointReference.of(result.sagemaker_endpoint)
+        if isinstance(result.sagemaker_endpoint, sagemaker.Endpoint)
+        else result.sagemaker_endpoint
+    )
+    values: list[tuple[str, Any, str]] = [
+        (Ids.OUT_FUNCTION_NAME, Ref(result.lambda_function), "Name of the Lambda function"),
+        (
+            Ids.OUT_FUNCTION_ARN,
+            GetAtt(result.lambda_function, "Arn"),
+            "ARN of the Lambda function",
+        ),
+        (Ids.OUT_ENDPOINT_NAME, endpoint.name, "Name of the SageMaker endpoint"),
+        (Ids.OUT_ENDPOINT_ARN, endpoint.arn, "ARN of the SageMaker endpoint"),
+    ]
+    if result.sagemaker_model is not None:
+        values.append(
+            (
+                Ids.OUT_MODEL_NAME,
+                GetAtt(result.sagemaker_model, "ModelName"),
+                "Name of the SageMaker model",
+            )
+        )
+    if result.vpc is not None:
+        vpc_id = Ref(result.vpc) if isinstance(result.vpc, ec2.VPC) else result.vpc.vpc_id
+        values.append((Ids.OUT_VPC_ID, plain(vpc_id), "ID of the VPC"))
+    for name, value, description in values:
+        output_id = ids(name)
+        template.add_output(
+            Output(
+                output_id,
+                Description=description,
+                Value=value,
+                Export=Export(Sub(f"${{AWS::StackName}}-{output_id}")),
+            )
+        )
+    return template
