@@ -26,10 +26,10 @@ venv: $(STAMP) ## Create or refresh .venv from setup.cfg
 template: $(STAMP) ## Print the default template (JSON) on stdout
 	@$(CLI) lambda-sagemakerendpoint
 
-templates: $(STAMP) ## Regenerate the committed renders in templates/
-	@$(BIN)/python -m $(PKG).cli_templates
+templates: $(STAMP) ## Regenerate the committed renders in templates/ (review the diff)
+	$(BIN)/pytest -q tests/test_templates.py --update-templates
 
-golden: $(STAMP) ## Rewrite the golden files under tests/golden/
+golden: $(STAMP) ## Rewrite tests/golden/ from the scenarios (review the diff)
 	$(BIN)/pytest -q tests/test_golden.py --update-golden
 
 lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict

@@ -230,7 +230,7 @@ def render(args: argparse.Namespace) -> str:
             final.add_parameter(param)
     final.resources, final.outputs = template.resources, template.outputs
     text: str = final.to_yaml() if args.format == "yaml" else final.to_json()
-    return text
+    return text if text.endswith("\n") else text + "\n"
 
 
 def write_atomically(path: str, text: str) -> None:
@@ -306,8 +306,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
     else:
         sys.stdout.write(text)
-        if not text.endswith("\n"):
-            sys.stdout.write("\n")
     return 0
 
 

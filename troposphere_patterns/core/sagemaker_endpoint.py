@@ -10,7 +10,7 @@ from awacs.aws import Statement
 from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, Ref, iam, sagemaker
 
 from troposphere_patterns.core import iam_policies
-from troposphere_patterns.core.overrides import build, merge
+from troposphere_patterns.core.overrides import build, merge, plain
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
 DEFAULT_VARIANT_NAME = "AllTraffic"
@@ -51,6 +51,7 @@ class EndpointReference:
         """Refer to an ``AWS::SageMaker::Endpoint`` object, or to an endpoint by name."""
         if isinstance(endpoint, sagemaker.Endpoint):
             return cls(GetAtt(endpoint, "EndpointName"), Ref(endpoint), endpoint)
+        endpoint = plain(endpoint)  # a Parameter becomes its Ref
         if isinstance(endpoint, AWSHelperFn):
             return cls(endpoint, iam_policies.arn("sagemaker", "endpoint/${Name}", Name=endpoint))
         return cls(endpoint, iam_policies.arn("sagemaker", f"endpoint/{str(endpoint).lower()}"))

@@ -12,7 +12,7 @@ from troposphere import AWSHelperFn, BaseAWSObject, Cidr, GetAtt, GetAZs, Ref, S
 
 from troposphere_patterns.core import iam_policies, ids
 from troposphere_patterns.core.log_group import log_group
-from troposphere_patterns.core.overrides import build, merge
+from troposphere_patterns.core.overrides import build, merge, plain
 
 DEFAULT_CIDR = "10.0.0.0/16"
 DEFAULT_AZ_COUNT = 2
@@ -72,7 +72,9 @@ class Network:
     @classmethod
     def existing(cls, existing: ExistingVpc) -> Network:
         """Wrap the IDs of an existing VPC."""
-        return cls(existing.vpc_id, existing.subnet_ids, existing.route_table_ids)
+        return cls(
+            plain(existing.vpc_id), plain(existing.subnet_ids), plain(existing.route_table_ids)
+        )
 
 
 def vpc_props_problems(vpc_props: Mapping[str, Any], where: str) -> list[str]:

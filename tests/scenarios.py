@@ -1,0 +1,167 @@
+"""Named prop sets rendered into golden templates: the configurations users deploy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from troposphere import GetAtt, Parameter, Ref, Template, awslambda, iam, sagemaker
+
+from troposphere_patterns import (
+    ExistingVpc,
+    LambdaSagemakerEndpointProps,
+    add_lambda_sagemakerendpoint,
+    lambda_sagemakerendpoint,
+)
+
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
+AWS_OWNED_IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311"
+MODEL_DATA = "s3://my-models/linear-learner/model.tar.gz"
+CODE = {"ZipFile": "def handler(event, context):\n    return event\n"}
+MODEL = {"PrimaryContainer": {"Image": IMAGE, "ModelDataUrl": MODEL_DATA}}
+CALLER_ROLE_ARN = "arn:aws:iam::123456789012:role/CallerSagemakerRole"
+CALLER_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+# Literal ARNs that scenarios pass in: the only "arn:aws:" strings a template may hold.
+CALLER_ARNS = {CALLER_ROLE_ARN, CALLER_KEY_ARN}
+
+
+def props(**overrides: Any) -> LambdaSagemakerEndpointProps:
+    fields: dict[str, Any] = {"model_props": MODEL, "lambda_function_props": {"Code": CODE}}
+    fields.update(overrides)
+    return LambdaSagemakerEndpointProps(**fields)
+
+
+def _existing_endpoint() -> Template:
+    template = Template()
+    endpoint = template.add_resource(
+        sagemaker.Endpoint("CallerEndpoint", EndpointConfigName="caller-endpoint-config")
+    )
+    add_lambda_sagemakerendpoint(
+        template, props(model_props=None, existing_sagemaker_endpoint_obj=endpoint)
+    )
+    return template
+
+
+def caller_function(template: Template) -> awslambda.Function:
+    role = template.add_resource(
+        iam.Role(
+            "CallerRole",
+            AssumeRolePolicyDocument={
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": ["lambda.amazonaws.com"]},
+                        "Action": ["sts:AssumeRole"],
+                    }
+                ],
+            },
+        )
+    )
+    return template.add_resource(
+        awslambda.Function(
+            "CallerFunction",
+            Runtime="python3.14",
+            Handler="index.handler",
+            Code=awslambda.Code(ZipFile=CODE["ZipFile"]),
+            Role=GetAtt(role, "Arn"),
+            Environment=awslambda.Environment(Variables={"LOG_LEVEL": "INFO"}),
+        )
+    )
+
+
+def _existing_function() -> Template:
+    template = Template()
+    function = caller_function(template)
+    add_lambda_sagemakerendpoint(
+        template, props(lambda_function_props=None, existing_lambda_obj=function)
+    )
+    return template
+
+
+def _existing_vpc_parameters() -> Template:
+    template = Template()
+    vpc_id = template.add_parameter(Parameter("VpcId", Type="AWS::EC2::VPC::Id"))
+    subnets = template.add_parameter(Parameter("SubnetIds", Type="List<AWS::EC2::Subnet::Id>"))
+    tables = template.add_parameter(Parameter("RouteTableIds", Type="CommaDelimitedList"))
+    add_lambda_sagemakerendpoint(
+        template,
+        props(
+            existing_vpc=ExistingVpc(
+                vpc_id=vpc_id, subnet_ids=Ref(subnets), route_table_ids=Ref(tables)
+            )
+        ),
+    )
+    return template
+
+
+def _two_instances() -> Template:
+    template = Template()
+    for prefix in ("Fraud", "Churn"):
+        add_lambda_sagemakerendpoint(template, props(deploy_vpc=True, id_prefix=prefix))
+    return template
+
+
+SCENARIOS: dict[str, Callable[[], Template]] = {
+    "default": lambda: lambda_sagemakerendpoint(props()),
+    "deploy_vpc": lambda: lambda_sagemakerendpoint(props(deploy_vpc=True)),
+    "deploy_vpc_three_azs": lambda: lambda_sagemakerendpoint(
+        props(deploy_vpc=True, vpc_props={"CidrBlock": "10.20.0.0/20", "MaxAzs": 3})
+    ),
+    "existing_vpc": lambda: lambda_sagemakerendpoint(
+        props(
+            existing_vpc=ExistingVpc(
+                vpc_id="vpc-0a1b2c3d4e5f60718",
+                subnet_ids=["subnet-0a1b2c3d4e5f60718", "subnet-1a1b2c3d4e5f60718"],
+                route_table_ids=["rtb-0a1b2c3d4e5f60718", "rtb-1a1b2c3d4e5f60718"],
+            )
+        )
+    ),
+    "existing_vpc_parameters": _existing_vpc_parameters,
+    "existing_endpoint": _existing_endpoint,
+    "existing_endpoint_by_name": lambda: lambda_sagemakerendpoint(
+        props(model_props=None, existing_sagemaker_endpoint_obj="fraud-detector")
+    ),
+    "existing_function": _existing_function,
+    "caller_role_key_env_var": lambda: lambda_sagemakerendpoint(
+        props(
+            model_props={
+                **MODEL,
+                "ExecutionRoleArn": CALLER_ROLE_ARN,
+            },
+            endpoint_config_props={"KmsKeyId": CALLER_KEY_ARN},
+            sagemaker_environment_variable_name="FRAUD_ENDPOINT",
+        )
+    ),
+    "aws_owned_image_two_variants": lambda: lambda_sagemakerendpoint(
+        props(
+            model_props={
+                "PrimaryContainer": {"Image": AWS_OWNED_IMAGE, "ModelDataUrl": MODEL_DATA}
+            },
+            endpoint_config_props={
+                "ProductionVariants": [
+                    {
+                        "VariantName": "Blue",
+                        "InitialInstanceCount": 1,
+                        "InstanceType": "ml.c5.large",
+                    },
+                    {
+                        "VariantName": "Green",
+                        "InitialInstanceCount": 1,
+                        "InstanceType": "ml.c5.large",
+                    },
+                ]
+            },
+        )
+    ),
+    "nodejs_runtime": lambda: lambda_sagemakerendpoint(
+        props(
+            lambda_function_props={
+                "Runtime": "nodejs22.x",
+                "Code": {"ZipFile": "exports.handler = async (event) => event;\n"},
+                "MemorySize": 512,
+            }
+        )
+    ),
+    "two_instances_deploy_vpc": _two_instances,
+}

@@ -1,0 +1,224 @@
+"""The command line: stdout, files, formats, modes and errors, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from cfn_tools import load_yaml  # type: ignore[import-untyped]
+
+from troposphere_patterns import cli
+
+HANDLER = Path(__file__).parent.parent / "handler_src" / "lambda_sagemakerendpoint.py"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "troposphere_patterns", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def render(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
+    assert cli.main(["lambda-sagemakerendpoint", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_default_prints_one_template_with_the_inlined_handler_and_parameters() -> None:
+    result = run("lambda-sagemakerendpoint")
+    assert result.returncode == 0, result.stderr
+    template = json.loads(result.stdout)
+    function = template["Resources"]["LambdaFunction"]["Properties"]
+    assert function["Code"]["ZipFile"] == HANDLER.read_text()
+    assert function["Runtime"] == "python3.14"
+    parameters = template["Parameters"]
+    assert set(parameters) == {"ModelImageUri", "ModelDataUrl", "InstanceType"}
+    assert parameters["InstanceType"]["Default"] == "ml.m5.large"
+    assert "ml.m5.large" in parameters["InstanceType"]["AllowedValues"]
+    assert set(template["Outputs"]) == {
+        "LambdaFunctionName",
+        "LambdaFunctionArn",
+        "SagemakerEndpointName",
+        "SagemakerEndpointArn",
+        "SagemakerModelName",
+    }
+    minified = json.dumps(template, separators=(",", ":"))
+    assert len(minified.encode()) < 51_200
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("123456789012.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1", True),
+        ("763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-inference:2.3-cpu-py311", True),
+        ("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/model@sha256:" + "a" * 64, True),
+        ("nginx:latest", False),
+        ("123456789012.dkr.ecr.us-east-1.amazonaws.com", False),
+    ],
+)
+def test_image_parameter_pattern_catches_typos(
+    capsys: pytest.CaptureFixture[str], value: str, ok: bool
+) -> None:
+    import re
+
+    pattern = render(capsys)["Parameters"]["ModelImageUri"]["AllowedPattern"]  # type: ignore[index]
+    assert bool(re.match(pattern, value)) is ok
+
+
+def test_yaml_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["lambda-sagemakerendpoint", "--format", "yaml"]) == 0
+    out = capsys.readouterr().out
+    assert out.lstrip().startswith(
+        ("AWSTemplateFormatVersion", "Description", "Outputs", "Parameters", "Resources")
+    )
+    assert load_yaml(out)["Resources"]["SagemakerEndpoint"]["Type"] == "AWS::SageMaker::Endpoint"
+
+
+def test_output_file_is_written_and_stdout_stays_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "out.json"
+    assert cli.main(["lambda-sagemakerendpoint", "-o", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+    assert "SagemakerEndpoint" in json.loads(target.read_text())["Resources"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_failed_run_leaves_an_existing_output_untouched(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("previous")
+    result = run("lambda-sagemakerendpoint", "--id-prefix", "bad-prefix", "-o", str(target))
+    assert result.returncode == 2
+    assert target.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_write_is_atomic_when_the_write_itself_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("previous")
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    assert cli.main(["lambda-sagemakerendpoint", "-o", str(target)]) == 2
+    assert target.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_deploy_vpc(capsys: pytest.CaptureFixture[str]) -> None:
+    template = render(capsys, "--deploy-vpc")
+    assert "Vpc" in template["Resources"]  # type: ignore[operator]
+    assert "VpcId" in template["Outputs"]  # type: ignore[operator]
+
+
+def test_existing_vpc_ids_are_parameters(capsys: pytest.CaptureFixture[str]) -> None:
+    template = render(capsys, "--existing-vpc")
+    parameters = template["Parameters"]
+    assert parameters["VpcId"]["Type"] == "AWS::EC2::VPC::Id"  # type: ignore[index]
+    assert parameters["SubnetIds"]["Type"] == "List<AWS::EC2::Subnet::Id>"  # type: ignore[index]
+    function = template["Resources"]["LambdaFunction"]["Properties"]  # type: ignore[index]
+    assert function["VpcConfig"]["SubnetIds"] == {"Ref": "SubnetIds"}
+    assert "Vpc" not in template["Resources"]  # type: ignore[operator]
+
+
+def test_existing_endpoint_name_is_a_parameter(capsys: pytest.CaptureFixture[str]) -> None:
+    template = render(capsys, "--existing-endpoint")
+    assert set(template["Parameters"]) == {"EndpointName"}  # type: ignore[arg-type]
+    resources = template["Resources"]
+    assert not [r for r in resources.values() if r["Type"].startswith("AWS::SageMaker")]  # type: ignore[union-attr]
+    variables = resources["LambdaFunction"]["Properties"]["Environment"]["Variables"]  # type: ignore[index]
+    assert variables == {"SAGEMAKER_ENDPOINT_NAME": {"Ref": "EndpointName"}}
+
+
+def test_props_file_yaml_merges_over_the_defaults(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "props.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "lambda_function_props": {"MemorySize": 1024},
+                "model_props": {"PrimaryContainer": {"Environment": {"SAGEMAKER_PROGRAM": "x.py"}}},
+                "id_prefix": "Fraud",
+            }
+        )
+    )
+    template = render(capsys, "--props", str(path))
+    resources = template["Resources"]
+    assert resources["FraudLambdaFunction"]["Properties"]["MemorySize"] == 1024  # type: ignore[index]
+    container = resources["FraudSagemakerModel"]["Properties"]["PrimaryContainer"]  # type: ignore[index]
+    assert container["Image"] == {"Ref": "ModelImageUri"}
+    assert container["Environment"] == {"SAGEMAKER_PROGRAM": "x.py"}
+
+
+def test_props_file_json_literal_image_drops_the_unused_parameter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "props.json"
+    image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:1"
+    path.write_text(json.dumps({"model_props": {"PrimaryContainer": {"Image": image}}}))
+    template = render(capsys, "--props", str(path))
+    assert "ModelImageUri" not in template["Parameters"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("args", "content", "message"),
+    [
+        (["--id-prefix", "my-prefix"], None, "id_prefix: 'my-prefix'"),
+        (["--env-var-name", "1X"], None, "sagemaker_environment_variable_name"),
+        (["--props", "PROPS"], "{not json", "--props"),
+        (["--props", "PROPS"], '{"modelprops": {}}', "unknown field(s) modelprops"),
+        (
+            ["--props", "PROPS"],
+            '{"lambda_function_props": {"Memory": 1}}',
+            "lambda_function_props.Memory",
+        ),
+        (["--props", "PROPS"], '{"deploy_vpc": "yes"}', "deploy_vpc must be a bool"),
+        (["--props", "PROPS"], '{"existing_vpc": {"vpc": "x"}}', "existing_vpc"),
+        (["--props", "/nonexistent/props.json"], None, "--props: cannot read"),
+        (["--format", "xml"], None, "--format"),
+        (["--deploy-vpc", "--existing-vpc"], None, "not allowed with"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message_naming_it(
+    tmp_path: Path, args: list[str], content: str | None, message: str
+) -> None:
+    if content is not None:
+        path = tmp_path / "props.json"
+        path.write_text(content)
+        args = [str(path) if a == "PROPS" else a for a in args]
+    result = run("lambda-sagemakerendpoint", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_help_has_examples() -> None:
+    result = run("lambda-sagemakerendpoint", "--help")
+    assert result.returncode == 0
+    assert "aws cloudformation deploy" in result.stdout
+    assert "--deploy-vpc" in result.stdout
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "troposphere-patterns"
+    result = subprocess.run(
+        [str(script), "lambda-sagemakerendpoint", "--existing-endpoint"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "LambdaFunction" in json.loads(result.stdout)["Resources"]

@@ -1,0 +1,260 @@
+"""Invariants that still hold (and still fail) if goldens are regenerated carelessly."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.scenarios import CALLER_ARNS, CODE, MODEL, SCENARIOS, props
+from troposphere_patterns import lambda_sagemakerendpoint
+from troposphere_patterns.core.iam_policies import WILDCARD_ACTIONS
+
+TEMPLATES = sorted((Path(__file__).parent.parent / "templates").glob("*.json"))
+
+
+def rendered(name: str) -> dict[str, Any]:
+    return SCENARIOS[name]().to_dict()
+
+
+def all_templates() -> Iterator[tuple[str, dict[str, Any]]]:
+    for name in sorted(SCENARIOS):
+        yield name, rendered(name)
+    for path in TEMPLATES:
+        yield path.name, json.loads(path.read_text())
+
+
+ALL = list(all_templates())
+IDS = [name for name, _ in ALL]
+
+
+def of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+def statements(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for logical_id, resource in template["Resources"].items():
+        properties = resource.get("Properties", {})
+        documents = [properties.get("PolicyDocument"), properties.get("KeyPolicy")]
+        documents += [policy["PolicyDocument"] for policy in properties.get("Policies", [])]
+        for document in documents:
+            if isinstance(document, dict):
+                for statement in document["Statement"]:
+                    yield logical_id, statement
+
+
+@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+def test_no_hard_coded_partition(name: str, template: dict[str, Any]) -> None:
+    offending = [s for s in strings(template) if "arn:aws:" in s and s not in CALLER_ARNS]
+    assert offending == []
+
+
+@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+def test_wildcard_resources_only_on_the_allow_list(name: str, template: dict[str, Any]) -> None:
+    for logical_id, statement in statements(template):
+        resources = statement.get("Resource", [])
+        resources = resources if isinstance(resources, list) else [resources]
+        if "*" not in resources:
+            continue
+        if logical_id in of_type(template, "AWS::KMS::Key"):
+            continue  # in a key policy "*" means the key itself
+        actions = statement["Action"]
+        actions = actions if isinstance(actions, list) else [actions]
+        assert set(actions) <= set(WILDCARD_ACTIONS), (logical_id, statement)
+
+
+@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+def test_invoke_permission_is_on_the_endpoint_arn(name: str, template: dict[str, Any]) -> None:
+    invoke = [s for _, s in statements(template) if "sagemaker:InvokeEndpoint" in s["Action"]]
+    assert invoke, "no statement grants sagemaker:InvokeEndpoint"
+    endpoints = of_type(template, "AWS::SageMaker::Endpoint")
+    for statement in invoke:
+        (resource,) = statement["Resource"]
+        if endpoints:
+            assert resource in [{"Ref": logical_id} for logical_id in endpoints]
+        else:
+            assert ":endpoint/" in json.dumps(resource)
+
+
+@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+def test_keys_rotate_and_are_retained(name: str, template: dict[str, Any]) -> None:
+    keys = of_type(template, "AWS::KMS::Key")
+    assert keys
+    for key in keys.values():
+        assert key["Properties"]["EnableKeyRotation"] is True
+        assert key["DeletionPolicy"] == key["UpdateReplacePolicy"] == "Retain"
+        policy = json.dumps(key["Properties"]["KeyPolicy"])
+        assert '"kms:*"' not in policy
+        assert "kms:GrantIsForAWSResource" in policy
+        assert "kms:EncryptionContext:aws:logs:arn" in policy
+
+
+@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+def test_env_var_holds_the_endpoint_name(name: str, template: dict[str, Any]) -> None:
+    endpoints = of_type(template, "AWS::SageMaker::Endpoint")
+    expected_names = [{"Fn::GetAtt": [logical_id, "EndpointName"]} for logical_id in endpoints]
+    functions = of_type(template, "AWS::Lambda::Function")
+    variables = [f["Properties"]["Environment"]["Variables"] for f in functions.values()]
+    holders = [v for vs in variables for v in vs.values() if v in expected_names]
+    if endpoints:
+        assert len(holders) == len(functions)
+    else:
+        for vs in variables:
+            assert any(isinstance(v, (str, dict)) and v for v in vs.values())
+
+
+@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+def test_pattern_functions_are_traced_with_retained_logs(
+    name: str, template: dict[str, Any]
+) -> None:
+    groups = of_type(template, "AWS::Logs::LogGroup")
+    for logical_id, function in of_type(template, "AWS::Lambda::Function").items():
+        if logical_id.startswith("Caller"):
+            continue
+        assert function["Properties"]["TracingConfig"] == {"Mode": "Active"}
+        group = next(
+            g
+            for g in groups.values()
+            if g["Properties"].get("LogGroupName") == {"Fn::Sub": f"/aws/lambda/${{{logical_id}}}"}
+        )
+        assert group["Properties"]["RetentionInDays"] >= 365
+        assert "KmsKeyId" in group["Properties"]
+
+
+@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+def test_no_fixed_names_on_sagemaker_resources(name: str, template: dict[str, Any]) -> None:
+    for kind, key in [
+        ("AWS::SageMaker::Model", "ModelName"),
+        ("AWS::SageMaker::EndpointConfig", "EndpointConfigName"),
+        ("AWS::SageMaker::Endpoint", "EndpointName"),
+    ]:
+        for logical_id, resource in of_type(template, kind).items():
+            if not logical_id.startswith("Caller"):
+                assert key not in resource.get("Properties", {})
+
+
+@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+def test_every_security_group_declares_egress(name: str, template: dict[str, Any]) -> None:
+    for group in of_type(template, "AWS::EC2::SecurityGroup").values():
+        egress = group["Properties"]["SecurityGroupEgress"]
+        assert egress
+        for rule in egress:
+            assert rule["IpProtocol"] != "-1"
+
+
+def test_model_network_isolation_is_on_by_default_and_can_be_turned_off() -> None:
+    (model,) = of_type(rendered("default"), "AWS::SageMaker::Model").values()
+    assert model["Properties"]["EnableNetworkIsolation"] is True
+    template = lambda_sagemakerendpoint(
+        props(model_props={**MODEL, "EnableNetworkIsolation": False})
+    ).to_dict()
+    (model,) = of_type(template, "AWS::SageMaker::Model").values()
+    assert model["Properties"]["EnableNetworkIsolation"] is False
+
+
+def test_caller_overrides_appear_in_the_output() -> None:
+    template = lambda_sagemakerendpoint(
+        props(
+            lambda_function_props={"Code": CODE, "MemorySize": 1024, "Timeout": 30},
+            model_props={**MODEL, "Tags": {"team": "fraud"}},
+            endpoint_config_props={
+                "ProductionVariants": [
+                    {
+                        "VariantName": "Main",
+                        "InitialInstanceCount": 2,
+                        "InstanceType": "ml.c5.xlarge",
+                    }
+                ]
+            },
+            endpoint_props={"Tags": [{"Key": "stage", "Value": "prod"}]},
+            vpc_props={"CidrBlock": "172.16.0.0/16"},
+            deploy_vpc=True,
+        )
+    ).to_dict()
+    resources = template["Resources"]
+    function = resources["LambdaFunction"]["Properties"]
+    assert (function["MemorySize"], function["Timeout"]) == (1024, 30)
+    assert function["TracingConfig"] == {"Mode": "Active"}  # defaults kept beside overrides
+    assert resources["SagemakerModel"]["Properties"]["Tags"] == [{"Key": "team", "Value": "fraud"}]
+    assert resources["SagemakerEndpoint"]["Properties"]["Tags"] == [
+        {"Key": "stage", "Value": "prod"}
+    ]
+    (variant,) = resources["SagemakerEndpointConfig"]["Properties"]["ProductionVariants"]
+    assert (variant["VariantName"], variant["InitialInstanceCount"]) == ("Main", 2)
+    assert variant["InstanceType"] == "ml.c5.xlarge"
+    assert resources["Vpc"]["Properties"]["CidrBlock"] == "172.16.0.0/16"
+    assert resources["Vpc"]["Properties"]["EnableDnsHostnames"] is True
+
+
+def test_model_name_is_reinjected_into_caller_variants() -> None:
+    template = rendered("aws_owned_image_two_variants")
+    variants = template["Resources"]["SagemakerEndpointConfig"]["Properties"]["ProductionVariants"]
+    assert [v["VariantName"] for v in variants] == ["Blue", "Green"]
+    assert all(v["ModelName"] == {"Fn::GetAtt": ["SagemakerModel", "ModelName"]} for v in variants)
+
+
+def test_required_env_var_wins_over_a_caller_variable_of_the_same_name() -> None:
+    template = lambda_sagemakerendpoint(
+        props(
+            lambda_function_props={
+                "Code": CODE,
+                "Environment": {"Variables": {"SAGEMAKER_ENDPOINT_NAME": "stale", "KEEP": "me"}},
+            }
+        )
+    ).to_dict()
+    variables = template["Resources"]["LambdaFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables == {
+        "SAGEMAKER_ENDPOINT_NAME": {"Fn::GetAtt": ["SagemakerEndpoint", "EndpointName"]},
+        "KEEP": "me",
+    }
+
+
+def test_caller_role_leaves_no_pattern_role_behind() -> None:
+    role_arn = {"Fn::GetAtt": ["MyRole", "Arn"]}
+    from troposphere import GetAtt
+
+    template = lambda_sagemakerendpoint(
+        props(lambda_function_props={"Code": CODE, "Role": GetAtt("MyRole", "Arn")})
+    ).to_dict()
+    resources = template["Resources"]
+    assert "LambdaFunctionServiceRole" not in resources
+    assert resources["LambdaFunction"]["Properties"]["Role"] == role_arn
+    assert resources["LambdaFunctionServiceRolePolicy"]["Properties"]["Roles"] == [
+        {"Ref": "MyRole"}
+    ]
+
+
+def test_ecr_and_s3_grants_are_scoped_to_the_inputs() -> None:
+    template = rendered("aws_owned_image_two_variants")
+    role = template["Resources"]["SagemakerRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    by_sid = {statement["Sid"]: statement for statement in role["Statement"]}
+    assert by_sid["EcrPull"]["Resource"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:ecr:us-east-1:763104351884:repository/pytorch-inference"}
+    ]
+    assert by_sid["ModelArtifactRead"]["Resource"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:s3:::my-models/linear-learner/model.tar.gz"}
+    ]
+
+
+def test_two_instances_share_no_logical_id() -> None:
+    template = rendered("two_instances_deploy_vpc")
+    resources = template["Resources"]
+    fraud = {k for k in resources if k.startswith("Fraud")}
+    churn = {k for k in resources if k.startswith("Churn")}
+    assert fraud and churn and len(fraud) == len(churn)
+    assert fraud | churn == set(resources)

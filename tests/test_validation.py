@@ -1,0 +1,263 @@
+"""Props validation: one row per rule; every problem reported at once; template untouched."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from troposphere import GetAtt, Parameter, Ref, Template, awslambda, sagemaker
+
+from tests.scenarios import CODE, MODEL, caller_function, props
+from troposphere_patterns import (
+    ExistingVpc,
+    LambdaSagemakerEndpointProps,
+    PatternPropsError,
+    add_lambda_sagemakerendpoint,
+    lambda_sagemakerendpoint,
+)
+
+VPC = ExistingVpc(vpc_id="vpc-1", subnet_ids=["subnet-1"], route_table_ids=["rtb-1"])
+ENDPOINT = sagemaker.Endpoint("CallerEndpoint", EndpointConfigName="cfg")
+FUNCTION_NO_VPC = awslambda.Function(
+    "CallerFunction",
+    Runtime="python3.14",
+    Handler="index.handler",
+    Code=awslambda.Code(ZipFile="x"),
+    Role=GetAtt("CallerRole", "Arn"),
+)
+
+RULES: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "1 existing_vpc + deploy_vpc",
+        {"existing_vpc": VPC, "deploy_vpc": True},
+        "existing_vpc and deploy_vpc",
+    ),
+    (
+        "1 existing_vpc + vpc_props",
+        {"existing_vpc": VPC, "vpc_props": {"CidrBlock": "10.1.0.0/16"}},
+        "existing_vpc and vpc_props",
+    ),
+    (
+        "2 function twice",
+        {"existing_lambda_obj": FUNCTION_NO_VPC},
+        "existing_lambda_obj and lambda_function_props",
+    ),
+    (
+        "2 no function",
+        {"lambda_function_props": None},
+        "neither existing_lambda_obj nor lambda_function_props",
+    ),
+    (
+        "3 endpoint twice",
+        {"model_props": None, "existing_sagemaker_endpoint_obj": ENDPOINT, "endpoint_props": {}},
+        "existing_sagemaker_endpoint_obj and endpoint_props",
+    ),
+    (
+        "3 no endpoint, no model",
+        {"model_props": None},
+        "neither existing_sagemaker_endpoint_obj nor model_props",
+    ),
+    (
+        "4 no PrimaryContainer",
+        {"model_props": {"EnableNetworkIsolation": True}},
+        "model_props.PrimaryContainer: required",
+    ),
+    (
+        "4 unknown model key",
+        {"model_props": {**MODEL, "Imagee": "x"}},
+        "model_props.Imagee: unknown property of AWS::SageMaker::Model",
+    ),
+    (
+        "4 unknown function key",
+        {"lambda_function_props": {"Code": CODE, "Memory": 512}},
+        "lambda_function_props.Memory: unknown property",
+    ),
+    (
+        "4 unknown nested key",
+        {"endpoint_config_props": {"ProductionVariants": [{"VariantNam": "x"}]}},
+        "endpoint_config_props.ProductionVariants",
+    ),
+    (
+        "4 unknown endpoint key",
+        {"endpoint_props": {"Name": "x"}},
+        "endpoint_props.Name: unknown property",
+    ),
+    (
+        "4 unknown vpc key",
+        {"deploy_vpc": True, "vpc_props": {"Cidr": "10.0.0.0/16"}},
+        "vpc_props.Cidr: unknown property",
+    ),
+    (
+        "4 wrong type",
+        {"lambda_function_props": {"Code": CODE, "MemorySize": "big"}},
+        "lambda_function_props.MemorySize: 'big' is not a valid integer",
+    ),
+    (
+        "4 bad image",
+        {"model_props": {"PrimaryContainer": {"Image": "nginx:latest"}}},
+        "model_props.PrimaryContainer: 'nginx:latest' is not an ECR image URI",
+    ),
+    (
+        "4 bad model data",
+        {
+            "model_props": {
+                "PrimaryContainer": {
+                    "Image": MODEL["PrimaryContainer"]["Image"],
+                    "ModelDataUrl": "https://x/y",
+                }
+            }
+        },
+        "is not an S3 object URL",
+    ),
+    (
+        "4 bad MaxAzs",
+        {"deploy_vpc": True, "vpc_props": {"MaxAzs": 9}},
+        "vpc_props.MaxAzs: must be an integer from 1 to 6",
+    ),
+    (
+        "4 CIDR too small",
+        {"deploy_vpc": True, "vpc_props": {"CidrBlock": "10.0.0.0/28"}},
+        "vpc_props.CidrBlock: 10.0.0.0/28 cannot hold 2 subnets",
+    ),
+    (
+        "5 caller subnets in a VPC",
+        {
+            "deploy_vpc": True,
+            "lambda_function_props": {"Code": CODE, "VpcConfig": {"SubnetIds": ["subnet-9"]}},
+        },
+        "lambda_function_props.VpcConfig.SubnetIds with deploy_vpc/existing_vpc",
+    ),
+    (
+        "6 existing function without VpcConfig",
+        {
+            "lambda_function_props": None,
+            "existing_lambda_obj": FUNCTION_NO_VPC,
+            "existing_vpc": VPC,
+        },
+        "existing_lambda_obj has no VpcConfig",
+    ),
+    (
+        "7 vpc_props without deploy_vpc",
+        {"vpc_props": {"CidrBlock": "10.1.0.0/16"}},
+        "vpc_props without deploy_vpc=True",
+    ),
+    (
+        "7 model_props with existing endpoint",
+        {"existing_sagemaker_endpoint_obj": ENDPOINT},
+        "model_props with existing_sagemaker_endpoint_obj",
+    ),
+    (
+        "7 endpoint_config_props with existing endpoint",
+        {
+            "model_props": None,
+            "existing_sagemaker_endpoint_obj": ENDPOINT,
+            "endpoint_config_props": {"KmsKeyId": "k"},
+        },
+        "endpoint_config_props with existing_sagemaker_endpoint_obj",
+    ),
+    (
+        "8 id_prefix",
+        {"id_prefix": "my-prefix"},
+        "id_prefix: 'my-prefix' must contain only letters and digits",
+    ),
+    (
+        "8 env var name",
+        {"sagemaker_environment_variable_name": "1BAD"},
+        "sagemaker_environment_variable_name: '1BAD' is not a valid Lambda environment",
+    ),
+    (
+        "8 reserved env var name",
+        {"sagemaker_environment_variable_name": "AWS_REGION"},
+        "sagemaker_environment_variable_name: 'AWS_REGION'",
+    ),
+    (
+        "function needs code",
+        {"lambda_function_props": {"MemorySize": 512}},
+        "lambda_function_props.Code: required",
+    ),
+    (
+        "role we cannot attach to",
+        {"lambda_function_props": {"Code": CODE, "Role": Ref(Parameter("RoleArn", Type="String"))}},
+        "lambda_function_props.Role: the role must be GetAtt",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "fragment"), [r[1:] for r in RULES], ids=[r[0] for r in RULES])
+def test_rule(fields: dict[str, Any], fragment: str) -> None:
+    template = Template()
+    template.add_resource(sagemaker.Endpoint("Untouched", EndpointConfigName="cfg"))
+    before = json.dumps(template.to_dict(), sort_keys=True)
+    with pytest.raises(PatternPropsError) as raised:
+        add_lambda_sagemakerendpoint(template, props(**fields))
+    assert fragment in str(raised.value)
+    assert json.dumps(template.to_dict(), sort_keys=True) == before
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    with pytest.raises(PatternPropsError) as raised:
+        lambda_sagemakerendpoint(
+            props(
+                existing_vpc=VPC,
+                deploy_vpc=True,
+                id_prefix="a-b",
+                model_props={"Foo": 1},
+                sagemaker_environment_variable_name="x y",
+            )
+        )
+    problems = raised.value.problems
+    assert len(problems) == 5
+    for name in (
+        "existing_vpc",
+        "id_prefix",
+        "model_props.Foo",
+        "model_props.PrimaryContainer",
+        "sagemaker_environment_variable_name",
+    ):
+        assert any(p.startswith(name) for p in problems), name
+    assert isinstance(raised.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("model_props", "s3://model"),
+        ("lambda_function_props", ["Code"]),
+        ("existing_vpc", {"vpc_id": "vpc-1"}),
+        ("deploy_vpc", "yes"),
+        ("existing_lambda_obj", {"Runtime": "python3.14"}),
+        ("existing_sagemaker_endpoint_obj", 42),
+        ("id_prefix", 7),
+    ],
+)
+def test_wrong_python_type_is_a_type_error_naming_the_field(field: str, value: Any) -> None:
+    with pytest.raises(TypeError, match=f"^{field} must be"):
+        LambdaSagemakerEndpointProps(**{field: value})
+
+
+def test_duplicate_id_prefix_leaves_the_template_untouched() -> None:
+    template = Template()
+    add_lambda_sagemakerendpoint(template, props(id_prefix="Fraud"))
+    before = json.dumps(template.to_dict(), sort_keys=True)
+    with pytest.raises(PatternPropsError, match="id_prefix: 'Fraud' gives logical IDs already"):
+        add_lambda_sagemakerendpoint(template, props(id_prefix="Fraud", deploy_vpc=True))
+    assert json.dumps(template.to_dict(), sort_keys=True) == before
+
+
+def test_troposphere_error_part_way_leaves_the_template_and_function_untouched() -> None:
+    # ProductionVariants without VariantName passes the per-key check but fails troposphere's
+    # required-property check, which only runs when rendering.
+    template = Template()
+    function = caller_function(template)
+    before = json.dumps(template.to_dict(), sort_keys=True)
+    with pytest.raises(PatternPropsError, match="VariantName"):
+        add_lambda_sagemakerendpoint(
+            template,
+            props(
+                lambda_function_props=None,
+                existing_lambda_obj=function,
+                endpoint_config_props={"ProductionVariants": [{"InstanceType": "ml.m5.large"}]},
+            ),
+        )
+    assert json.dumps(template.to_dict(), sort_keys=True) == before
