@@ -35,7 +35,7 @@ golden: $(STAMP) ## Rewrite tests/golden/ from the scenarios (review the diff)
 lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict $(PKG)
+	$(BIN)/mypy --strict $(PKG) handler_src
 
 pytest: $(STAMP) ## Run the test suite
 	$(BIN)/pytest -q

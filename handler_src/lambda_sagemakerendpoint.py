@@ -1,0 +1,326 @@
+"""Forward HTTP requests or direct invocations to a SageMaker real-time endpoint.
+
+Environment: SAGEMAKER_ENDPOINT_NAME names the endpoint; when the stack renamed that variable,
+SAGEMAKER_ENDPOINT_ENV_VAR holds the name of the variable to read instead.
+
+Proxy events (API Gateway REST and HTTP APIs, Lambda function URLs): the body, base64-decoded
+when isBase64Encoded, is the model input. Headers (any case): Content-Type and Accept (default
+application/json, also for Accept */*), X-Amzn-SageMaker-Target-Variant, -Custom-Attributes and
+-Inference-Id. The response carries the prediction and its Content-Type (base64 with
+isBase64Encoded when binary) plus SageMaker's X-Amzn-SageMaker-Custom-Attributes and
+X-Amzn-Invoked-Production-Variant. Errors are JSON {"error", "message", "requestId"}: 400 bad
+input, 413 body over 6 MiB, 429 throttled, 502 model error (adds "modelStatusCode"), 503
+SageMaker unreachable, 504 timeout, 500 anything else. Proxy calls never raise.
+
+Direct invocations (any event without "body", "httpMethod" or requestContext.http): the event
+is the JSON payload. For options send an envelope with only these keys: Body (required; a
+string is sent as is, anything else as JSON), ContentType, Accept, TargetVariant,
+CustomAttributes, InferenceId. The result is the prediction: parsed if JSON, text if textual,
+else a base64 string. Failures raise EndpointInvocationError, so Lambda reports a function
+error.
+
+Every request logs one JSON line to stdout (ids, endpoint, types, sizes, latency, status); never
+the payload.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import random
+import re
+import time
+import traceback
+from typing import Any
+
+import boto3  # type: ignore[import-untyped]
+from botocore.config import Config  # type: ignore[import-untyped]
+from botocore.exceptions import (  # type: ignore[import-untyped]
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+
+JSON = "application/json"
+MAX_PAYLOAD = 6 * 1024 * 1024  # InvokeEndpoint's Body limit (6 MiB in the API model)
+MAX_RESPONSE = 6 * 1024 * 1024 - 1024  # Lambda's synchronous response limit, less headroom
+# Containers get 60 s to answer; SageMaker recommends a 70 s socket timeout. The first call
+# lowers it to fit the function's remaining time, so Lambda never kills us mid-read.
+READ_TIMEOUT = 70.0
+CONNECT_TIMEOUT = 2.0
+TIMEOUT_MARGIN = 3.0  # kept free after a read timeout to answer and log
+MAX_ATTEMPTS = 3
+BACKOFF_BASE, BACKOFF_CAP = 0.2, 2.0  # seconds; full jitter
+# Refused before the model ran, so safe to retry (ModelNotReady: the model is still loading).
+THROTTLED = {"ThrottlingException", "Throttling", "TooManyRequestsException"}
+THROTTLED |= {"ModelNotReadyException"}
+# invoke_endpoint parameter, request header, longest value the API accepts
+OPTIONS = (
+    ("ContentType", "content-type", 1024),
+    ("Accept", "accept", 1024),
+    ("TargetVariant", "x-amzn-sagemaker-target-variant", 63),
+    ("CustomAttributes", "x-amzn-sagemaker-custom-attributes", 1024),
+    ("InferenceId", "x-amzn-sagemaker-inference-id", 64),
+)
+ENVELOPE = {"Body"} | {name for name, _, _ in OPTIONS}
+TEXT = {JSON, "application/xml", "application/jsonlines", "application/x-ndjson"}
+SECRETS = re.compile(r"arn:aws[\w-]*:\S*|\b\d{12}\b")  # ARNs and account ids
+
+_client: Any = None
+
+
+class EndpointInvocationError(Exception):
+    """A failed request: raised to direct callers; proxy callers get an HTTP error instead.
+
+    Attributes:
+        status: The HTTP status. error: A short code such as "ModelError". message: Text safe
+        to show the caller. model_status: The container's own status, for model errors.
+    """
+
+    def __init__(self, status: int, error: str, message: str, model_status: Any = None):
+        super().__init__(f"{error}: {message}")
+        self.status, self.error, self.message = status, error, message
+        self.model_status = model_status
+
+
+def _client_for(context: Any) -> Any:
+    """The container's client; lazy, as creating it costs ~150 ms and the call knows its time."""
+    global _client
+    if _client is None:
+        read_timeout = READ_TIMEOUT
+        if (remaining := _remaining(context)) is not None:
+            read_timeout = max(1.0, min(read_timeout, remaining - TIMEOUT_MARGIN))
+        # No botocore retries: its retry modes treat ReadTimeoutError as transient and would
+        # send the inference again. InvokeEndpoint is not idempotent, and after a read timeout
+        # the model may have run already. _invoke retries only what surely did not run.
+        config = Config(
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=read_timeout,
+            retries={"mode": "standard", "total_max_attempts": 1},
+            user_agent_extra="troposphere-patterns",
+        )
+        _client = boto3.client("sagemaker-runtime", config=config)  # honours AWS_ENDPOINT_URL
+    return _client
+
+
+def _remaining(context: Any) -> float | None:
+    getter = getattr(context, "get_remaining_time_in_millis", None)
+    return None if getter is None else float(getter()) / 1000
+
+
+def _code(err: Any) -> tuple[str, int]:
+    meta = err.response.get("ResponseMetadata", {})
+    return str(err.response.get("Error", {}).get("Code", "")), int(meta.get("HTTPStatusCode", 0))
+
+
+def _invoke(params: dict[str, Any], context: Any) -> tuple[dict[str, Any], bytes, int]:
+    """Call InvokeEndpoint; return the response, the prediction and the attempts made.
+
+    Retries only throttling (refused) and failed connects (never sent), while one more whole
+    attempt fits in the function's remaining time.
+    """
+    client = _client_for(context)
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            response = client.invoke_endpoint(**params)
+            return response, response["Body"].read(), attempt
+        except ClientError as err:
+            code, status = _code(err)
+            if code not in THROTTLED and status != 429:
+                raise
+            failure: Exception = err
+        except (EndpointConnectionError, ConnectTimeoutError) as err:
+            failure = err
+        delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1)))
+        needed = delay + client.meta.config.read_timeout + CONNECT_TIMEOUT + TIMEOUT_MARGIN
+        remaining = _remaining(context)
+        if attempt >= MAX_ATTEMPTS or (remaining is not None and remaining < needed):
+            raise failure
+        time.sleep(delay)
+
+
+def _public_error(exc: Exception) -> EndpointInvocationError:
+    """Map an exception to what the caller sees: no ARNs, account ids or stack traces."""
+    if isinstance(exc, EndpointInvocationError):
+        return exc
+    if isinstance(exc, ReadTimeoutError):
+        return EndpointInvocationError(504, "Timeout", "The model did not answer in time")
+    if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError)):
+        return EndpointInvocationError(503, "Unavailable", "SageMaker could not be reached")
+    if isinstance(exc, ClientError):
+        code, status = _code(exc)
+        if code == "ModelError":
+            # Message names the account and log group: keep to the container's own text.
+            text = str(exc.response.get("OriginalMessage") or "The model failed")
+            text = SECRETS.sub("<redacted>", text)[:1024]
+            model_status = exc.response.get("OriginalStatusCode")
+            if not model_status and "timed out" in text:  # SageMaker's 60 s container limit
+                return EndpointInvocationError(504, "Timeout", text)
+            return EndpointInvocationError(502, "ModelError", text, model_status)
+        if code in THROTTLED or status == 429:
+            return EndpointInvocationError(429, "Throttled", "The endpoint is busy, retry later")
+        if code == "ServiceUnavailable":
+            return EndpointInvocationError(503, "Unavailable", "SageMaker is unavailable")
+    return EndpointInvocationError(500, "InternalError", "The inference request failed")
+
+
+def _bad(message: str, status: int = 400) -> EndpointInvocationError:
+    return EndpointInvocationError(
+        status, "BadRequest" if status == 400 else "PayloadTooLarge", message
+    )
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == JSON or media.endswith("+json")
+
+
+def _read(event: Any, proxy: bool) -> tuple[bytes, dict[str, Any]]:
+    """The body and options of a proxy event or a direct invocation (payload or envelope)."""
+    if not proxy:
+        body, options = event, {}
+        if isinstance(event, dict) and "Body" in event and event.keys() <= ENVELOPE:
+            body, options = event["Body"], event
+        return (body if isinstance(body, str) else json.dumps(body)).encode(), options
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+    options = {name: headers.get(header) for name, header, _ in OPTIONS}
+    if not (body := event.get("body")) or not isinstance(body, str):
+        raise _bad("A request body is required")
+    try:
+        if event.get("isBase64Encoded"):
+            return base64.b64decode(body, validate=True), options
+        return body.encode(), options
+    except (binascii.Error, ValueError):  # bad base64, or lone surrogates
+        raise _bad("The body could not be decoded") from None
+
+
+def _params(data: bytes, options: dict[str, Any]) -> dict[str, Any]:
+    """Validate a request; return invoke_endpoint's arguments other than EndpointName."""
+    if len(data) > MAX_PAYLOAD:
+        raise _bad("The body exceeds 6 MiB", 413)
+    params: dict[str, Any] = {"Body": data}
+    for name, _, limit in OPTIONS:
+        value = options.get(name)
+        if name in ("ContentType", "Accept") and value in (None, "", "*/*"):
+            value = JSON
+        # Header values: visible ASCII no longer than the API allows (no header injection).
+        if value is None:
+            continue
+        if not (isinstance(value, str) and 0 < len(value) <= limit and value.isprintable()):
+            raise _bad(f"Invalid {name}")
+        if not value.isascii():
+            raise _bad(f"Invalid {name}")
+        params[name] = value
+    if _is_json(params["ContentType"]):
+        try:  # a 400 now beats a model error later
+            json.loads(data)
+        except ValueError:
+            raise _bad("The body is not valid JSON") from None
+    return params
+
+
+def _source(event: Any) -> str | None:
+    """Name the integration that sent a proxy event; None for a direct invocation."""
+    if not isinstance(event, dict):
+        return None
+    context = event.get("requestContext")
+    context = context if isinstance(context, dict) else {}
+    if "http" in context:  # payload format 2.0 omits "body" when there is none
+        return "function-url" if ".lambda-url." in str(context.get("domainName")) else "http-api"
+    if "httpMethod" in event:
+        return "rest-api"
+    return "proxy" if "body" in event else None
+
+
+def _output(prediction: bytes, content_type: str, proxy: bool) -> tuple[Any, bool]:
+    """The prediction as a proxy body or a direct result, and whether it is base64."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media.startswith("text/") or media in TEXT or media.endswith(("+json", "+xml")):
+        try:
+            text = prediction.decode()
+        except UnicodeDecodeError:
+            return base64.b64encode(prediction).decode(), True
+        if not proxy and _is_json(media):
+            try:
+                return json.loads(text), False
+            except ValueError:  # not JSON after all: hand over the text
+                pass
+        return text, False
+    return base64.b64encode(prediction).decode(), True
+
+
+def _http(status: int, headers: dict[str, str], body: str, binary: bool = False) -> Any:
+    return {"statusCode": status, "headers": headers, "body": body, "isBase64Encoded": binary}
+
+
+def handler(event: Any, context: Any) -> Any:
+    """Invoke the configured SageMaker endpoint with the event's payload.
+
+    Args:
+        event: A proxy event or a direct payload (see above).
+        context: The Lambda context.
+
+    Returns:
+        A proxy response for proxy events, else the prediction.
+
+    Raises:
+        EndpointInvocationError: A direct invocation failed.
+    """
+    started = time.perf_counter()
+    source = _source(event)
+    request = event.get("requestContext") if source else None
+    log: dict[str, Any] = {
+        "message": "invoke_endpoint",
+        "requestId": getattr(context, "aws_request_id", None),
+        "apiRequestId": request.get("requestId") if isinstance(request, dict) else None,
+        "source": source or "direct",
+    }
+    try:
+        variable = os.environ.get("SAGEMAKER_ENDPOINT_ENV_VAR") or "SAGEMAKER_ENDPOINT_NAME"
+        if not (name := os.environ.get(variable, "").strip()):
+            log["detail"] = f"environment variable {variable} is not set"
+            raise EndpointInvocationError(500, "ConfigurationError", "No endpoint is configured")
+        log["endpoint"] = name
+        data, options = _read(event, source is not None)
+        log["bytesIn"] = len(data)
+        params = _params(data, options)
+        log.update(contentType=params["ContentType"], accept=params["Accept"])
+        response, prediction, log["attempts"] = _invoke({"EndpointName": name, **params}, context)
+        content_type = response.get("ContentType") or "application/octet-stream"
+        log.update(bytesOut=len(prediction), responseType=content_type)
+        log["variant"] = variant = response.get("InvokedProductionVariant")
+        result, binary = _output(prediction, content_type, source is not None)
+        if source:
+            headers = {"Content-Type": content_type}
+            if attributes := response.get("CustomAttributes"):
+                headers["X-Amzn-SageMaker-Custom-Attributes"] = attributes
+            if variant:
+                headers["X-Amzn-Invoked-Production-Variant"] = variant
+            result = _http(200, headers, result, binary)
+        # Lambda refuses responses over 6 MB with an opaque error: say so plainly instead.
+        if len(prediction) > MAX_RESPONSE // 6 and len(json.dumps(result)) > MAX_RESPONSE:
+            raise EndpointInvocationError(502, "ResponseTooLarge", "The prediction exceeds 6 MB")
+        log.update(status=200, outcome="ok")
+        return result
+    except Exception as exc:
+        error = _public_error(exc)
+        log.update(status=error.status, outcome=error.error, modelStatus=error.model_status)
+        if isinstance(exc, ClientError):
+            log["errorCode"] = _code(exc)[0]
+        elif error.status == 500 and error is not exc:
+            log["trace"] = traceback.format_exc()  # for operators; never sent to the caller
+        if not source:
+            raise error from None
+        body = {"error": error.error, "message": error.message}
+        if error.model_status is not None:
+            body["modelStatusCode"] = error.model_status
+        body["requestId"] = log["requestId"]
+        return _http(error.status, {"Content-Type": JSON}, json.dumps(body))
+    finally:
+        log["latencyMs"] = round((time.perf_counter() - started) * 1000, 2)
+        print(json.dumps(log, default=str))

@@ -1,0 +1,614 @@
+"""Behaviour of handler_src/lambda_sagemakerendpoint.py against local SageMaker Runtime servers.
+
+Happy paths run against moto's server (the real REST shape and SigV4 signing); faults that moto
+cannot produce run against ``FakeSageMaker``, which also records what the handler sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.handler_servers import FakeSageMaker, MotoServer, Reply, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+HANDLER_PATH = ROOT / "handler_src" / "lambda_sagemakerendpoint.py"
+ENDPOINT = "my-endpoint"
+ACCOUNT = "123456789012"
+_loaded = 0
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@dataclass
+class FakeContext:
+    """The parts of the Lambda context object the handler uses."""
+
+    remaining_ms: int = 90_000
+    aws_request_id: str = "c0ffee00-0000-4000-8000-000000000001"
+
+    def __post_init__(self) -> None:
+        self._deadline = time.monotonic() + self.remaining_ms / 1000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def load_module(source: str | None = None) -> types.ModuleType:
+    """A fresh copy of the handler module, so no client is cached across tests."""
+    global _loaded
+    _loaded += 1
+    name = f"lambda_sagemakerendpoint_{_loaded}"
+    if source is None:
+        spec = importlib.util.spec_from_file_location(name, HANDLER_PATH)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    else:  # the copy inlined in a template, as Lambda would run index.py
+        module = types.ModuleType(name)
+        module.__file__ = "index.py"
+        sys.modules[name] = module  # dataclasses and friends resolve the module by name
+        exec(compile(source, "index.py", "exec"), module.__dict__)
+    return module
+
+
+@pytest.fixture(autouse=True)
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Fake credentials, no shared config, nothing that could reach AWS."""
+    for name in (
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME",
+        "AWS_MAX_ATTEMPTS",
+        "AWS_RETRY_MODE",
+        "SAGEMAKER_ENDPOINT_ENV_VAR",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "missing-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "missing-credentials"))
+    monkeypatch.setenv("SAGEMAKER_ENDPOINT_NAME", ENDPOINT)
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    with MotoServer() as server:
+        yield server
+
+
+@pytest.fixture
+def moto(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
+    moto_server.reset()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
+    return moto_server
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSageMaker]:
+    with FakeSageMaker() as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        yield server
+
+
+@pytest.fixture
+def mod() -> types.ModuleType:
+    return load_module()
+
+
+# --------------------------------------------------------------------------- events
+
+
+def rest_event(body: str | None, headers: dict[str, str] | None = None, b64: bool = False) -> Any:
+    """API Gateway REST API (payload format 1.0) proxy event."""
+    return {
+        "resource": "/predict",
+        "path": "/predict",
+        "httpMethod": "POST",
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in (headers or {}).items()} or None,
+        "queryStringParameters": None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {"requestId": "rest-req-1", "stage": "prod", "httpMethod": "POST"},
+        "body": body,
+        "isBase64Encoded": b64,
+    }
+
+
+def http_event(
+    body: str | None,
+    headers: dict[str, str] | None = None,
+    b64: bool = False,
+    domain: str = "abc123.execute-api.us-east-1.amazonaws.com",
+) -> Any:
+    """HTTP API (payload format 2.0) event; function URLs send the same shape."""
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": "POST /predict",
+        "rawPath": "/predict",
+        "rawQueryString": "",
+        "headers": {k.lower(): v for k, v in (headers or {}).items()},
+        "requestContext": {
+            "domainName": domain,
+            "http": {"method": "POST", "path": "/predict", "sourceIp": "198.51.100.7"},
+            "requestId": "http-req-1",
+        },
+        "isBase64Encoded": b64,
+    }
+    if body is not None:  # HTTP APIs and function URLs omit "body" when there is none
+        event["body"] = body
+    return event
+
+
+def url_event(body: str | None, headers: dict[str, str] | None = None, b64: bool = False) -> Any:
+    return http_event(body, headers, b64, domain="abc123.lambda-url.us-east-1.on.aws")
+
+
+def call(mod: types.ModuleType, event: Any, context: FakeContext | None = None) -> Any:
+    return mod.handler(event, context or FakeContext())
+
+
+def error_of(response: dict[str, Any]) -> dict[str, Any]:
+    assert response["headers"]["Content-Type"] == "application/json"
+    assert response["isBase64Encoded"] is False
+    body: dict[str, Any] = json.loads(response["body"])
+    return body
+
+
+def log_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+
+
+# --------------------------------------------------------------------------- moto: event shapes
+
+
+PREDICTION = {"Body": '{"score": 0.93}', "ContentType": "application/json"}
+
+
+@pytest.mark.parametrize("make_event", [rest_event, http_event, url_event])
+def test_proxy_events_return_the_prediction(
+    moto: MotoServer, mod: types.ModuleType, make_event: Any
+) -> None:
+    moto.seed({**PREDICTION, "InvokedProductionVariant": "blue", "CustomAttributes": "trace=1"})
+    response = call(mod, make_event('{"features": [1, 2]}', {"Content-Type": "application/json"}))
+    assert response == {
+        "statusCode": 200,
+        "headers": {
+            "Content-Type": "application/json",
+            "X-Amzn-SageMaker-Custom-Attributes": "trace=1",
+            "X-Amzn-Invoked-Production-Variant": "blue",
+        },
+        "body": '{"score": 0.93}',
+        "isBase64Encoded": False,
+    }
+
+
+def test_base64_proxy_body_is_decoded(moto: MotoServer, mod: types.ModuleType) -> None:
+    moto.seed(PREDICTION)
+    body = base64.b64encode(b'{"features": [1, 2]}').decode()
+    response = call(mod, url_event(body, {"content-type": "application/json"}, b64=True))
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"]) == {"score": 0.93}
+
+
+def test_direct_invocation_returns_parsed_json(moto: MotoServer, mod: types.ModuleType) -> None:
+    moto.seed(PREDICTION)
+    assert call(mod, {"features": [1, 2]}) == {"score": 0.93}
+
+
+def test_direct_invocation_returns_text_predictions(
+    moto: MotoServer, mod: types.ModuleType
+) -> None:
+    moto.seed({"Body": "0.93\n0.12\n", "ContentType": "text/csv"})
+    assert call(mod, [[1, 2], [3, 4]]) == "0.93\n0.12\n"
+
+
+def test_client_uses_aws_endpoint_url_and_is_created_once(
+    moto: MotoServer, mod: types.ModuleType
+) -> None:
+    moto.seed(PREDICTION, PREDICTION)
+    call(mod, {"a": 1})
+    client = mod._client
+    assert client.meta.endpoint_url == moto.url
+    call(mod, {"a": 2})
+    assert mod._client is client
+
+
+def test_template_inlines_this_handler_and_it_runs(moto: MotoServer) -> None:
+    """The default template's Code.ZipFile is this file, and that copy serves a request."""
+    result = subprocess.run(
+        [sys.executable, "-m", "troposphere_patterns", "lambda-sagemakerendpoint"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    template = json.loads(result.stdout)
+    source = template["Resources"]["LambdaFunction"]["Properties"]["Code"]["ZipFile"]
+    assert source == HANDLER_PATH.read_text()
+    inlined = load_module(source)
+    moto.seed(PREDICTION)
+    response = inlined.handler(http_event('{"x": 1}'), FakeContext())
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"]) == {"score": 0.93}
+
+
+# --------------------------------------------------------------------------- what is forwarded
+
+
+def test_headers_are_forwarded_case_insensitively(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    headers = {
+        "CONTENT-TYPE": "text/csv",
+        "accept": "text/csv",
+        "X-Amzn-SageMaker-Target-Variant": "variant-b",
+        "x-amzn-sagemaker-custom-attributes": "tenant=acme",
+        "X-AMZN-SAGEMAKER-INFERENCE-ID": "req 42",
+    }
+    response = call(mod, rest_event("1,2,3", headers))
+    assert response["statusCode"] == 200
+    assert response["body"] == "1,2,3"
+    assert response["headers"]["Content-Type"] == "text/csv"
+    [sent] = fake.requests
+    assert sent.path == f"/endpoints/{ENDPOINT}/invocations"
+    assert sent.body == b"1,2,3"
+    assert sent.headers["content-type"] == "text/csv"
+    assert sent.headers["accept"] == "text/csv"
+    assert sent.headers["x-amzn-sagemaker-target-variant"] == "variant-b"
+    assert sent.headers["x-amzn-sagemaker-custom-attributes"] == "tenant=acme"
+    assert sent.headers["x-amzn-sagemaker-inference-id"] == "req 42"
+
+
+@pytest.mark.parametrize("accept", [None, "*/*"])
+def test_content_type_and_accept_default_to_json(
+    fake: FakeSageMaker, mod: types.ModuleType, accept: str | None
+) -> None:
+    headers = {"Accept": accept} if accept else None
+    assert call(mod, http_event('{"x": 1}', headers))["statusCode"] == 200
+    [sent] = fake.requests
+    assert sent.headers["content-type"] == "application/json"
+    assert sent.headers["accept"] == "application/json"
+    assert "x-amzn-sagemaker-target-variant" not in sent.headers
+
+
+def test_binary_request_and_prediction_round_trip(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    image = bytes(range(256)) * 4  # not UTF-8
+    fake.replies.append(Reply(body=image[::-1], headers={"Content-Type": "image/png"}))
+    event = url_event(
+        base64.b64encode(image).decode(),
+        {"Content-Type": "image/jpeg", "Accept": "image/png"},
+        True,
+    )
+    response = call(mod, event)
+    assert response["statusCode"] == 200
+    assert response["isBase64Encoded"] is True
+    assert response["headers"]["Content-Type"] == "image/png"
+    assert base64.b64decode(response["body"]) == image[::-1]
+    assert fake.requests[0].body == image
+
+
+def test_direct_envelope_sets_options(fake: FakeSageMaker, mod: types.ModuleType) -> None:
+    fake.replies.append(Reply(body=b"\x89PNG\r\n\x1a\n\xff", headers={"Content-Type": "image/png"}))
+    result = call(
+        mod,
+        {
+            "Body": "5.1,3.5,1.4",
+            "ContentType": "text/csv",
+            "Accept": "image/png",
+            "TargetVariant": "canary",
+            "CustomAttributes": "a=b",
+            "InferenceId": "id-7",
+        },
+    )
+    assert base64.b64decode(result) == b"\x89PNG\r\n\x1a\n\xff"  # binary comes back as base64
+    [sent] = fake.requests
+    assert sent.body == b"5.1,3.5,1.4"
+    assert sent.headers["content-type"] == "text/csv"
+    assert sent.headers["x-amzn-sagemaker-target-variant"] == "canary"
+    assert sent.headers["x-amzn-sagemaker-custom-attributes"] == "a=b"
+    assert sent.headers["x-amzn-sagemaker-inference-id"] == "id-7"
+
+
+def test_direct_payload_with_extra_keys_is_not_an_envelope(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    payload = {"Body": "text", "Accept": "x", "temperature": 0.2}
+    assert call(mod, payload) == payload
+    assert json.loads(fake.requests[0].body) == payload
+
+
+def test_custom_endpoint_variable(
+    fake: FakeSageMaker, mod: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SAGEMAKER_ENDPOINT_NAME")
+    monkeypatch.setenv("SAGEMAKER_ENDPOINT_ENV_VAR", "MODEL_ENDPOINT")
+    monkeypatch.setenv("MODEL_ENDPOINT", "other-endpoint")
+    assert call(mod, {"x": 1}) == {"x": 1}
+    assert fake.requests[0].path == "/endpoints/other-endpoint/invocations"
+
+
+# --------------------------------------------------------------------------- malformed input
+
+
+@pytest.mark.parametrize(
+    ("event", "status"),
+    [
+        (http_event(None), 400),  # no body at all
+        (rest_event(None), 400),
+        (rest_event("not base64!", b64=True), 400),
+        (rest_event("{broken", {"Content-Type": "application/json"}), 400),
+        (rest_event("{}", {"X-Amzn-SageMaker-Custom-Attributes": "caf\u00e9"}), 400),
+        (rest_event("{}", {"X-Amzn-SageMaker-Inference-Id": "x" * 65}), 400),
+        (rest_event("{}", {"Accept": "text/csv\r\nX-Injected: 1"}), 400),
+        (url_event("a" * (6 * 1024 * 1024 + 1), {"Content-Type": "text/plain"}), 413),
+        (
+            url_event(base64.b64encode(b"\0" * (6 * 1024 * 1024 + 1)).decode(), b64=True),
+            413,
+        ),
+    ],
+)
+def test_malformed_requests_are_rejected_before_sagemaker(
+    fake: FakeSageMaker, mod: types.ModuleType, event: Any, status: int
+) -> None:
+    response = call(mod, event)
+    assert response["statusCode"] == status
+    assert error_of(response)["error"] in ("BadRequest", "PayloadTooLarge")
+    assert fake.requests == []
+
+
+def test_payload_of_exactly_6_mib_is_accepted(fake: FakeSageMaker, mod: types.ModuleType) -> None:
+    fake.replies.append(Reply(body=b"ok", headers={"Content-Type": "text/plain"}))
+    response = call(mod, url_event("a" * (6 * 1024 * 1024), {"Content-Type": "text/plain"}))
+    assert response["statusCode"] == 200
+    assert len(fake.requests[0].body) == 6 * 1024 * 1024
+
+
+def test_direct_invocation_raises_on_bad_input(fake: FakeSageMaker, mod: types.ModuleType) -> None:
+    with pytest.raises(mod.EndpointInvocationError, match="not valid JSON") as info:
+        call(mod, {"Body": "{oops", "ContentType": "application/json"})
+    assert info.value.status == 400
+    assert fake.requests == []
+
+
+# --------------------------------------------------------------------------- SageMaker faults
+
+
+def model_error(status: int, original: str) -> Reply:
+    return Reply.error(
+        "ModelError",
+        424,
+        Message=f"Received client error ({status}) from primary with message "
+        f'"{original}". See https://us-east-1.console.aws.amazon.com/cloudwatch/home'
+        f"?region=us-east-1#logEventViewer:group=/aws/sagemaker/Endpoints/{ENDPOINT} "
+        f"in account {ACCOUNT} for more information.",
+        OriginalStatusCode=status,
+        OriginalMessage=original,
+        LogStreamArn=f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/sagemaker/Endpoints/x",
+    )
+
+
+def assert_nothing_leaks(response: dict[str, Any]) -> None:
+    text = response["body"]
+    for secret in (ACCOUNT, "arn:aws", "Traceback", "console.aws.amazon.com", "127.0.0.1"):
+        assert secret not in text
+
+
+def test_model_error_is_a_502_with_the_containers_status_and_message(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    fake.replies.append(model_error(400, "feature 'age' is missing"))
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == 502
+    assert error_of(response) == {
+        "error": "ModelError",
+        "message": "feature 'age' is missing",
+        "modelStatusCode": 400,
+        "requestId": FakeContext.aws_request_id,
+    }
+    assert_nothing_leaks(response)
+    assert len(fake.requests) == 1  # a model error is never retried
+
+
+def test_model_error_message_is_scrubbed_of_arns_and_account_ids(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    fake.replies.append(
+        model_error(500, f"cannot read arn:aws:s3:::bucket/{ACCOUNT}/model.tar.gz as {ACCOUNT}")
+    )
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == 502
+    assert error_of(response)["modelStatusCode"] == 500
+    assert_nothing_leaks(response)
+
+
+def test_container_timeout_reported_by_sagemaker_is_a_504(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    fake.replies.append(
+        model_error(0, "Your invocation timed out while waiting for a response from container")
+    )
+    response = call(mod, http_event('{"x": 1}'))
+    assert response["statusCode"] == 504
+    assert_nothing_leaks(response)
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "attempts"),
+    [
+        (Reply.error("ThrottlingException", 400, message="Rate exceeded"), 429, 3),
+        (Reply.error("ModelNotReadyException", 429, Message="Model is loading"), 429, 3),
+        (Reply.error("ServiceUnavailable", 503, Message="Service unavailable"), 503, 1),
+        (Reply.error("InternalFailure", 500, Message="Internal failure"), 500, 1),
+        (
+            Reply.error(
+                "ValidationError", 400, Message=f"Endpoint x of account {ACCOUNT} not found."
+            ),
+            500,
+            1,
+        ),
+    ],
+)
+def test_service_errors_map_to_http_statuses_and_only_throttling_is_retried(
+    fake: FakeSageMaker, mod: types.ModuleType, reply: Reply, status: int, attempts: int
+) -> None:
+    fake.replies.extend([reply] * 5)
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == status
+    assert_nothing_leaks(response)
+    assert len(fake.requests) == attempts
+
+
+def test_throttling_that_clears_is_retried_to_success(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    fake.replies.extend([Reply.error("ThrottlingException", 400, message="Rate exceeded")] * 2)
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == 200
+    assert len(fake.requests) == 3
+
+
+def test_throttling_is_not_retried_when_the_function_is_nearly_out_of_time(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    fake.replies.extend([Reply.error("ThrottlingException", 400, message="Rate exceeded")] * 3)
+    response = call(mod, rest_event('{"x": 1}'), FakeContext(remaining_ms=20_000))
+    assert response["statusCode"] == 429
+    assert len(fake.requests) == 1
+
+
+def test_read_timeout_is_a_504_and_the_inference_is_sent_once(
+    fake: FakeSageMaker, mod: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mod, "READ_TIMEOUT", 0.5)
+    fake.replies.append(Reply(delay=3))
+    started = time.monotonic()
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == 504
+    assert error_of(response)["error"] == "Timeout"
+    assert time.monotonic() - started < 2
+    time.sleep(0.3)  # a re-sent request would have arrived by now
+    assert len(fake.requests) == 1
+
+
+def test_read_timeout_shrinks_to_fit_the_functions_remaining_time(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    fake.replies.append(Reply(delay=5))
+    started = time.monotonic()
+    # 4 s left and a 3 s margin: the handler must give up after ~1 s, not wait 70 s.
+    response = call(mod, http_event('{"x": 1}'), FakeContext(remaining_ms=4_000))
+    assert response["statusCode"] == 504
+    assert time.monotonic() - started < 2.5
+    assert len(fake.requests) == 1
+
+
+def test_unreachable_sagemaker_is_a_503(
+    mod: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setattr(mod, "BACKOFF_BASE", 0.01)
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == 503
+    assert_nothing_leaks(response)
+
+
+def test_direct_invocation_raises_the_mapped_error(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    fake.replies.append(model_error(500, "division by zero"))
+    with pytest.raises(mod.EndpointInvocationError, match="division by zero") as info:
+        call(mod, {"x": 1})
+    assert (info.value.status, info.value.error, info.value.model_status) == (
+        502,
+        "ModelError",
+        500,
+    )
+    assert ACCOUNT not in str(info.value)
+
+
+def test_prediction_too_large_for_lambda_is_a_502(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    fake.replies.append(
+        Reply(body=b"x" * (6 * 1024 * 1024), headers={"Content-Type": "text/plain"})
+    )
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == 502
+    assert error_of(response)["error"] == "ResponseTooLarge"
+
+
+# --------------------------------------------------------------------------- config, crashes, logs
+
+
+def test_missing_endpoint_configuration(
+    mod: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SAGEMAKER_ENDPOINT_NAME")
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == 500
+    assert error_of(response)["error"] == "ConfigurationError"
+    with pytest.raises(mod.EndpointInvocationError, match="No endpoint is configured"):
+        call(mod, {"x": 1})
+
+
+def test_unexpected_failures_are_500_without_details(
+    mod: types.ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def explode(context: Any) -> Any:
+        raise RuntimeError(f"boom arn:aws:iam::{ACCOUNT}:role/secret")
+
+    monkeypatch.setattr(mod, "_client_for", explode)
+    response = call(mod, http_event('{"x": 1}'))
+    assert response["statusCode"] == 500
+    assert error_of(response)["error"] == "InternalError"
+    assert "boom" not in response["body"]
+    assert_nothing_leaks(response)
+    [line] = log_lines(capsys)
+    assert "RuntimeError" in line["trace"]  # operators still get the stack trace
+
+
+def test_one_structured_log_line_per_request_without_the_payload(
+    fake: FakeSageMaker, mod: types.ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call(mod, rest_event('{"secret": "4111-1111"}', {"Accept": "application/json"}))
+    fake.replies.append(model_error(400, "bad"))
+    call(mod, http_event('{"secret": "4111-1111"}'))
+    ok, failed = log_lines(capsys)
+    assert ok["requestId"] == FakeContext.aws_request_id
+    assert ok["apiRequestId"] == "rest-req-1"
+    assert (ok["source"], ok["endpoint"], ok["status"], ok["outcome"]) == (
+        "rest-api",
+        ENDPOINT,
+        200,
+        "ok",
+    )
+    assert (ok["contentType"], ok["accept"]) == ("application/json", "application/json")
+    assert ok["bytesIn"] == ok["bytesOut"] == len('{"secret": "4111-1111"}')
+    assert isinstance(ok["latencyMs"], float)
+    assert (failed["source"], failed["status"], failed["outcome"]) == (
+        "http-api",
+        502,
+        "ModelError",
+    )
+    assert failed["modelStatus"] == 400
+    assert "4111" not in json.dumps([ok, failed])
