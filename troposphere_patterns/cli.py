@@ -12,7 +12,6 @@ import io
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from importlib import resources
@@ -23,9 +22,10 @@ import yaml
 from troposphere import Parameter, Ref, Template
 
 from troposphere_patterns.core import sagemaker_endpoint
+from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
 from troposphere_patterns.core.overrides import merge
 from troposphere_patterns.core.vpc import ExistingVpc
-from troposphere_patterns.errors import PatternPropsError
+from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpointProps,
     lambda_sagemakerendpoint,
@@ -235,6 +235,8 @@ def render(args: argparse.Namespace) -> str:
 
 def write_atomically(path: str, text: str) -> None:
     """Replace ``path`` with ``text`` whole, or leave it as it was."""
+    import tempfile  # only when writing a file: it costs ~5 ms of start-up
+
     directory = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
     try:
@@ -293,7 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with contextlib.redirect_stderr(io.StringIO()):
             text = render(args)
-    except (UsageError, PatternPropsError, TypeError) as error:
+        check_body_size(text)
+    except (UsageError, PatternPropsError, TemplateLimitError, TypeError) as error:
         print(f"troposphere-patterns: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.output:
@@ -306,6 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
     else:
         sys.stdout.write(text)
+    warning = inline_deploy_warning(text)
+    if warning is not None:
+        print(f"troposphere-patterns: warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -36,7 +36,7 @@ from troposphere.validators.awslambda import validate_variables_name
 
 from troposphere_patterns.core import iam_policies, vpc
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
-from troposphere_patterns.core.kms_key import KeyBundle, encryption_key
+from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
     FunctionBundle,
     FunctionNetwork,
@@ -44,6 +44,7 @@ from troposphere_patterns.core.lambda_function import (
     role_name,
     vpc_config,
 )
+from troposphere_patterns.core.limits import check_resource_count
 from troposphere_patterns.core.overrides import build, merge, plain, problems
 from troposphere_patterns.core.sagemaker_endpoint import (
     EndpointReference,
@@ -56,6 +57,7 @@ from troposphere_patterns.core.vpc import ExistingVpc, Network
 from troposphere_patterns.errors import PatternPropsError
 
 DEFAULT_ENVIRONMENT_VARIABLE = "SAGEMAKER_ENDPOINT_NAME"
+DELETION_POLICIES = ("Retain", "Delete")
 # Set on functions the pattern creates when the variable is renamed, so the default handler
 # still finds the endpoint: it names the variable that holds the endpoint's name.
 ENVIRONMENT_VARIABLE_POINTER = "SAGEMAKER_ENDPOINT_ENV_VAR"
@@ -116,6 +118,9 @@ class LambdaSagemakerEndpointProps:
         sagemaker_environment_variable_name: The function's environment variable holding the
             endpoint's name. Default ``SAGEMAKER_ENDPOINT_NAME``.
         id_prefix: Prepended to every logical ID the pattern creates. Default "".
+        deletion_policy: ``DeletionPolicy`` and ``UpdateReplacePolicy`` of the KMS key and the
+            log groups: ``Retain`` keeps data readable after the stack is gone; ``Delete`` for
+            throwaway stacks. Default ``Retain``.
     """
 
     existing_lambda_obj: awslambda.Function | None = None
@@ -129,6 +134,7 @@ class LambdaSagemakerEndpointProps:
     deploy_vpc: bool = False
     sagemaker_environment_variable_name: str = DEFAULT_ENVIRONMENT_VARIABLE
     id_prefix: str = ""
+    deletion_policy: str = DEFAULT_DELETION_POLICY
 
     def __post_init__(self) -> None:
         expected: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -141,6 +147,7 @@ class LambdaSagemakerEndpointProps:
             "deploy_vpc": (bool, "a bool"),
             "sagemaker_environment_variable_name": (str, "a str"),
             "id_prefix": (str, "a str"),
+            "deletion_policy": (str, "a str"),
         }
         for name in (
             "lambda_function_props",
@@ -260,6 +267,11 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
                 "function cannot be moved into a VPC by the pattern; give it a VpcConfig"
             )
 
+    if props.deletion_policy not in DELETION_POLICIES:
+        found.append(
+            f"deletion_policy: {props.deletion_policy!r} must be one of "
+            + ", ".join(DELETION_POLICIES)
+        )
     if not is_valid_prefix(props.id_prefix):
         found.append(f"id_prefix: {props.id_prefix!r} must contain only letters and digits")
     try:
@@ -298,13 +310,20 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     creates_function = props.existing_lambda_obj is None
     config_key_given = "KmsKeyId" in (props.endpoint_config_props or {})
     needs_key = (creates_model and not config_key_given) or creates_function or props.deploy_vpc
-    key: KeyBundle | None = encryption_key(ids(Ids.ENCRYPTION_KEY)) if needs_key else None
+    key: KeyBundle | None = None
+    if needs_key:
+        key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
     resources: list[BaseAWSObject] = list(key.resources) if key else []
 
     network: Network | None = None
     if props.deploy_vpc:
         assert key is not None
-        network = vpc.isolated_vpc(ids, kms_key_arn=key.arn, overrides=props.vpc_props)
+        network = vpc.isolated_vpc(
+            ids,
+            kms_key_arn=key.arn,
+            overrides=props.vpc_props,
+            deletion_policy=props.deletion_policy,
+        )
         resources += network.resources
     elif props.existing_vpc is not None:
         network = Network.existing(props.existing_vpc)
@@ -410,6 +429,7 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
             log_policy_id=ids(Ids.LAMBDA_LOG_POLICY),
             function_props=props.lambda_function_props,
             kms_key_arn=key.arn,
+            deletion_policy=props.deletion_policy,
             variables=variables,
             statements=[invoke],
             network=(
@@ -489,6 +509,7 @@ def add_lambda_sagemakerendpoint(
 
     Raises:
         PatternPropsError: Every problem with ``props``, or logical IDs already taken.
+        TemplateLimitError: The template would hold more than 500 resources; nothing is added.
     """
     found = validate(props)
     if found:
@@ -509,6 +530,7 @@ def add_lambda_sagemakerendpoint(
                 f"({', '.join(clashes)}); give each instance its own id_prefix"
             ]
         )
+    check_resource_count(len(template.resources), len(built.resources))
     for resource in built.resources:
         template.add_resource(resource)
     function = built.result.lambda_function

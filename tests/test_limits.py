@@ -1,0 +1,311 @@
+"""CloudFormation limits: 500 resources, 1 MB body from S3, 51,200 bytes inline.
+
+The unit tests exercise ``troposphere_patterns.core.limits`` at the boundaries. The
+integration tests exercise the wiring: ``add_lambda_sagemakerendpoint`` refusing to push a
+template past 500 resources, and the CLI refusing a body over 1 MB and warning (exit 0) when
+``aws cloudformation deploy`` would need ``--s3-bucket``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from troposphere import Template, cloudformation
+
+from troposphere_patterns import (
+    LambdaSagemakerEndpointProps,
+    TemplateLimitError,
+    add_lambda_sagemakerendpoint,
+    cli,
+    lambda_sagemakerendpoint,
+)
+from troposphere_patterns.core import limits
+
+PROPS = LambdaSagemakerEndpointProps(
+    model_props={
+        "PrimaryContainer": {
+            "Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:1",
+            "ModelDataUrl": "s3://bucket/model.tar.gz",
+        }
+    },
+    lambda_function_props={"Code": {"ZipFile": "def handler(e, c):\n    return e\n"}},
+    deploy_vpc=False,
+    id_prefix="A1",
+)
+
+
+def props_with(**changes: object) -> LambdaSagemakerEndpointProps:
+    return dataclasses.replace(PROPS, **changes)  # type: ignore[arg-type]
+
+
+def json_body(size: int, *, compact: bool = False, char: str = "x") -> str:
+    """A JSON body of exactly ``size`` UTF-8 bytes (indented, or already minified)."""
+
+    def dump(description: str) -> str:
+        if compact:
+            return json.dumps(
+                {"Description": description}, separators=(",", ":"), ensure_ascii=False
+            )
+        return json.dumps({"Description": description}, indent=1, ensure_ascii=False)
+
+    pad, rest = divmod(size - len(dump("").encode("utf-8")), len(char.encode("utf-8")))
+    text = dump(char * pad + "y" * rest)
+    assert len(text.encode("utf-8")) == size
+    return text
+
+
+def airy_json_body(min_size: int) -> str:
+    """A JSON body over ``min_size`` bytes as written whose compact form is ~10x smaller."""
+    count = min_size // 20 + 1
+    text = json.dumps({"Metadata": {"Items": [0] * count}}, indent=20)
+    assert len(text.encode("utf-8")) > min_size
+    return text
+
+
+def fillers(template: Template, count: int) -> None:
+    for index in range(count):
+        template.add_resource(cloudformation.WaitConditionHandle(f"Filler{index}"))
+
+
+# --------------------------------------------------------------------------- resource count
+
+
+@pytest.mark.parametrize(("count", "adding"), [(0, 0), (500, 0), (490, 10), (0, 500), (499, 1)])
+def test_resource_count_up_to_500_passes(count: int, adding: int) -> None:
+    limits.check_resource_count(count, adding)
+
+
+def test_501_resources_are_refused_naming_count_and_limit() -> None:
+    with pytest.raises(TemplateLimitError) as caught:
+        limits.check_resource_count(501)
+    message = str(caught.value)
+    assert "501 resources" in message
+    assert "at most 500" in message
+
+
+def test_adding_past_500_names_the_total_and_what_is_added() -> None:
+    with pytest.raises(TemplateLimitError) as caught:
+        limits.check_resource_count(500, 12)
+    message = str(caught.value)
+    assert "would hold 512 resources" in message
+    assert "12 being added" in message
+    assert "at most 500 per template" in message
+
+
+def test_one_past_the_limit_by_adding_is_refused() -> None:
+    with pytest.raises(TemplateLimitError, match="would hold 501 resources"):
+        limits.check_resource_count(491, 10)
+
+
+def test_template_limit_error_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        limits.check_resource_count(600)
+
+
+def test_negative_counts_are_a_programming_error_not_a_limit() -> None:
+    with pytest.raises(ValueError) as caught:
+        limits.check_resource_count(10, -1)
+    assert not isinstance(caught.value, TemplateLimitError)
+
+
+# --------------------------------------------------------------------------- body size (1 MB)
+
+
+def test_body_of_exactly_1_mb_passes() -> None:
+    limits.check_body_size(json_body(1_048_576))
+
+
+def test_body_one_byte_over_1_mb_is_refused_naming_size_and_limit() -> None:
+    with pytest.raises(TemplateLimitError) as caught:
+        limits.check_body_size(json_body(1_048_577, compact=True))
+    message = str(caught.value)
+    assert "1,048,577 bytes" in message
+    assert "1,048,576 bytes" in message
+    assert "would fit" not in message
+
+
+def test_body_size_counts_utf8_bytes_not_characters() -> None:
+    text = json_body(1_048_578, char="é")
+    assert len(text) <= 1_048_576 < len(text.encode("utf-8"))
+    with pytest.raises(TemplateLimitError, match="1,048,578 bytes"):
+        limits.check_body_size(text)
+
+
+def test_over_1_mb_says_when_minified_json_would_fit() -> None:
+    text = airy_json_body(1_048_576)
+    assert limits.minified_size(json.loads(text)) <= 1_048_576
+    with pytest.raises(TemplateLimitError, match=r"minified JSON would be [0-9,]+ bytes and fit"):
+        limits.check_body_size(text)
+
+
+def test_yaml_body_over_1_mb_is_refused() -> None:
+    text = "Description: " + "x" * 1_048_576 + "\n"
+    with pytest.raises(TemplateLimitError, match="1 MB"):
+        limits.check_body_size(text)
+
+
+# --------------------------------------------------------------------------- inline (51,200)
+
+
+def test_body_of_exactly_51200_bytes_needs_no_warning() -> None:
+    assert limits.inline_deploy_warning(json_body(51_200)) is None
+
+
+def test_body_of_51201_bytes_warns_about_s3_bucket() -> None:
+    warning = limits.inline_deploy_warning(json_body(51_201, compact=True))
+    assert warning is not None
+    assert "51,201 bytes" in warning
+    assert "51,200 bytes" in warning
+    assert "aws cloudformation deploy" in warning
+    assert "--s3-bucket" in warning
+    assert "would not fit" in warning  # already compact: minifying cannot help
+
+
+def test_inline_warning_counts_utf8_bytes() -> None:
+    text = json_body(51_202, char="é")
+    assert len(text) <= 51_200
+    warning = limits.inline_deploy_warning(text)
+    assert warning is not None
+    assert "51,202 bytes" in warning
+
+
+def test_inline_warning_says_when_minified_json_would_fit() -> None:
+    text = airy_json_body(51_200)
+    minified = limits.minified_size(json.loads(text))
+    assert minified <= 51_200
+    warning = limits.inline_deploy_warning(text)
+    assert warning is not None
+    assert f"minified JSON would be {minified:,} bytes and would fit inline" in warning
+
+
+def test_yaml_body_warning_makes_no_minified_claim() -> None:
+    warning = limits.inline_deploy_warning("Description: " + "x" * 51_200 + "\n")
+    assert warning is not None
+    assert "--s3-bucket" in warning
+    assert "minified" not in warning
+
+
+# --------------------------------------------------------------------------- minified size
+
+
+def test_minified_size_is_the_compact_json_of_a_rendered_template() -> None:
+    template = lambda_sagemakerendpoint(PROPS)
+    written = template.to_json()
+    compact = json.dumps(json.loads(written), separators=(",", ":"))
+    assert limits.minified_size(template.to_dict()) == len(compact.encode("utf-8"))
+    assert limits.minified_size(json.loads(written)) < limits.body_size(written)
+
+
+def test_minified_size_counts_non_ascii_as_utf8() -> None:
+    assert limits.minified_size({"Description": "é"}) == len('{"Description":"é"}'.encode())
+
+
+# --------------------------------------------------------------------------- library wiring
+# These pass once add_lambda_sagemakerendpoint calls check_resource_count before adding.
+
+
+@pytest.mark.parametrize(("deploy_vpc", "fit"), [(False, 50), (True, 19)])
+def test_adding_instances_stops_at_500_resources(deploy_vpc: bool, fit: int) -> None:
+    template = Template()
+    for index in range(fit):
+        add_lambda_sagemakerendpoint(
+            template, props_with(id_prefix=f"P{index}", deploy_vpc=deploy_vpc)
+        )
+    held = len(template.resources)
+    assert held <= 500
+    before = template.to_json()
+
+    with pytest.raises(TemplateLimitError) as caught:
+        add_lambda_sagemakerendpoint(template, props_with(id_prefix="Extra", deploy_vpc=deploy_vpc))
+
+    message = str(caught.value)
+    assert "500" in message
+    assert f"{held} already" in message
+    assert template.to_json() == before  # nothing of the refused instance was added
+
+
+def test_an_instance_that_lands_exactly_on_500_is_accepted() -> None:
+    template = Template()
+    fillers(template, 490)
+    add_lambda_sagemakerendpoint(template, PROPS)
+    assert len(template.resources) == 500
+
+
+def test_an_instance_that_would_make_501_is_refused() -> None:
+    template = Template()
+    fillers(template, 491)
+    with pytest.raises(TemplateLimitError, match="would hold 501 resources"):
+        add_lambda_sagemakerendpoint(template, PROPS)
+    assert len(template.resources) == 491
+
+
+# --------------------------------------------------------------------------- CLI wiring
+# These pass once cli.main calls check_body_size and inline_deploy_warning on the rendered text.
+
+
+def fake_render(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setattr(cli, "render", lambda args: text)
+
+
+def test_cli_warns_on_stderr_and_exits_0_when_too_big_for_inline_deploy(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = airy_json_body(60_000)
+    fake_render(monkeypatch, text)
+
+    assert cli.main(["lambda-sagemakerendpoint"]) == 0
+
+    out, err = capsys.readouterr()
+    assert out.rstrip("\n") == text
+    assert "--s3-bucket" in err
+    assert "51,200" in err
+    assert "would fit inline" in err
+
+
+def test_cli_warns_when_writing_a_too_big_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = json_body(51_201)
+    fake_render(monkeypatch, text)
+    target = tmp_path / "out.json"
+
+    assert cli.main(["lambda-sagemakerendpoint", "-o", str(target)]) == 0
+
+    assert target.read_text(encoding="utf-8") == text
+    assert "--s3-bucket" in capsys.readouterr().err
+
+
+def test_cli_stays_quiet_for_a_body_that_fits_inline(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_render(monkeypatch, json_body(51_199))
+
+    assert cli.main(["lambda-sagemakerendpoint"]) == 0
+
+    assert capsys.readouterr().err == ""
+
+
+def test_cli_refuses_a_body_over_1_mb_with_exit_2_and_no_output(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fake_render(monkeypatch, json_body(1_048_577, compact=True))
+    target = tmp_path / "out.json"
+
+    assert cli.main(["lambda-sagemakerendpoint", "-o", str(target)]) == cli.EXIT_USAGE
+
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "error" in err
+    assert "1,048,576" in err
+    assert not target.exists()
+
+
+def test_cli_default_render_fits_inline(capsys: pytest.CaptureFixture[str]) -> None:
+    for mode in ([], ["--deploy-vpc"], ["--existing-vpc"], ["--existing-endpoint"]):
+        assert cli.main(["lambda-sagemakerendpoint", *mode]) == 0
+        out, err = capsys.readouterr()
+        assert len(out.encode("utf-8")) <= limits.MAX_BODY_BYTES_INLINE, mode
+        assert err == "", mode
