@@ -8,9 +8,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PKG    := troposphere_patterns
 CLI    := $(BIN)/troposphere-patterns
+SCAN_VENV  := .venv-scan
+SCAN_STAMP := $(SCAN_VENV)/.installed
+# cfn-guard and the Control Tower rules ship inside this PyPI wheel's jsii bundle.
+GUARD_BUNDLE = $(SCAN_VENV)/lib/python*/site-packages/cdklabs/cdk_validator_cfnguard/_jsii/*.jsii.tgz
 
 .DEFAULT_GOAL := help
-.PHONY: help venv template templates golden lint test pytest cfn-lint bench clean
+.PHONY: help venv template templates golden lint test pytest cfn-lint scan bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -22,6 +26,14 @@ $(STAMP): setup.cfg pyproject.toml
 	@touch $@
 
 venv: $(STAMP) ## Create or refresh .venv from setup.cfg
+
+$(SCAN_STAMP): setup.cfg pyproject.toml
+	@test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV) >&2
+	@$(SCAN_VENV)/bin/python -m pip install --quiet --upgrade pip >&2
+	@$(SCAN_VENV)/bin/python -m pip install --quiet '.[scan]' >&2
+	@rm -rf $(SCAN_VENV)/guard && mkdir -p $(SCAN_VENV)/guard
+	@tar -xzf $(GUARD_BUNDLE) -C $(SCAN_VENV)/guard package/bin package/rules
+	@touch $@
 
 template: $(STAMP) ## Print the default template (JSON) on stdout
 	@$(CLI) lambda-sagemakerendpoint
@@ -43,11 +55,14 @@ pytest: $(STAMP) ## Run the test suite
 cfn-lint: $(STAMP) ## cfn-lint every committed template
 	$(BIN)/cfn-lint templates/*.json
 
-test: lint pytest cfn-lint ## lint + pytest + cfn-lint over templates/
+scan: $(SCAN_STAMP) ## Security scanners over every golden and templates/ (zero findings)
+	$(SCAN_VENV)/bin/python security/scan.py tests/golden/*.json templates/*.json
+
+test: lint pytest cfn-lint scan ## lint + pytest + cfn-lint over templates/ + scan
 
 bench: $(STAMP) ## Run the benchmarks; results in bench/results/
 	@mkdir -p bench/results
 	$(BIN)/python bench/run.py
 
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info
+	rm -rf $(VENV) $(SCAN_VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from troposphere import GetAtt, Parameter, Ref, Template, awslambda, iam, sagemaker
+from troposphere import GetAtt, Parameter, Ref, Sub, Template, awslambda, iam, logs, sagemaker
 
 from troposphere_patterns import (
     ExistingVpc,
@@ -13,6 +13,7 @@ from troposphere_patterns import (
     add_lambda_sagemakerendpoint,
     lambda_sagemakerendpoint,
 )
+from troposphere_patterns.core.waivers import checkov_metadata
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
 AWS_OWNED_IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311"
@@ -58,16 +59,31 @@ def caller_function(template: Template) -> awslambda.Function:
             },
         )
     )
-    return template.add_resource(
+    function = template.add_resource(
         awslambda.Function(
             "CallerFunction",
             Runtime="python3.14",
             Handler="index.handler",
             Code=awslambda.Code(ZipFile=CODE["ZipFile"]),
             Role=GetAtt(role, "Arn"),
+            MemorySize=512,
+            Timeout=30,
+            TracingConfig=awslambda.TracingConfig(Mode="Active"),
             Environment=awslambda.Environment(Variables={"LOG_LEVEL": "INFO"}),
+            Metadata=checkov_metadata(["CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_173"]),
         )
     )
+    template.add_resource(
+        logs.LogGroup(
+            "CallerFunctionLogGroup",
+            LogGroupName=Sub("/aws/lambda/${CallerFunction}"),
+            RetentionInDays=365,
+            KmsKeyId=CALLER_KEY_ARN,
+            DeletionPolicy="Retain",
+            UpdateReplacePolicy="Retain",
+        )
+    )
+    return function
 
 
 def _existing_function() -> Template:

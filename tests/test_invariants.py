@@ -258,3 +258,14 @@ def test_two_instances_share_no_logical_id() -> None:
     churn = {k for k in resources if k.startswith("Churn")}
     assert fraud and churn and len(fraud) == len(churn)
     assert fraud | churn == set(resources)
+
+
+def test_deletion_policy_delete_reaches_the_key_and_every_log_group() -> None:
+    template = lambda_sagemakerendpoint(props(deploy_vpc=True, deletion_policy="Delete")).to_dict()
+    stateful = {
+        **of_type(template, "AWS::KMS::Key"),
+        **of_type(template, "AWS::Logs::LogGroup"),
+    }
+    assert len(stateful) == 3
+    for resource in stateful.values():
+        assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Delete"

@@ -172,6 +172,11 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "sagemaker_environment_variable_name: 'AWS_REGION'",
     ),
     (
+        "deletion_policy",
+        {"deletion_policy": "Snapshot"},
+        "deletion_policy: 'Snapshot' must be one of Retain, Delete",
+    ),
+    (
         "function needs code",
         {"lambda_function_props": {"MemorySize": 512}},
         "lambda_function_props.Code: required",

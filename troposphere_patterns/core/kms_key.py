@@ -12,6 +12,7 @@ from awacs.aws import (
     Allow,
     ArnLike,
     Bool,
+    BoolIfExists,
     Condition,
     Deny,
     Principal,
@@ -50,7 +51,15 @@ ADMIN_ACTIONS = (
     "UpdateAlias",
     "UpdateKeyDescription",
 )
-DATA_ACTIONS = ("Decrypt", "Encrypt", "GenerateDataKey*", "ReEncrypt*", "DescribeKey")
+DATA_ACTIONS = (
+    "Decrypt",
+    "DescribeKey",
+    "Encrypt",
+    "GenerateDataKey",
+    "GenerateDataKeyWithoutPlaintext",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+)
 
 DEFAULTS: Mapping[str, Any] = {
     "Description": Sub("Encrypts the data of stack ${AWS::StackName}"),
@@ -107,12 +116,16 @@ def key_policy() -> Any:
             Condition=Condition(Bool("kms:GrantIsForAWSResource", "true")),
         ),
         Statement(
-            Sid="NoGrantsForOthers",
+            Sid="NoGrantsExceptForAwsServices",
             Effect=Deny,
             Principal=Principal("AWS", "*"),
             Action=[awacs.kms.CreateGrant],
             Resource=["*"],  # in a key policy "*" means this key
-            Condition=Condition(Bool("kms:GrantIsForAWSResource", "false")),
+            Condition=Condition(
+                BoolIfExists(
+                    {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}
+                )
+            ),
         ),
         Statement(
             Sid="CloudWatchLogsOfThisAccount",

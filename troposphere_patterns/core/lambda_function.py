@@ -21,8 +21,8 @@ from troposphere import (
     logs,
 )
 
-from troposphere_patterns.core import iam_policies
-from troposphere_patterns.core.log_group import log_group
+from troposphere_patterns.core import iam_policies, waivers
+from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
 from troposphere_patterns.core.overrides import build, merge
 
 # The newest Python runtime that cfn-lint accepts for inline (ZipFile) code.
@@ -124,6 +124,18 @@ def vpc_config(network: FunctionNetwork, caller_group_ids: Any = None) -> dict[s
     return {"SubnetIds": network.subnet_ids, "SecurityGroupIds": groups}
 
 
+def _waived_checks(props: Mapping[str, Any], *, in_vpc: bool) -> list[str]:
+    """The checkov checks this function waives: only those whose setting the caller left out."""
+    checks = ["CKV_AWS_116"]  # synchronous invocation: a DLQ would never be used
+    if "ReservedConcurrentExecutions" not in props:
+        checks.append("CKV_AWS_115")
+    if "KmsKeyArn" not in props:
+        checks.append("CKV_AWS_173")
+    if not in_vpc:
+        checks.append("CKV_AWS_117")
+    return checks
+
+
 def lambda_function(
     *,
     function_id: str,
@@ -133,6 +145,7 @@ def lambda_function(
     log_policy_id: str,
     function_props: Mapping[str, Any],
     kms_key_arn: Any,
+    deletion_policy: str = DEFAULT_DELETION_POLICY,
     variables: Mapping[str, Any] | None = None,
     statements: Sequence[Statement] = (),
     network: FunctionNetwork | None = None,
@@ -148,6 +161,7 @@ def lambda_function(
         function_props: Caller's ``AWS::Lambda::Function`` properties, merged over the
             defaults (``python3.14``, ``index.handler``, 90 s, 256 MB, active tracing).
         kms_key_arn: Key for the log group.
+        deletion_policy: ``DeletionPolicy`` of the log group. Default ``Retain``.
         variables: Environment variables that win over the caller's.
         statements: Extra permissions for the function's policy.
         network: Put the function in a VPC.
@@ -182,10 +196,15 @@ def lambda_function(
         PolicyDocument=iam_policies.document(*all_statements),
         Roles=[role_ref],
     )
-    function = build(awslambda.Function, merge(defaults, caller, required), function_id)
+    props = merge(defaults, caller, required)
+    function = build(awslambda.Function, props, function_id)
     function.DependsOn = [policy.title]
+    function.Metadata = waivers.checkov_metadata(_waived_checks(props, in_vpc=network is not None))
     group = log_group(
-        log_group_id, kms_key_arn=kms_key_arn, name=Sub(f"/aws/lambda/${{{function_id}}}")
+        log_group_id,
+        kms_key_arn=kms_key_arn,
+        name=Sub(f"/aws/lambda/${{{function_id}}}"),
+        deletion_policy=deletion_policy,
     )
     log_policy = iam.PolicyType(
         log_policy_id,

@@ -11,7 +11,7 @@ from typing import Any
 from troposphere import AWSHelperFn, BaseAWSObject, Cidr, GetAtt, GetAZs, Ref, Select, Sub, ec2, iam
 
 from troposphere_patterns.core import iam_policies, ids
-from troposphere_patterns.core.log_group import log_group
+from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
 from troposphere_patterns.core.overrides import build, merge, plain
 
 DEFAULT_CIDR = "10.0.0.0/16"
@@ -98,12 +98,14 @@ def isolated_vpc(
     *,
     kms_key_arn: Any,
     overrides: Mapping[str, Any] | None = None,
+    deletion_policy: str = DEFAULT_DELETION_POLICY,
 ) -> Network:
     """Build a VPC with one isolated subnet per AZ, no internet or NAT, and a flow log.
 
     Args:
         logical_ids: Names the resources (``Vpc``, ``VpcIsolatedSubnet1``, ...).
         kms_key_arn: Key for the flow-log group.
+        deletion_policy: ``DeletionPolicy`` of the flow-log group. Default ``Retain``.
         overrides: ``AWS::EC2::VPC`` properties, plus ``MaxAzs`` (default 2). DNS support and
             hostnames are forced on: private DNS of interface endpoints needs both.
     """
@@ -115,8 +117,7 @@ def isolated_vpc(
         {"EnableDnsSupport": True, "EnableDnsHostnames": True},
     )
     vpc = build(ec2.VPC, props, logical_ids(ids.VPC))
-    host_bits = _subnet_host_bits(props["CidrBlock"], az_count)
-    cidrs = Cidr(GetAtt(vpc, "CidrBlock"), az_count, host_bits)
+    cidrs = _subnet_cidrs(vpc, props["CidrBlock"], az_count)
     resources: list[BaseAWSObject] = [vpc]
     subnets, route_tables = [], []
     for n in range(1, az_count + 1):
@@ -124,7 +125,7 @@ def isolated_vpc(
             logical_ids(ids.VPC_SUBNET, n=n),
             VpcId=Ref(vpc),
             AvailabilityZone=Select(n - 1, GetAZs("")),
-            CidrBlock=Select(n - 1, cidrs),
+            CidrBlock=cidrs[n - 1],
             MapPublicIpOnLaunch=False,
         )
         table = ec2.RouteTable(logical_ids(ids.VPC_ROUTE_TABLE, n=n), VpcId=Ref(vpc))
@@ -136,20 +137,32 @@ def isolated_vpc(
         subnets.append(Ref(subnet))
         route_tables.append(Ref(table))
         resources += [subnet, table, association]
-    resources += _flow_log(logical_ids, vpc, kms_key_arn)
+    resources += _flow_log(logical_ids, vpc, kms_key_arn, deletion_policy)
     return Network(Ref(vpc), subnets, route_tables, vpc, tuple(resources))
 
 
-def _subnet_host_bits(cidr: Any, az_count: int) -> int:
+def _subnet_cidrs(vpc: ec2.VPC, cidr: Any, az_count: int) -> list[Any]:
+    """The subnets' CIDRs: the largest equal blocks that fit, written out when the VPC's is known.
+
+    A literal VPC CIDR is split here, so reviewers read ``10.0.0.0/17`` in the template; one
+    known only at deploy time is split by ``Fn::Cidr`` into /24 blocks.
+    """
     if isinstance(cidr, AWSHelperFn):
-        return DEFAULT_SUBNET_HOST_BITS
-    prefix = ipaddress.IPv4Network(cidr).prefixlen
-    # The largest equal subnets that fit: split the VPC in 2^ceil(log2(n)) parts.
-    return 32 - prefix - math.ceil(math.log2(az_count)) if az_count > 1 else 32 - prefix
+        blocks = Cidr(GetAtt(vpc, "CidrBlock"), az_count, DEFAULT_SUBNET_HOST_BITS)
+        return [Select(n, blocks) for n in range(az_count)]
+    extra_bits = math.ceil(math.log2(az_count)) if az_count > 1 else 0
+    subnets = ipaddress.IPv4Network(cidr).subnets(prefixlen_diff=extra_bits)
+    return [str(subnet) for subnet, _ in zip(subnets, range(az_count), strict=False)]
 
 
-def _flow_log(logical_ids: ids.LogicalIds, vpc: ec2.VPC, kms_key_arn: Any) -> list[BaseAWSObject]:
-    group = log_group(logical_ids(ids.VPC_FLOW_LOG_GROUP), kms_key_arn=kms_key_arn)
+def _flow_log(
+    logical_ids: ids.LogicalIds, vpc: ec2.VPC, kms_key_arn: Any, deletion_policy: str
+) -> list[BaseAWSObject]:
+    group = log_group(
+        logical_ids(ids.VPC_FLOW_LOG_GROUP),
+        kms_key_arn=kms_key_arn,
+        deletion_policy=deletion_policy,
+    )
     role = iam.Role(
         logical_ids(ids.VPC_FLOW_LOG_ROLE),
         AssumeRolePolicyDocument=iam_policies.trust("vpc-flow-logs.amazonaws.com"),

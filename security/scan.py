@@ -1,0 +1,205 @@
+"""Run the offline security scanners over rendered templates; exit 1 on any finding.
+
+Usage: python security/scan.py TEMPLATE.json [...]   (run with the scanners' own venv)
+
+Scanners, each with zero findings required:
+  1. cfn-lint with informational rules and the serverless rules (cfn-lint-serverless);
+  2. checkov (CloudFormation framework, no download); skips only in resource Metadata, from the
+     allow-list in troposphere_patterns/core/waivers.py (tests/test_waivers.py enforces it);
+  3. cfn-guard with the AWS Control Tower proactive rules plus security/guard/*.guard; the one
+     waiver is CT.LAMBDA.PR.3 on templates where the caller chose no VPC;
+  4. cfripper, with intrinsic functions resolved.
+
+The Control Tower rules and cfripper judge resolved property values (they run as deploy-time
+hooks); for them a template's Parameter references are replaced by the example values in
+security/example-parameters.json, as CloudFormation would at deploy time.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+GUARD_ROOT = Path(sys.prefix) / "guard" / "package"
+CONTROL_TOWER_RULES = GUARD_ROOT / "rules" / "control-tower" / "cfn-guard"
+PROJECT_RULES = HERE / "guard"
+EXAMPLES = json.loads((HERE / "example-parameters.json").read_text())
+# CT.LAMBDA.PR.3 (function in a VPC): waived only where the caller chose no VPC.
+VPC_RULE = "ct-lambda-pr-3.guard"
+ACCOUNT_ID = "123456789012"
+
+
+def guard_binary() -> Path:
+    machine = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}
+    return GUARD_ROOT / "bin" / "ubuntu" / machine[platform.machine().lower()] / "cfn-guard"
+
+
+def run(command: list[str]) -> tuple[int, str]:
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    return done.returncode, (done.stdout + done.stderr).strip()
+
+
+def resources_of(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [r for r in template.get("Resources", {}).values() if r.get("Type") == kind]
+
+
+def chose_no_vpc(template: dict[str, Any]) -> bool:
+    """No VPC created, none passed in, no security group: the pattern ran without a VPC."""
+    parameters = template.get("Parameters", {}).values()
+    return not (
+        resources_of(template, "AWS::EC2::VPC")
+        or resources_of(template, "AWS::EC2::SecurityGroup")
+        or any(p.get("Type") == "AWS::EC2::VPC::Id" for p in parameters)
+    )
+
+
+def resolve_parameters(template: dict[str, Any]) -> dict[str, Any]:
+    """Replace each ``{"Ref": <Parameter>}`` by its example value, as a deploy would."""
+    names = set(template.get("Parameters", {}))
+    missing = sorted(names - set(EXAMPLES))
+    if missing:
+        raise SystemExit(f"security/example-parameters.json has no value for {missing}")
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            if set(value) == {"Ref"} and value["Ref"] in names:
+                return copy.deepcopy(EXAMPLES[value["Ref"]])
+            return {key: walk(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        return value
+
+    resolved = dict(template)
+    resolved["Resources"] = walk(template["Resources"])
+    resolved["Outputs"] = walk(template.get("Outputs", {}))
+    resolved.pop("Parameters", None)
+    return resolved
+
+
+def cfn_lint(files: list[Path], _: Path) -> Iterator[tuple[str, int, str]]:
+    code, out = run(
+        [str(BIN / "cfn-lint"), "-c", "I", "-a", "cfn_lint_serverless.rules", "--"]
+        + [str(f) for f in files]
+    )
+    yield "all templates", code, out
+
+
+def checkov(files: list[Path], _: Path) -> Iterator[tuple[str, int, str]]:
+    command = [str(BIN / "checkov"), "--framework", "cloudformation", "--skip-download"]
+    command += ["--quiet", "--compact"]
+    for path in files:
+        command += ["-f", str(path)]
+    code, out = run(command)
+    yield "all templates", code, out
+
+
+def guard_rules(template: dict[str, Any]) -> list[str]:
+    rules = sorted(CONTROL_TOWER_RULES.rglob("*.guard"))
+    if chose_no_vpc(template):
+        rules = [rule for rule in rules if rule.name != VPC_RULE]
+    return [str(rule) for rule in rules] + [str(PROJECT_RULES)]
+
+
+def cfn_guard(files: list[Path], workdir: Path) -> Iterator[tuple[str, int, str]]:
+    for path in files:
+        template = json.loads(path.read_text())
+        resolved = workdir / f"guard-{path.parent.name}-{path.name}"
+        resolved.write_text(json.dumps(resolve_parameters(template)))
+        command = [str(guard_binary()), "validate", "--show-summary", "fail", "--data"]
+        command += [str(resolved), "--rules", *guard_rules(template)]
+        code, out = run(command)
+        yield path.name, code, out
+
+
+def cfripper(files: list[Path], workdir: Path) -> Iterator[tuple[str, int, str]]:
+    for path in files:
+        resolved = workdir / f"cfripper-{path.parent.name}-{path.name}"
+        resolved.write_text(json.dumps(resolve_parameters(json.loads(path.read_text()))))
+        command = [str(BIN / "cfripper"), "--resolve", "--aws-account-id", ACCOUNT_ID]
+        command += ["--format", "txt", "--logging", "ERROR", str(resolved)]
+        code, out = run(command)
+        yield path.name, code, out
+
+
+SCANNERS: dict[str, Callable[[list[Path], Path], Iterator[tuple[str, int, str]]]] = {
+    "cfn-lint -c I + serverless rules": cfn_lint,
+    "checkov": checkov,
+    "cfn-guard (Control Tower + project rules)": cfn_guard,
+    "cfripper": cfripper,
+}
+
+# Each project guard rule must fire on a template broken in its way: a rule that cannot fail
+# would pass everything.
+CANARIES: dict[str, Callable[[dict[str, Any]], None]] = {
+    "endpoint_config_encrypted": lambda t: t["Resources"]["SagemakerEndpointConfig"][
+        "Properties"
+    ].pop("KmsKeyId"),
+    "lambda_tracing_active": lambda t: t["Resources"]["LambdaFunction"]["Properties"].pop(
+        "TracingConfig"
+    ),
+    "security_group_declares_egress": lambda t: t["Resources"]["LambdaSecurityGroup"][
+        "Properties"
+    ].pop("SecurityGroupEgress"),
+    "security_group_no_all_protocols_to_world_egress": lambda t: t["Resources"][
+        "SagemakerModelSecurityGroup"
+    ]["Properties"]["SecurityGroupEgress"].append({"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}),
+    "vpc_has_all_traffic_flow_log": lambda t: t["Resources"]["VpcFlowLog"]["Properties"].update(
+        TrafficType="REJECT"
+    ),
+    "log_group_retention": lambda t: t["Resources"]["VpcFlowLogGroup"]["Properties"].pop(
+        "RetentionInDays"
+    ),
+    "kms_key_rotation": lambda t: t["Resources"]["EncryptionKey"]["Properties"].update(
+        EnableKeyRotation=False
+    ),
+}
+
+
+def canaries(reference: Path, workdir: Path) -> list[str]:
+    failures = []
+    for rule, break_it in CANARIES.items():
+        template = json.loads(reference.read_text())
+        break_it(template)
+        path = workdir / f"canary-{rule}.json"
+        path.write_text(json.dumps(template))
+        command = [str(guard_binary()), "validate", "--show-summary", "fail", "--data"]
+        command += [str(path), "--rules", str(PROJECT_RULES)]
+        code, out = run(command)
+        if code == 0 or f"/{rule} " not in out.replace("\t", " "):
+            failures.append(f"project guard rule {rule} did not fire on a template breaking it")
+    return failures
+
+
+def main(argv: list[str]) -> int:
+    files = [Path(arg) for arg in argv]
+    if not files:
+        print("usage: scan.py TEMPLATE.json [...]", file=sys.stderr)
+        return 2
+    failed = False
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        reference = next((f for f in files if f.name == "deploy_vpc.json"), None)
+        if reference is not None:
+            for problem in canaries(reference, workdir):
+                failed = True
+                print(f"FAIL  {problem}")
+        for name, scanner in SCANNERS.items():
+            bad = [(what, out) for what, code, out in scanner(files, workdir) if code != 0]
+            print(f"{'FAIL' if bad else 'PASS'}  {name}: {len(files)} templates")
+            for what, out in bad:
+                failed = True
+                print(f"----- {name}: {what}\n{out}\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,58 @@
+"""Scanner waivers: only allow-listed checks, each with its reason, only where they apply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.scenarios import CODE, props
+from tests.test_invariants import ALL, IDS, of_type
+from troposphere_patterns import lambda_sagemakerendpoint
+from troposphere_patterns.core.waivers import CHECKOV_WAIVERS
+
+
+def skips(resource: dict[str, Any]) -> dict[str, str]:
+    entries = resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
+    return {entry["id"]: entry["comment"] for entry in entries}
+
+
+@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+def test_every_skip_is_allow_listed_with_its_reason(name: str, template: dict[str, Any]) -> None:
+    for logical_id, resource in template["Resources"].items():
+        for check, comment in skips(resource).items():
+            assert check in CHECKOV_WAIVERS, (logical_id, check)
+            assert comment == CHECKOV_WAIVERS[check], (logical_id, check)
+
+
+@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+def test_skips_only_where_the_setting_is_absent(name: str, template: dict[str, Any]) -> None:
+    for logical_id, function in of_type(template, "AWS::Lambda::Function").items():
+        waived = set(skips(function))
+        properties = function["Properties"]
+        assert ("CKV_AWS_117" in waived) == ("VpcConfig" not in properties), logical_id
+        assert ("CKV_AWS_115" in waived) == ("ReservedConcurrentExecutions" not in properties), (
+            logical_id
+        )
+        assert ("CKV_AWS_173" in waived) == ("KmsKeyArn" not in properties), logical_id
+    others = [
+        logical_id
+        for logical_id, resource in template["Resources"].items()
+        if skips(resource) and resource["Type"] != "AWS::Lambda::Function"
+    ]
+    assert others == []
+
+
+def test_setting_concurrency_and_key_drops_their_waivers() -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    template = lambda_sagemakerendpoint(
+        props(
+            lambda_function_props={
+                "Code": CODE,
+                "ReservedConcurrentExecutions": 20,
+                "KmsKeyArn": key,
+            },
+            deploy_vpc=True,
+        )
+    ).to_dict()
+    assert set(skips(template["Resources"]["LambdaFunction"])) == {"CKV_AWS_116"}
