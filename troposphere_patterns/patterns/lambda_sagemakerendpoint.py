@@ -305,7 +305,6 @@ class _Built:
 
 def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     ids = LogicalIds(props.id_prefix)
-    in_vpc = _vpc_in_play(props)
     creates_model = props.existing_sagemaker_endpoint_obj is None
     creates_function = props.existing_lambda_obj is None
     config_key_given = "KmsKeyId" in (props.endpoint_config_props or {})
@@ -444,7 +443,7 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         function = props.existing_lambda_obj
         assert function is not None
         function_update = _existing_function_update(function, variables, lambda_group, network)
-        policy = _existing_function_policy(ids, function, invoke, in_vpc)
+        policy = _existing_function_policy(ids, function, invoke)
         resources.append(policy)
         function_update["DependsOn"] = policy.title
 
@@ -479,15 +478,13 @@ def _existing_function_update(
 
 
 def _existing_function_policy(
-    ids: LogicalIds, function: awslambda.Function, invoke: Statement, in_vpc: bool
+    ids: LogicalIds, function: awslambda.Function, invoke: Statement
 ) -> iam.PolicyType:
-    statements = [invoke]
-    if in_vpc:
-        statements += iam_policies.eni_manage()
+    # Only the invoke: a function that already has a VpcConfig already has its ENI grants.
     return iam.PolicyType(
         ids(Ids.LAMBDA_POLICY),
         PolicyName="InvokeSagemakerEndpoint",
-        PolicyDocument=iam_policies.document(*statements),
+        PolicyDocument=iam_policies.document(invoke),
         Roles=[role_name(function.properties["Role"])],
     )
 
