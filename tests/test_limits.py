@@ -8,37 +8,20 @@ template past 500 resources, and the CLI refusing a body over 1 MB and warning (
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 from troposphere import Template, cloudformation
 
+from tests.scenarios import props
 from troposphere_patterns import (
-    LambdaSagemakerEndpointProps,
     TemplateLimitError,
     add_lambda_sagemakerendpoint,
     cli,
     lambda_sagemakerendpoint,
 )
 from troposphere_patterns.core import limits
-
-PROPS = LambdaSagemakerEndpointProps(
-    model_props={
-        "PrimaryContainer": {
-            "Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:1",
-            "ModelDataUrl": "s3://bucket/model.tar.gz",
-        }
-    },
-    lambda_function_props={"Code": {"ZipFile": "def handler(e, c):\n    return e\n"}},
-    deploy_vpc=False,
-    id_prefix="A1",
-)
-
-
-def props_with(**changes: object) -> LambdaSagemakerEndpointProps:
-    return dataclasses.replace(PROPS, **changes)  # type: ignore[arg-type]
 
 
 def json_body(size: int, *, compact: bool = False, char: str = "x") -> str:
@@ -192,7 +175,7 @@ def test_yaml_body_warning_makes_no_minified_claim() -> None:
 
 
 def test_minified_size_is_the_compact_json_of_a_rendered_template() -> None:
-    template = lambda_sagemakerendpoint(PROPS)
+    template = lambda_sagemakerendpoint(props())
     written = template.to_json()
     compact = json.dumps(json.loads(written), separators=(",", ":"))
     assert limits.minified_size(template.to_dict()) == len(compact.encode("utf-8"))
@@ -211,15 +194,13 @@ def test_minified_size_counts_non_ascii_as_utf8() -> None:
 def test_adding_instances_stops_at_500_resources(deploy_vpc: bool, fit: int) -> None:
     template = Template()
     for index in range(fit):
-        add_lambda_sagemakerendpoint(
-            template, props_with(id_prefix=f"P{index}", deploy_vpc=deploy_vpc)
-        )
+        add_lambda_sagemakerendpoint(template, props(id_prefix=f"P{index}", deploy_vpc=deploy_vpc))
     held = len(template.resources)
     assert held <= 500
     before = template.to_json()
 
     with pytest.raises(TemplateLimitError) as caught:
-        add_lambda_sagemakerendpoint(template, props_with(id_prefix="Extra", deploy_vpc=deploy_vpc))
+        add_lambda_sagemakerendpoint(template, props(id_prefix="Extra", deploy_vpc=deploy_vpc))
 
     message = str(caught.value)
     assert "500" in message
@@ -230,7 +211,7 @@ def test_adding_instances_stops_at_500_resources(deploy_vpc: bool, fit: int) -> 
 def test_an_instance_that_lands_exactly_on_500_is_accepted() -> None:
     template = Template()
     fillers(template, 490)
-    add_lambda_sagemakerendpoint(template, PROPS)
+    add_lambda_sagemakerendpoint(template, props())
     assert len(template.resources) == 500
 
 
@@ -238,7 +219,7 @@ def test_an_instance_that_would_make_501_is_refused() -> None:
     template = Template()
     fillers(template, 491)
     with pytest.raises(TemplateLimitError, match="would hold 501 resources"):
-        add_lambda_sagemakerendpoint(template, PROPS)
+        add_lambda_sagemakerendpoint(template, props())
     assert len(template.resources) == 491
 
 
