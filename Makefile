@@ -14,7 +14,7 @@ SCAN_STAMP := $(SCAN_VENV)/.installed
 GUARD_BUNDLE = $(SCAN_VENV)/lib/python*/site-packages/cdklabs/cdk_validator_cfnguard/_jsii/*.jsii.tgz
 
 .DEFAULT_GOAL := help
-.PHONY: help venv template templates golden lint test pytest cfn-lint scan bench clean
+.PHONY: help venv template templates golden lint test pytest e2e cfn-lint scan bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict
 
 pytest: $(STAMP) ## Run the test suite
 	$(BIN)/pytest -q
+
+e2e: $(STAMP) ## Deploy every template with the AWS CLI into a local moto server
+	$(BIN)/pytest -q -m e2e
 
 cfn-lint: $(STAMP) ## cfn-lint every committed template
 	$(BIN)/cfn-lint templates/*.json
