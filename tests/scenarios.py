@@ -20,6 +20,11 @@ AWS_OWNED_IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inferenc
 MODEL_DATA = "s3://my-models/linear-learner/model.tar.gz"
 CODE = {"ZipFile": "def handler(event, context):\n    return event\n"}
 MODEL = {"PrimaryContainer": {"Image": IMAGE, "ModelDataUrl": MODEL_DATA}}
+EXISTING_VPC = ExistingVpc(
+    vpc_id="vpc-0a1b2c3d4e5f60718",
+    subnet_ids=["subnet-0a1b2c3d4e5f60718", "subnet-1a1b2c3d4e5f60718"],
+    route_table_ids=["rtb-0a1b2c3d4e5f60718", "rtb-1a1b2c3d4e5f60718"],
+)
 CALLER_ROLE_ARN = "arn:aws:iam::123456789012:role/CallerSagemakerRole"
 CALLER_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 # Literal ARNs that scenarios pass in: the only "arn:aws:" strings a template may hold.
@@ -43,7 +48,7 @@ def _existing_endpoint() -> Template:
     return template
 
 
-def caller_function(template: Template) -> awslambda.Function:
+def caller_function(template: Template, *, in_vpc: bool = False) -> awslambda.Function:
     role = template.add_resource(
         iam.Role(
             "CallerRole",
@@ -70,9 +75,15 @@ def caller_function(template: Template) -> awslambda.Function:
             Timeout=30,
             TracingConfig=awslambda.TracingConfig(Mode="Active"),
             Environment=awslambda.Environment(Variables={"LOG_LEVEL": "INFO"}),
-            Metadata=checkov_metadata(["CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_173"]),
+            Metadata=checkov_metadata(
+                ["CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_173"] + ([] if in_vpc else ["CKV_AWS_117"])
+            ),
         )
     )
+    if in_vpc:
+        function.VpcConfig = awslambda.VPCConfig(
+            SubnetIds=EXISTING_VPC.subnet_ids, SecurityGroupIds=["sg-0a1b2c3d4e5f60718"]
+        )
     template.add_resource(
         logs.LogGroup(
             "CallerFunctionLogGroup",
@@ -91,6 +102,16 @@ def _existing_function() -> Template:
     function = caller_function(template)
     add_lambda_sagemakerendpoint(
         template, props(lambda_function_props=None, existing_lambda_obj=function)
+    )
+    return template
+
+
+def _existing_function_existing_vpc() -> Template:
+    template = Template()
+    function = caller_function(template, in_vpc=True)
+    add_lambda_sagemakerendpoint(
+        template,
+        props(lambda_function_props=None, existing_lambda_obj=function, existing_vpc=EXISTING_VPC),
     )
     return template
 
@@ -124,21 +145,14 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
     "deploy_vpc_three_azs": lambda: lambda_sagemakerendpoint(
         props(deploy_vpc=True, vpc_props={"CidrBlock": "10.20.0.0/20", "MaxAzs": 3})
     ),
-    "existing_vpc": lambda: lambda_sagemakerendpoint(
-        props(
-            existing_vpc=ExistingVpc(
-                vpc_id="vpc-0a1b2c3d4e5f60718",
-                subnet_ids=["subnet-0a1b2c3d4e5f60718", "subnet-1a1b2c3d4e5f60718"],
-                route_table_ids=["rtb-0a1b2c3d4e5f60718", "rtb-1a1b2c3d4e5f60718"],
-            )
-        )
-    ),
+    "existing_vpc": lambda: lambda_sagemakerendpoint(props(existing_vpc=EXISTING_VPC)),
     "existing_vpc_parameters": _existing_vpc_parameters,
     "existing_endpoint": _existing_endpoint,
     "existing_endpoint_by_name": lambda: lambda_sagemakerendpoint(
         props(model_props=None, existing_sagemaker_endpoint_obj="fraud-detector")
     ),
     "existing_function": _existing_function,
+    "existing_function_existing_vpc": _existing_function_existing_vpc,
     "caller_role_key_env_var": lambda: lambda_sagemakerendpoint(
         props(
             model_props={
