@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,19 +24,14 @@ import boto3
 import pytest
 import yaml
 
-HOST = "127.0.0.1"
+from tests.moto_server import HOST, MotoServer
+
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
 PARTITION = "aws"
 CLOSED_PORT = "http://127.0.0.1:9"  # discard port: nothing listens, so proxied calls fail fast
 ROOT = Path(__file__).resolve().parent.parent
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def aws_env(endpoint_url: str) -> dict[str, str]:
@@ -67,73 +59,16 @@ def aws_env(endpoint_url: str) -> dict[str, str]:
     return env
 
 
-class MotoServer:
-    """``python -m moto.server`` on 127.0.0.1 and a free port; use as a context manager."""
+class LocalAws(MotoServer):
+    """moto's server started with ``aws_env`` (its own URL), plus boto3 clients for it."""
+
+    env: dict[str, str]
 
     def __init__(self, log_path: Path, startup_timeout: float = 30.0) -> None:
-        self.port = free_port()
-        self.url = f"http://{HOST}:{self.port}"
+        super().__init__(log_path, startup_timeout=startup_timeout)
         self.env = aws_env(self.url)
-        self.log_path = log_path
-        self._startup_timeout = startup_timeout
-        self._proc: subprocess.Popen[bytes] | None = None
-        # Talks to the server directly: no proxy from the environment applies.
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
-
-    def __enter__(self) -> MotoServer:
-        with self.log_path.open("wb") as log:
-            self._proc = subprocess.Popen(
-                [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=self.env,
-            )
-        deadline = time.monotonic() + self._startup_timeout
-        while True:
-            try:
-                with self._opener.open(f"{self.url}/moto-api/", timeout=1):
-                    return self
-            except (urllib.error.URLError, OSError):
-                if self._proc.poll() is not None or time.monotonic() > deadline:
-                    self.__exit__()
-                    log_text = self.log_path.read_text(errors="replace")[-2000:]
-                    raise RuntimeError(f"moto server did not start:\n{log_text}") from None
-                time.sleep(0.05)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._proc is None:
-            return
-        self._proc.terminate()
-        try:
-            self._proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait(timeout=5)
-        self._proc = None
-
-    def seed_endpoint_results(self, *results: dict[str, str]) -> None:
-        """Queue InvokeEndpoint results (moto's endpoint-results API; any endpoint name).
-
-        Each result: Body, ContentType, InvokedProductionVariant, CustomAttributes. moto hands
-        the next queued result to the next InvokeEndpoint call with new details (body, Accept
-        and X-Amzn-SageMaker-* headers; moto 5.2.5 ignores the endpoint name) and remembers it:
-        the same call again gets the same result without taking another from the queue.
-        """
-        data = json.dumps({"account_id": ACCOUNT, "region": REGION, "results": list(results)})
-        request = urllib.request.Request(
-            f"{self.url}/moto-api/static/sagemaker/endpoint-results",
-            data=data.encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with self._opener.open(request, timeout=10):
-            pass
-
-    def answered(self, method: str, path: str) -> int:
-        """How many METHOD PATH requests the server has answered so far (its access log)."""
-        return self.log_path.read_text(errors="replace").count(f'"{method} {path} HTTP/1.1" 200')
 
     def client(self, service: str) -> Any:
         """A boto3 client for the local server (explicit keys, region and endpoint).
@@ -244,18 +179,20 @@ def uses_fn_cidr(node: Any) -> bool:
 
 
 # --------------------------------------------------------------------------- fixtures
+# Named apart from their functions, so a test module can import them (and so register them) and
+# still take ``moto_server`` and ``aws`` as parameters without redefining an imported name.
 
 
-@pytest.fixture(scope="session")
-def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+@pytest.fixture(scope="session", name="moto_server")
+def moto_server_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAws]:
     """moto's server for the whole session; stopped by PID (terminate, then kill)."""
     log = tmp_path_factory.mktemp("moto") / "moto-server.log"
-    with MotoServer(log) as server:
+    with LocalAws(log) as server:
         yield server
 
 
-@pytest.fixture(scope="session")
-def aws(moto_server: MotoServer) -> AwsCli:
+@pytest.fixture(scope="session", name="aws")
+def aws_fixture(moto_server: LocalAws) -> AwsCli:
     cli = AwsCli(moto_server.env)
     if not cli.exe.is_file():
         pytest.fail(f"the AWS CLI is not installed next to {sys.executable} (pip install awscli)")

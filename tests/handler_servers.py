@@ -1,91 +1,22 @@
-"""Local stand-ins for SageMaker Runtime used by tests/test_handler.py.
+"""A scripted stand-in for SageMaker Runtime, for the faults moto cannot produce.
 
-Two servers, both bound to 127.0.0.1 on a free port and stopped by whoever started them:
-
-* ``MotoServer`` runs moto's server in a subprocess: the real InvokeEndpoint REST shape,
-  SigV4 and all, with predictions seeded through moto's endpoint-results API.
-* ``FakeSageMaker`` is a stdlib HTTP server in a thread that speaks InvokeEndpoint's REST
-  shape (``POST /endpoints/{name}/invocations``) and can be scripted with the faults moto
-  cannot produce: modelled errors, throttling, slow answers, binary predictions. It records
-  every request it receives.
+``FakeSageMaker`` is a stdlib HTTP server in a thread, bound to 127.0.0.1 on a free port and
+stopped by whoever started it, that speaks InvokeEndpoint's REST shape
+(``POST /endpoints/{name}/invocations``) and can be scripted with modelled errors, throttling,
+slow answers and binary predictions. It records every request it receives. tests/test_handler.py
+runs the happy paths against moto's server instead (``tests.moto_server.MotoServer``: the real
+REST shape, SigV4 and all, with predictions seeded through moto's endpoint-results API).
 """
 
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-class MotoServer:
-    """moto's server in a subprocess; use as a context manager."""
-
-    def __init__(self, startup_timeout: float = 20.0) -> None:
-        self.port = free_port()
-        self.url = f"http://{HOST}:{self.port}"
-        self._startup_timeout = startup_timeout
-        self._proc: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> MotoServer:
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-p", str(self.port), "-H", HOST],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + self._startup_timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/moto-api/", timeout=1):
-                    return self
-            except (urllib.error.URLError, OSError):
-                if self._proc.poll() is not None or time.monotonic() > deadline:
-                    self.__exit__()
-                    raise RuntimeError("moto server did not start") from None
-                time.sleep(0.05)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._proc is None:
-            return
-        self._proc.terminate()
-        try:
-            self._proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait(timeout=5)
-        self._proc = None
-
-    def _post(self, path: str, payload: dict[str, Any] | None = None) -> None:
-        data = json.dumps(payload or {}).encode()
-        request = urllib.request.Request(
-            f"{self.url}{path}", data=data, headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=5):
-            pass
-
-    def reset(self) -> None:
-        """Forget every seeded and remembered result."""
-        self._post("/moto-api/reset")
-
-    def seed(self, *results: dict[str, str]) -> None:
-        """Queue InvokeEndpoint results: dicts with Body, ContentType, InvokedProductionVariant,
-        CustomAttributes (moto's endpoint-results API)."""
-        self._post("/moto-api/static/sagemaker/endpoint-results", {"results": list(results)})
+from tests.moto_server import HOST
 
 
 @dataclass

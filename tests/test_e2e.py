@@ -4,8 +4,10 @@ Run with ``pytest -m e2e``. One moto server (127.0.0.1, a free port) serves the 
 AWS CLI and boto3 reach it with fake keys, and nothing can reach AWS (see tests/e2e_support.py).
 
 The cases are the CLI's renders made in this session (default, --deploy-vpc, --existing-vpc,
---existing-endpoint, and the default as YAML) and every committed ``templates/*.json`` (one with
-the very bytes of a render is deployed once, as that render; its other checks skip). Each case
+--existing-endpoint, and the default as YAML) and each committed ``templates/*.json`` that is not
+byte for byte one of them. A committed file that is (the usual case) is not deployed again: it
+is checked as that render, and one test per file asserts its bytes are the session's render's
+(or, for a file that differs, that it was deployed as its own case). Each case
 deploys a *main* stack that the read-only checks inspect; each of the four rendered modes also
 deploys a *lifecycle* stack that is updated and then deleted, so no check depends on the order
 tests run in. All deploys, and the deploys that must be refused, run at once in threads.
@@ -18,6 +20,8 @@ committed.
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import json
 import os
 import re
@@ -36,36 +40,21 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-try:  # tests/ as a package (rootdir on sys.path) or as a plain folder (pytest's prepend mode)
-    from tests.e2e_support import (
-        ACCOUNT,
-        PARTITION,
-        PROXY_VARS,
-        REGION,
-        ROOT,
-        AwsCli,
-        CliResult,
-        MotoServer,
-        aws,  # fixture
-        moto_server,  # fixture
-        parse_template,
-        uses_fn_cidr,
-    )
-except ImportError:
-    from e2e_support import (  # type: ignore[no-redef]
-        ACCOUNT,
-        PARTITION,
-        PROXY_VARS,
-        REGION,
-        ROOT,
-        AwsCli,
-        CliResult,
-        MotoServer,
-        aws,  # noqa: F401 - fixture
-        moto_server,  # noqa: F401 - fixture
-        parse_template,
-        uses_fn_cidr,
-    )
+from tests.e2e_support import (
+    ACCOUNT,
+    PARTITION,
+    PROXY_VARS,
+    REGION,
+    ROOT,
+    AwsCli,
+    CliResult,
+    LocalAws,
+    aws_fixture,  # noqa: F401 - registers the "aws" fixture
+    moto_server_fixture,  # noqa: F401 - registers the "moto_server" fixture
+    parse_template,
+    uses_fn_cidr,
+)
+from troposphere_patterns import cli as pattern_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -88,6 +77,7 @@ IAM_NAMES = {
     "AWS::IAM::InstanceProfile": "InstanceProfileName",
 }
 
+PATTERN = "lambda-sagemakerendpoint"
 # Renders made by the CLI in this session: case id -> flags.
 RENDERS: dict[str, tuple[str, ...]] = {
     "default": (),
@@ -143,7 +133,39 @@ def _committed_case(path: Path) -> Case:
     return Case(f"templates/{path.name}", vpc, "EndpointName" in params, committed=path)
 
 
-CASES = [_render_case(i, f) for i, f in RENDERS.items()] + [_committed_case(p) for p in COMMITTED]
+def _renders_in_process() -> dict[str, bytes]:
+    """What the CLI writes for each render, made in-process now, to choose the cases.
+
+    Only this choice rests on it: the test of each committed file compares it with the CLI's
+    render made in the session. A render that fails here is reported by that render's fixture
+    (every committed file is then its own case), not as an error that stops collection.
+    """
+    parse = pattern_cli.parser().parse_args
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):  # as the CLI's main() does
+            return {
+                case_id: pattern_cli.render(parse([PATTERN, *flags])).encode()
+                for case_id, flags in RENDERS.items()
+            }
+    except Exception:
+        return {}
+
+
+def _same_bytes_as(path: Path, renders: dict[str, bytes]) -> str | None:
+    """The render case whose bytes this committed file has, if any."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None  # the deploy test of its own case reports what is wrong with the file
+    return next((case_id for case_id, text in renders.items() if text == data), None)
+
+
+_RENDERED_NOW = _renders_in_process()
+# A committed file with a render's very bytes -> that render's case id, else None.
+TWIN = {path: _same_bytes_as(path, _RENDERED_NOW) for path in COMMITTED}
+CASES = [_render_case(i, f) for i, f in RENDERS.items()] + [
+    _committed_case(path) for path, twin in TWIN.items() if twin is None
+]
 BY_ID = {case.id: case for case in CASES}
 ALL = list(BY_ID)
 MAKES_ENDPOINT = [case.id for case in CASES if not case.existing_endpoint]
@@ -217,7 +239,6 @@ class Deployment:
 @dataclass
 class Lab:
     deployments: dict[str, Deployment]
-    shared: dict[str, str]  # committed case -> the render case with the same bytes
     refused: dict[str, CliResult]  # REFUSED name -> the deploy's result
 
 
@@ -275,7 +296,7 @@ def statements_of(document: Any) -> list[dict[str, Any]]:
     ]
 
 
-def role_statements(server: MotoServer, role: str) -> list[dict[str, Any]]:
+def role_statements(server: LocalAws, role: str) -> list[dict[str, Any]]:
     """Every statement of the role's inline policies."""
     iam = server.client("iam")
     return [
@@ -296,7 +317,7 @@ def trusted_services(role: dict[str, Any]) -> set[str]:
     return {p for s in trust for p in as_list(s["Principal"]["Service"])}
 
 
-def stack_resources(server: MotoServer, name: str) -> dict[str, str]:
+def stack_resources(server: LocalAws, name: str) -> dict[str, str]:
     found = server.client("cloudformation").describe_stack_resources(StackName=name)
     return {r["LogicalResourceId"]: r.get("PhysicalResourceId") for r in found["StackResources"]}
 
@@ -330,7 +351,7 @@ def _guarded(record: Any, work: Callable[[], None]) -> Any:
     return record
 
 
-def _create_network(server: MotoServer, second_octet: int) -> Network:
+def _create_network(server: LocalAws, second_octet: int) -> Network:
     """A private VPC like one a user already has: two subnets, each with a route table."""
     ec2 = server.client("ec2")
     vpc = ec2.create_vpc(CidrBlock=f"10.{second_octet}.0.0/16")["Vpc"]["VpcId"]
@@ -346,7 +367,7 @@ def _create_network(server: MotoServer, second_octet: int) -> Network:
     return Network(vpc, subnets, tables)
 
 
-def _create_endpoint(server: MotoServer, name: str) -> str:
+def _create_endpoint(server: LocalAws, name: str) -> str:
     """An endpoint made outside the stacks, as a user's existing one is."""
     sagemaker = server.client("sagemaker")
     sagemaker.create_model(
@@ -377,7 +398,7 @@ def _parameters(
     return {name: values[name] for name in template.get("Parameters", {}) if name in values}
 
 
-def _deploy(server: MotoServer, cli: AwsCli, stack: Stack, fetch: bool) -> Stack:
+def _deploy(server: LocalAws, cli: AwsCli, stack: Stack, fetch: bool) -> Stack:
     def work() -> None:
         stack.deploy = cli.deploy(stack.template, stack.name, stack.params)
         if stack.deploy.returncode != 0:
@@ -393,7 +414,7 @@ def _deploy(server: MotoServer, cli: AwsCli, stack: Stack, fetch: bool) -> Stack
     return _guarded(stack, work)
 
 
-def _update(server: MotoServer, cli: AwsCli, deployment: Deployment) -> Update:
+def _update(server: LocalAws, cli: AwsCli, deployment: Deployment) -> Update:
     stack = deployment.lifecycle
     assert stack is not None
     params = dict(stack.params)
@@ -456,7 +477,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
     def render(case: Case) -> Path:
         out = folder / f"{case.slug}.{'yaml' if 'yaml' in case.flags else 'json'}"
-        command = [sys.executable, "-m", "troposphere_patterns", "lambda-sagemakerendpoint"]
+        command = [sys.executable, "-m", "troposphere_patterns", PATTERN]
         command += [*case.flags, "-o", str(out)]
         proc = subprocess.run(
             command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
@@ -469,20 +490,11 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def lab(rendered: dict[str, Path], moto_server: MotoServer, aws: AwsCli) -> Lab:
+def lab(rendered: dict[str, Path], moto_server: LocalAws, aws: AwsCli) -> Lab:
     """Every case deployed, and every deploy that must be refused tried, all at once."""
     octets = iter(range(1, 250))
     deployments: dict[str, Deployment] = {}
-    # A committed file with a render's very bytes is deployed once, as that render.
-    render_of = {rendered[c.id].read_bytes(): c.id for c in CASES if c.committed is None}
-    shared = {
-        c.id: render_of[c.committed.read_bytes()]
-        for c in CASES
-        if c.committed is not None and c.committed.read_bytes() in render_of
-    }
     for case in CASES:
-        if case.id in shared:
-            continue
         source = case.committed or rendered[case.id]
         template = parse_template(source.read_text())
         endpoint = spare = None
@@ -507,13 +519,12 @@ def lab(rendered: dict[str, Path], moto_server: MotoServer, aws: AwsCli) -> Lab:
     for name, (case_id, params) in REFUSED.items():
         jobs[name] = lambda n=name, c=case_id, p=params: aws.deploy(rendered[c], f"e2e-{n}", p)
     results = in_parallel(jobs)
-    deployments.update({case_id: deployments[twin] for case_id, twin in shared.items()})
     refused = {name: results[name] for name in REFUSED}
-    return Lab(deployments, shared, refused)
+    return Lab(deployments, refused)
 
 
 @pytest.fixture(scope="session")
-def updated(lab: Lab, moto_server: MotoServer, aws: AwsCli) -> dict[str, Update]:
+def updated(lab: Lab, moto_server: LocalAws, aws: AwsCli) -> dict[str, Update]:
     """Each lifecycle stack redeployed with a changed parameter."""
     jobs = {}
     for case_id in LIFECYCLE:
@@ -535,9 +546,7 @@ def deleted(lab: Lab, updated: dict[str, Update], aws: AwsCli) -> dict[str, Dele
     return in_parallel(jobs)
 
 
-def deployed(lab: Lab, case_id: str, shared_ok: bool = False) -> tuple[Deployment, Stack]:
-    if case_id in lab.shared and not shared_ok:
-        pytest.skip(f"same bytes as the {lab.shared[case_id]!r} render: checked as that case")
+def deployed(lab: Lab, case_id: str) -> tuple[Deployment, Stack]:
     deployment = lab.deployments[case_id]
     if uses_fn_cidr(deployment.template):
         assert deployment.main.deploy is not None and deployment.main.deploy.returncode == 0, (
@@ -553,9 +562,9 @@ def deployed(lab: Lab, case_id: str, shared_ok: bool = False) -> tuple[Deploymen
 def test_deploy_reaches_create_complete(
     case_id: str,
     lab: Lab,
-    moto_server: MotoServer,
+    moto_server: LocalAws,
 ) -> None:
-    deployment, stack = deployed(lab, case_id, shared_ok=True)
+    deployment, stack = deployed(lab, case_id)
     assert "Successfully created/updated stack" in stack.deploy.stdout  # type: ignore[union-attr]
     cloudformation = moto_server.client("cloudformation")
     [described] = cloudformation.describe_stacks(StackName=stack.name)["Stacks"]
@@ -580,11 +589,27 @@ def test_deploy_reaches_create_complete(
     assert statuses == dict.fromkeys(deployment.template["Resources"], "CREATE_COMPLETE")
 
 
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda path: f"templates/{path.name}")
+def test_committed_template_is_deployed_as_its_render_or_as_itself(
+    path: Path, rendered: dict[str, Path], lab: Lab
+) -> None:
+    """Every committed file is deployed and checked, once: as the render it repeats, or alone."""
+    twin = TWIN[path]
+    if twin is None:  # not a render's bytes: its own case, which every check covers
+        deployment, _ = deployed(lab, f"templates/{path.name}")
+        assert deployment.case.committed == path
+    else:
+        assert path.read_bytes() == rendered[twin].read_bytes(), (
+            f"templates/{path.name} is not byte for byte the CLI's {twin!r} render"
+        )
+        deployed(lab, twin)
+
+
 @pytest.mark.parametrize("case_id", MAKES_ENDPOINT)
 def test_endpoint_serves_the_model_on_the_chosen_instance_type_encrypted(
     case_id: str,
     lab: Lab,
-    moto_server: MotoServer,
+    moto_server: LocalAws,
 ) -> None:
     _, stack = deployed(lab, case_id)
     sagemaker = moto_server.client("sagemaker")
@@ -605,7 +630,7 @@ def test_endpoint_serves_the_model_on_the_chosen_instance_type_encrypted(
 def test_model_runs_the_given_image_and_artifact_with_a_role_to_fetch_only_them(
     case_id: str,
     lab: Lab,
-    moto_server: MotoServer,
+    moto_server: LocalAws,
 ) -> None:
     deployment, stack = deployed(lab, case_id)
     model = moto_server.client("sagemaker").describe_model(
@@ -633,7 +658,7 @@ def test_model_runs_the_given_image_and_artifact_with_a_role_to_fetch_only_them(
 def test_existing_endpoint_is_used_not_created(
     case_id: str,
     lab: Lab,
-    moto_server: MotoServer,
+    moto_server: LocalAws,
 ) -> None:
     deployment, stack = deployed(lab, case_id)
     assert not [k for k in deployment.kinds.values() if k.startswith("AWS::SageMaker::")]
@@ -650,7 +675,7 @@ def test_existing_endpoint_is_used_not_created(
 def test_function_is_configured_with_the_endpoint_name(
     case_id: str,
     lab: Lab,
-    moto_server: MotoServer,
+    moto_server: LocalAws,
 ) -> None:
     deployment, stack = deployed(lab, case_id)
     config = stack.function_config
@@ -676,7 +701,7 @@ def test_function_is_configured_with_the_endpoint_name(
 def test_function_role_may_invoke_only_its_endpoint_and_write_only_its_logs(
     case_id: str,
     lab: Lab,
-    moto_server: MotoServer,
+    moto_server: LocalAws,
 ) -> None:
     deployment, stack = deployed(lab, case_id)
     iam = moto_server.client("iam")
@@ -698,7 +723,7 @@ def test_function_role_may_invoke_only_its_endpoint_and_write_only_its_logs(
 def test_logs_are_kept_a_year_and_the_key_rotates(
     case_id: str,
     lab: Lab,
-    moto_server: MotoServer,
+    moto_server: LocalAws,
 ) -> None:
     deployment, stack = deployed(lab, case_id)
     logs = moto_server.client("logs")
@@ -719,7 +744,7 @@ def test_logs_are_kept_a_year_and_the_key_rotates(
 def test_vpc_endpoints_reach_only_this_endpoint_and_artifact(
     case_id: str,
     lab: Lab,
-    moto_server: MotoServer,
+    moto_server: LocalAws,
 ) -> None:
     deployment, stack = deployed(lab, case_id)
     network = deployment.network_of(stack)
@@ -766,7 +791,7 @@ def test_vpc_endpoints_reach_only_this_endpoint_and_artifact(
 def test_made_vpc_is_isolated_and_its_traffic_logged(
     case_id: str,
     lab: Lab,
-    moto_server: MotoServer,
+    moto_server: LocalAws,
 ) -> None:
     deployment, stack = deployed(lab, case_id)
     network = deployment.network_of(stack)
@@ -809,7 +834,7 @@ class LambdaContext:
 def test_deployed_code_answers_with_its_endpoints_prediction(
     case_id: str,
     lab: Lab,
-    moto_server: MotoServer,
+    moto_server: LocalAws,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     deployment, stack = deployed(lab, case_id)
@@ -835,7 +860,9 @@ def test_deployed_code_answers_with_its_endpoints_prediction(
     payload = {"instances": [[5.1, 3.5, 1.4, 0.2]], "case": case_id}
     prediction = {"predictions": [{"label": "setosa", "score": 0.97}], "case": case_id}
     seeded = {"Body": json.dumps(prediction), "ContentType": JSON}
-    moto_server.seed_endpoint_results({**seeded, "InvokedProductionVariant": "AllTraffic"})
+    moto_server.seed(
+        {**seeded, "InvokedProductionVariant": "AllTraffic"}, account_id=ACCOUNT, region=REGION
+    )
     endpoint = deployment.endpoint_name(stack.resources, stack.params)
     # moto answers any endpoint name, so the server's access log tells which one was called.
     invocations = f"/endpoints/{endpoint}/invocations"
@@ -891,7 +918,7 @@ def test_delete_removes_what_the_stack_made_and_keeps_the_rest(
     case_id: str,
     lab: Lab,
     deleted: dict[str, Deletion],
-    moto_server: MotoServer,
+    moto_server: LocalAws,
 ) -> None:
     deployment = lab.deployments[case_id]
     stack = deployment.lifecycle
@@ -950,7 +977,7 @@ def test_delete_removes_what_the_stack_made_and_keeps_the_rest(
 # --------------------------------------------------------------------------- bad input
 
 
-def _no_trace_of(server: MotoServer, stack: str) -> None:
+def _no_trace_of(server: LocalAws, stack: str) -> None:
     """Nothing was made: at most an empty stack that never got past review."""
     cloudformation = server.client("cloudformation")
     found = None
@@ -968,7 +995,7 @@ def _no_trace_of(server: MotoServer, stack: str) -> None:
 
 def test_missing_required_parameter_is_refused(
     lab: Lab,
-    moto_server: MotoServer,
+    moto_server: LocalAws,
 ) -> None:
     result = lab.refused["missing-model-data-url"]
     assert result.returncode != 0, str(result)
@@ -994,7 +1021,7 @@ def test_parameter_breaking_its_constraint_is_refused(
     attempt: str,
     parameter: str,
     lab: Lab,
-    moto_server: MotoServer,
+    moto_server: LocalAws,
 ) -> None:
     result = lab.refused[attempt]
     assert result.returncode != 0, str(result)

@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from tests.handler_servers import FakeSageMaker, MotoServer, Reply, free_port
+from tests.handler_servers import FakeSageMaker, Reply
+from tests.moto_server import MotoServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 HANDLER_PATH = ROOT / "handler_src" / "lambda_sagemakerendpoint.py"
