@@ -299,8 +299,16 @@ class _Built:
 
     resources: tuple[BaseAWSObject, ...]
     result: LambdaSagemakerEndpoint
-    endpoint: EndpointReference
     function_update: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _PrivateNetwork:
+    """A VPC in play and the pattern's groups in it: function and SageMaker Runtime endpoint."""
+
+    network: Network
+    lambda_group: ec2.SecurityGroup
+    runtime_group: ec2.SecurityGroup
 
 
 def _build(props: LambdaSagemakerEndpointProps) -> _Built:
@@ -309,14 +317,41 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     creates_function = props.existing_lambda_obj is None
     config_key_given = "KmsKeyId" in (props.endpoint_config_props or {})
     needs_key = (creates_model and not config_key_given) or creates_function or props.deploy_vpc
-    key: KeyBundle | None = None
-    if needs_key:
-        key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
-    resources: list[BaseAWSObject] = list(key.resources) if key else []
+    key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
+    resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
 
-    network: Network | None = None
+    private = _private_network(props, ids, key, resources)
+    sagemaker_bundle = None
+    if creates_model:
+        sagemaker_bundle = _sagemaker_side(
+            props, ids, None if config_key_given else key, private, resources
+        )
+        endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
+    else:
+        endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
+    if private is not None:
+        resources += _vpc_endpoints(props, ids, private, endpoint, creates_model)
+
+    function, function_update = _function_side(props, ids, key, private, endpoint, resources)
+    vpc_result = private.network.vpc if private is not None else None
+    result = LambdaSagemakerEndpoint(
+        lambda_function=function,
+        sagemaker_endpoint=endpoint.endpoint if endpoint.endpoint is not None else endpoint,
+        sagemaker_endpoint_config=sagemaker_bundle.endpoint_config if sagemaker_bundle else None,
+        sagemaker_model=sagemaker_bundle.model if sagemaker_bundle else None,
+        vpc=vpc_result if vpc_result is not None else props.existing_vpc,
+    )
+    return _Built(tuple(resources), result, function_update)
+
+
+def _private_network(
+    props: LambdaSagemakerEndpointProps,
+    ids: LogicalIds,
+    key: KeyBundle,
+    resources: list[BaseAWSObject],
+) -> _PrivateNetwork | None:
+    """The VPC (created or given) and the groups that let only the function reach the endpoint."""
     if props.deploy_vpc:
-        assert key is not None
         network = vpc.isolated_vpc(
             ids,
             kms_key_arn=key.arn,
@@ -326,151 +361,165 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         resources += network.resources
     elif props.existing_vpc is not None:
         network = Network.existing(props.existing_vpc)
-
-    lambda_group = runtime_group = model_group = None
-    if network is not None:
-        runtime_group = vpc.security_group(
-            ids(Ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
-            vpc_id=network.vpc_id,
-            description="SageMaker Runtime VPC endpoint: HTTPS from the function only",
-        )
-        lambda_group = vpc.security_group(
-            ids(Ids.LAMBDA_SECURITY_GROUP),
-            vpc_id=network.vpc_id,
-            description="Lambda function: HTTPS to the SageMaker Runtime VPC endpoint only",
-            egress=[vpc.https_to_group(Ref(runtime_group), "SageMaker Runtime VPC endpoint")],
-        )
-        ingress = ec2.SecurityGroupIngress(
-            ids(Ids.RUNTIME_ENDPOINT_INGRESS),
-            GroupId=Ref(runtime_group),
-            **vpc.https_from_group(Ref(lambda_group), "From the Lambda function"),
-        )
-        resources += [runtime_group, lambda_group, ingress]
-
-    sagemaker_bundle: SagemakerEndpointBundle | None = None
-    if creates_model:
-        assert props.model_props is not None
-        model_network = None
-        if network is not None:
-            model_group = vpc.security_group(
-                ids(Ids.MODEL_SECURITY_GROUP),
-                vpc_id=network.vpc_id,
-                description="SageMaker model: HTTPS out for the model download (S3 gateway)",
-                egress=[
-                    {
-                        "IpProtocol": "tcp",
-                        "FromPort": vpc.HTTPS,
-                        "ToPort": vpc.HTTPS,
-                        "CidrIp": "0.0.0.0/0",
-                        "Description": "S3 through the gateway endpoint; no other route out",
-                    }
-                ],
-            )
-            resources.append(model_group)
-            model_network = ModelNetwork(network.subnet_ids, Ref(model_group))
-        sagemaker_bundle = sagemaker_endpoint(
-            role_id=ids(Ids.SAGEMAKER_ROLE),
-            model_id=ids(Ids.SAGEMAKER_MODEL),
-            endpoint_config_id=ids(Ids.SAGEMAKER_ENDPOINT_CONFIG),
-            endpoint_id=ids(Ids.SAGEMAKER_ENDPOINT),
-            model_props=props.model_props,
-            endpoint_config_props=props.endpoint_config_props,
-            endpoint_props=props.endpoint_props,
-            kms_key_arn=None if config_key_given or key is None else key.arn,
-            network=model_network,
-        )
-        resources += sagemaker_bundle.resources
-        endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
     else:
-        endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
+        return None
+    runtime_group = vpc.security_group(
+        ids(Ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
+        vpc_id=network.vpc_id,
+        description="SageMaker Runtime VPC endpoint: HTTPS from the function only",
+    )
+    lambda_group = vpc.security_group(
+        ids(Ids.LAMBDA_SECURITY_GROUP),
+        vpc_id=network.vpc_id,
+        description="Lambda function: HTTPS to the SageMaker Runtime VPC endpoint only",
+        egress=[vpc.https_to_group(Ref(runtime_group), "SageMaker Runtime VPC endpoint")],
+    )
+    # A separate resource: inline on either group, the two groups would reference each other.
+    ingress = ec2.SecurityGroupIngress(
+        ids(Ids.RUNTIME_ENDPOINT_INGRESS),
+        GroupId=Ref(runtime_group),
+        **vpc.https_from_group(Ref(lambda_group), "From the Lambda function"),
+    )
+    resources += [runtime_group, lambda_group, ingress]
+    return _PrivateNetwork(network, lambda_group, runtime_group)
 
-    if network is not None:
-        assert runtime_group is not None
-        resources.append(
-            vpc.interface_endpoint(
-                ids(Ids.RUNTIME_ENDPOINT),
+
+def _sagemaker_side(
+    props: LambdaSagemakerEndpointProps,
+    ids: LogicalIds,
+    volume_key: KeyBundle | None,
+    private: _PrivateNetwork | None,
+    resources: list[BaseAWSObject],
+) -> SagemakerEndpointBundle:
+    """Model, endpoint config and endpoint (and their role), in the VPC when there is one."""
+    assert props.model_props is not None  # validated
+    model_network = None
+    if private is not None:
+        model_group = vpc.security_group(
+            ids(Ids.MODEL_SECURITY_GROUP),
+            vpc_id=private.network.vpc_id,
+            description="SageMaker model: HTTPS out for the model download (S3 gateway)",
+            egress=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": vpc.HTTPS,
+                    "ToPort": vpc.HTTPS,
+                    "CidrIp": "0.0.0.0/0",
+                    "Description": "S3 through the gateway endpoint; no other route out",
+                }
+            ],
+        )
+        resources.append(model_group)
+        model_network = ModelNetwork(private.network.subnet_ids, Ref(model_group))
+    bundle = sagemaker_endpoint(
+        role_id=ids(Ids.SAGEMAKER_ROLE),
+        model_id=ids(Ids.SAGEMAKER_MODEL),
+        endpoint_config_id=ids(Ids.SAGEMAKER_ENDPOINT_CONFIG),
+        endpoint_id=ids(Ids.SAGEMAKER_ENDPOINT),
+        model_props=props.model_props,
+        endpoint_config_props=props.endpoint_config_props,
+        endpoint_props=props.endpoint_props,
+        kms_key_arn=volume_key.arn if volume_key is not None else None,
+        network=model_network,
+    )
+    resources += bundle.resources
+    return bundle
+
+
+def _vpc_endpoints(
+    props: LambdaSagemakerEndpointProps,
+    ids: LogicalIds,
+    private: _PrivateNetwork,
+    endpoint: EndpointReference,
+    creates_model: bool,
+) -> list[BaseAWSObject]:
+    """SageMaker Runtime for the function; S3 for the model's artifact download."""
+    network = private.network
+    endpoints: list[BaseAWSObject] = [
+        vpc.interface_endpoint(
+            ids(Ids.RUNTIME_ENDPOINT),
+            vpc_id=network.vpc_id,
+            service="sagemaker.runtime",
+            subnet_ids=network.subnet_ids,
+            security_group_ids=[Ref(private.runtime_group)],
+            policy=iam_policies.account_principals_only(
+                [awacs.sagemaker.InvokeEndpoint], [endpoint.arn]
+            ),
+        )
+    ]
+    artifact = (props.model_props or {}).get("PrimaryContainer", {}).get("ModelDataUrl")
+    if creates_model and artifact is not None:
+        endpoints.append(
+            vpc.gateway_endpoint(
+                ids(Ids.S3_ENDPOINT),
                 vpc_id=network.vpc_id,
-                service="sagemaker.runtime",
-                subnet_ids=network.subnet_ids,
-                security_group_ids=[Ref(runtime_group)],
+                service="s3",
+                route_table_ids=network.route_table_ids,
                 policy=iam_policies.account_principals_only(
-                    [awacs.sagemaker.InvokeEndpoint], [endpoint.arn]
+                    [awacs.s3.GetObject], [iam_policies.s3_object_arn(plain(artifact))]
                 ),
             )
         )
-        artifact = (props.model_props or {}).get("PrimaryContainer", {}).get("ModelDataUrl")
-        if creates_model and artifact is not None:
-            resources.append(
-                vpc.gateway_endpoint(
-                    ids(Ids.S3_ENDPOINT),
-                    vpc_id=network.vpc_id,
-                    service="s3",
-                    route_table_ids=network.route_table_ids,
-                    policy=iam_policies.account_principals_only(
-                        [awacs.s3.GetObject], [iam_policies.s3_object_arn(plain(artifact))]
-                    ),
-                )
-            )
+    return endpoints
 
+
+def _function_side(
+    props: LambdaSagemakerEndpointProps,
+    ids: LogicalIds,
+    key: KeyBundle,
+    private: _PrivateNetwork | None,
+    endpoint: EndpointReference,
+    resources: list[BaseAWSObject],
+) -> tuple[awslambda.Function, dict[str, Any]]:
+    """The function that invokes the endpoint: created, or the caller's with its update."""
     variable = props.sagemaker_environment_variable_name
     variables: dict[str, Any] = {variable: endpoint.name}
     invoke = iam_policies.invoke_endpoint(endpoint.arn)
-    function_update: dict[str, Any] = {}
-    if creates_function:
-        assert key is not None and props.lambda_function_props is not None
-        if variable != DEFAULT_ENVIRONMENT_VARIABLE:
-            variables[ENVIRONMENT_VARIABLE_POINTER] = variable
-        function_bundle: FunctionBundle = lambda_function(
-            function_id=ids(Ids.LAMBDA_FUNCTION),
-            role_id=ids(Ids.LAMBDA_ROLE),
-            policy_id=ids(Ids.LAMBDA_POLICY),
-            log_group_id=ids(Ids.LAMBDA_LOG_GROUP),
-            log_policy_id=ids(Ids.LAMBDA_LOG_POLICY),
-            function_props=props.lambda_function_props,
-            kms_key_arn=key.arn,
-            deletion_policy=props.deletion_policy,
-            variables=variables,
-            statements=[invoke],
-            network=(
-                FunctionNetwork(network.subnet_ids, Ref(lambda_group))
-                if network is not None
-                else None
-            ),
-        )
-        resources += function_bundle.resources
-        function = function_bundle.function
-    else:
+    if props.existing_lambda_obj is not None:
         function = props.existing_lambda_obj
-        assert function is not None
-        function_update = _existing_function_update(function, variables, lambda_group, network)
+        update = _existing_function_update(function, variables, private)
         policy = _existing_function_policy(ids, function, invoke)
         resources.append(policy)
-        function_update["DependsOn"] = policy.title
+        update["DependsOn"] = policy.title
+        return function, update
 
-    result = LambdaSagemakerEndpoint(
-        lambda_function=function,
-        sagemaker_endpoint=endpoint.endpoint if endpoint.endpoint is not None else endpoint,
-        sagemaker_endpoint_config=sagemaker_bundle.endpoint_config if sagemaker_bundle else None,
-        sagemaker_model=sagemaker_bundle.model if sagemaker_bundle else None,
-        vpc=network.vpc if network is not None and network.vpc is not None else props.existing_vpc,
+    assert props.lambda_function_props is not None  # validated
+    if variable != DEFAULT_ENVIRONMENT_VARIABLE:
+        variables[ENVIRONMENT_VARIABLE_POINTER] = variable
+    bundle: FunctionBundle = lambda_function(
+        function_id=ids(Ids.LAMBDA_FUNCTION),
+        role_id=ids(Ids.LAMBDA_ROLE),
+        policy_id=ids(Ids.LAMBDA_POLICY),
+        log_group_id=ids(Ids.LAMBDA_LOG_GROUP),
+        log_policy_id=ids(Ids.LAMBDA_LOG_POLICY),
+        function_props=props.lambda_function_props,
+        kms_key_arn=key.arn,
+        deletion_policy=props.deletion_policy,
+        variables=variables,
+        statements=[invoke],
+        network=(
+            FunctionNetwork(private.network.subnet_ids, Ref(private.lambda_group))
+            if private is not None
+            else None
+        ),
     )
-    return _Built(tuple(resources), result, endpoint, function_update)
+    resources += bundle.resources
+    return bundle.function, {}
 
 
 def _existing_function_update(
     function: awslambda.Function,
     variables: Mapping[str, Any],
-    lambda_group: ec2.SecurityGroup | None,
-    network: Network | None,
+    private: _PrivateNetwork | None,
 ) -> dict[str, Any]:
     """New property values for the caller's function; applied only once all else succeeded."""
     current = merge(function.properties)
     environment = merge(current.get("Environment"), {"Variables": dict(variables)})
     update: dict[str, Any] = {"Environment": build(awslambda.Environment, environment)}
-    if network is not None and lambda_group is not None:
+    if private is not None:
         vpc_current = current["VpcConfig"]
         joined = vpc_config(
-            FunctionNetwork(vpc_current.get("SubnetIds"), Ref(lambda_group)),
+            FunctionNetwork(vpc_current.get("SubnetIds"), Ref(private.lambda_group)),
             vpc_current.get("SecurityGroupIds"),
         )
         update["VpcConfig"] = build(awslambda.VPCConfig, {**vpc_current, **joined})
