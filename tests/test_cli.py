@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -222,3 +223,49 @@ def test_console_script_is_installed() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "LambdaFunction" in json.loads(result.stdout)["Resources"]
+
+
+def test_installed_wheel_renders_with_its_handler_outside_the_checkout(tmp_path: Path) -> None:
+    # Build from a clean copy (a stale build/ could hide a missing file) and run in a venv that
+    # sees the wheel and the dependencies but not the editable install of this checkout.
+    root = Path(__file__).parent.parent
+    source = tmp_path / "source"
+    skip = shutil.ignore_patterns(".venv*", ".git", "build", "*.egg-info", "__pycache__", ".*cache")
+    shutil.copytree(root, source, ignore=skip)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    build = [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(source)]
+    subprocess.run(build, check=True, capture_output=True, cwd=tmp_path)
+    (wheel,) = tmp_path.glob("troposphere_patterns-*.whl")
+    target = tmp_path / "site"
+    install = [*pip, "install", "--no-deps", "--target", str(target), str(wheel)]
+    subprocess.run(install, check=True, capture_output=True)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    (site_packages,) = venv.glob("lib/python*/site-packages")
+    # Lines of a .pth join sys.path; .pth files inside them (the editable finder) do not run.
+    dev_site = next(p for p in map(Path, sys.path) if p.name == "site-packages" and p.is_dir())
+    (site_packages / "deps.pth").write_text(f"{target}\n{dev_site}\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    python = str(venv / "bin" / "python")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    loaded = subprocess.run(
+        [python, "-c", "import troposphere_patterns.cli as c; print(c.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=True,
+    )
+    assert loaded.stdout.startswith(str(target))
+    result = subprocess.run(
+        [python, "-m", "troposphere_patterns", "lambda-sagemakerendpoint"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    function = json.loads(result.stdout)["Resources"]["LambdaFunction"]["Properties"]
+    assert function["Code"]["ZipFile"] == HANDLER.read_text()
