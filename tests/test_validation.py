@@ -266,3 +266,22 @@ def test_troposphere_error_part_way_leaves_the_template_and_function_untouched()
             ),
         )
     assert json.dumps(template.to_dict(), sort_keys=True) == before
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"vpc_id": 7}, "existing_vpc.vpc_id must be"),
+        ({"subnet_ids": "subnet-1,subnet-2"}, "existing_vpc.subnet_ids must be a non-empty list"),
+        ({"route_table_ids": []}, "existing_vpc.route_table_ids must be a non-empty list"),
+    ],
+)
+def test_existing_vpc_wrong_types_name_the_field(fields: dict[str, Any], message: str) -> None:
+    values: dict[str, Any] = {
+        "vpc_id": "vpc-1",
+        "subnet_ids": ["subnet-1"],
+        "route_table_ids": ["rtb-1"],
+        **fields,
+    }
+    with pytest.raises(TypeError, match=message):
+        ExistingVpc(**values)

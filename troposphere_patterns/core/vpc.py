@@ -8,7 +8,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from troposphere import AWSHelperFn, BaseAWSObject, Cidr, GetAtt, GetAZs, Ref, Select, Sub, ec2, iam
+from troposphere import (
+    AWSHelperFn,
+    BaseAWSObject,
+    Cidr,
+    GetAtt,
+    GetAZs,
+    Parameter,
+    Ref,
+    Select,
+    Sub,
+    ec2,
+    iam,
+)
 
 from troposphere_patterns.core import iam_policies, ids
 from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
@@ -49,6 +61,19 @@ class ExistingVpc:
     vpc_id: Any
     subnet_ids: Any
     route_table_ids: Any
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.vpc_id, str | AWSHelperFn | Parameter):
+            raise TypeError(
+                f"existing_vpc.vpc_id must be a str or an intrinsic, not {self.vpc_id!r}"
+            )
+        for name in ("subnet_ids", "route_table_ids"):
+            value = getattr(self, name)
+            if not isinstance(value, list | tuple | AWSHelperFn | Parameter) or not value:
+                raise TypeError(
+                    f"existing_vpc.{name} must be a non-empty list of IDs or an intrinsic "
+                    f"(e.g. Ref of a List<...> Parameter), not {value!r}"
+                )
 
 
 @dataclass(frozen=True)
