@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from troposphere import GetAtt
 
 from tests.scenarios import CALLER_ARNS, CODE, MODEL, SCENARIOS, props
 from troposphere_patterns import lambda_sagemakerendpoint
@@ -105,17 +106,33 @@ def test_keys_rotate_and_are_retained(name: str, template: dict[str, Any]) -> No
 
 
 @pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
-def test_env_var_holds_the_endpoint_name(name: str, template: dict[str, Any]) -> None:
-    endpoints = of_type(template, "AWS::SageMaker::Endpoint")
-    expected_names = [{"Fn::GetAtt": [logical_id, "EndpointName"]} for logical_id in endpoints]
+def test_env_var_holds_the_name_of_the_endpoint_it_may_invoke(
+    name: str, template: dict[str, Any]
+) -> None:
     functions = of_type(template, "AWS::Lambda::Function")
-    variables = [f["Properties"]["Environment"]["Variables"] for f in functions.values()]
-    holders = [v for vs in variables for v in vs.values() if v in expected_names]
-    if endpoints:
-        assert len(holders) == len(functions)
-    else:
-        for vs in variables:
-            assert any(isinstance(v, (str, dict)) and v for v in vs.values())
+    assert functions
+    for function in functions.values():
+        # The invoke grants on this function's own role, not anywhere in the template.
+        role = {"Ref": function["Properties"]["Role"]["Fn::GetAtt"][0]}
+        invoked = json.dumps(
+            [
+                statement["Resource"]
+                for policy in of_type(template, "AWS::IAM::Policy").values()
+                if role in policy["Properties"]["Roles"]
+                for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+                if "sagemaker:InvokeEndpoint" in statement["Action"]
+            ]
+        )
+        variables = function["Properties"]["Environment"]["Variables"]
+        value = variables[variables.get("SAGEMAKER_ENDPOINT_ENV_VAR", "SAGEMAKER_ENDPOINT_NAME")]
+        if isinstance(value, dict) and "Fn::GetAtt" in value:
+            endpoint, attribute = value["Fn::GetAtt"]
+            assert template["Resources"][endpoint]["Type"] == "AWS::SageMaker::Endpoint"
+            assert attribute == "EndpointName"
+            assert json.dumps({"Ref": endpoint}) in invoked
+        else:
+            # An endpoint given by name: the invoke grant's ARN is built from that same name.
+            assert (value if isinstance(value, str) else json.dumps(value)) in invoked
 
 
 @pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
@@ -226,8 +243,6 @@ def test_required_env_var_wins_over_a_caller_variable_of_the_same_name() -> None
 
 def test_caller_role_leaves_no_pattern_role_behind() -> None:
     role_arn = {"Fn::GetAtt": ["MyRole", "Arn"]}
-    from troposphere import GetAtt
-
     template = lambda_sagemakerendpoint(
         props(lambda_function_props={"Code": CODE, "Role": GetAtt("MyRole", "Arn")})
     ).to_dict()
