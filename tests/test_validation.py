@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import json
+import math
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from troposphere import GetAtt, Parameter, Ref, Template, awslambda, sagemaker
+from cfnlint.api import ManualArgs, lint
+from troposphere import (
+    Equals,
+    GetAtt,
+    If,
+    Parameter,
+    Ref,
+    Sub,
+    Template,
+    awslambda,
+    iam,
+    sagemaker,
+)
 
-from tests.scenarios import CODE, MODEL, caller_function, props
+from tests.scenarios import CALLER_ROLE_ARN, CODE, IMAGE, MODEL, MODEL_DATA, caller_function, props
 from troposphere_patterns import (
     ExistingVpc,
     LambdaSagemakerEndpointProps,
@@ -16,6 +31,8 @@ from troposphere_patterns import (
     add_lambda_sagemakerendpoint,
     lambda_sagemakerendpoint,
 )
+from troposphere_patterns.core import values
+from troposphere_patterns.core.values import MAX_CHARACTERS, MAX_DEPTH, MAX_NODES
 
 VPC = ExistingVpc(vpc_id="vpc-1", subnet_ids=["subnet-1"], route_table_ids=["rtb-1"])
 ENDPOINT = sagemaker.Endpoint("CallerEndpoint", EndpointConfigName="cfg")
@@ -26,6 +43,35 @@ FUNCTION_NO_VPC = awslambda.Function(
     Code=awslambda.Code(ZipFile="x"),
     Role=GetAtt("CallerRole", "Arn"),
 )
+
+DATED = {"Environment": {"Variables": {"MODEL_VERSION": date(2024, 1, 1)}}}
+NO_VALUE = Ref("AWS::NoValue")
+IPAM = {"Ipv4IpamPoolId": "ipam-pool-0123456789abcdef0", "Ipv4NetmaskLength": 20}
+IMAGE_FUNCTION = {"Code": {"ImageUri": IMAGE}, "PackageType": "Image"}
+CONTAINER = {"Image": IMAGE, "ModelDataUrl": MODEL_DATA}
+MODEL_VPC = {"Subnets": ["subnet-0a1b2c3d4e5f60718"], "SecurityGroupIds": ["sg-0a1b2c3d4e5f60718"]}
+LAYERS = Parameter("Layers", Type="CommaDelimitedList")
+GROUPS = Parameter("Groups", Type="List<AWS::EC2::SecurityGroup::Id>")
+VPC_IDS = ExistingVpc(
+    vpc_id="vpc-0a1b2c3d4e5f60718",
+    subnet_ids=["subnet-0a1b2c3d4e5f60718"],
+    route_table_ids=["rtb-0a1b2c3d4e5f60718"],
+)
+
+
+def nested(depth: int) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+CYCLE: dict[str, Any] = {}
+CYCLE["self"] = CYCLE
+# Twelve levels of ten references to one list: 10**12 values if expanded, a few objects here.
+BOMB: list[Any] = ["x"] * 10
+for _ in range(12):
+    BOMB = [BOMB] * 10
 
 RULES: list[tuple[str, dict[str, Any], str]] = [
     (
@@ -181,6 +227,220 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         {"lambda_function_props": {"MemorySize": 512}},
         "lambda_function_props.Code: required",
     ),
+    # Values that cannot be rendered to CloudFormation JSON, named by their dotted path.
+    (
+        "9 set value",
+        {"lambda_function_props": {"Code": CODE, "Environment": {"Variables": {"TAGS": {"a"}}}}},
+        "lambda_function_props.Environment.Variables.TAGS: a set ({'a'}) cannot be rendered",
+    ),
+    (
+        "9 bytes value",
+        {"lambda_function_props": {"Code": {"ZipFile": b"print(1)"}}},
+        "lambda_function_props.Code.ZipFile: bytes (b'print(1)') cannot be rendered",
+    ),
+    (
+        "9 date from YAML",
+        {"lambda_function_props": {"Code": CODE, "Environment": {"Variables": {"V": 1}}} | DATED},
+        "lambda_function_props.Environment.Variables.MODEL_VERSION: a date (2024-01-01) cannot",
+    ),
+    (
+        "9 datetime in a list",
+        {"endpoint_props": {"Tags": [{"Key": "at", "Value": datetime(2024, 1, 1, 12, 0)}]}},
+        "endpoint_props.Tags[0].Value: a datetime (2024-01-01T12:00:00) cannot be rendered",
+    ),
+    (
+        "9 NaN",
+        {"lambda_function_props": {"Code": CODE, "MemorySize": math.nan}},
+        "lambda_function_props.MemorySize: nan is not a number JSON can hold",
+    ),
+    (
+        "9 infinity in an integer field",
+        {"lambda_function_props": {"Code": CODE, "Timeout": math.inf}},
+        "lambda_function_props.Timeout: inf is not a number JSON can hold",
+    ),
+    (
+        "9 non-string key",
+        {"model_props": {**MODEL, "Tags": {1: "one"}}},
+        "model_props.Tags: the key 1 (int) is not a string",
+    ),
+    (
+        "9 arbitrary object",
+        {"lambda_function_props": {"Code": CODE, "Description": Decimal("1.5")}},
+        "lambda_function_props.Description: Decimal('1.5') (a decimal.Decimal) cannot be rendered",
+    ),
+    (
+        "9 null inside props",
+        {"lambda_function_props": {"Code": CODE, "Description": None}},
+        "lambda_function_props.Description: null is not allowed",
+    ),
+    (
+        "9 lone surrogate (JSON \\ud800)",
+        {"lambda_function_props": {"Code": CODE, "Description": "bad \ud800"}},
+        "lambda_function_props.Description: 'bad \\ud800'... is not valid Unicode text",
+    ),
+    (
+        "9 resource object as a value",
+        {
+            "lambda_function_props": {
+                "Code": CODE,
+                "Role": iam.Role("R", AssumeRolePolicyDocument={}),
+            }
+        },
+        "lambda_function_props.Role: a Role resource (R) cannot be a property value; use Ref(R)",
+    ),
+    (
+        "9 inside an intrinsic",
+        {"lambda_function_props": {"Code": CODE, "Description": Sub("${V}", V=b"x")}},
+        "lambda_function_props.Description.Fn::Sub[1].V: bytes",
+    ),
+    (
+        "9 nested too deep",
+        {"model_props": {**MODEL, "Tags": nested(70)}},
+        f"model_props.Tags{'.a' * (MAX_DEPTH - 1)}: nested deeper than {MAX_DEPTH} levels",
+    ),
+    (
+        "9 a cycle",
+        {"endpoint_props": {"Tags": CYCLE}},
+        f"endpoint_props.Tags{'.self' * (MAX_DEPTH - 1)}: nested deeper than {MAX_DEPTH} levels",
+    ),
+    (
+        "9 too many values (shared structure that would expand)",
+        {"endpoint_props": {"Tags": BOMB}},
+        f"more than {MAX_NODES:,} values in all (the limit)",
+    ),
+    (
+        "9 too much text",
+        {"lambda_function_props": {"Code": {"ZipFile": "x" * (MAX_CHARACTERS + 1)}}},
+        "lambda_function_props.Code.ZipFile: the props hold more than 1,048,576 characters",
+    ),
+    # Rules that named nothing or surfaced only while building.
+    (
+        "10 required nested property",
+        {"endpoint_config_props": {"ProductionVariants": [{"InstanceType": "ml.m5.large"}]}},
+        "endpoint_config_props.ProductionVariants: Resource VariantName required",
+    ),
+    (
+        "10 PrimaryContainer as an intrinsic",
+        {"model_props": {"PrimaryContainer": If("C", MODEL["PrimaryContainer"], {})}},
+        "model_props.PrimaryContainer: must be a mapping or a ContainerDefinition",
+    ),
+    (
+        "10 model VpcConfig in the pattern's VPC",
+        {"deploy_vpc": True, "model_props": {**MODEL, "VpcConfig": If("C", {}, NO_VALUE)}},
+        "model_props.VpcConfig with deploy_vpc/existing_vpc",
+    ),
+    (
+        "10 function VpcConfig intrinsic in the pattern's VPC",
+        {
+            "existing_vpc": VPC,
+            "lambda_function_props": {"Code": CODE, "VpcConfig": If("C", {}, NO_VALUE)},
+        },
+        "lambda_function_props.VpcConfig: the pattern places the function in its VPC",
+    ),
+    (
+        "10 existing function's Environment as an intrinsic",
+        {
+            "lambda_function_props": None,
+            "existing_lambda_obj": awslambda.Function(
+                "F", **FUNCTION_NO_VPC.properties, Environment=If("C", {}, NO_VALUE)
+            ),
+        },
+        "existing_lambda_obj.Environment: the pattern adds to it",
+    ),
+    # Code and package type.
+    (
+        "11 Code with two sources",
+        {"lambda_function_props": {"Code": {**CODE, "S3Bucket": "b", "S3Key": "k.zip"}}},
+        "lambda_function_props.Code: give exactly one of ZipFile, S3Bucket+S3Key, ImageUri "
+        "(got ZipFile and S3Bucket+S3Key)",
+    ),
+    (
+        "11 Code with none",
+        {"lambda_function_props": {"Code": {"S3ObjectVersion": "1"}}},
+        "lambda_function_props.Code: give exactly one of ZipFile, S3Bucket+S3Key, ImageUri",
+    ),
+    (
+        "11 S3Bucket without S3Key",
+        {"lambda_function_props": {"Code": {"S3Bucket": "b"}}},
+        "lambda_function_props.Code: S3Bucket+S3Key needs S3Key as well",
+    ),
+    (
+        "11 ImageUri without PackageType",
+        {"lambda_function_props": {"Code": {"ImageUri": IMAGE}}},
+        "lambda_function_props.Code: ImageUri needs PackageType: Image",
+    ),
+    (
+        "11 ZipFile with PackageType Image",
+        {"lambda_function_props": {"Code": CODE, "PackageType": "Image"}},
+        "lambda_function_props.Code: ZipFile needs PackageType Zip (the default), got 'Image'",
+    ),
+    (
+        "11 Runtime with an image",
+        {"lambda_function_props": {**IMAGE_FUNCTION, "Runtime": "python3.14"}},
+        "lambda_function_props.Runtime: not allowed with a container image",
+    ),
+    # IPAM-allocated VPCs.
+    (
+        "12 CidrBlock and an IPAM pool",
+        {"deploy_vpc": True, "vpc_props": {**IPAM, "CidrBlock": "10.0.0.0/16"}},
+        "vpc_props: give CidrBlock or Ipv4IpamPoolId, not both",
+    ),
+    (
+        "12 IPAM netmask too narrow",
+        {"deploy_vpc": True, "vpc_props": {**IPAM, "Ipv4NetmaskLength": 24}},
+        "vpc_props.Ipv4NetmaskLength: /24 cannot hold 2 subnets of /24 (give 16 to 23)",
+    ),
+    # Names and anchored patterns.
+    (
+        "13 id_prefix too long for a logical ID",
+        {"id_prefix": "A" * 220},
+        "id_prefix: 220 characters is too long",
+    ),
+    (
+        "13 id_prefix ending in a newline",
+        {"id_prefix": "A\n"},
+        "id_prefix: 'A\\n' must contain only letters and digits",
+    ),
+    (
+        "13 env var name is the pointer's own",
+        {"sagemaker_environment_variable_name": "SAGEMAKER_ENDPOINT_ENV_VAR"},
+        "sagemaker_environment_variable_name: 'SAGEMAKER_ENDPOINT_ENV_VAR' is reserved",
+    ),
+    (
+        "13 env var name with a dash",
+        {"sagemaker_environment_variable_name": "BAD-NAME"},
+        "sagemaker_environment_variable_name: 'BAD-NAME' is not a valid Lambda environment",
+    ),
+    (
+        "13 env var name ending in a newline",
+        {"sagemaker_environment_variable_name": "NAME\n"},
+        "sagemaker_environment_variable_name: 'NAME\\n' is not a valid Lambda environment",
+    ),
+    (
+        "13 env var name reserved by Lambda, not by troposphere",
+        {"sagemaker_environment_variable_name": "AWS_LAMBDA_RUNTIME_API"},
+        "sagemaker_environment_variable_name: 'AWS_LAMBDA_RUNTIME_API' is reserved",
+    ),
+    (
+        "13 caller's variable name with a dash",
+        {"lambda_function_props": {"Code": CODE, "Environment": {"Variables": {"A-B": "x"}}}},
+        "lambda_function_props.Environment.Variables: 'A-B' is not a valid Lambda environment",
+    ),
+    (
+        "13 image URI ending in a newline",
+        {"model_props": {"PrimaryContainer": {"Image": IMAGE + "\n"}}},
+        "model_props.PrimaryContainer: '" + IMAGE + "\\n' is not an ECR image URI",
+    ),
+    (
+        "13 S3 URL ending in a newline",
+        {"model_props": {"PrimaryContainer": {"Image": IMAGE, "ModelDataUrl": MODEL_DATA + "\n"}}},
+        "is not an S3 object URL",
+    ),
+    (
+        "13 role ARN ending in a newline",
+        {"lambda_function_props": {"Code": CODE, "Role": CALLER_ROLE_ARN + "\n"}},
+        "lambda_function_props.Role: the role must be GetAtt",
+    ),
     (
         "role we cannot attach to",
         {"lambda_function_props": {"Code": CODE, "Role": Ref(Parameter("RoleArn", Type="String"))}},
@@ -234,6 +494,10 @@ def test_every_problem_is_reported_at_once() -> None:
         ("existing_lambda_obj", {"Runtime": "python3.14"}),
         ("existing_sagemaker_endpoint_obj", 42),
         ("id_prefix", 7),
+        ("id_prefix", None),
+        ("sagemaker_environment_variable_name", None),
+        ("deletion_policy", None),
+        ("deploy_vpc", None),
     ],
 )
 def test_wrong_python_type_is_a_type_error_naming_the_field(field: str, value: Any) -> None:
@@ -274,6 +538,7 @@ def test_troposphere_error_part_way_leaves_the_template_and_function_untouched()
         ({"vpc_id": 7}, "existing_vpc.vpc_id must be"),
         ({"subnet_ids": "subnet-1,subnet-2"}, "existing_vpc.subnet_ids must be a non-empty list"),
         ({"route_table_ids": []}, "existing_vpc.route_table_ids must be a non-empty list"),
+        ({"subnet_ids": [1, 2]}, "existing_vpc.subnet_ids must be a non-empty list of IDs"),
     ],
 )
 def test_existing_vpc_wrong_types_name_the_field(fields: dict[str, Any], message: str) -> None:
@@ -285,3 +550,96 @@ def test_existing_vpc_wrong_types_name_the_field(fields: dict[str, Any], message
     }
     with pytest.raises(TypeError, match=message):
         ExistingVpc(**values)
+
+
+def _lint_errors(template: Template) -> list[str]:
+    return [
+        str(match) for match in lint(template.to_json(), config=ManualArgs(regions=["us-east-1"]))
+    ]
+
+
+def _resource(template: Template, kind: str) -> dict[str, Any]:
+    resources = template.to_dict()["Resources"]
+    (found,) = [resource for resource in resources.values() if resource["Type"] == kind]
+    return dict(found["Properties"])
+
+
+def _with_condition(**fields: Any) -> Template:
+    template = Template()
+    add_lambda_sagemakerendpoint(template, props(**fields))
+    if '{"Fn::If": ["C",' in json.dumps(template.to_dict()):
+        template.add_parameter(Parameter("Stage", Type="String", AllowedValues=["dev", "prod"]))
+        template.add_condition("C", Equals(Ref("Stage"), "prod"))
+    return template
+
+
+def test_image_function_gets_no_runtime_or_handler() -> None:
+    template = lambda_sagemakerendpoint(props(lambda_function_props=IMAGE_FUNCTION))
+    function = _resource(template, "AWS::Lambda::Function")
+    assert function["Code"] == {"ImageUri": IMAGE}
+    assert "Runtime" not in function and "Handler" not in function
+    assert _lint_errors(template) == []
+
+
+def test_ipam_vpc_gets_no_default_cidr_and_cuts_subnets_at_deploy_time() -> None:
+    template = lambda_sagemakerendpoint(props(deploy_vpc=True, vpc_props=IPAM))
+    vpc = _resource(template, "AWS::EC2::VPC")
+    assert "CidrBlock" not in vpc and vpc["Ipv4IpamPoolId"] == IPAM["Ipv4IpamPoolId"]
+    subnets = of_type(template, "AWS::EC2::Subnet")
+    assert all("Fn::Cidr" in json.dumps(subnet["Properties"]["CidrBlock"]) for subnet in subnets)
+    assert _lint_errors(template) == []
+
+
+def of_type(template: Template, kind: str) -> list[dict[str, Any]]:
+    return [r for r in template.to_dict()["Resources"].values() if r["Type"] == kind]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param(
+            {"model_props": {**MODEL, "VpcConfig": If("C", MODEL_VPC, Ref("AWS::NoValue"))}},
+            id="If for the model's VpcConfig",
+        ),
+        pytest.param(
+            {
+                "deploy_vpc": True,
+                "model_props": {"PrimaryContainer": sagemaker.ContainerDefinition(**CONTAINER)},
+            },
+            id="ContainerDefinition object as PrimaryContainer in a VPC",
+        ),
+        pytest.param(
+            {"lambda_function_props": {"Code": CODE, "Layers": Ref(LAYERS)}},
+            id="Ref of a List parameter where a list goes",
+        ),
+        pytest.param(
+            {"lambda_function_props": {"Code": CODE, "MemorySize": If("C", 1024, 512)}},
+            id="If for a scalar",
+        ),
+        pytest.param(
+            {"lambda_function_props": {"Code": awslambda.Code(S3Bucket="b-1", S3Key="f.zip")}},
+            id="S3 code as a troposphere object",
+        ),
+        pytest.param(
+            {
+                "existing_vpc": VPC_IDS,
+                "lambda_function_props": {
+                    "Code": CODE,
+                    "VpcConfig": {"SecurityGroupIds": Ref(GROUPS)},
+                },
+            },
+            id="Ref of a List parameter for the function's extra groups",
+        ),
+    ],
+)
+def test_cloudformation_valid_intrinsics_and_objects_are_accepted(fields: dict[str, Any]) -> None:
+    template = _with_condition(**fields)
+    for parameter in (LAYERS, GROUPS):
+        if json.dumps(Ref(parameter).to_dict()) in json.dumps(template.to_dict()):
+            template.add_parameter(parameter)
+    assert _lint_errors(template) == []
+
+
+def test_values_at_the_depth_limit_are_accepted_one_more_is_not() -> None:
+    assert values.problems({"p": nested(MAX_DEPTH)}) == []
+    assert values.problems({"p": nested(MAX_DEPTH + 1)}) != []

@@ -46,11 +46,12 @@ WILDCARD_ACTIONS: dict[str, str] = {
     "cloudwatch:PutMetricData": "metrics have no ARN; scoped by a namespace condition instead",
 }
 
+# Both are matched whole (fullmatch): ``$`` would admit a value ending in a newline.
 _ECR_IMAGE = re.compile(
-    r"^(?P<account>\d{12})\.dkr\.ecr(-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/"
-    r"(?P<repository>[a-z0-9][a-z0-9._/-]*?)(:[\w.-]+|@sha256:[0-9a-f]{64})?$"
+    r"(?P<account>\d{12})\.dkr\.ecr(-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/"
+    r"(?P<repository>[a-z0-9][a-z0-9._/-]*?)(:[\w.-]+|@sha256:[0-9a-f]{64})?"
 )
-_S3_URL = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>.+)$")
+_S3_URL = re.compile(r"s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>[^\n]+)")
 
 
 def arn(
@@ -103,7 +104,7 @@ def ecr_repository_arn(image: Any) -> Any:
                 "*",
             ],
         )
-    match = _ECR_IMAGE.match(str(image))
+    match = _ECR_IMAGE.fullmatch(str(image))
     if not match:
         raise ValueError(
             f"{image!r} is not an ECR image URI (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG)"
@@ -122,7 +123,7 @@ def s3_object_arn(url: Any) -> Any:
         return Join(
             "", ["arn:", Sub("${AWS::Partition}"), ":s3:::", Select(1, Split("s3://", url))]
         )
-    match = _S3_URL.match(str(url))
+    match = _S3_URL.fullmatch(str(url))
     if not match:
         raise ValueError(f"{url!r} is not an S3 object URL (s3://bucket/key)")
     return Sub(f"arn:${{AWS::Partition}}:s3:::{match['bucket']}/{match['key']}")

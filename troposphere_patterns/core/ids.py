@@ -8,9 +8,14 @@ constants here; each pattern keeps its own table of the rest.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-_PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9]*$")
+# CloudFormation logical IDs: alphanumeric, at most 255 characters (the template anatomy's
+# Resources section). Matched whole: ``$`` would admit a trailing newline.
+_PREFIX_PATTERN = re.compile(r"[A-Za-z0-9]*")
+MAX_LOGICAL_ID_LENGTH = 255
 
 # Names used by the core VPC builder; ``{n}`` is the 1-based subnet number.
 VPC = "Vpc"
@@ -20,11 +25,49 @@ VPC_ROUTE_TABLE_ASSOCIATION = "VpcIsolatedSubnet{n}RouteTableAssociation"
 VPC_FLOW_LOG = "VpcFlowLog"
 VPC_FLOW_LOG_GROUP = "VpcFlowLogGroup"
 VPC_FLOW_LOG_ROLE = "VpcFlowLogRole"
+VPC_NAMES = (
+    VPC,
+    VPC_SUBNET,
+    VPC_ROUTE_TABLE,
+    VPC_ROUTE_TABLE_ASSOCIATION,
+    VPC_FLOW_LOG,
+    VPC_FLOW_LOG_GROUP,
+    VPC_FLOW_LOG_ROLE,
+)
+
+
+def vpc_names(az_count: int) -> list[str]:
+    """Every logical ID base the VPC builder uses for ``az_count`` subnets."""
+    return [name.format(n=n) for name in VPC_NAMES for n in range(1, az_count + 1)]
 
 
 def is_valid_prefix(prefix: str) -> bool:
     """Tell whether ``prefix`` can start a CloudFormation logical ID (alphanumerics only)."""
-    return bool(_PREFIX_PATTERN.match(prefix))
+    return bool(_PREFIX_PATTERN.fullmatch(prefix))
+
+
+def prefix_problems(prefix: Any, names: Iterable[str], where: str = "id_prefix") -> list[str]:
+    """Check a prefix against the logical IDs it will start.
+
+    Args:
+        prefix: The caller's prefix.
+        names: Every ID the prefix will be put in front of (formatted, e.g. ``VpcFlowLog``).
+        where: The prop name to report.
+
+    Returns:
+        One message per problem, naming ``where``.
+    """
+    if not isinstance(prefix, str) or not is_valid_prefix(prefix):
+        return [f"{where}: {prefix!r} must contain only letters and digits"]
+    longest = max(names, key=len, default="")
+    if len(prefix) + len(longest) > MAX_LOGICAL_ID_LENGTH:
+        room = MAX_LOGICAL_ID_LENGTH - len(longest)
+        return [
+            f"{where}: {len(prefix)} characters is too long: {prefix[:12]}...{longest} would "
+            f"exceed CloudFormation's {MAX_LOGICAL_ID_LENGTH}-character logical IDs (at most "
+            f"{room} characters)"
+        ]
+    return []
 
 
 @dataclass(frozen=True)

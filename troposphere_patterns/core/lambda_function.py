@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ from troposphere import (
 
 from troposphere_patterns.core import iam_policies, waivers
 from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
-from troposphere_patterns.core.overrides import build, merge
+from troposphere_patterns.core.overrides import build, merge, plain
 
 # The newest Python runtime that cfn-lint accepts for inline (ZipFile) code.
 DEFAULT_RUNTIME = "python3.14"
@@ -34,16 +34,50 @@ DEFAULT_TIMEOUT_SECONDS = 90
 DEFAULT_MEMORY_MB = 256
 
 DEFAULTS: Mapping[str, Any] = {
-    "Runtime": DEFAULT_RUNTIME,
-    "Handler": DEFAULT_HANDLER,
     "Timeout": DEFAULT_TIMEOUT_SECONDS,
     "MemorySize": DEFAULT_MEMORY_MB,
     "TracingConfig": {"Mode": "Active"},
 }
+# Only a .zip package has a runtime and handler; an image brings its own and Lambda refuses both.
+ZIP_DEFAULTS: Mapping[str, Any] = {"Runtime": DEFAULT_RUNTIME, "Handler": DEFAULT_HANDLER}
+IMAGE_EXCLUDED = ("Runtime", "Handler", "Layers")
+# The three ways to give code (AWS::Lambda::Function Code); exactly one per function.
+CODE_SOURCES: Mapping[str, tuple[str, ...]] = {
+    "ZipFile": ("ZipFile",),
+    "S3Bucket+S3Key": ("S3Bucket", "S3Key"),
+    "ImageUri": ("ImageUri",),
+}
 # Node.js SDK v2 reuses HTTP connections only when asked; v3 ignores it.
 NODEJS_DEFAULT_VARIABLES: Mapping[str, str] = {"AWS_NODEJS_CONNECTION_REUSE_ENABLED": "1"}
 
-_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?:.*/)?(?P<name>[\w+=,.@-]+)$")
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[^\n]*/)?(?P<name>[\w+=,.@-]+)")
+# Lambda's pattern for environment variable keys, matched whole (fullmatch, not ``$``, which
+# would admit a trailing newline).
+_VARIABLE_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
+# Keys Lambda sets itself and refuses in a function's configuration (the Lambda developer
+# guide, "Defined runtime environment variables"); names starting with _ fail the pattern.
+RESERVED_VARIABLES = frozenset(
+    {
+        "AWS_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_DEFAULT_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_LAMBDA_RUNTIME_API",
+        "AWS_REGION",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SECRET_KEY",
+        "AWS_SECURITY_TOKEN",
+        "AWS_SESSION_TOKEN",
+        "LAMBDA_RUNTIME_DIR",
+        "LAMBDA_TASK_ROOT",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -98,12 +132,138 @@ def role_name(role_arn: Any) -> Any:
         target, attribute = role_arn.data["Fn::GetAtt"]
         if attribute == "Arn":
             return Ref(target)
-    elif isinstance(role_arn, str) and (match := _ROLE_ARN.match(role_arn)):
+    elif isinstance(role_arn, str) and (match := _ROLE_ARN.fullmatch(role_arn)):
         return match["name"]
     raise ValueError(
         "the role must be GetAtt(<AWS::IAM::Role>, 'Arn') or a literal role ARN, so the "
         f"pattern can attach its policy to it; got {role_arn!r}"
     )
+
+
+def variable_name_problem(name: Any, where: str, reserved: Collection[str] = ()) -> str | None:
+    """Why ``name`` cannot be a Lambda environment variable's key, or None when it can.
+
+    Args:
+        name: The key.
+        where: The prop to name in the message.
+        reserved: Names the caller's code relies on, refused as well as Lambda's own.
+    """
+    if not isinstance(name, str) or not _VARIABLE_NAME.fullmatch(name):
+        return (
+            f"{where}: {name!r} is not a valid Lambda environment variable name (a letter, "
+            "then at least one letter, digit or _)"
+        )
+    if name in RESERVED_VARIABLES or name in reserved:
+        return f"{where}: {name!r} is reserved (Lambda or the pattern sets it); choose another"
+    return None
+
+
+def is_image(props: Mapping[str, Any]) -> bool:
+    """Tell whether plain function props describe a container-image function."""
+    code = props.get("Code")
+    return props.get("PackageType") == "Image" or (isinstance(code, Mapping) and "ImageUri" in code)
+
+
+def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: bool) -> list[str]:
+    """Rules troposphere's property table does not hold, for plain function props.
+
+    Args:
+        props: The caller's ``AWS::Lambda::Function`` properties, as plain mappings.
+        where: The prop name to report, e.g. ``"lambda_function_props"``.
+        in_vpc: The pattern places the function in its VPC.
+
+    Returns:
+        One message per problem, each naming ``where.Key``.
+    """
+    found = []
+    code = props.get("Code")
+    if code is None:
+        found.append(f"{where}.Code: required (the function's code)")
+    elif isinstance(code, Mapping):
+        found += _code_problems(code, props.get("PackageType"), f"{where}.Code")
+    if is_image(props):
+        found += [
+            f"{where}.{name}: not allowed with a container image (PackageType: Image)"
+            for name in IMAGE_EXCLUDED
+            if name in props
+        ]
+    if "Role" in props:
+        try:
+            role_name(props["Role"])
+        except ValueError as error:
+            found.append(f"{where}.Role: {error}")
+    environment = props.get("Environment")
+    variables = environment.get("Variables") if isinstance(environment, Mapping) else None
+    if isinstance(variables, Mapping):
+        named = (variable_name_problem(key, f"{where}.Environment.Variables") for key in variables)
+        found += [problem for problem in named if problem is not None]
+    caller_vpc = props.get("VpcConfig")
+    if in_vpc and isinstance(caller_vpc, AWSHelperFn):
+        found.append(
+            f"{where}.VpcConfig: the pattern places the function in its VPC, so it cannot be an "
+            "intrinsic; give SecurityGroupIds (a list or an intrinsic) to add groups"
+        )
+    elif in_vpc and isinstance(caller_vpc, Mapping) and "SubnetIds" in caller_vpc:
+        found.append(
+            f"{where}.VpcConfig.SubnetIds with deploy_vpc/existing_vpc: the pattern places the "
+            "function in its VPC's subnets (SecurityGroupIds alone are accepted and added to "
+            "the pattern's)"
+        )
+    return found
+
+
+def existing_function_problems(
+    function: awslambda.Function, where: str, *, in_vpc: bool
+) -> list[str]:
+    """What stops the pattern from adding its variable and permission to a caller's function.
+
+    Args:
+        function: The caller's function.
+        where: The prop name to report, e.g. ``"existing_lambda_obj"``.
+        in_vpc: The pattern places its resources in a VPC.
+    """
+    existing = plain(function.properties)
+    found = []
+    try:
+        role_name(existing.get("Role"))
+    except ValueError as error:
+        found.append(f"{where}.Role: {error}")
+    for name in ("Environment", "VpcConfig") if in_vpc else ("Environment",):
+        if isinstance(existing.get(name), AWSHelperFn):
+            found.append(
+                f"{where}.{name}: the pattern adds to it, so it must be a mapping or property "
+                "object, not an intrinsic"
+            )
+    if in_vpc and "VpcConfig" not in existing:
+        found.append(
+            f"{where} has no VpcConfig but deploy_vpc/existing_vpc is set: a function cannot be "
+            "moved into a VPC by the pattern; give it a VpcConfig"
+        )
+    return found
+
+
+def _code_problems(code: Mapping[str, Any], package_type: Any, where: str) -> list[str]:
+    given = [source for source, keys in CODE_SOURCES.items() if any(key in code for key in keys)]
+    if len(given) != 1:
+        return [
+            f"{where}: give exactly one of {', '.join(CODE_SOURCES)}"
+            + (f" (got {' and '.join(given)})" if given else "")
+        ]
+    source = given[0]
+    missing = [key for key in CODE_SOURCES[source] if key not in code]
+    if missing:
+        return [f"{where}: {source} needs {' and '.join(missing)} as well"]
+    if isinstance(package_type, str):
+        image = source == "ImageUri"
+        if image != (package_type == "Image"):
+            return [
+                f"{where}: {source} needs PackageType "
+                + ("Image" if image else "Zip (the default)")
+                + f", got {package_type!r}"
+            ]
+    elif package_type is None and source == "ImageUri":
+        return [f"{where}: ImageUri needs PackageType: Image"]
+    return []
 
 
 def is_nodejs(runtime: Any) -> bool:
@@ -167,7 +327,7 @@ def lambda_function(
         network: Put the function in a VPC.
     """
     caller = merge(function_props)
-    defaults = merge(DEFAULTS)
+    defaults = merge(DEFAULTS, None if is_image(caller) else ZIP_DEFAULTS)
     if is_nodejs(caller.get("Runtime")):
         defaults["Environment"] = {"Variables": dict(NODEJS_DEFAULT_VARIABLES)}
 
@@ -186,7 +346,8 @@ def lambda_function(
         required["Environment"] = {"Variables": dict(variables)}
     all_statements = [iam_policies.xray_write(), *statements]
     if network is not None:
-        caller_groups = caller.get("VpcConfig", {}).get("SecurityGroupIds")
+        caller_vpc = caller.get("VpcConfig")
+        caller_groups = caller_vpc.get("SecurityGroupIds") if isinstance(caller_vpc, dict) else None
         required["VpcConfig"] = vpc_config(network, caller_groups)
         all_statements += iam_policies.eni_manage()
 

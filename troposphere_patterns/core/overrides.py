@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from troposphere import AWSHelperFn, BaseAWSObject, Parameter, Ref, Tags, is_aws_object_subclass
+from troposphere import (
+    AWSHelperFn,
+    BaseAWSObject,
+    Parameter,
+    Ref,
+    Tags,
+    encode_to_dict,
+    is_aws_object_subclass,
+)
 
 T = TypeVar("T", bound=BaseAWSObject)
 
@@ -127,8 +135,11 @@ def problems(cls: type[BaseAWSObject], props: Mapping[str, Any], where: str) -> 
             found.append(f"{where}.{key}: unknown property of {_type_name(cls)} (known: {known})")
         else:
             try:
-                build(cls, {key: value}, "Check")
-            except (AttributeError, TypeError, ValueError) as error:
+                built = build(cls, {key: value}, "Check")
+                # troposphere checks the required properties of nested objects only when it
+                # renders them: render this one value now, so a gap is named here.
+                encode_to_dict(built.properties[key])
+            except (AttributeError, TypeError, ValueError, ArithmeticError) as error:
                 found.append(f"{where}.{key}: {error}")
     return found
 

@@ -121,6 +121,37 @@ def execution_role_statements(
     return statements
 
 
+def model_props_problems(model_props: Mapping[str, Any], where: str, *, in_vpc: bool) -> list[str]:
+    """Rules troposphere's property table does not hold, for plain model props.
+
+    Args:
+        model_props: The caller's ``AWS::SageMaker::Model`` properties, as plain mappings.
+        where: The prop name to report, e.g. ``"model_props"``.
+        in_vpc: The pattern places the model in its VPC.
+    """
+    container = model_props.get("PrimaryContainer")
+    found = []
+    if container is None:
+        found.append(f"{where}.PrimaryContainer: required to create a model")
+    elif not isinstance(container, Mapping):
+        found.append(
+            f"{where}.PrimaryContainer: must be a mapping or a ContainerDefinition, not an "
+            "intrinsic: the role's grants are scoped to its Image and ModelDataUrl (put "
+            "intrinsics inside it)"
+        )
+    else:
+        try:
+            execution_role_statements(container)
+        except ValueError as error:
+            found.append(f"{where}.PrimaryContainer: {error}")
+    if in_vpc and "VpcConfig" in model_props:
+        found.append(
+            f"{where}.VpcConfig with deploy_vpc/existing_vpc: the pattern places the model in "
+            "its VPC's subnets with its own security group"
+        )
+    return found
+
+
 def sagemaker_endpoint(
     *,
     role_id: str,

@@ -32,6 +32,9 @@ DEFAULT_AZ_COUNT = 2
 DEFAULT_SUBNET_HOST_BITS = 8
 # The one pattern-level key vpc_props may carry besides AWS::EC2::VPC properties.
 AZ_COUNT_KEY = "MaxAzs"
+# A VPC whose CIDR an IPAM pool allocates has no CidrBlock; its subnets are cut at deploy time.
+IPAM_POOL_KEY = "Ipv4IpamPoolId"
+IPAM_NETMASK_KEY = "Ipv4NetmaskLength"
 MAX_AZ_COUNT = 6
 
 HTTPS = 443
@@ -69,7 +72,12 @@ class ExistingVpc:
             )
         for name in ("subnet_ids", "route_table_ids"):
             value = getattr(self, name)
-            if not isinstance(value, list | tuple | AWSHelperFn | Parameter) or not value:
+            items = value if isinstance(value, list | tuple) else [value]
+            if (
+                not isinstance(value, list | tuple | AWSHelperFn | Parameter)
+                or not value
+                or not all(isinstance(item, str | AWSHelperFn | Parameter) for item in items)
+            ):
                 raise TypeError(
                     f"existing_vpc.{name} must be a non-empty list of IDs or an intrinsic "
                     f"(e.g. Ref of a List<...> Parameter), not {value!r}"
@@ -107,6 +115,17 @@ def vpc_props_problems(vpc_props: Mapping[str, Any], where: str) -> list[str]:
     count = vpc_props.get(AZ_COUNT_KEY, DEFAULT_AZ_COUNT)
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_AZ_COUNT:
         return [f"{where}.{AZ_COUNT_KEY}: must be an integer from 1 to {MAX_AZ_COUNT}"]
+    if IPAM_POOL_KEY in vpc_props:
+        if "CidrBlock" in vpc_props:
+            return [f"{where}: give CidrBlock or {IPAM_POOL_KEY}, not both"]
+        netmask = vpc_props.get(IPAM_NETMASK_KEY)
+        widest = 32 - DEFAULT_SUBNET_HOST_BITS - math.ceil(math.log2(count))
+        if isinstance(netmask, int) and not 16 <= netmask <= widest:
+            return [
+                f"{where}.{IPAM_NETMASK_KEY}: /{netmask} cannot hold {count} subnets of "
+                f"/{32 - DEFAULT_SUBNET_HOST_BITS} (give 16 to {widest})"
+            ]
+        return []
     cidr = vpc_props.get("CidrBlock", DEFAULT_CIDR)
     if isinstance(cidr, str):
         try:
@@ -137,12 +156,12 @@ def isolated_vpc(
     overrides = dict(overrides or {})
     az_count = overrides.pop(AZ_COUNT_KEY, DEFAULT_AZ_COUNT)
     props = merge(
-        {"CidrBlock": DEFAULT_CIDR},
+        None if IPAM_POOL_KEY in overrides else {"CidrBlock": DEFAULT_CIDR},
         overrides,
         {"EnableDnsSupport": True, "EnableDnsHostnames": True},
     )
     vpc = build(ec2.VPC, props, logical_ids(ids.VPC))
-    cidrs = _subnet_cidrs(vpc, props["CidrBlock"], az_count)
+    cidrs = _subnet_cidrs(vpc, props.get("CidrBlock"), az_count)
     resources: list[BaseAWSObject] = [vpc]
     subnets, route_tables = [], []
     for n in range(1, az_count + 1):
@@ -172,7 +191,7 @@ def _subnet_cidrs(vpc: ec2.VPC, cidr: Any, az_count: int) -> list[Any]:
     A literal VPC CIDR is split here, so reviewers read ``10.0.0.0/17`` in the template; one
     known only at deploy time is split by ``Fn::Cidr`` into /24 blocks.
     """
-    if isinstance(cidr, AWSHelperFn):
+    if not isinstance(cidr, str):  # an intrinsic, or allocated by an IPAM pool
         blocks = Cidr(GetAtt(vpc, "CidrBlock"), az_count, DEFAULT_SUBNET_HOST_BITS)
         return [Select(n, blocks) for n in range(az_count)]
     extra_bits = math.ceil(math.log2(az_count)) if az_count > 1 else 0

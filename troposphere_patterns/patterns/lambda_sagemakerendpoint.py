@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
 import awacs.s3
@@ -32,16 +32,18 @@ from troposphere import (
     iam,
     sagemaker,
 )
-from troposphere.validators.awslambda import validate_variables_name
 
-from troposphere_patterns.core import iam_policies, vpc
-from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
+from troposphere_patterns.core import iam_policies, values, vpc
+from troposphere_patterns.core.ids import VPC, LogicalIds, prefix_problems, vpc_names
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
     FunctionBundle,
     FunctionNetwork,
+    existing_function_problems,
+    function_props_problems,
     lambda_function,
     role_name,
+    variable_name_problem,
     vpc_config,
 )
 from troposphere_patterns.core.limits import check_resource_count
@@ -50,7 +52,7 @@ from troposphere_patterns.core.sagemaker_endpoint import (
     EndpointReference,
     ModelNetwork,
     SagemakerEndpointBundle,
-    execution_role_statements,
+    model_props_problems,
     sagemaker_endpoint,
 )
 from troposphere_patterns.core.vpc import ExistingVpc, Network
@@ -159,8 +161,12 @@ class LambdaSagemakerEndpointProps:
             expected[name] = (Mapping, "a mapping of CloudFormation property names")
         for name, (types, description) in expected.items():
             value = getattr(self, name)
-            if value is not None and not isinstance(value, types):
+            # None means "not given" only for the fields whose default is None.
+            if (value is not None or _DEFAULTS[name] is not None) and not isinstance(value, types):
                 raise TypeError(f"{name} must be {description}, not {type(value).__name__}")
+
+
+_DEFAULTS = {field.name: field.default for field in fields(LambdaSagemakerEndpointProps)}
 
 
 @dataclass(frozen=True)
@@ -187,8 +193,21 @@ def _vpc_in_play(props: LambdaSagemakerEndpointProps) -> bool:
     return props.deploy_vpc or props.existing_vpc is not None
 
 
+_PROPS_TABLES: tuple[tuple[str, type[BaseAWSObject]], ...] = (
+    ("lambda_function_props", awslambda.Function),
+    ("model_props", sagemaker.Model),
+    ("endpoint_config_props", sagemaker.EndpointConfig),
+    ("endpoint_props", sagemaker.Endpoint),
+    ("vpc_props", ec2.VPC),
+)
+
+
 def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     """Return every problem with ``props``, each naming the props involved."""
+    # Values first: what cannot be rendered, or is too deep or too large, is not walked again.
+    unrenderable = values.problems({name: getattr(props, name) for name, _ in _PROPS_TABLES})
+    if unrenderable:
+        return unrenderable
     found: list[str] = []
     in_vpc = _vpc_in_play(props)
     if props.existing_vpc is not None and props.deploy_vpc:
@@ -218,79 +237,72 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     elif props.model_props is None:
         found.append("neither existing_sagemaker_endpoint_obj nor model_props: one is required")
 
-    checks = (
-        ("lambda_function_props", awslambda.Function),
-        ("model_props", sagemaker.Model),
-        ("endpoint_config_props", sagemaker.EndpointConfig),
-        ("endpoint_props", sagemaker.Endpoint),
-    )
     # troposphere reports validator failures on stderr as well as in the exception.
     with contextlib.redirect_stderr(io.StringIO()):
-        for name, cls in checks:
+        for name, cls in _PROPS_TABLES:
             value = getattr(props, name)
+            if name == "vpc_props" and value is not None:
+                found += vpc.vpc_props_problems(value, name)
+                value = {k: v for k, v in value.items() if k != vpc.AZ_COUNT_KEY}
             if value is not None:
                 found += problems(cls, value, name)
-        if props.vpc_props is not None:
-            shape = {k: v for k, v in props.vpc_props.items() if k != vpc.AZ_COUNT_KEY}
-            found += problems(ec2.VPC, shape, "vpc_props")
-            found += vpc.vpc_props_problems(props.vpc_props, "vpc_props")
 
     if props.model_props is not None and not existing_endpoint:
-        container = props.model_props.get("PrimaryContainer")
-        if container is None:
-            found.append("model_props.PrimaryContainer: required to create a model")
-        else:
-            try:
-                execution_role_statements(plain(container))
-            except (ValueError, TypeError, AttributeError) as error:
-                found.append(f"model_props.PrimaryContainer: {error}")
-
-    function_props = merge(props.lambda_function_props)
+        found += model_props_problems(merge(props.model_props), "model_props", in_vpc=in_vpc)
     if props.lambda_function_props is not None:
-        if "Code" not in function_props:
-            found.append("lambda_function_props.Code: required (the function's code)")
-        if "Role" in function_props:
-            found += _role_problem(function_props["Role"], "lambda_function_props.Role")
-        caller_vpc = function_props.get("VpcConfig")
-        if in_vpc and isinstance(caller_vpc, Mapping) and "SubnetIds" in caller_vpc:
-            found.append(
-                "lambda_function_props.VpcConfig.SubnetIds with deploy_vpc/existing_vpc: the "
-                "pattern places the function in its VPC's subnets (SecurityGroupIds alone are "
-                "accepted and added to the pattern's)"
-            )
+        function_props = merge(props.lambda_function_props)
+        found += function_props_problems(function_props, "lambda_function_props", in_vpc=in_vpc)
     if props.existing_lambda_obj is not None:
-        existing = props.existing_lambda_obj.properties
-        found += _role_problem(existing.get("Role"), "existing_lambda_obj.Role")
-        if in_vpc and "VpcConfig" not in existing:
-            found.append(
-                "existing_lambda_obj has no VpcConfig but deploy_vpc/existing_vpc is set: a "
-                "function cannot be moved into a VPC by the pattern; give it a VpcConfig"
-            )
+        found += existing_function_problems(
+            props.existing_lambda_obj, "existing_lambda_obj", in_vpc=in_vpc
+        )
 
     if props.deletion_policy not in DELETION_POLICIES:
         found.append(
             f"deletion_policy: {props.deletion_policy!r} must be one of "
             + ", ".join(DELETION_POLICIES)
         )
-    if not is_valid_prefix(props.id_prefix):
-        found.append(f"id_prefix: {props.id_prefix!r} must contain only letters and digits")
-    try:
-        validate_variables_name({props.sagemaker_environment_variable_name: "x"})
-    except ValueError:
-        found.append(
-            "sagemaker_environment_variable_name: "
-            f"{props.sagemaker_environment_variable_name!r} is not a valid Lambda environment "
-            "variable name (a letter, then letters, digits or _; not a reserved name)"
-        )
-    return found
+    found += prefix_problems(props.id_prefix, _logical_id_names())
+    problem = variable_name_problem(
+        props.sagemaker_environment_variable_name,
+        "sagemaker_environment_variable_name",
+        reserved=(ENVIRONMENT_VARIABLE_POINTER,),
+    )
+    return [*found, problem] if problem is not None else found
 
 
-def _role_problem(role: Any, where: str) -> list[str]:
+def _logical_id_names() -> list[str]:
+    """Every base logical ID an instance may use: the prefix goes in front of each."""
+    own = [value for name, value in vars(Ids).items() if name.isupper()]
+    return own + vpc_names(vpc.MAX_AZ_COUNT)
+
+
+_SAGEMAKER_FIELDS = ("model_props", "endpoint_config_props", "endpoint_props")
+# The props each created resource is built from, to name them in the rare error troposphere
+# raises only when rendering (validation should have caught it first).
+_BUILT_FROM = {
+    Ids.SAGEMAKER_MODEL: ("model_props",),
+    Ids.SAGEMAKER_ENDPOINT_CONFIG: ("endpoint_config_props",),
+    Ids.SAGEMAKER_ENDPOINT: ("endpoint_props",),
+    Ids.LAMBDA_FUNCTION: ("lambda_function_props",),
+    Ids.LAMBDA_POLICY: ("lambda_function_props", "existing_lambda_obj"),
+    VPC: ("vpc_props",),
+}
+
+
+@contextlib.contextmanager
+def _rejected(props: LambdaSagemakerEndpointProps, *names: str) -> Iterator[None]:
+    """The one catch-all: a troposphere error while building, named by the props it came from."""
     try:
-        role_name(role)
-    except ValueError as error:
-        return [f"{where}: {error}"]
-    return []
+        with contextlib.redirect_stderr(io.StringIO()):
+            yield
+    except PatternPropsError:
+        raise
+    except (AttributeError, TypeError, ValueError, ArithmeticError, LookupError) as error:
+        given = [name for name in names if getattr(props, name) is not None] or list(names)
+        raise PatternPropsError(
+            [f"{' / '.join(given)}: rejected by troposphere while building: {error}"]
+        ) from error
 
 
 @dataclass(frozen=True)
@@ -320,19 +332,21 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
     resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
 
-    private = _private_network(props, ids, key, resources)
+    with _rejected(props, "vpc_props", "existing_vpc"):
+        private = _private_network(props, ids, key, resources)
     sagemaker_bundle = None
-    if creates_model:
-        sagemaker_bundle = _sagemaker_side(
-            props, ids, None if config_key_given else key, private, resources
-        )
-        endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
-    else:
-        endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
-    if private is not None:
-        resources += _vpc_endpoints(props, ids, private, endpoint, creates_model)
-
-    function, function_update = _function_side(props, ids, key, private, endpoint, resources)
+    with _rejected(props, *_SAGEMAKER_FIELDS, "existing_sagemaker_endpoint_obj"):
+        if creates_model:
+            sagemaker_bundle = _sagemaker_side(
+                props, ids, None if config_key_given else key, private, resources
+            )
+            endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
+        else:
+            endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
+        if private is not None:
+            resources += _vpc_endpoints(props, ids, private, endpoint, creates_model)
+    with _rejected(props, "lambda_function_props", "existing_lambda_obj"):
+        function, function_update = _function_side(props, ids, key, private, endpoint, resources)
     vpc_result = private.network.vpc if private is not None else None
     result = LambdaSagemakerEndpoint(
         lambda_function=function,
@@ -447,7 +461,7 @@ def _vpc_endpoints(
             ),
         )
     ]
-    artifact = (props.model_props or {}).get("PrimaryContainer", {}).get("ModelDataUrl")
+    artifact = merge(props.model_props).get("PrimaryContainer", {}).get("ModelDataUrl")
     if creates_model and artifact is not None:
         endpoints.append(
             vpc.gateway_endpoint(
@@ -560,13 +574,11 @@ def add_lambda_sagemakerendpoint(
     found = validate(props)
     if found:
         raise PatternPropsError(found)
-    try:
-        built = _build(props)
-        with contextlib.redirect_stderr(io.StringIO()):
-            for resource in built.resources:
-                resource.to_dict()  # troposphere checks required properties only here
-    except (AttributeError, TypeError, ValueError) as error:
-        raise PatternPropsError([f"props rejected while building: {error}"]) from error
+    built = _build(props)
+    for resource in built.resources:
+        base = resource.title[len(props.id_prefix) :]
+        with _rejected(props, *_BUILT_FROM.get(base, ("props",))):
+            resource.to_dict()  # troposphere checks required properties only here
     taken = set(template.resources) | set(template.parameters) | set(template.outputs)
     clashes = sorted(resource.title for resource in built.resources if resource.title in taken)
     if clashes:

@@ -1,0 +1,190 @@
+"""Values a caller may put in props: what CloudFormation JSON can hold, within limits.
+
+Every props mapping is walked once, before anything is merged or built, so that nothing which
+passes validation fails later in ``to_json()`` or renders JSON that CloudFormation refuses. The
+walk is iterative and bounded: it never recurses, stops descending past :data:`MAX_DEPTH`
+levels, and stops counting at :data:`MAX_NODES` values, so hostile input (deep nesting, a
+shared structure that expands exponentially, a cycle) costs little and is reported by name.
+
+Accepted: ``str`` (valid Unicode), ``bool``, ``int``, finite ``float``, mappings with ``str``
+keys, lists and tuples, troposphere intrinsics (``AWSHelperFn``: ``Ref``, ``If``, ``Sub``,
+``Tags``...), ``Parameter`` objects (they become their ``Ref``), troposphere property objects,
+and awacs policy objects. Intrinsics and property objects are walked too: a ``Sub`` variable or
+a property object's field is checked like any other value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any, Final
+
+import awacs
+from troposphere import AWSHelperFn, AWSObject, AWSProperty, Parameter, Tags
+
+# Deeper than any CloudFormation property (the deepest schemas nest about a dozen levels), far
+# below Python's recursion limit, which the merge and build steps would otherwise hit.
+MAX_DEPTH: Final = 64
+# Values (mappings, lists and scalars) in all of one pattern's props together.
+MAX_NODES: Final = 10_000
+# Characters in all strings together: more cannot fit a 1 MB template body.
+MAX_CHARACTERS: Final = 1_048_576
+
+_AWACS_TYPES = (awacs.AWSObject, awacs.AWSHelperFn)
+
+
+@dataclass
+class _Budget:
+    """What is left of the limits shared by every field of one props object."""
+
+    nodes: int = MAX_NODES
+    characters: int = MAX_CHARACTERS
+    exhausted: bool = False
+
+
+def problems(fields: Mapping[str, Any]) -> list[str]:
+    """Check values for renderability and size, each problem named by its dotted path.
+
+    Args:
+        fields: Props field names (``"lambda_function_props"``) to the caller's values; None
+            values (fields not given) are skipped.
+
+    Returns:
+        One message per problem, e.g.
+        ``lambda_function_props.Environment.Variables.MODEL_VERSION: a date ...``.
+    """
+    found: list[str] = []
+    budget = _Budget()
+    for name, value in fields.items():
+        if value is None:
+            continue
+        found += _walk(value, name, budget)
+        if budget.exhausted:
+            break
+    return found
+
+
+def _walk(root: Any, where: str, budget: _Budget) -> list[str]:
+    found: list[str] = []
+    stack: list[tuple[Any, str, int]] = [(root, where, 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        budget.nodes -= 1
+        if budget.nodes < 0:
+            budget.exhausted = True
+            found.append(
+                f"{path}: the props hold more than {MAX_NODES:,} values in all (the limit); "
+                "a template that large would not deploy"
+            )
+            break
+        problem = _scalar_problem(value, budget)
+        if problem is not None:
+            found.append(f"{path}: {problem}")
+            if budget.exhausted:
+                break
+            continue
+        children = list(_children(value, path))
+        if children and depth >= MAX_DEPTH:
+            found.append(f"{path}: nested deeper than {MAX_DEPTH} levels (the limit)")
+            continue
+        # Reversed so problems come out in the caller's key order.
+        stack += [(child, child_path, depth + 1) for child, child_path in reversed(children)]
+    return found
+
+
+def _scalar_problem(value: Any, budget: _Budget) -> str | None:
+    """Why a leaf value cannot be rendered, or None when it can (or is a container)."""
+    if isinstance(value, str):
+        budget.characters -= len(value)
+        if budget.characters < 0:
+            budget.exhausted = True
+            return (
+                f"the props hold more than {MAX_CHARACTERS:,} characters of text in all; "
+                "a template body holds at most 1 MB"
+            )
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"{value[:40]!r}... is not valid Unicode text (a lone surrogate)"
+        return None
+    if isinstance(value, bool | int):
+        return None
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return None
+        return f"{value!r} is not a number JSON can hold (NaN and infinities are not allowed)"
+    if value is None:
+        return (
+            "null is not allowed in a CloudFormation template; omit the key "
+            "(or use Ref('AWS::NoValue') inside an If)"
+        )
+    if isinstance(value, AWSObject):
+        return (
+            f"a {type(value).__name__} resource ({value.title}) cannot be a property value; "
+            f"use Ref({value.title}) or GetAtt({value.title}, ...)"
+        )
+    if isinstance(value, Mapping | list | tuple | AWSHelperFn | Parameter | AWSProperty):
+        return None
+    if isinstance(value, _AWACS_TYPES):
+        return None
+    return f"{_describe(value)} cannot be rendered to CloudFormation JSON{_hint(value)}"
+
+
+def _children(value: Any, path: str) -> Iterator[tuple[Any, str]]:
+    """The values inside a container, each with its path."""
+    if isinstance(value, Parameter):
+        return
+    if isinstance(value, Tags):
+        yield from _children(value.tags, path)
+    elif isinstance(value, AWSHelperFn):
+        yield from _children(value.data, path)
+    elif isinstance(value, AWSProperty):
+        yield from _children(value.properties, path)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield item, f"{path}.{key}"
+            else:
+                # A bare key becomes a leaf the scalar check refuses, reported at this path.
+                yield _BadKey(key), path
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield item, f"{path}[{index}]"
+
+
+@dataclass(frozen=True)
+class _BadKey:
+    """A mapping key that is not a string (YAML reads ``1:`` or ``2024-01-01:`` as one)."""
+
+    key: Any
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, _BadKey):
+        return f"the key {value.key!r} ({type(value.key).__name__}) is not a string, so it"
+    if isinstance(value, set | frozenset):
+        return f"a set ({_short(value)})"
+    if isinstance(value, bytes | bytearray):
+        return f"bytes ({_short(value)})"
+    if isinstance(value, date | time):
+        return f"a {type(value).__name__} ({value.isoformat()})"
+    return f"{_short(value)} (a {type(value).__module__}.{type(value).__qualname__})"
+
+
+def _hint(value: Any) -> str:
+    if isinstance(value, _BadKey):
+        return "; CloudFormation names are strings (quote the key)"
+    if isinstance(value, set | frozenset):
+        return "; give a list"
+    if isinstance(value, bytes | bytearray):
+        return "; give text (decode it, or base64-encode binary data)"
+    if isinstance(value, date | time):
+        return f"; give a string ({value.isoformat()!r}, quoted in YAML)"
+    return ""
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
