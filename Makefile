@@ -14,7 +14,7 @@ SCAN_STAMP := $(SCAN_VENV)/.installed
 GUARD_BUNDLE = $(SCAN_VENV)/lib/python*/site-packages/cdklabs/cdk_validator_cfnguard/_jsii/*.jsii.tgz
 
 .DEFAULT_GOAL := help
-.PHONY: help venv template templates golden lint test pytest e2e cfn-lint scan bench clean
+.PHONY: help venv template templates golden lint test pytest e2e fuzz cfn-lint scan bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ pytest: $(STAMP) ## Run the test suite
 e2e: $(STAMP) ## Deploy every template with the AWS CLI into a local moto server
 	$(BIN)/pytest -q -m e2e
 
+fuzz: $(STAMP) ## Property-based tests with 25x the examples of make test, freshly random
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py tests/test_fuzz_cli.py
+
 cfn-lint: $(STAMP) ## cfn-lint every committed template
 	$(BIN)/cfn-lint templates/*.json
 
@@ -68,4 +71,4 @@ bench: $(STAMP) ## Run the benchmarks; results in bench/results/
 	$(BIN)/python bench/run.py
 
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) $(SCAN_VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info
+	rm -rf $(VENV) $(SCAN_VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis *.egg-info

@@ -1,8 +1,11 @@
-"""Shared fixtures and options: golden and templates/ regeneration."""
+"""Shared fixtures and options: golden and templates/ regeneration, hypothesis profiles."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -22,3 +25,27 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture
 def update_templates(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-templates"))
+
+
+# Property-based tests: `make test` runs a fixed, derandomized set of examples, so a run is
+# repeatable and bounded; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) draws fresh ones, and each test
+# runs tests.props_strategies.examples(n): 25 times as many.
+settings.register_profile(
+    "default",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+    # The explain phase re-runs a failure hundreds of times (each run lints): minutes, not seconds.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+)
+settings.register_profile(
+    "fuzz",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+    # The explain phase re-runs a failure hundreds of times (each run lints): minutes, not seconds.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

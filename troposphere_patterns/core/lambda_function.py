@@ -21,7 +21,7 @@ from troposphere import (
     logs,
 )
 
-from troposphere_patterns.core import iam_policies, waivers
+from troposphere_patterns.core import iam_policies, values, waivers
 from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
 from troposphere_patterns.core.overrides import build, merge, plain
 
@@ -197,6 +197,7 @@ def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: boo
     if isinstance(variables, Mapping):
         named = (variable_name_problem(key, f"{where}.Environment.Variables") for key in variables)
         found += [problem for problem in named if problem is not None]
+        found += values.string_map_problems(variables, f"{where}.Environment.Variables")
     caller_vpc = props.get("VpcConfig")
     if in_vpc and isinstance(caller_vpc, AWSHelperFn):
         found.append(

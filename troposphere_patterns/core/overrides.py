@@ -22,6 +22,8 @@ from troposphere import (
     is_aws_object_subclass,
 )
 
+from troposphere_patterns.core import values
+
 T = TypeVar("T", bound=BaseAWSObject)
 
 
@@ -95,13 +97,38 @@ def _convert(expected: Any, value: Any) -> Any:
     value = plain(value) if isinstance(value, Parameter | BaseAWSObject) else value
     if isinstance(value, AWSHelperFn):
         return value
-    if expected is Tags:
+    if _is_tags(expected):
         return _tags(value)
     if is_aws_object_subclass(expected) and isinstance(value, Mapping):
         return build(expected, value)
     if isinstance(expected, list) and isinstance(value, list | tuple):
         return [_convert(expected[0], item) for item in value]
     return plain(value)
+
+
+def _is_tags(expected: Any) -> bool:
+    # Most resources type Tags as ``Tags``; some (AWS::EC2::VPC) as a validator that takes Tags
+    # or a list, which would refuse the mapping shape accepted everywhere else.
+    return expected is Tags or getattr(expected, "__name__", None) == "validate_tags_or_list"
+
+
+def _tag_problems(value: Any, where: str) -> list[str]:
+    """Tags as a mapping, a list of Key/Value pairs, ``Tags`` or an intrinsic; string values."""
+    if isinstance(value, Mapping):
+        return values.string_map_problems(value, where)
+    if isinstance(value, list | tuple):
+        found = []
+        for n, tag in enumerate(value):
+            if isinstance(tag, AWSHelperFn):
+                continue
+            if not isinstance(tag, Mapping) or set(tag) != {"Key", "Value"}:
+                found.append(f"{where}[{n}]: a tag is {{'Key': ..., 'Value': ...}}, not {tag!r}")
+            else:
+                found += values.string_map_problems(tag, f"{where}[{n}]")
+        return found
+    if isinstance(value, AWSHelperFn):  # Tags objects included
+        return []
+    return [f"{where}: give a mapping of tag keys to values, or a list of Key/Value pairs"]
 
 
 def _tags(value: Any) -> Any:
@@ -133,6 +160,8 @@ def problems(cls: type[BaseAWSObject], props: Mapping[str, Any], where: str) -> 
         elif key not in cls.props:
             known = ", ".join(sorted(cls.props))
             found.append(f"{where}.{key}: unknown property of {_type_name(cls)} (known: {known})")
+        elif _is_tags(cls.props[key][0]):
+            found += _tag_problems(value, f"{where}.{key}")
         else:
             try:
                 built = build(cls, {key: value}, "Check")

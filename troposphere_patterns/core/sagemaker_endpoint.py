@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -9,8 +10,11 @@ from typing import Any
 from awacs.aws import Statement
 from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, Ref, iam, sagemaker
 
-from troposphere_patterns.core import iam_policies
+from troposphere_patterns.core import iam_policies, values
 from troposphere_patterns.core.overrides import build, merge, plain
+
+# CreateEndpoint's EndpointName pattern, matched whole (``$`` would admit a trailing newline).
+_ENDPOINT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
 DEFAULT_VARIANT_NAME = "AllTraffic"
@@ -121,6 +125,16 @@ def execution_role_statements(
     return statements
 
 
+def endpoint_name_problems(endpoint: Any, where: str) -> list[str]:
+    """Check a literal endpoint name (objects and intrinsics are the caller's to get right)."""
+    if isinstance(endpoint, str) and not _ENDPOINT_NAME.fullmatch(endpoint):
+        return [
+            f"{where}: {endpoint!r} is not a SageMaker endpoint name (letters, digits and "
+            "hyphens, at most 63, starting and ending with a letter or digit)"
+        ]
+    return []
+
+
 def model_props_problems(model_props: Mapping[str, Any], where: str, *, in_vpc: bool) -> list[str]:
     """Rules troposphere's property table does not hold, for plain model props.
 
@@ -144,6 +158,11 @@ def model_props_problems(model_props: Mapping[str, Any], where: str, *, in_vpc: 
             execution_role_statements(container)
         except ValueError as error:
             found.append(f"{where}.PrimaryContainer: {error}")
+    containers = [container, *(model_props.get("Containers") or [])]
+    for n, each in enumerate(containers):
+        if isinstance(each, Mapping):
+            path = f"{where}.PrimaryContainer" if n == 0 else f"{where}.Containers[{n - 1}]"
+            found += values.string_map_problems(each.get("Environment"), f"{path}.Environment")
     if in_vpc and "VpcConfig" in model_props:
         found.append(
             f"{where}.VpcConfig with deploy_vpc/existing_vpc: the pattern places the model in "

@@ -66,6 +66,24 @@ def problems(fields: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def string_map_problems(mapping: Any, where: str) -> list[str]:
+    """Check a CloudFormation map of strings (environment variables, tags): no nested values.
+
+    Numbers and booleans are accepted (CloudFormation reads them as strings), as are intrinsics.
+
+    Args:
+        mapping: The map; anything but a plain mapping (an intrinsic) is not checked.
+        where: Its dotted path, e.g. ``lambda_function_props.Environment.Variables``.
+    """
+    if not isinstance(mapping, Mapping):
+        return []
+    return [
+        f"{where}.{key}: {_short(value)} must be a string (or an intrinsic)"
+        for key, value in mapping.items()
+        if not isinstance(value, str | int | float | AWSHelperFn | Parameter)
+    ]
+
+
 def _walk(root: Any, where: str, budget: _Budget) -> list[str]:
     found: list[str] = []
     stack: list[tuple[Any, str, int]] = [(root, where, 0)]

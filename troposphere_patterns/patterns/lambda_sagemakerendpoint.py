@@ -52,6 +52,7 @@ from troposphere_patterns.core.sagemaker_endpoint import (
     EndpointReference,
     ModelNetwork,
     SagemakerEndpointBundle,
+    endpoint_name_problems,
     model_props_problems,
     sagemaker_endpoint,
 )
@@ -236,6 +237,9 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
                 )
     elif props.model_props is None:
         found.append("neither existing_sagemaker_endpoint_obj nor model_props: one is required")
+    found += endpoint_name_problems(
+        props.existing_sagemaker_endpoint_obj, "existing_sagemaker_endpoint_obj"
+    )
 
     # troposphere reports validator failures on stderr as well as in the exception.
     with contextlib.redirect_stderr(io.StringIO()):

@@ -1,0 +1,136 @@
+"""Property-based tests of the library contract, with random valid and hostile props.
+
+Whatever the props, ``add_lambda_sagemakerendpoint`` either adds a template that renders and
+that cfn-lint passes, or raises ``PatternPropsError``/``TypeError``/``TemplateLimitError`` whose
+every line names a field, leaving the caller's template and function exactly as they were.
+``make test`` runs a bounded, derandomized number of examples; ``make fuzz`` many more.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from cfnlint.api import ManualArgs, lint
+from hypothesis import given, note, settings
+from hypothesis import strategies as st
+from troposphere import Template
+
+from tests.props_strategies import (
+    FIELD_NAMES,
+    caller_template,
+    examples,
+    hostile_fields,
+    valid_fields,
+)
+from tests.scenarios import caller_function
+from troposphere_patterns import (
+    LambdaSagemakerEndpointProps,
+    PatternPropsError,
+    TemplateLimitError,
+    add_lambda_sagemakerendpoint,
+)
+
+_NAMES_A_FIELD = re.compile(r"\b(" + "|".join(FIELD_NAMES) + r")\b")
+
+
+# cfn-lint 1.58 cannot parse a character outside the BMP written as an escaped surrogate pair
+# (valid JSON, as to_json writes it); it reads the same character written raw.
+_SURROGATE_PAIR = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})")
+
+
+def _astral(pair: re.Match[str]) -> str:
+    high, low = int(pair[1], 16) - 0xD800, int(pair[2], 16) - 0xDC00
+    return chr(0x10000 + (high << 10) + low)
+
+
+def _snapshot(template: Template) -> str:
+    return json.dumps(template.to_dict(), sort_keys=True)
+
+
+# What a caller's own value must match in the provider schema (a pattern, an enum, a length or
+# range, an ID or ARN format): CloudFormation checks it on deploy, and the pattern does not
+# repeat the provider schemas. Valid draws must not trip these; hostile ones may.
+_VALUE_DOMAIN_RULES = {"E3030", "E3031", "E3032", "E3033", "E3034"}
+
+
+def _is_value_domain(match: Any) -> bool:
+    rule = match.rule
+    return rule.id in _VALUE_DOMAIN_RULES or type(rule).__module__.startswith(
+        "cfnlint.rules.formats"
+    )
+
+
+def _lint_errors(text: str, *, value_domain: bool = True) -> list[str]:
+    matches = lint(_SURROGATE_PAIR.sub(_astral, text), config=ManualArgs(regions=["us-east-1"]))
+    return [
+        str(match)
+        for match in matches
+        if match.rule.id.startswith("E") and (value_domain or not _is_value_domain(match))
+    ]
+
+
+def _strict_json(text: str) -> Any:
+    def refuse(constant: str) -> Any:
+        raise AssertionError(f"the template holds {constant}, which is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def assert_contract(
+    fields: dict[str, Any], *, existing_function: bool = False, must_build: bool = False
+) -> str | None:
+    """Apply the pattern; return the rendered template, or None when it refused the props."""
+    template = caller_template()
+    if existing_function:
+        fields = {**fields, "lambda_function_props": None}
+        fields["existing_lambda_obj"] = caller_function(template, in_vpc=_in_vpc(fields))
+    before = _snapshot(template)
+    try:
+        add_lambda_sagemakerendpoint(template, LambdaSagemakerEndpointProps(**fields))
+    except PatternPropsError as error:
+        note(str(error))
+        refusal = str(error)
+        assert error.problems
+        for problem in error.problems:
+            assert _NAMES_A_FIELD.search(problem), f"names no field: {problem}"
+    except TypeError as error:
+        assert _NAMES_A_FIELD.match(str(error)), f"names no field: {error}"
+        refusal = str(error)
+    except TemplateLimitError as error:
+        refusal = str(error)
+    else:
+        text = template.to_json()
+        _strict_json(text)
+        errors = _lint_errors(text, value_domain=must_build)
+        assert errors == [], f"accepted, but cfn-lint reports: {errors}"
+        return text
+    assert _snapshot(template) == before, "the caller's template changed on error"
+    if must_build:
+        raise AssertionError(f"valid props were refused: {refusal}")
+    return None
+
+
+def _in_vpc(fields: dict[str, Any]) -> bool:
+    return bool(fields.get("deploy_vpc")) or fields.get("existing_vpc") is not None
+
+
+@settings(max_examples=examples(40))
+@given(valid_fields())
+def test_valid_props_build_render_and_lint_clean(fields: dict[str, Any]) -> None:
+    assert_contract(fields, must_build=True)
+
+
+@settings(max_examples=examples(400))
+@given(hostile_fields())
+def test_hostile_props_are_refused_by_name_or_build_clean(fields: dict[str, Any]) -> None:
+    assert_contract(fields)
+
+
+@settings(max_examples=examples(150))
+@given(hostile_fields(), st.booleans())
+def test_an_existing_function_is_unchanged_when_props_are_refused(
+    fields: dict[str, Any], existing: bool
+) -> None:
+    assert_contract(fields, existing_function=existing)
