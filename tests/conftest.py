@@ -30,22 +30,13 @@ def update_templates(request: pytest.FixtureRequest) -> bool:
 # Property-based tests: `make test` runs a fixed, derandomized set of examples, so a run is
 # repeatable and bounded; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) draws fresh ones, and each test
 # runs tests.props_strategies.examples(n): 25 times as many.
-settings.register_profile(
-    "default",
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    print_blob=True,
+_COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    "print_blob": True,
     # The explain phase re-runs a failure hundreds of times (each run lints): minutes, not seconds.
-    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
-)
-settings.register_profile(
-    "fuzz",
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    print_blob=True,
-    # The explain phase re-runs a failure hundreds of times (each run lints): minutes, not seconds.
-    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
-)
+    "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+}
+settings.register_profile("default", derandomize=True, database=None, **_COMMON)
+settings.register_profile("fuzz", **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

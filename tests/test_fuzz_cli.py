@@ -13,8 +13,6 @@ import io
 import itertools
 import json
 import signal
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from tests.props_strategies import HOSTILE_VALUES, VARIABLE_NAMES, examples
+from tests.test_cli import run as run_cli
 from troposphere_patterns import cli
 
 SENTINEL = "the previous render, which a failed run must leave alone\n"
@@ -316,17 +315,6 @@ def test_cli_reads_hostile_props_files_safely(name: str) -> None:
     check()
 
 
-def _subprocess(argv: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "troposphere_patterns", *argv],
-        capture_output=True,
-        text=True,
-        cwd=folder,
-        check=False,
-        timeout=120,
-    )
-
-
 @pytest.mark.parametrize(
     ("props", "ok"),
     [
@@ -349,8 +337,8 @@ def _subprocess(argv: list[str], folder: Path) -> subprocess.CompletedProcess[st
 def test_real_runs_keep_the_contract(props: bytes, ok: bool, tmp_path: Path) -> None:
     (tmp_path / "props.yaml").write_bytes(props)
     (tmp_path / "out.json").write_text(SENTINEL)
-    result = _subprocess(
-        ["lambda-sagemakerendpoint", "--props", "props.yaml", "-o", "out.json"], tmp_path
+    result = run_cli(
+        "lambda-sagemakerendpoint", "--props", "props.yaml", "-o", "out.json", cwd=tmp_path
     )
     assert result.returncode == (0 if ok else 2), result.stderr
     _assert_outcome(result.returncode, result.stdout, result.stderr, tmp_path / "out.json")
@@ -360,7 +348,7 @@ def test_real_runs_keep_the_contract(props: bytes, ok: bool, tmp_path: Path) -> 
 
 def test_nan_from_a_json_file_is_refused_by_name(tmp_path: Path) -> None:
     (tmp_path / "props.json").write_text('{"lambda_function_props": {"MemorySize": NaN}}')
-    result = _subprocess(["lambda-sagemakerendpoint", "--props", "props.json"], tmp_path)
+    result = run_cli("lambda-sagemakerendpoint", "--props", "props.json", cwd=tmp_path)
     assert result.returncode == 2
     assert "lambda_function_props.MemorySize: nan is not a number JSON can hold" in result.stderr
     assert result.stdout == ""

@@ -9,7 +9,9 @@ list, an ``If`` in place of a property object), which ``from_dict`` rejects.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import io
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 from troposphere import (
@@ -23,6 +25,7 @@ from troposphere import (
 )
 
 from troposphere_patterns.core import values
+from troposphere_patterns.errors import PatternPropsError
 
 T = TypeVar("T", bound=BaseAWSObject)
 
@@ -175,3 +178,29 @@ def problems(cls: type[BaseAWSObject], props: Mapping[str, Any], where: str) -> 
 
 def _type_name(cls: type[BaseAWSObject]) -> str:
     return getattr(cls, "resource_type", None) or cls.__name__
+
+
+@contextlib.contextmanager
+def rejected(props: object, *names: str) -> Iterator[None]:
+    """The one catch-all for troposphere errors while building: name the props they came from.
+
+    Validation should have caught every such error first; one that gets here still names the
+    fields the failing step was built from (those the caller gave, else all of ``names``).
+
+    Args:
+        props: The pattern's props object, whose attributes ``names`` are.
+        *names: The props fields the step inside the ``with`` block is built from.
+
+    Raises:
+        PatternPropsError: In place of the troposphere error, which is kept as its cause.
+    """
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):  # troposphere also prints its errors
+            yield
+    except PatternPropsError:
+        raise
+    except (AttributeError, TypeError, ValueError, ArithmeticError, LookupError) as error:
+        given = [name for name in names if getattr(props, name, None) is not None] or list(names)
+        raise PatternPropsError(
+            [f"{' / '.join(given)}: rejected by troposphere while building: {error}"]
+        ) from error

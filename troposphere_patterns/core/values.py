@@ -15,6 +15,7 @@ a property object's field is checked like any other value.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -42,6 +43,27 @@ class _Budget:
     nodes: int = MAX_NODES
     characters: int = MAX_CHARACTERS
     exhausted: bool = False
+
+
+def check_field_types(
+    instance: Any, expected: Mapping[str, tuple[type | tuple[type, ...], str]]
+) -> None:
+    """Refuse a dataclass whose fields hold the wrong Python types.
+
+    None stands for "not given" only in fields whose default is None.
+
+    Args:
+        instance: A dataclass instance (a pattern's props).
+        expected: Field name to the accepted types and their description ("a str").
+
+    Raises:
+        TypeError: Naming the first wrong field: ``id_prefix must be a str, not NoneType``.
+    """
+    defaults = {field.name: field.default for field in dataclasses.fields(instance)}
+    for name, (types, description) in expected.items():
+        value = getattr(instance, name)
+        if (value is not None or defaults[name] is not None) and not isinstance(value, types):
+            raise TypeError(f"{name} must be {description}, not {type(value).__name__}")
 
 
 def problems(fields: Mapping[str, Any]) -> list[str]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import awacs.s3
@@ -47,7 +47,7 @@ from troposphere_patterns.core.lambda_function import (
     vpc_config,
 )
 from troposphere_patterns.core.limits import check_resource_count
-from troposphere_patterns.core.overrides import build, merge, plain, problems
+from troposphere_patterns.core.overrides import build, merge, plain, problems, rejected
 from troposphere_patterns.core.sagemaker_endpoint import (
     EndpointReference,
     ModelNetwork,
@@ -92,6 +92,16 @@ class Ids:
     OUT_ENDPOINT_ARN = "SagemakerEndpointArn"
     OUT_MODEL_NAME = "SagemakerModelName"
     OUT_VPC_ID = "VpcId"
+
+
+# The props mappings and the troposphere class each is checked against.
+_PROPS_TABLES: tuple[tuple[str, type[BaseAWSObject]], ...] = (
+    ("lambda_function_props", awslambda.Function),
+    ("model_props", sagemaker.Model),
+    ("endpoint_config_props", sagemaker.EndpointConfig),
+    ("endpoint_props", sagemaker.Endpoint),
+    ("vpc_props", ec2.VPC),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,22 +162,9 @@ class LambdaSagemakerEndpointProps:
             "id_prefix": (str, "a str"),
             "deletion_policy": (str, "a str"),
         }
-        for name in (
-            "lambda_function_props",
-            "model_props",
-            "endpoint_config_props",
-            "endpoint_props",
-            "vpc_props",
-        ):
+        for name, _ in _PROPS_TABLES:
             expected[name] = (Mapping, "a mapping of CloudFormation property names")
-        for name, (types, description) in expected.items():
-            value = getattr(self, name)
-            # None means "not given" only for the fields whose default is None.
-            if (value is not None or _DEFAULTS[name] is not None) and not isinstance(value, types):
-                raise TypeError(f"{name} must be {description}, not {type(value).__name__}")
-
-
-_DEFAULTS = {field.name: field.default for field in fields(LambdaSagemakerEndpointProps)}
+        values.check_field_types(self, expected)
 
 
 @dataclass(frozen=True)
@@ -192,15 +189,6 @@ class LambdaSagemakerEndpoint:
 
 def _vpc_in_play(props: LambdaSagemakerEndpointProps) -> bool:
     return props.deploy_vpc or props.existing_vpc is not None
-
-
-_PROPS_TABLES: tuple[tuple[str, type[BaseAWSObject]], ...] = (
-    ("lambda_function_props", awslambda.Function),
-    ("model_props", sagemaker.Model),
-    ("endpoint_config_props", sagemaker.EndpointConfig),
-    ("endpoint_props", sagemaker.Endpoint),
-    ("vpc_props", ec2.VPC),
-)
 
 
 def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
@@ -294,21 +282,6 @@ _BUILT_FROM = {
 }
 
 
-@contextlib.contextmanager
-def _rejected(props: LambdaSagemakerEndpointProps, *names: str) -> Iterator[None]:
-    """The one catch-all: a troposphere error while building, named by the props it came from."""
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            yield
-    except PatternPropsError:
-        raise
-    except (AttributeError, TypeError, ValueError, ArithmeticError, LookupError) as error:
-        given = [name for name in names if getattr(props, name) is not None] or list(names)
-        raise PatternPropsError(
-            [f"{' / '.join(given)}: rejected by troposphere while building: {error}"]
-        ) from error
-
-
 @dataclass(frozen=True)
 class _Built:
     """Everything built for one instance, before any of it touches the template."""
@@ -336,10 +309,10 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
     resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
 
-    with _rejected(props, "vpc_props", "existing_vpc"):
+    with rejected(props, "vpc_props", "existing_vpc"):
         private = _private_network(props, ids, key, resources)
     sagemaker_bundle = None
-    with _rejected(props, *_SAGEMAKER_FIELDS, "existing_sagemaker_endpoint_obj"):
+    with rejected(props, *_SAGEMAKER_FIELDS, "existing_sagemaker_endpoint_obj"):
         if creates_model:
             sagemaker_bundle = _sagemaker_side(
                 props, ids, None if config_key_given else key, private, resources
@@ -349,7 +322,7 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
             endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
         if private is not None:
             resources += _vpc_endpoints(props, ids, private, endpoint, creates_model)
-    with _rejected(props, "lambda_function_props", "existing_lambda_obj"):
+    with rejected(props, "lambda_function_props", "existing_lambda_obj"):
         function, function_update = _function_side(props, ids, key, private, endpoint, resources)
     vpc_result = private.network.vpc if private is not None else None
     result = LambdaSagemakerEndpoint(
@@ -581,7 +554,7 @@ def add_lambda_sagemakerendpoint(
     built = _build(props)
     for resource in built.resources:
         base = resource.title[len(props.id_prefix) :]
-        with _rejected(props, *_BUILT_FROM.get(base, ("props",))):
+        with rejected(props, *_BUILT_FROM.get(base, ("props",))):
             resource.to_dict()  # troposphere checks required properties only here
     taken = set(template.resources) | set(template.parameters) | set(template.outputs)
     clashes = sorted(resource.title for resource in built.resources if resource.title in taken)
