@@ -78,7 +78,7 @@ def test_yaml_format(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["lambda-sagemakerendpoint", "--format", "yaml"]) == 0
     out = capsys.readouterr().out
     assert out.lstrip().startswith(
-        ("AWSTemplateFormatVersion", "Description", "Outputs", "Parameters", "Resources")
+        ("AWSTemplateFormatVersion", "Conditions", "Description", "Mappings", "Outputs")
     )
     assert load_yaml(out)["Resources"]["SagemakerEndpoint"]["Type"] == "AWS::SageMaker::Endpoint"
 

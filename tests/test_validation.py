@@ -96,7 +96,7 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
     (
         "4 bad image",
         {"model_props": {"PrimaryContainer": {"Image": "nginx:latest"}}},
-        "model_props.PrimaryContainer: 'nginx:latest' is not an ECR image URI",
+        "model_props.PrimaryContainer.Image: 'nginx:latest' is not an ECR image URI",
     ),
     (
         "4 bad model data",
