@@ -78,7 +78,7 @@ def test_yaml_format(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["lambda-sagemakerendpoint", "--format", "yaml"]) == 0
     out = capsys.readouterr().out
     assert out.lstrip().startswith(
-        ("AWSTemplateFormatVersion", "Conditions", "Description", "Mappings", "Outputs")
+        ("AWSTemplateFormatVersion", "Conditions", "Description", "Outputs", "Parameters")
     )
     assert load_yaml(out)["Resources"]["SagemakerEndpoint"]["Type"] == "AWS::SageMaker::Endpoint"
 

@@ -99,7 +99,7 @@ def render(args: argparse.Namespace) -> str:
     for name, param in params.items():
         if json.dumps({"Ref": name}) in used:
             final.add_parameter(param)
-    final.mappings, final.conditions = template.mappings, template.conditions
+    final.conditions = template.conditions
     final.resources, final.outputs = template.resources, template.outputs
     if args.format == "yaml":
         if args.minify:

@@ -3,27 +3,26 @@
 The table (:mod:`instance_type_table`) is generated from botocore's service model. Here are the
 questions the pattern asks of it: is a type known (and if not, what was meant), does it have
 local NVMe storage (then its EndpointConfig takes no ``KmsKeyId`` and no ``VolumeSizeInGB``),
-can it autoscale. An instance type only known at deploy time (a ``Ref`` to a Parameter, or a
-``Fn::FindInMap``) is answered by the template itself: a Mapping of every type to its storage
-and a Condition on it.
+can it autoscale. For an instance type only known at deploy time (a ``Ref`` to a Parameter, or
+an ``Fn::FindInMap``) the template answers itself, with a Condition comparing it to every type
+with local NVMe storage. Not a Mapping: CloudFormation allows 200 attributes per Mapping and
+there are more instance types than that (cfn-lint E7010).
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from troposphere import And, AWSHelperFn, Equals, FindInMap, Parameter, Ref
+from troposphere import AWSHelperFn, Equals, FindInMap, Not, Or, Parameter, Ref
 
 from troposphere_patterns.core.instance_type_table import FAMILIES, INSTANCE_TYPES, Family
 
-# Shared by every instance of every pattern in a template: it holds facts, not choices.
-STORAGE_MAPPING = "SagemakerInstanceStorage"
-STORAGE_KEY = "LocalNvme"
-# Fn::And takes 2 to 10 conditions.
-_MAX_AND = 10
+# Fn::Or takes 2 to 10 conditions.
+_MAX_OR = 10
 _KNOWN = frozenset(INSTANCE_TYPES)
+LOCAL_NVME_TYPES = tuple(t for t in INSTANCE_TYPES if FAMILIES[t.split(".")[1]].local_nvme)
 
 
 def family(instance_type: str) -> Family | None:
@@ -58,38 +57,27 @@ def unknown_problem(instance_type: Any, where: str) -> str | None:
 
 
 def deploy_time(instance_type: Any) -> bool:
-    """Whether the type is an intrinsic the template can look up in :data:`STORAGE_MAPPING`.
-
-    ``Fn::FindInMap`` accepts only ``Ref`` and ``Fn::FindInMap`` as its keys.
-    """
+    """Whether the type is an intrinsic a Condition can compare (``Ref``, ``Fn::FindInMap``)."""
     return isinstance(instance_type, Ref | FindInMap | Parameter)
 
 
-def storage_mapping(instance_types: Iterable[str] = INSTANCE_TYPES) -> dict[str, dict[str, str]]:
-    """The Mapping from every instance type to whether it has local NVMe storage."""
-    return {t: {STORAGE_KEY: "true" if local_nvme(t) else "false"} for t in instance_types}
-
-
 def all_ebs_only(instance_types: Sequence[Any]) -> Any:
-    """A condition that holds when every deploy-time instance type is EBS-only.
+    """A condition that holds when no deploy-time instance type has local NVMe storage.
 
     Args:
         instance_types: ``Ref`` or ``Fn::FindInMap`` values (see :func:`deploy_time`).
 
     Returns:
-        An ``Fn::Equals`` (one type) or nested ``Fn::And`` to put under ``Conditions``.
+        ``Fn::Not`` of nested ``Fn::Or``s of ``Fn::Equals``, to put under ``Conditions``.
     """
-    checks: list[Any] = []
-    seen: set[str] = set()
+    values: dict[str, Any] = {}
     for instance_type in instance_types:
         value = Ref(instance_type) if isinstance(instance_type, Parameter) else instance_type
-        key = repr(value.to_dict()) if isinstance(value, AWSHelperFn) else repr(value)
-        if key not in seen:
-            seen.add(key)
-            checks.append(Equals(FindInMap(STORAGE_MAPPING, value, STORAGE_KEY), "false"))
+        values.setdefault(repr(value.to_dict()) if isinstance(value, AWSHelperFn) else "", value)
+    checks: list[Any] = [Equals(v, t) for v in values.values() for t in LOCAL_NVME_TYPES]
     while len(checks) > 1:
         checks = [
-            And(*group) if len(group) > 1 else group[0]
-            for group in (checks[i : i + _MAX_AND] for i in range(0, len(checks), _MAX_AND))
+            Or(*group) if len(group) > 1 else group[0]
+            for group in (checks[i : i + _MAX_OR] for i in range(0, len(checks), _MAX_OR))
         ]
-    return checks[0]
+    return Not(checks[0])

@@ -89,7 +89,6 @@ class SagemakerEndpointBundle:
         endpoint_config: The ``AWS::SageMaker::EndpointConfig``.
         endpoint: The ``AWS::SageMaker::Endpoint``.
         conditions: Conditions the resources use (the deploy-time key placement).
-        mappings: Mappings those conditions read (the instance-storage table).
     """
 
     role: iam.Role | None
@@ -97,7 +96,6 @@ class SagemakerEndpointBundle:
     endpoint_config: sagemaker.EndpointConfig
     endpoint: sagemaker.Endpoint
     conditions: Mapping[str, Any] = field(default_factory=dict)
-    mappings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def resources(self) -> tuple[BaseAWSObject, ...]:
@@ -173,7 +171,7 @@ def endpoint_config_problems(config_props: Mapping[str, Any], where: str) -> lis
             if not instance_types.deploy_time(instance_type) and not caller_key:
                 found.append(
                     f"{path}: only a literal, a Ref or an Fn::FindInMap can be matched against "
-                    "the instance-storage Mapping at deploy time; give one of those, or your "
+                    "the instance-storage Condition at deploy time; give one of those, or your "
                     f"own {where}.KmsKeyId"
                 )
             continue
@@ -344,7 +342,4 @@ def sagemaker_endpoint(
         merge(endpoint_props, {"EndpointConfigName": GetAtt(config, "EndpointConfigName")}),
         ids.endpoint,
     )
-    mappings = {instance_types.STORAGE_MAPPING: instance_types.storage_mapping()}
-    return SagemakerEndpointBundle(
-        role, model, config, endpoint, conditions, mappings if conditions else {}
-    )
+    return SagemakerEndpointBundle(role, model, config, endpoint, conditions)

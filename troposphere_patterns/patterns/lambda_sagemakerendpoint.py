@@ -300,7 +300,6 @@ class _Built:
     result: LambdaSagemakerEndpoint
     function_update: dict[str, Any]
     conditions: Mapping[str, Any]
-    mappings: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -348,8 +347,7 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         vpc=vpc_result if vpc_result is not None else props.existing_vpc,
     )
     conditions = sagemaker_bundle.conditions if sagemaker_bundle else {}
-    mappings = sagemaker_bundle.mappings if sagemaker_bundle else {}
-    return _Built(tuple(resources), result, function_update, conditions, mappings)
+    return _Built(tuple(resources), result, function_update, conditions)
 
 
 def _private_network(
@@ -588,12 +586,8 @@ def add_lambda_sagemakerendpoint(
             ]
         )
     check_resource_count(len(template.resources), len(built.resources))
-    for name, mapping in built.mappings.items():
-        if template.mappings.get(name, mapping) != mapping:
-            raise PatternPropsError([f"the template's Mapping {name} is not the pattern's own"])
     for resource in built.resources:
         template.add_resource(resource)
-    template.mappings.update(built.mappings)
     for name, condition in built.conditions.items():
         template.add_condition(name, condition)
     function = built.result.lambda_function
