@@ -2,9 +2,10 @@
 
 ``aws cloudformation deploy`` accepts a body of at most 51,200 bytes without an S3 bucket.
 troposphere's ``to_json()`` puts every bracket on a line of its own, so ``{"Ref": "X"}`` takes
-three lines and the instance-type table alone takes 12 KB. Here a list or mapping stays on one
+three lines and the 277 allowed instance types take 277 more. Here a list or mapping stays on one
 line when it fits within :data:`WIDTH` columns, as people write JSON by hand; larger ones open
-one item per line, indented one space per level. Keys are sorted, as troposphere sorts them.
+one item per line, indented one space per level (a long list of plain values, such as the
+allowed instance types, fills its lines instead). Keys are sorted, as troposphere sorts them.
 """
 
 from __future__ import annotations
@@ -23,11 +24,14 @@ def dumps(value: Any, width: int = WIDTH) -> str:
 def _render(value: Any, depth: int, column: int, width: int) -> str:
     if not isinstance(value, dict | list) or not value:
         return json.dumps(value, sort_keys=True)
-    # A container longer than the width cannot fit: skip encoding it whole just to measure.
-    if _fits(value, width - column):
+    # One column stays free for the comma after an item. _fits stops counting as soon as the
+    # budget is spent: a large container is never encoded whole just to be measured.
+    if _fits(value, width - column - 1):
         return json.dumps(value, sort_keys=True, separators=(", ", ": "))
     pad = " " * (depth + 1)
     if isinstance(value, list):
+        if all(isinstance(item, str | int | float | bool) for item in value):
+            return "[\n" + _fill(value, pad, width) + "\n" + pad[:-1] + "]"
         items = [pad + _render(item, depth + 1, depth + 1, width) for item in value]
         return "[\n" + ",\n".join(items) + "\n" + pad[:-1] + "]"
     lines = []
@@ -35,6 +39,20 @@ def _render(value: Any, depth: int, column: int, width: int) -> str:
         head = f"{pad}{json.dumps(key)}: "
         lines.append(head + _render(value[key], depth + 1, len(head), width))
     return "{\n" + ",\n".join(lines) + "\n" + pad[:-1] + "}"
+
+
+def _fill(items: list[Any], pad: str, width: int) -> str:
+    """A long list of plain values (the allowed instance types): as many per line as fit."""
+    lines: list[str] = []
+    line = pad
+    for item in items:
+        text = json.dumps(item) + ","
+        if line != pad and len(line) + 1 + len(text) > width:
+            lines.append(line)
+            line = pad
+        line += ("" if line == pad else " ") + text
+    lines.append(line[:-1])  # no comma after the last item
+    return "\n".join(lines)
 
 
 def _fits(value: Any, room: int) -> bool:
