@@ -25,6 +25,7 @@ from troposphere_patterns.core import sagemaker_endpoint
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
 from troposphere_patterns.core.overrides import merge
 from troposphere_patterns.core.vpc import ExistingVpc
+from troposphere_patterns.diagram import command as diagram_command
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpointProps,
@@ -285,12 +286,15 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--env-var-name", metavar="NAME", help="environment variable holding the endpoint name"
     )
+    diagram_command.add_parser(commands)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = parser().parse_args(argv)
+    if args.pattern == diagram_command.NAME:
+        return diagram_command.run(args)
     try:
         with contextlib.redirect_stderr(io.StringIO()):
             text = render(args)
