@@ -42,6 +42,7 @@ GROUP_STEP = 0.2  # extra padding per group nested inside (room for the inner la
 LABEL_HEIGHT = 0.2
 MARGIN = 0.2
 WAYPOINT_WIDTH = 0.16  # room a line takes where it passes a row
+WAYPOINT_ROOM = 0.8  # at most this much per band and row for all the lines passing it
 LEGEND_HEIGHT = 0.45
 # Columns a row may hold across all groups: about 9.5 inches, README width at 1:1.
 MAX_COLUMNS = 5
@@ -182,19 +183,27 @@ class _Grid:
         self.cells: dict[tuple[int, int], list[str]] = {}
         for item in sorted(row, key=lambda i: (_is_waypoint(i), i)):
             self.cells.setdefault((row[item], band[item]), []).append(item)
+        self.size: dict[str, float] = {}
+        for items in self.cells.values():
+            waypoints = sum(1 for i in items if _is_waypoint(i))
+            # Many lines through one row bundle closer rather than widen the picture.
+            squeeze = min(WAYPOINT_WIDTH, WAYPOINT_ROOM / waypoints) if waypoints else 0.0
+            for item in items:
+                self.size[item] = squeeze if _is_waypoint(item) else NODE_WIDTH + COLUMN_GAP
         bands = max(band.values(), default=0) + 1
         self.widths = [0.0] * bands
         for (_, b), items in self.cells.items():
-            self.widths[b] = max(self.widths[b], sum(_width(i) for i in items))
+            self.widths[b] = max(self.widths[b], sum(self.size[i] for i in items))
         self.left = [0.0] * bands
         self.x: dict[str, float] = {}
 
     def place(self) -> None:
+        """Positions from the current order, each row centred in its band."""
         for (_, b), items in self.cells.items():
-            x = self.left[b] + (self.widths[b] - sum(_width(i) for i in items)) / 2
+            x = self.left[b] + (self.widths[b] - sum(self.size[i] for i in items)) / 2
             for item in items:
-                self.x[item] = x + _width(item) / 2
-                x += _width(item)
+                self.x[item] = x + self.size[item] / 2
+                x += self.size[item]
 
     def sweep(self, times: int) -> None:
         """Order each row by the mean position of its neighbours in other rows."""
@@ -216,10 +225,6 @@ def _is_waypoint(item: str) -> bool:
     return "#" in item
 
 
-def _width(item: str) -> float:
-    return WAYPOINT_WIDTH if _is_waypoint(item) else NODE_WIDTH + COLUMN_GAP
-
-
 def layout(arch: Architecture) -> Layout:
     """Place every node, group box and line."""
     bands = _bands(arch)
@@ -234,7 +239,9 @@ def layout(arch: Architecture) -> Layout:
     row = _rows(graph, band, _capacities(sizes))
     top_row = max(row.values(), default=0)
     if CALLER in band:
+        # On top, in the columns of the first function it calls: its line comes straight down.
         row[CALLER] = top_row + 1
+        band[CALLER] = next(band[b] for a, b in arch.runtime_path if a == CALLER)
     chains = []
     for source, target, _ in lines_of:
         chain = [source]
@@ -460,7 +467,9 @@ def figure(arch: Architecture) -> Figure:
             fontsize=8,
             fontweight="bold",
             color=border,
-            zorder=2,
+            # Over the lines, on the box's own colour, so that a line never crosses the words.
+            bbox={"boxstyle": "square,pad=0.15", "facecolor": fill, "edgecolor": "none"},
+            zorder=6,
         )
         text.set_gid(_gid("grouplabel", group.id))
     patches = {
@@ -483,7 +492,7 @@ def _draw_route(ax: Axes, route: Route, patches: dict[str, FancyBboxPatch], heig
         color=RUNTIME if runtime else EDGE,
         linewidth=2.0 if runtime else 0.8,
         linestyle="solid" if runtime else EDGE_STYLES[route.style],
-        zorder=5 if runtime else 2.5,
+        zorder=2.8 if runtime else 2.5,
     )
     points = [(x, height - y) for x, y in route.points]
     if route.downward:
