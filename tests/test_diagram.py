@@ -395,3 +395,46 @@ def test_svg_without_the_extra_says_what_to_install() -> None:
     assert result.stderr.rstrip().endswith("2 []")
     assert "pip install 'troposphere-patterns[diagram]'" in result.stderr
     assert "--format mermaid" in result.stderr
+
+
+ODD_TEMPLATES = {
+    # A reference cycle (CloudFormation refuses it; the picture still draws it) and no Properties.
+    "cycle.json": {
+        "Resources": {
+            "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"X": {"Ref": "Queue"}}},
+            "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"Y": {"Fn::GetAtt": "Topic.Arn"}}},
+            "Bucket": {"Type": "AWS::S3::Bucket", "Properties": None},
+        }
+    },
+    # Subnets given as a parameter, with no VPC anywhere: a subnets box of its own.
+    "subnets.json": {
+        "Parameters": {"PrivateSubnets": {"Type": "List<AWS::EC2::Subnet::Id>"}},
+        "Resources": {
+            "Handler": {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {"VpcConfig": {"SubnetIds": {"Ref": "PrivateSubnets"}}},
+            }
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(ODD_TEMPLATES))
+def test_odd_templates_still_draw_every_resource_apart(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(json.dumps(ODD_TEMPLATES[name]))
+    picture = Picture(render_svg(read_file(path)))
+    nodes = {n: picture.box(f"node-{n}") for n in ODD_TEMPLATES[name]["Resources"]}
+    cloud = picture.box("group-cloud")
+    assert all(inside(box, cloud) for box in nodes.values())
+    boxes = list(nodes.values())
+    assert not any(overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    if name == "cycle.json":
+        assert {"Topic-Queue", "Queue-Topic"} <= picture.ids("edge-")
+    else:
+        subnets = picture.box("group-subnets-PrivateSubnets")
+        assert picture.text("grouplabel-subnets-PrivateSubnets") == (
+            "Subnets (parameter PrivateSubnets)"
+        )
+        assert inside(nodes["Handler"], subnets) and inside(subnets, cloud)
+        assert picture.ids("path-") == {"_caller-Handler"}

@@ -127,6 +127,8 @@ def _template_problem(data: Any) -> str | None:
     if not isinstance(resources, Mapping) or not resources:
         return "no Resources mapping"
     for name, resource in resources.items():
+        if not isinstance(name, str):
+            return f"resource name {name!r} is not a string"
         if not isinstance(resource, Mapping) or not isinstance(resource.get("Type"), str):
             return f"resource {name} has no Type"
         depends = resource.get("DependsOn", [])
@@ -186,6 +188,11 @@ def _sub_references(argument: Any, path: tuple[str, ...]) -> Iterator[Reference]
         base = name.split(".", 1)[0]
         if name not in variables and base not in variables:
             yield Reference(base, "Sub", path)
+
+
+def _properties(resource: Mapping[str, Any]) -> Mapping[str, Any]:
+    properties = resource.get("Properties")
+    return properties if isinstance(properties, Mapping) else {}
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -331,7 +338,7 @@ class _Reader:
         }
         self.refs: dict[str, list[Reference]] = {}
         for name, resource in self.resources.items():
-            found = list(references(resource.get("Properties", {})))
+            found = list(references(_properties(resource)))
             depends = resource.get("DependsOn", [])
             for target in [depends] if isinstance(depends, str) else depends:
                 found.append(Reference(target, "DependsOn", ("DependsOn",)))
@@ -363,7 +370,7 @@ class _Reader:
     def _vpc_group(self, vpc: str) -> str:
         group = f"vpc:{vpc}"
         if vpc in self.resources:
-            cidr = self.resources[vpc].get("Properties", {}).get("CidrBlock")
+            cidr = _properties(self.resources[vpc]).get("CidrBlock")
             label = f"VPC {cidr}" if isinstance(cidr, str) else "VPC"
         else:
             label = f"VPC (parameter {vpc})"
@@ -458,7 +465,7 @@ class _Reader:
             if resource["Type"] == VPC_ENDPOINT
             and any(
                 text.endswith(("sagemaker.runtime", "runtime.sagemaker"))
-                for text in _strings(resource.get("Properties", {}).get("ServiceName"))
+                for text in _strings(_properties(resource).get("ServiceName"))
             )
         )
         pairs: list[tuple[str, str]] = []

@@ -44,6 +44,8 @@ MARGIN = 0.2
 WAYPOINT_WIDTH = 0.16  # room a line takes where it passes a row
 WAYPOINT_ROOM = 0.8  # at most this much per band and row for all the lines passing it
 LEGEND_HEIGHT = 0.45
+MIN_WIDTH = 3.6  # the legend's two columns
+GROUP_LABEL_SIZE = 8
 # Columns a row may hold across all groups: about 9.5 inches, README width at 1:1.
 MAX_COLUMNS = 5
 ID_SIZE = 8
@@ -229,16 +231,17 @@ def layout(arch: Architecture) -> Layout:
     """Place every node, group box and line."""
     bands = _bands(arch)
     band_index = {group: index for index, group in enumerate(bands)}
-    band = {node.id: band_index[node.group or CLOUD] for node in arch.nodes}
+    band = {node.id: band_index[node.group] for node in arch.nodes if node.group is not None}
+    calling = CALLER in {node.id for node in arch.nodes}
     lines_of = [(e.source, e.target, e.style) for e in arch.plain_edges]
     lines_of += [(a, b, "runtime") for a, b in arch.runtime_path]
     graph = nx.DiGraph()
-    graph.add_nodes_from(sorted(n for n in band if n != CALLER))
+    graph.add_nodes_from(sorted(band))
     graph.add_edges_from((a, b) for a, b, _ in lines_of if CALLER not in (a, b))
     sizes = [sum(1 for n in graph if band[n] == b) for b in range(len(bands))]
     row = _rows(graph, band, _capacities(sizes))
     top_row = max(row.values(), default=0)
-    if CALLER in band:
+    if calling:
         # On top, in the columns of the first function it calls: its line comes straight down.
         row[CALLER] = top_row + 1
         band[CALLER] = next(band[b] for a, b in arch.runtime_path if a == CALLER)
@@ -254,6 +257,11 @@ def layout(arch: Architecture) -> Layout:
 
     depth = _depths(arch)
     spans = _group_spans(arch, bands)
+    for group in arch.groups:
+        first, last = spans.get(group.id, (-1, -2))
+        if first == last:  # a box one band wide is at least as wide as its label
+            label = _text_width(group.label, GROUP_LABEL_SIZE, bold=True) + 0.2
+            grid.widths[first] = max(grid.widths[first], label + COLUMN_GAP)
     for index in range(1, len(bands)):
         # Room between two bands for every box border that runs between them.
         closing = [depth[g] for g, (_, last) in spans.items() if last == index - 1]
@@ -272,14 +280,14 @@ def layout(arch: Architecture) -> Layout:
     node_height = max(len(a) + len(b) for a, b in lines.values()) * LINE_HEIGHT + 2 * NODE_PADDING
     row_height = node_height + ROW_GAP
     outer = _padding(depth[CLOUD]) + LABEL_HEIGHT
-    caller_room = node_height + ROW_GAP if CALLER in band else 0.0
+    caller_room = node_height + ROW_GAP if calling else 0.0
     origin_x = MARGIN + _padding(depth[CLOUD]) - COLUMN_GAP / 2
     origin_y = MARGIN + LABEL_HEIGHT + outer + node_height / 2 + caller_room
     centres = {
         item: (origin_x + grid.x[item], origin_y + (top_row - row[item]) * row_height)
         for item in row
     }
-    if CALLER in band:
+    if calling:
         centres[CALLER] = (centres[CALLER][0], MARGIN + LABEL_HEIGHT + node_height / 2)
     extents = [
         (origin_x + grid.left[b] + COLUMN_GAP / 2, origin_x + grid.left[b] + grid.widths[b])
@@ -287,7 +295,7 @@ def layout(arch: Architecture) -> Layout:
     ]
     boxes = _boxes(arch, bands, extents, centres, node_height, depth)
     routes = _routes(chains, lines_of, centres, row, node_height)
-    right = max(box[2] for box in boxes.values()) + MARGIN
+    right = max(max(box[2] for box in boxes.values()) + MARGIN, MIN_WIDTH)
     bottom = max(box[3] for box in boxes.values()) + MARGIN + LEGEND_HEIGHT
     nodes = {n.id: centres[n.id] for n in arch.nodes}
     return Layout(right, bottom, node_height, nodes, boxes, lines, routes)
@@ -464,7 +472,7 @@ def figure(arch: Architecture) -> Figure:
             group.label,
             ha="left",
             va="top",
-            fontsize=8,
+            fontsize=GROUP_LABEL_SIZE,
             fontweight="bold",
             color=border,
             # Over the lines, on the box's own colour, so that a line never crosses the words.
