@@ -67,6 +67,12 @@ NETWORK_TYPE = re.compile(
     r"InternetGateway|VPCGatewayAttachment|NetworkAcl|EIP|TransitGateway)"
 )
 
+# Nodes that are no resource of the template: their type -> (type shown, category).
+NOT_RESOURCES = {
+    "Caller": ("client or service", "caller"),
+    "Parameter": ("Parameter (outside the template)", "external"),
+}
+
 
 class TemplateError(ValueError):
     """The file is not a CloudFormation template; the message names the file."""
@@ -222,19 +228,15 @@ class Node:
     @property
     def short_type(self) -> str:
         """The type without its ``AWS::`` prefix, e.g. ``Lambda::Function``."""
-        if self.id == CALLER:
-            return "client or service"
-        if self.type == "Parameter":
-            return "Parameter (outside the template)"
+        if self.type in NOT_RESOURCES:
+            return NOT_RESOURCES[self.type][0]
         return self.type.removeprefix("AWS::")
 
     @property
     def category(self) -> str:
         """The service category that picks the node's colour."""
-        if self.id == CALLER:
-            return "caller"
-        if self.type == "Parameter":
-            return "external"
+        if self.type in NOT_RESOURCES:
+            return NOT_RESOURCES[self.type][1]
         if NETWORK_TYPE.match(self.type):
             return "network"
         parts = self.type.split("::")
