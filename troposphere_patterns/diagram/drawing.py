@@ -88,7 +88,7 @@ class Route:
     source: str
     target: str
     style: str  # an Edge style, or "runtime"
-    points: tuple[tuple[float, float], ...]
+    points: tuple[tuple[float, float], ...]  # start, then (top, bottom) per row passed, end
     downward: bool  # False: a reference back up (a cycle), drawn as a plain arc
 
 
@@ -329,7 +329,9 @@ def _routes(
             routes.append(Route(source, target, style, ((xs, ys), (xt, yt)), False))
             continue
         points = [(xs + offset[(index, 0)], ys + node_height / 2)]
-        points += [centres[waypoint] for waypoint in chain[1:-1]]
+        for waypoint in chain[1:-1]:  # straight through a row, beside its nodes
+            x, y = centres[waypoint]
+            points += [(x, y - node_height / 2), (x, y + node_height / 2)]
         points.append((xt + offset[(index, -1)], yt - node_height / 2))
         routes.append(Route(source, target, style, tuple(points), True))
     return tuple(routes)
@@ -504,12 +506,16 @@ def _draw_route(ax: Axes, route: Route, patches: dict[str, FancyBboxPatch], heig
     )
     points = [(x, height - y) for x, y in route.points]
     if route.downward:
-        # Vertical tangents at every point: the line leaves downwards and arrives from above.
+        # Curves in the gaps between rows, vertical at both ends; straight lines through rows.
         vertices, codes = [points[0]], [Path.MOVETO]
-        for (x0, y0), (x1, y1) in itertools.pairwise(points):
-            middle = (y0 + y1) / 2
-            vertices += [(x0, middle), (x1, middle), (x1, y1)]
-            codes += [Path.CURVE4] * 3
+        for index, ((x0, y0), (x1, y1)) in enumerate(itertools.pairwise(points)):
+            if index % 2:
+                vertices.append((x1, y1))
+                codes.append(Path.LINETO)
+            else:
+                middle = (y0 + y1) / 2
+                vertices += [(x0, middle), (x1, middle), (x1, y1)]
+                codes += [Path.CURVE4] * 3
         arrow = FancyArrowPatch(path=Path(vertices, codes), **style)  # type: ignore[arg-type]
     else:
         arrow = FancyArrowPatch(
