@@ -40,6 +40,8 @@ from troposphere.validators import boolean, double, integer
 
 from tests.scenarios import CALLER_KEY_ARN, CALLER_ROLE_ARN, CODE, IMAGE, MODEL_DATA
 from troposphere_patterns import ExistingVpc, LambdaSagemakerEndpointProps
+from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
+from troposphere_patterns.core.instance_types import local_nvme
 from troposphere_patterns.core.values import MAX_DEPTH
 
 # `make fuzz` (HYPOTHESIS_PROFILE=fuzz) runs this many times the examples of `make test`.
@@ -85,7 +87,9 @@ _LITERALS: dict[tuple[type[BaseAWSObject], str], st.SearchStrategy[Any]] = {
     (sagemaker.EndpointConfig, "KmsKeyId"): st.just(CALLER_KEY_ARN),
     (sagemaker.ProductionVariant, "InitialInstanceCount"): st.integers(1, 3),
     (sagemaker.ProductionVariant, "InitialVariantWeight"): st.floats(0.1, 1.0),
-    (sagemaker.ProductionVariant, "InstanceType"): st.sampled_from(["ml.m5.large", "ml.c5.xlarge"]),
+    (sagemaker.ProductionVariant, "InstanceType"): st.one_of(
+        st.sampled_from(INSTANCE_TYPES), st.just(Ref(TEXT))
+    ),
     (ec2.VPC, "CidrBlock"): st.sampled_from(["10.0.0.0/16", "10.20.0.0/20", "172.16.0.0/16"]),
 }
 
@@ -285,14 +289,15 @@ def model_props() -> st.SearchStrategy[dict[str, Any]]:
             "Environment": st.dictionaries(VARIABLE_NAMES, TEXT_VALUES, max_size=2),
         },
     )
+    one = st.tuples(container, st.booleans()).map(
+        lambda drawn: sagemaker.ContainerDefinition(**drawn[0]) if drawn[1] else drawn[0]
+    )
+    containers = st.one_of(
+        one.map(lambda primary: {"PrimaryContainer": primary}),
+        st.lists(one, min_size=1, max_size=3).map(lambda listed: {"Containers": listed}),
+    )
     return st.builds(
-        lambda primary, as_object, extra: {
-            **extra,
-            "PrimaryContainer": sagemaker.ContainerDefinition(**primary) if as_object else primary,
-        },
-        container,
-        st.booleans(),
-        table_props(sagemaker.Model),
+        lambda given, extra: {**extra, **given}, containers, table_props(sagemaker.Model)
     )
 
 
@@ -318,6 +323,12 @@ def valid_fields(draw: st.DrawFn) -> dict[str, Any]:
         config = draw(table_props(sagemaker.EndpointConfig))
         if draw(st.booleans()):
             config["ProductionVariants"] = draw(variants())
+            if any(
+                isinstance(v["InstanceType"], str) and local_nvme(v["InstanceType"])
+                for v in config["ProductionVariants"]
+            ):
+                # Local NVMe storage is encrypted in hardware; SageMaker refuses a KmsKeyId.
+                config.pop("KmsKeyId", None)
         if config:
             fields["endpoint_config_props"] = config
         endpoint = draw(table_props(sagemaker.Endpoint))

@@ -181,14 +181,13 @@ def _type_name(cls: type[BaseAWSObject]) -> str:
 
 
 @contextlib.contextmanager
-def rejected(props: object, *names: str) -> Iterator[None]:
+def rejected(*names: str) -> Iterator[None]:
     """The one catch-all for troposphere errors while building: name the props they came from.
 
     Validation should have caught every such error first; one that gets here still names the
-    fields the failing step was built from (those the caller gave, else all of ``names``).
+    props fields the failing step was built from.
 
     Args:
-        props: The pattern's props object, whose attributes ``names`` are.
         *names: The props fields the step inside the ``with`` block is built from.
 
     Raises:
@@ -200,7 +199,7 @@ def rejected(props: object, *names: str) -> Iterator[None]:
     except PatternPropsError:
         raise
     except (AttributeError, TypeError, ValueError, ArithmeticError, LookupError) as error:
-        given = [name for name in names if getattr(props, name, None) is not None] or list(names)
+        where = " / ".join(names) or "props"
         raise PatternPropsError(
-            [f"{' / '.join(given)}: rejected by troposphere while building: {error}"]
+            [f"{where}: rejected by troposphere while building: {error}"]
         ) from error

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import awacs.sagemaker
-from awacs.aws import Statement
 from troposphere import (
     AWSHelperFn,
     BaseAWSObject,
@@ -28,26 +27,25 @@ from troposphere import (
     Template,
     awslambda,
     ec2,
-    iam,
     sagemaker,
 )
 
-from troposphere_patterns.core import iam_policies, model_data, values, vpc
+from troposphere_patterns.core import iam_policies, model_data, vpc
+from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
 from troposphere_patterns.core.ids import VPC, LogicalIds, prefix_problems, vpc_names
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
+    FunctionAttachment,
     FunctionBundle,
     FunctionNetwork,
+    attach_to_function,
     existing_function_problems,
     function_props_problems,
     lambda_function,
-    role_name,
     variable_name_problem,
-    vpc_config,
 )
-from troposphere_patterns.core.limits import check_resource_count
-from troposphere_patterns.core.overrides import build, merge, plain, problems, rejected
+from troposphere_patterns.core.overrides import merge, plain, problems, rejected
 from troposphere_patterns.core.sagemaker_endpoint import (
     EndpointReference,
     ModelNetwork,
@@ -60,6 +58,8 @@ from troposphere_patterns.core.sagemaker_endpoint import (
     sagemaker_endpoint,
     volume_key,
 )
+from troposphere_patterns.core.values import check_field_types
+from troposphere_patterns.core.values import problems as value_problems
 from troposphere_patterns.core.vpc import ExistingVpc, Network
 from troposphere_patterns.errors import PatternPropsError
 
@@ -172,7 +172,7 @@ class LambdaSagemakerEndpointProps:
         }
         for name, _ in _PROPS_TABLES:
             expected[name] = (Mapping, "a mapping of CloudFormation property names")
-        values.check_field_types(self, expected)
+        check_field_types(self, expected)
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def _vpc_in_play(props: LambdaSagemakerEndpointProps) -> bool:
 def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     """Return every problem with ``props``, each naming the props involved."""
     # Values first: what cannot be rendered, or is too deep or too large, is not walked again.
-    unrenderable = values.problems({name: getattr(props, name) for name, _ in _PROPS_TABLES})
+    unrenderable = value_problems({name: getattr(props, name) for name, _ in _PROPS_TABLES})
     if unrenderable:
         return unrenderable
     found: list[str] = []
@@ -273,6 +273,11 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     return [*found, problem] if problem is not None else found
 
 
+def _given(props: LambdaSagemakerEndpointProps, *names: str) -> tuple[str, ...]:
+    """The fields among ``names`` that the caller gave (all of them when none was)."""
+    return tuple(name for name in names if getattr(props, name) is not None) or names
+
+
 def _logical_id_names() -> list[str]:
     """Every base logical ID an instance may use: the prefix goes in front of each."""
     own = [value for name, value in vars(Ids).items() if name.isupper()]
@@ -298,7 +303,7 @@ class _Built:
 
     resources: tuple[BaseAWSObject, ...]
     result: LambdaSagemakerEndpoint
-    function_update: dict[str, Any]
+    attachment: FunctionAttachment | None
     conditions: Mapping[str, Any]
 
 
@@ -330,10 +335,10 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     if bucket is not None:
         resources += bucket.resources
 
-    with rejected(props, "vpc_props", "existing_vpc"):
+    with rejected(*_given(props, "vpc_props", "existing_vpc")):
         private = _private_network(props, ids, key, resources)
     sagemaker_bundle = None
-    with rejected(props, *_SAGEMAKER_FIELDS, "existing_sagemaker_endpoint_obj"):
+    with rejected(*_given(props, *_SAGEMAKER_FIELDS, "existing_sagemaker_endpoint_obj")):
         if creates_model:
             sagemaker_bundle = _sagemaker_side(
                 props, ids, None if config_key_given else key, private, resources
@@ -343,8 +348,8 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
             endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
         if private is not None:
             resources += _vpc_endpoints(props, ids, private, endpoint, creates_model)
-    with rejected(props, "lambda_function_props", "existing_lambda_obj"):
-        function, function_update = _function_side(props, ids, key, private, endpoint, resources)
+    with rejected(*_given(props, "lambda_function_props", "existing_lambda_obj")):
+        function, attachment = _function_side(props, ids, key, private, endpoint, resources)
     vpc_result = private.network.vpc if private is not None else None
     result = LambdaSagemakerEndpoint(
         lambda_function=function,
@@ -354,7 +359,7 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         vpc=vpc_result if vpc_result is not None else props.existing_vpc,
     )
     conditions = sagemaker_bundle.conditions if sagemaker_bundle else {}
-    return _Built(tuple(resources), result, function_update, conditions)
+    return _Built(tuple(resources), result, attachment, conditions)
 
 
 def _data_bucket(
@@ -495,18 +500,22 @@ def _function_side(
     private: _PrivateNetwork | None,
     endpoint: EndpointReference,
     resources: list[BaseAWSObject],
-) -> tuple[awslambda.Function, dict[str, Any]]:
+) -> tuple[awslambda.Function, FunctionAttachment | None]:
     """The function that invokes the endpoint: created, or the caller's with its update."""
     variable = props.sagemaker_environment_variable_name
     variables: dict[str, Any] = {variable: endpoint.name}
     invoke = iam_policies.invoke_endpoint(endpoint.arn)
     if props.existing_lambda_obj is not None:
         function = props.existing_lambda_obj
-        update = _existing_function_update(function, variables, private)
-        policy = _existing_function_policy(ids, function, invoke)
-        resources.append(policy)
-        update["DependsOn"] = policy.title
-        return function, update
+        attachment = attach_to_function(
+            function,
+            policy_id=ids(Ids.LAMBDA_POLICY),
+            variables=variables,
+            statements=[invoke],
+            security_group_id=Ref(private.lambda_group) if private is not None else None,
+        )
+        resources.append(attachment.policy)
+        return function, attachment
 
     assert props.lambda_function_props is not None  # validated
     if variable != DEFAULT_ENVIRONMENT_VARIABLE:
@@ -529,38 +538,7 @@ def _function_side(
         ),
     )
     resources += bundle.resources
-    return bundle.function, {}
-
-
-def _existing_function_update(
-    function: awslambda.Function,
-    variables: Mapping[str, Any],
-    private: _PrivateNetwork | None,
-) -> dict[str, Any]:
-    """New property values for the caller's function; applied only once all else succeeded."""
-    current = merge(function.properties)
-    environment = merge(current.get("Environment"), {"Variables": dict(variables)})
-    update: dict[str, Any] = {"Environment": build(awslambda.Environment, environment)}
-    if private is not None:
-        vpc_current = current["VpcConfig"]
-        joined = vpc_config(
-            FunctionNetwork(vpc_current.get("SubnetIds"), Ref(private.lambda_group)),
-            vpc_current.get("SecurityGroupIds"),
-        )
-        update["VpcConfig"] = build(awslambda.VPCConfig, {**vpc_current, **joined})
-    return update
-
-
-def _existing_function_policy(
-    ids: LogicalIds, function: awslambda.Function, invoke: Statement
-) -> iam.PolicyType:
-    # Only the invoke: a function that already has a VpcConfig already has its ENI grants.
-    return iam.PolicyType(
-        ids(Ids.LAMBDA_POLICY),
-        PolicyName="InvokeSagemakerEndpoint",
-        PolicyDocument=iam_policies.document(invoke),
-        Roles=[role_name(function.properties["Role"])],
-    )
+    return bundle.function, None
 
 
 def add_lambda_sagemakerendpoint(
@@ -586,33 +564,12 @@ def add_lambda_sagemakerendpoint(
     if found:
         raise PatternPropsError(found)
     built = _build(props)
-    for resource in built.resources:
-        base = resource.title[len(props.id_prefix) :]
-        with rejected(props, *_BUILT_FROM.get(base, ("props",))):
-            resource.to_dict()  # troposphere checks required properties only here
-    taken = {*template.resources, *template.parameters, *template.outputs, *template.conditions}
-    titles = [resource.title for resource in built.resources] + list(built.conditions)
-    clashes = sorted(title for title in titles if title in taken)
-    if clashes:
-        raise PatternPropsError(
-            [
-                f"id_prefix: {props.id_prefix!r} gives logical IDs already in the template "
-                f"({', '.join(clashes)}); give each instance its own id_prefix"
-            ]
-        )
-    check_resource_count(len(template.resources), len(built.resources))
-    for resource in built.resources:
-        template.add_resource(resource)
-    for name, condition in built.conditions.items():
-        template.add_condition(name, condition)
-    function = built.result.lambda_function
-    for name, value in built.function_update.items():
-        if name == "DependsOn":
-            depends_on = getattr(function, "DependsOn", [])
-            current = [depends_on] if isinstance(depends_on, str) else list(depends_on)
-            function.DependsOn = [*current, value]
-        else:
-            setattr(function, name, value)
+    then = (built.attachment.apply,) if built.attachment is not None else ()
+    ids = LogicalIds(props.id_prefix)
+    built_from = {ids(base): _given(props, *names) for base, names in _BUILT_FROM.items()}
+    add_all(
+        template, Addition(built.resources, built.conditions, then, built_from), props.id_prefix
+    )
     return built.result
 
 
