@@ -43,6 +43,7 @@ from troposphere_patterns import (
     lambda_sagemakerendpoint,
 )
 from troposphere_patterns.core import values
+from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.values import MAX_CHARACTERS, MAX_DEPTH, MAX_NODES
 
 VPC = ExistingVpc(vpc_id="vpc-1", subnet_ids=["subnet-1"], route_table_ids=["rtb-1"])
@@ -803,3 +804,13 @@ def test_cloudformation_valid_intrinsics_and_objects_are_accepted(fields: dict[s
 def test_values_at_the_depth_limit_are_accepted_one_more_is_not() -> None:
     assert values.problems({"p": nested(MAX_DEPTH)}) == []
     assert values.problems({"p": nested(MAX_DEPTH + 1)}) != []
+
+
+def test_the_catch_all_names_the_props_a_resource_came_from() -> None:
+    template = Template()
+    before = json.dumps(template.to_dict(), sort_keys=True)
+    unrenderable = sagemaker.Endpoint("SagemakerEndpoint")  # EndpointConfigName missing
+    addition = Addition((unrenderable,), built_from={"SagemakerEndpoint": ("endpoint_props",)})
+    with pytest.raises(PatternPropsError, match=r"^invalid props .*\n  - endpoint_props: rejected"):
+        add_all(template, addition, "")
+    assert json.dumps(template.to_dict(), sort_keys=True) == before
