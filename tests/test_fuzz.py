@@ -128,9 +128,14 @@ def test_hostile_props_are_refused_by_name_or_build_clean(fields: dict[str, Any]
     assert_contract(fields)
 
 
-@settings(max_examples=examples(150))
-@given(hostile_fields(), st.booleans())
-def test_an_existing_function_is_unchanged_when_props_are_refused(
-    fields: dict[str, Any], existing: bool
+@settings(max_examples=examples(60))
+@given(st.booleans().flatmap(lambda valid: st.tuples(st.just(valid), _fields(valid))))
+def test_an_existing_function_gets_the_pattern_or_stays_unchanged(
+    drawn: tuple[bool, dict[str, Any]],
 ) -> None:
-    assert_contract(fields, existing_function=existing)
+    valid, fields = drawn
+    assert_contract(fields, existing_function=True, must_build=valid)
+
+
+def _fields(valid: bool) -> st.SearchStrategy[dict[str, Any]]:
+    return valid_fields() if valid else hostile_fields()
