@@ -16,6 +16,7 @@ a property object's field is checked like any other value.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -125,7 +126,8 @@ def _walk(root: Any, where: str, budget: _Budget) -> list[str]:
             if budget.exhausted:
                 break
             continue
-        children = list(_children(value, path))
+        # No more children than the budget can still count: a huge list costs no more.
+        children = list(itertools.islice(_children(value, path), budget.nodes + 1))
         if children and depth >= MAX_DEPTH:
             found.append(f"{path}: nested deeper than {MAX_DEPTH} levels (the limit)")
             continue
