@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from cfnlint.api import ManualArgs, lint
+from cfnlint.rules.formats.FormatKeyword import FormatKeyword
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from troposphere import Template
@@ -49,17 +50,16 @@ def _snapshot(template: Template) -> str:
     return json.dumps(template.to_dict(), sort_keys=True)
 
 
-# What a caller's own value must match in the provider schema (a pattern, an enum, a length or
-# range, an ID or ARN format): CloudFormation checks it on deploy, and the pattern does not
-# repeat the provider schemas. Valid draws must not trip these; hostile ones may.
-_VALUE_DOMAIN_RULES = {"E3030", "E3031", "E3032", "E3033", "E3034"}
+# What a caller's own value must match in the provider schema: an enum (E3030), a pattern
+# (E3031), a length or range (E3032-E3034), one of several value formats (E3017, a KMS key as
+# ARN, ID or alias), a tag key's rules (E3024), an ID or ARN format (the format rules).
+# CloudFormation checks these on deploy and the pattern does not repeat the provider schemas:
+# valid draws must not trip them; a hostile value that is accepted may.
+_VALUE_DOMAIN_RULES = {"E3017", "E3024", "E3030", "E3031", "E3032", "E3033", "E3034"}
 
 
 def _is_value_domain(match: Any) -> bool:
-    rule = match.rule
-    return rule.id in _VALUE_DOMAIN_RULES or type(rule).__module__.startswith(
-        "cfnlint.rules.formats"
-    )
+    return match.rule.id in _VALUE_DOMAIN_RULES or isinstance(match.rule, FormatKeyword)
 
 
 def _lint_errors(text: str, *, value_domain: bool = True) -> list[str]:
