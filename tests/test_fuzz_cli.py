@@ -27,7 +27,7 @@ from hypothesis import Phase, event, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from tests.props_strategies import HOSTILE_VALUES, VARIABLE_NAMES, examples
+from tests.props_strategies import UNSHARED_HOSTILE_VALUES, VARIABLE_NAMES, examples
 from tests.test_cli import run as run_cli
 from troposphere_patterns import cli
 
@@ -43,7 +43,7 @@ JSON_VALUES = st.recursive(
     ),
     max_leaves=8,
 )
-FILE_VALUES = st.one_of(JSON_VALUES, HOSTILE_VALUES.filter(lambda v: _serializable(v)))
+FILE_VALUES = st.one_of(JSON_VALUES, UNSHARED_HOSTILE_VALUES.filter(lambda v: _serializable(v)))
 
 
 def _serializable(value: Any) -> bool:
