@@ -3,6 +3,8 @@
 Pure functions take a props dataclass and return (or add to) a troposphere ``Template``.
 """
 
+from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
+from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
@@ -13,10 +15,12 @@ from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
 )
 
 __all__ = [
+    "Autoscaling",
     "ExistingVpc",
     "LambdaSagemakerEndpoint",
     "LambdaSagemakerEndpointProps",
     "PatternPropsError",
+    "Serverless",
     "TemplateLimitError",
     "add_lambda_sagemakerendpoint",
     "lambda_sagemakerendpoint",

@@ -23,7 +23,6 @@ from troposphere import Parameter, Template
 
 from troposphere_patterns import json_text
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
-from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 from troposphere_patterns.modes import CommandLine
 from troposphere_patterns.patterns import lambda_sagemakerendpoint_cli
@@ -77,22 +76,16 @@ def build_props(
     """Turn command-line arguments (modes, then ``--props``) into the pattern's props."""
     layers = command.layers(params, handler_source(), vars(args))
     if args.props:
-        layer = _read_props_file(args.props, command.props_type)
-        if isinstance(layer.get("existing_vpc"), Mapping):
-            try:
-                layer["existing_vpc"] = ExistingVpc(**layer["existing_vpc"])
-            except TypeError as error:
-                raise UsageError(f"--props: existing_vpc: {error}") from error
-        layers.append(layer)
+        layers.append(_read_props_file(args.props, command.props_type))
     if args.id_prefix is not None:
         layers.append({"id_prefix": args.id_prefix})
-    return command.props_type(**command.combine(layers))
+    return command.props(layers)
 
 
 def render(args: argparse.Namespace) -> str:
     """Render the template text that ``args`` ask for."""
     command = COMMAND_LINES[args.pattern]
-    params = command.parameters()
+    params = command.parameters_for(vars(args))
     template = command.render(build_props(command, args, params))
     used = json.dumps(template.to_dict())
     final = Template(Description=template.description)

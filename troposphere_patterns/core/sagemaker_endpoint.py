@@ -9,8 +9,15 @@ from typing import Any
 from awacs.aws import Statement
 from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, If, NoValue, Ref, iam, sagemaker
 
-from troposphere_patterns.core import iam_policies, instance_types, model_data
+from troposphere_patterns.core import (
+    iam_policies,
+    instance_types,
+    model_data,
+    serverless_inference,
+    waivers,
+)
 from troposphere_patterns.core.overrides import build, merge, plain
+from troposphere_patterns.core.serverless_inference import Serverless
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
 DEFAULT_VARIANT_NAME = "AllTraffic"
@@ -28,6 +35,8 @@ MODEL_DEFAULTS: Mapping[str, Any] = {
     # The container gets no network: it cannot leak data or fetch code at run time.
     "EnableNetworkIsolation": True,
 }
+# Serverless endpoints refuse network isolation (and a VPC): SageMaker runs them on its own.
+SERVERLESS_MODEL_DEFAULTS: Mapping[str, Any] = {"EnableNetworkIsolation": False}
 
 
 def default_variant(instance_type: Any = DEFAULT_INSTANCE_TYPE) -> dict[str, Any]:
@@ -237,9 +246,19 @@ def volume_key(config_props: Mapping[str, Any], key_arn: Any, condition_id: str)
     return If(condition_id, key_arn, NoValue), instance_types.all_ebs_only(later)
 
 
-def config_with_defaults(caller: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The caller's EndpointConfig properties over the default ``AllTraffic`` variant."""
-    return merge({"ProductionVariants": [default_variant()]}, caller)
+def config_with_defaults(
+    caller: Mapping[str, Any] | None, serverless_option: Serverless | None = None
+) -> dict[str, Any]:
+    """The caller's EndpointConfig properties over the default ``AllTraffic`` variant.
+
+    With a :class:`Serverless` option the default variant is serverless.
+    """
+    variant = (
+        default_variant()
+        if serverless_option is None
+        else serverless_option.variant(DEFAULT_VARIANT_NAME)
+    )
+    return merge({"ProductionVariants": [variant]}, caller)
 
 
 @dataclass(frozen=True)
@@ -270,6 +289,7 @@ def sagemaker_endpoint(
     endpoint_props: Mapping[str, Any] | None = None,
     kms_key_arn: Any = None,
     network: ModelNetwork | None = None,
+    serverless_option: Serverless | None = None,
 ) -> SagemakerEndpointBundle:
     """Build a model, its endpoint config and endpoint, and (unless given) the execution role.
 
@@ -286,10 +306,21 @@ def sagemaker_endpoint(
         kms_key_arn: The pattern's key for the endpoint's volume, also granted to the created
             role; None when the caller names its own ``KmsKeyId``. Either key goes on the config
             only where the instance types allow it (:func:`volume_key`).
-        network: Put the model in a VPC.
+        network: Put the model in a VPC (not for a serverless endpoint, which has no VPC).
+        serverless_option: Make the default variant serverless. A serverless endpoint, by this
+            option or by a ``ServerlessConfig`` in ``endpoint_config_props``, runs its model
+            without network isolation.
+
+    Raises:
+        ValueError: A network for a serverless endpoint.
     """
     model_props = merge(model_props)
-    config_props = config_with_defaults(endpoint_config_props)
+    config_props = config_with_defaults(endpoint_config_props, serverless_option)
+    model_defaults = MODEL_DEFAULTS
+    if serverless_inference.used(config_props):
+        if network is not None:
+            raise ValueError("a serverless endpoint's model cannot run in a VPC")
+        model_defaults = SERVERLESS_MODEL_DEFAULTS
     key_arn = config_props.get("KmsKeyId", kms_key_arn)
     conditions: dict[str, Any] = {}
     if key_arn is not None:
@@ -323,7 +354,9 @@ def sagemaker_endpoint(
             "Subnets": network.subnet_ids,
             "SecurityGroupIds": [network.security_group_id],
         }
-    model = build(sagemaker.Model, merge(MODEL_DEFAULTS, model_props, required), ids.model)
+    model = build(sagemaker.Model, merge(model_defaults, model_props, required), ids.model)
+    if model_defaults is SERVERLESS_MODEL_DEFAULTS:
+        model.Metadata = waivers.checkov_metadata(["CKV_AWS_370"])
 
     model_name = GetAtt(model, "ModelName")
     for name in VARIANT_LISTS:

@@ -33,7 +33,14 @@ from troposphere import (
 )
 from troposphere.validators.awslambda import validate_variables_name
 
-from troposphere_patterns.core import iam_policies, model_data, vpc
+from troposphere_patterns.core import (
+    endpoint_autoscaling,
+    iam_policies,
+    model_data,
+    serverless_inference,
+    vpc,
+)
+from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
@@ -55,6 +62,7 @@ from troposphere_patterns.core.sagemaker_endpoint import (
     sagemaker_endpoint,
     volume_key,
 )
+from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.vpc import ExistingVpc, Network
 from troposphere_patterns.errors import PatternPropsError
 
@@ -125,6 +133,13 @@ class LambdaSagemakerEndpointProps:
         deletion_policy: ``DeletionPolicy`` and ``UpdateReplacePolicy`` of the KMS key and the
             log groups: ``Retain`` keeps data readable after the stack is gone; ``Delete`` for
             throwaway stacks. Default ``Retain``.
+        serverless: Make the endpoint serverless (:class:`Serverless`: memory 2048 MB, at most
+            20 concurrent invocations, no provisioned concurrency by default): no instances, no
+            model VPC or network isolation; the function may still sit in the VPC. Default None.
+        autoscaling: Scale each variant (:class:`Autoscaling`: ``max_capacity`` required,
+            ``min_capacity`` 1, cooldowns 300 s in and 60 s out, the target per mode): instance
+            counts on invocations per instance, serverless provisioned concurrency on its
+            utilization. Default None.
     """
 
     existing_lambda_obj: awslambda.Function | None = None
@@ -139,6 +154,8 @@ class LambdaSagemakerEndpointProps:
     sagemaker_environment_variable_name: str = DEFAULT_ENVIRONMENT_VARIABLE
     id_prefix: str = ""
     deletion_policy: str = DEFAULT_DELETION_POLICY
+    serverless: Serverless | None = None
+    autoscaling: Autoscaling | None = None
 
     def __post_init__(self) -> None:
         expected: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -152,6 +169,8 @@ class LambdaSagemakerEndpointProps:
             "sagemaker_environment_variable_name": (str, "a str"),
             "id_prefix": (str, "a str"),
             "deletion_policy": (str, "a str"),
+            "serverless": (Serverless, "a Serverless"),
+            "autoscaling": (Autoscaling, "an Autoscaling"),
         }
         for name in (
             "lambda_function_props",
@@ -241,8 +260,9 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
 
     if props.model_props is not None and not existing_endpoint:
         found += model_data.problems(plain(props.model_props), "model_props")
-        config = config_with_defaults(props.endpoint_config_props)
+        config = config_with_defaults(props.endpoint_config_props, props.serverless)
         found += endpoint_config_problems(config, "endpoint_config_props")
+    found += _hosting_problems(props)
 
     function_props = merge(props.lambda_function_props)
     if props.lambda_function_props is not None:
@@ -284,6 +304,38 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     return found
 
 
+def _hosting_problems(props: LambdaSagemakerEndpointProps) -> list[str]:
+    """The serverless and autoscaling rules (core/), on what the endpoint is built from."""
+    options = {"serverless": props.serverless, "autoscaling": props.autoscaling}
+    if props.existing_sagemaker_endpoint_obj is not None:
+        return [
+            f"{name} with existing_sagemaker_endpoint_obj: no endpoint is created to apply it to"
+            for name, option in options.items()
+            if option is not None
+        ]
+    if props.model_props is None:
+        return []
+    config = config_with_defaults(props.endpoint_config_props, props.serverless)
+    caller = props.endpoint_config_props
+    hosting = serverless_inference.HostingProps(
+        config=config,
+        model=plain(props.model_props),
+        endpoint=plain(props.endpoint_props or {}),
+        caller_config=plain(caller) if caller is not None else None,
+    )
+    found = serverless_inference.problems(props.serverless, hosting)
+    if props.autoscaling is not None:
+        found += endpoint_autoscaling.scaled_variants(props.autoscaling, config)[1]
+        found += endpoint_autoscaling.endpoint_problems(hosting.endpoint)
+    return found
+
+
+def _serverless_endpoint(props: LambdaSagemakerEndpointProps) -> bool:
+    return serverless_inference.used(
+        config_with_defaults(props.endpoint_config_props, props.serverless)
+    )
+
+
 def _role_problem(role: Any, where: str) -> list[str]:
     try:
         role_name(role)
@@ -316,10 +368,9 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     creates_model = props.existing_sagemaker_endpoint_obj is None
     creates_function = props.existing_lambda_obj is None
     config_key_given = "KmsKeyId" in (props.endpoint_config_props or {})
+    config = config_with_defaults(props.endpoint_config_props, props.serverless)
     config_takes_key = (
-        creates_model
-        and not config_key_given
-        and volume_key(config_with_defaults(props.endpoint_config_props), "", "")[0] is not None
+        creates_model and not config_key_given and volume_key(config, "", "")[0] is not None
     )
     needs_key = config_takes_key or creates_function or props.deploy_vpc
     key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
@@ -332,10 +383,12 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
             props, ids, None if config_key_given else key, private, resources
         )
         endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
+        resources += _scaling(props, sagemaker_bundle.endpoint)
     else:
         endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
     if private is not None:
-        resources += _vpc_endpoints(props, ids, private, endpoint, creates_model)
+        model_in_vpc = creates_model and not _serverless_endpoint(props)
+        resources += _vpc_endpoints(props, ids, private, endpoint, model_in_vpc)
 
     function, function_update = _function_side(props, ids, key, private, endpoint, resources)
     vpc_result = private.network.vpc if private is not None else None
@@ -400,7 +453,7 @@ def _sagemaker_side(
     """Model, endpoint config and endpoint (and their role), in the VPC when there is one."""
     assert props.model_props is not None  # validated
     model_network = None
-    if private is not None:
+    if private is not None and not _serverless_endpoint(props):
         model_group = vpc.security_group(
             ids(Ids.MODEL_SECURITY_GROUP),
             vpc_id=private.network.vpc_id,
@@ -428,12 +481,27 @@ def _sagemaker_side(
         sagemaker_ids,
         model_props=props.model_props,
         endpoint_config_props=props.endpoint_config_props,
-        endpoint_props=props.endpoint_props,
+        endpoint_props=merge(
+            props.endpoint_props,
+            endpoint_autoscaling.ENDPOINT_PROPERTIES if props.autoscaling else None,
+        ),
         kms_key_arn=volume_key.arn if volume_key is not None else None,
         network=model_network,
+        serverless_option=props.serverless,
     )
     resources += bundle.resources
     return bundle
+
+
+def _scaling(
+    props: LambdaSagemakerEndpointProps, endpoint: sagemaker.Endpoint
+) -> tuple[BaseAWSObject, ...]:
+    """A scalable target and policy per variant (core/autoscaling.py), when asked for."""
+    if props.autoscaling is None:
+        return ()
+    config = config_with_defaults(props.endpoint_config_props, props.serverless)
+    variants, _ = endpoint_autoscaling.scaled_variants(props.autoscaling, config)
+    return endpoint_autoscaling.endpoint_scaling(props.autoscaling, variants, endpoint).resources
 
 
 def _vpc_endpoints(
@@ -441,7 +509,7 @@ def _vpc_endpoints(
     ids: LogicalIds,
     private: _PrivateNetwork,
     endpoint: EndpointReference,
-    creates_model: bool,
+    model_in_vpc: bool,
 ) -> list[BaseAWSObject]:
     """SageMaker Runtime for the function; S3 for the model's artifact download."""
     network = private.network
@@ -458,7 +526,7 @@ def _vpc_endpoints(
         )
     ]
     reads = model_data.s3_reads(plain(props.model_props or {}), "model_props")
-    if creates_model and reads:
+    if model_in_vpc and reads:
         endpoints.append(
             vpc.gateway_endpoint(
                 ids(Ids.S3_ENDPOINT),
