@@ -519,7 +519,7 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
             "existing_sagemaker_endpoint_obj": ENDPOINT,
             "serverless": Serverless(),
         },
-        "serverless with existing_sagemaker_endpoint_obj: no endpoint is created",
+        "serverless with existing_sagemaker_endpoint_obj: no model or endpoint config is created",
     ),
     (
         "10 autoscaling a real-time endpoint to zero",
@@ -627,7 +627,7 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
     (
         "10 autoscaling an existing endpoint",
         {"model_props": None, "existing_sagemaker_endpoint_obj": ENDPOINT, "autoscaling": SCALING},
-        "autoscaling with existing_sagemaker_endpoint_obj: no endpoint is created",
+        "autoscaling with existing_sagemaker_endpoint_obj: no model or endpoint config is created",
     ),
 ]
 

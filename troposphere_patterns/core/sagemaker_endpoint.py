@@ -10,14 +10,16 @@ from awacs.aws import Statement
 from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, If, NoValue, Ref, iam, sagemaker
 
 from troposphere_patterns.core import (
+    endpoint_autoscaling,
     iam_policies,
     instance_types,
     model_data,
     serverless_inference,
     waivers,
 )
+from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.overrides import build, merge, plain
-from troposphere_patterns.core.serverless_inference import Serverless
+from troposphere_patterns.core.serverless_inference import HostingProps, Serverless
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
 DEFAULT_VARIANT_NAME = "AllTraffic"
@@ -98,6 +100,7 @@ class SagemakerEndpointBundle:
         endpoint_config: The ``AWS::SageMaker::EndpointConfig``.
         endpoint: The ``AWS::SageMaker::Endpoint``.
         conditions: Conditions the resources use (the deploy-time key placement).
+        scaling: The variants' scalable targets and policies, when scaling was asked for.
     """
 
     role: iam.Role | None
@@ -105,12 +108,13 @@ class SagemakerEndpointBundle:
     endpoint_config: sagemaker.EndpointConfig
     endpoint: sagemaker.Endpoint
     conditions: Mapping[str, Any] = field(default_factory=dict)
+    scaling: tuple[BaseAWSObject, ...] = ()
 
     @property
     def resources(self) -> tuple[BaseAWSObject, ...]:
         """Everything to add to a template."""
         head = (self.role,) if self.role is not None else ()
-        return (*head, self.model, self.endpoint_config, self.endpoint)
+        return (*head, self.model, self.endpoint_config, self.endpoint, *self.scaling)
 
 
 def execution_role_statements(
@@ -261,6 +265,33 @@ def config_with_defaults(
     return merge({"ProductionVariants": [variant]}, caller)
 
 
+def hosting_problems(
+    *,
+    model_props: Mapping[str, Any],
+    endpoint_config_props: Mapping[str, Any] | None,
+    endpoint_props: Mapping[str, Any] | None,
+    serverless_option: Serverless | None,
+    scaling: Autoscaling | None,
+) -> list[str]:
+    """The serverless and autoscaling rules, on what :func:`sagemaker_endpoint` would build.
+
+    Messages name the props as ``model_props``, ``endpoint_config_props``, ``endpoint_props``,
+    ``serverless`` and ``autoscaling``.
+    """
+    config = config_with_defaults(endpoint_config_props, serverless_option)
+    hosting = HostingProps(
+        config=config,
+        model=plain(model_props),
+        endpoint=plain(endpoint_props or {}),
+        caller_config=plain(endpoint_config_props) if endpoint_config_props is not None else None,
+    )
+    found = serverless_inference.problems(serverless_option, hosting)
+    if scaling is not None:
+        found += endpoint_autoscaling.scaled_variants(scaling, config)[1]
+        found += endpoint_autoscaling.endpoint_problems(hosting.endpoint)
+    return found
+
+
 @dataclass(frozen=True)
 class SagemakerIds:
     """Logical IDs of what :func:`sagemaker_endpoint` builds.
@@ -290,6 +321,7 @@ def sagemaker_endpoint(
     kms_key_arn: Any = None,
     network: ModelNetwork | None = None,
     serverless_option: Serverless | None = None,
+    scaling: Autoscaling | None = None,
 ) -> SagemakerEndpointBundle:
     """Build a model, its endpoint config and endpoint, and (unless given) the execution role.
 
@@ -310,6 +342,8 @@ def sagemaker_endpoint(
         serverless_option: Make the default variant serverless. A serverless endpoint, by this
             option or by a ``ServerlessConfig`` in ``endpoint_config_props``, runs its model
             without network isolation.
+        scaling: Scale each production variant (the Endpoint then retains the scaled counts
+            across config updates).
 
     Raises:
         ValueError: A network for a serverless endpoint.
@@ -370,9 +404,12 @@ def sagemaker_endpoint(
                 for variant in variants
             ]
     config = build(sagemaker.EndpointConfig, config_props, ids.endpoint_config)
-    endpoint = build(
-        sagemaker.Endpoint,
-        merge(endpoint_props, {"EndpointConfigName": GetAtt(config, "EndpointConfigName")}),
-        ids.endpoint,
-    )
-    return SagemakerEndpointBundle(role, model, config, endpoint, conditions)
+    required_endpoint = {"EndpointConfigName": GetAtt(config, "EndpointConfigName")}
+    if scaling is not None:
+        required_endpoint.update(endpoint_autoscaling.ENDPOINT_PROPERTIES)
+    endpoint = build(sagemaker.Endpoint, merge(endpoint_props, required_endpoint), ids.endpoint)
+    scaled: tuple[BaseAWSObject, ...] = ()
+    if scaling is not None:
+        variants, _ = endpoint_autoscaling.scaled_variants(scaling, config_props)
+        scaled = endpoint_autoscaling.endpoint_scaling(scaling, variants, endpoint).resources
+    return SagemakerEndpointBundle(role, model, config, endpoint, conditions, scaled)

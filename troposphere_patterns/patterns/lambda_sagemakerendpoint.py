@@ -33,13 +33,7 @@ from troposphere import (
 )
 from troposphere.validators.awslambda import validate_variables_name
 
-from troposphere_patterns.core import (
-    endpoint_autoscaling,
-    iam_policies,
-    model_data,
-    serverless_inference,
-    vpc,
-)
+from troposphere_patterns.core import iam_policies, model_data, serverless_inference, vpc
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
@@ -59,6 +53,7 @@ from troposphere_patterns.core.sagemaker_endpoint import (
     SagemakerIds,
     config_with_defaults,
     endpoint_config_problems,
+    hosting_problems,
     sagemaker_endpoint,
     volume_key,
 )
@@ -232,7 +227,7 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     if existing_endpoint and props.endpoint_props is not None:
         found.append("existing_sagemaker_endpoint_obj and endpoint_props: give one or the other")
     if existing_endpoint:
-        for name in ("model_props", "endpoint_config_props"):
+        for name in ("model_props", "endpoint_config_props", "serverless", "autoscaling"):
             if getattr(props, name) is not None:
                 found.append(
                     f"{name} with existing_sagemaker_endpoint_obj: no model or endpoint config "
@@ -262,7 +257,13 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
         found += model_data.problems(plain(props.model_props), "model_props")
         config = config_with_defaults(props.endpoint_config_props, props.serverless)
         found += endpoint_config_problems(config, "endpoint_config_props")
-    found += _hosting_problems(props)
+        found += hosting_problems(
+            model_props=props.model_props,
+            endpoint_config_props=props.endpoint_config_props,
+            endpoint_props=props.endpoint_props,
+            serverless_option=props.serverless,
+            scaling=props.autoscaling,
+        )
 
     function_props = merge(props.lambda_function_props)
     if props.lambda_function_props is not None:
@@ -301,32 +302,6 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
             f"{props.sagemaker_environment_variable_name!r} is not a valid Lambda environment "
             "variable name (a letter, then letters, digits or _; not a reserved name)"
         )
-    return found
-
-
-def _hosting_problems(props: LambdaSagemakerEndpointProps) -> list[str]:
-    """The serverless and autoscaling rules (core/), on what the endpoint is built from."""
-    options = {"serverless": props.serverless, "autoscaling": props.autoscaling}
-    if props.existing_sagemaker_endpoint_obj is not None:
-        return [
-            f"{name} with existing_sagemaker_endpoint_obj: no endpoint is created to apply it to"
-            for name, option in options.items()
-            if option is not None
-        ]
-    if props.model_props is None:
-        return []
-    config = config_with_defaults(props.endpoint_config_props, props.serverless)
-    caller = props.endpoint_config_props
-    hosting = serverless_inference.HostingProps(
-        config=config,
-        model=plain(props.model_props),
-        endpoint=plain(props.endpoint_props or {}),
-        caller_config=plain(caller) if caller is not None else None,
-    )
-    found = serverless_inference.problems(props.serverless, hosting)
-    if props.autoscaling is not None:
-        found += endpoint_autoscaling.scaled_variants(props.autoscaling, config)[1]
-        found += endpoint_autoscaling.endpoint_problems(hosting.endpoint)
     return found
 
 
@@ -383,7 +358,6 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
             props, ids, None if config_key_given else key, private, resources
         )
         endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
-        resources += _scaling(props, sagemaker_bundle.endpoint)
     else:
         endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
     if private is not None:
@@ -481,27 +455,14 @@ def _sagemaker_side(
         sagemaker_ids,
         model_props=props.model_props,
         endpoint_config_props=props.endpoint_config_props,
-        endpoint_props=merge(
-            props.endpoint_props,
-            endpoint_autoscaling.ENDPOINT_PROPERTIES if props.autoscaling else None,
-        ),
+        endpoint_props=props.endpoint_props,
         kms_key_arn=volume_key.arn if volume_key is not None else None,
         network=model_network,
         serverless_option=props.serverless,
+        scaling=props.autoscaling,
     )
     resources += bundle.resources
     return bundle
-
-
-def _scaling(
-    props: LambdaSagemakerEndpointProps, endpoint: sagemaker.Endpoint
-) -> tuple[BaseAWSObject, ...]:
-    """A scalable target and policy per variant (core/autoscaling.py), when asked for."""
-    if props.autoscaling is None:
-        return ()
-    config = config_with_defaults(props.endpoint_config_props, props.serverless)
-    variants, _ = endpoint_autoscaling.scaled_variants(props.autoscaling, config)
-    return endpoint_autoscaling.endpoint_scaling(props.autoscaling, variants, endpoint).resources
 
 
 def _vpc_endpoints(
