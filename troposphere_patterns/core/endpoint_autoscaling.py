@@ -39,14 +39,8 @@ ENDPOINT_PROPERTIES: Mapping[str, Any] = {"RetainAllVariantProperties": True}
 TARGET_ID = "{endpoint}{variant}ScalableTarget"
 POLICY_ID = "{endpoint}{variant}ScalingPolicy"
 
-MetricSpecification = Callable[[Any, str], dict[str, Any]]
-
-
-def predefined(metric: str) -> MetricSpecification:
-    """A metric specification naming one of Application Auto Scaling's predefined metrics."""
-    return lambda endpoint_name, variant: {
-        "PredefinedMetricSpecification": {"PredefinedMetricType": metric}
-    }
+# (endpoint name, variant name) -> a CustomizedMetricSpecification.
+CustomizedMetric = Callable[[Any, str], dict[str, Any]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,27 +50,34 @@ class ScalingMode:
     Attributes:
         name: For messages, e.g. ``instance variants``.
         dimension: The ``ScalableDimension``.
-        metric: Turns (endpoint name, variant name) into the policy's metric specification
-            (``PredefinedMetricSpecification`` or ``CustomizedMetricSpecification``).
-        metric_name: The metric's name, for the policy's name and messages.
+        metric_name: The metric: one of Application Auto Scaling's predefined metric types,
+            or the name of a customized one. It also names the policy.
         default_target: The target value when the option gives none.
         lowest_min: The lowest ``min_capacity`` the mode allows.
         highest_target: The highest target value, for a utilization (a fraction); None if none.
+        customized_metric: For a metric that is not predefined: builds its
+            ``CustomizedMetricSpecification``. None for a predefined metric.
     """
 
     name: str
     dimension: str
-    metric: MetricSpecification
     metric_name: str
     default_target: float
     lowest_min: int = 1
     highest_target: float | None = None
+    customized_metric: CustomizedMetric | None = None
+
+    def metric(self, endpoint_name: Any, variant: str) -> dict[str, Any]:
+        """The policy's metric specification for one variant."""
+        if self.customized_metric is not None:
+            spec = self.customized_metric(endpoint_name, variant)
+            return {"CustomizedMetricSpecification": spec}
+        return {"PredefinedMetricSpecification": {"PredefinedMetricType": self.metric_name}}
 
 
 INSTANCES = ScalingMode(
     name="instance variants",
     dimension="sagemaker:variant:DesiredInstanceCount",
-    metric=predefined("SageMakerVariantInvocationsPerInstance"),
     metric_name="SageMakerVariantInvocationsPerInstance",
     # Invocations per instance per minute, as in the SageMaker developer guide's example; the
     # right value is a load test's sustainable requests per second x 60 x a safety factor.
@@ -85,7 +86,6 @@ INSTANCES = ScalingMode(
 PROVISIONED_CONCURRENCY = ScalingMode(
     name="serverless provisioned concurrency",
     dimension="sagemaker:variant:DesiredProvisionedConcurrency",
-    metric=predefined("SageMakerVariantProvisionedConcurrencyUtilization"),
     metric_name="SageMakerVariantProvisionedConcurrencyUtilization",
     # A fraction of the warm copies in use. Requests beyond them are still served on demand
     # (with a cold start) up to MaxConcurrency, so the warm pool may run fairly full.
