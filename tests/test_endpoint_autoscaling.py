@@ -1,12 +1,13 @@
-"""The Autoscaling option under a mode of another hosting kind: its metric and its floor."""
+"""The options as a library user builds them: other scaling modes, Parameter objects."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from troposphere import sagemaker
+from troposphere import Parameter, Template, sagemaker
 
-from troposphere_patterns import Autoscaling
+from tests.scenarios import props
+from troposphere_patterns import Autoscaling, Serverless, add_lambda_sagemakerendpoint
 from troposphere_patterns.core.endpoint_autoscaling import (
     INSTANCES,
     ScaledVariant,
@@ -56,3 +57,21 @@ def test_a_mode_chooses_the_metric_and_how_low_the_minimum_goes() -> None:
     [target] = bundle.targets
     assert target.title == "QueueEndpointAllTrafficScalableTarget"
     assert target.to_dict()["Properties"]["MinCapacity"] == 0
+
+
+def test_options_take_parameter_objects_as_their_refs() -> None:
+    template = Template()
+    memory = template.add_parameter(Parameter("Memory", Type="Number"))
+    most = template.add_parameter(Parameter("Most", Type="Number"))
+    add_lambda_sagemakerendpoint(
+        template,
+        props(
+            serverless=Serverless(memory_size_in_mb=memory, provisioned_concurrency=2),
+            autoscaling=Autoscaling(max_capacity=most, target_value=0.5),
+        ),
+    )
+    resources = template.to_dict()["Resources"]
+    [variant] = resources["SagemakerEndpointConfig"]["Properties"]["ProductionVariants"]
+    assert variant["ServerlessConfig"]["MemorySizeInMB"] == {"Ref": "Memory"}
+    target = resources["SagemakerEndpointAllTrafficScalableTarget"]["Properties"]
+    assert target["MaxCapacity"] == {"Ref": "Most"}

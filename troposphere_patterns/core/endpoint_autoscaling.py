@@ -300,13 +300,17 @@ def endpoint_scaling(
     for variant in variants:
         mode = variant.mode
         ids = {"endpoint": endpoint.title, "variant": variant_id(variant.name)}
-        target = applicationautoscaling.ScalableTarget(
+        resource_id = f"endpoint/${{EndpointName}}/variant/{variant.name}"
+        target = build(
+            applicationautoscaling.ScalableTarget,
+            {
+                "ServiceNamespace": SERVICE_NAMESPACE,
+                "ScalableDimension": mode.dimension,
+                "ResourceId": Sub(resource_id, EndpointName=name),
+                "MinCapacity": option.min_capacity,
+                "MaxCapacity": option.max_capacity,
+            },
             TARGET_ID.format(**ids),
-            ServiceNamespace=SERVICE_NAMESPACE,
-            ScalableDimension=mode.dimension,
-            ResourceId=Sub(f"endpoint/${{EndpointName}}/variant/{variant.name}", EndpointName=name),
-            MinCapacity=option.min_capacity,
-            MaxCapacity=option.max_capacity,
         )
         configuration = {
             "TargetValue": option.target(mode),
