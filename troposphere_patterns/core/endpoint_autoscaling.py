@@ -26,6 +26,7 @@ from typing import Any
 
 from troposphere import AWSHelperFn, GetAtt, Parameter, Ref, Sub, applicationautoscaling, sagemaker
 
+from troposphere_patterns.core import ids as logical_ids
 from troposphere_patterns.core import instance_types
 from troposphere_patterns.core.overrides import build
 
@@ -36,8 +37,6 @@ DEFAULT_SCALE_IN_COOLDOWN = 300
 DEFAULT_SCALE_OUT_COOLDOWN = 60
 # The Endpoint properties scaling needs: keep the scaled count across config updates.
 ENDPOINT_PROPERTIES: Mapping[str, Any] = {"RetainAllVariantProperties": True}
-TARGET_ID = "{endpoint}{variant}ScalableTarget"
-POLICY_ID = "{endpoint}{variant}ScalingPolicy"
 
 # (endpoint name, variant name) -> a CustomizedMetricSpecification.
 CustomizedMetric = Callable[[Any, str], dict[str, Any]]
@@ -299,7 +298,7 @@ def endpoint_scaling(
     targets, policies = [], []
     for variant in variants:
         mode = variant.mode
-        ids = {"endpoint": endpoint.title, "variant": variant_id(variant.name)}
+        names = {"endpoint": endpoint.title, "variant": variant_id(variant.name)}
         resource_id = f"endpoint/${{EndpointName}}/variant/{variant.name}"
         target = build(
             applicationautoscaling.ScalableTarget,
@@ -310,7 +309,7 @@ def endpoint_scaling(
                 "MinCapacity": option.min_capacity,
                 "MaxCapacity": option.max_capacity,
             },
-            TARGET_ID.format(**ids),
+            logical_ids.SCALABLE_TARGET.format(**names),
         )
         configuration = {
             "TargetValue": option.target(mode),
@@ -326,7 +325,7 @@ def endpoint_scaling(
                 "ScalingTargetId": Ref(target),
                 "TargetTrackingScalingPolicyConfiguration": configuration,
             },
-            POLICY_ID.format(**ids),
+            logical_ids.SCALING_POLICY.format(**names),
         )
         targets.append(target)
         policies.append(policy)
