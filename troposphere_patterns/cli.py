@@ -12,16 +12,17 @@ import importlib.util
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-from troposphere import Parameter, Ref, Template
+from troposphere import Parameter, Ref, Template, awslambda, ec2, sagemaker
 
-from troposphere_patterns.core import sagemaker_endpoint
+from troposphere_patterns import __version__, output_file, props_files
+from troposphere_patterns.core import sagemaker_endpoint, vpc
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
 from troposphere_patterns.core.overrides import merge
 from troposphere_patterns.core.vpc import ExistingVpc
@@ -32,6 +33,8 @@ from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
 )
 
 EXIT_USAGE = 2
+PROG = "troposphere-patterns"
+DEFAULT_MODE = "a new endpoint (model, endpoint config, endpoint), no VPC"
 HANDLER_PACKAGE = "troposphere_patterns.handler_src"
 HANDLER_FILE = "lambda_sagemakerendpoint.py"
 
@@ -76,7 +79,7 @@ examples:
   troposphere-patterns lambda-sagemakerendpoint --deploy-vpc --format yaml -o out.yaml
   troposphere-patterns lambda-sagemakerendpoint --existing-vpc -o out.json
   troposphere-patterns lambda-sagemakerendpoint --existing-endpoint -o out.json
-  troposphere-patterns lambda-sagemakerendpoint --props props.yaml -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --props base.yaml --props prod.yaml -o out.json
 
 deploy:
   aws cloudformation deploy --template-file out.json --stack-name my-endpoint \\
@@ -84,10 +87,6 @@ deploy:
     ModelImageUri=123456789012.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1 \\
     ModelDataUrl=s3://my-bucket/model.tar.gz InstanceType=ml.m5.large
 """
-
-
-class UsageError(Exception):
-    """Bad command-line input; the message names the option or field."""
 
 
 def handler_source() -> str:
@@ -144,40 +143,155 @@ def _parameters(args: argparse.Namespace) -> dict[str, Parameter]:
         params["EndpointName"] = Parameter(
             "EndpointName",
             Type="String",
-            Description="Name of the existing SageMaker endpoint to invoke",
-            # SageMaker ARNs carry the name in lower case and IAM compares ARNs as given.
-            AllowedPattern=r"^[a-z0-9](-*[a-z0-9]){0,62}$",
-            ConstraintDescription="the endpoint's name in lower case (as in its ARN)",
+            Description="Name of the existing SageMaker endpoint to invoke (any case)",
+            AllowedPattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
+            ConstraintDescription="a SageMaker endpoint name: up to 63 letters, digits and "
+            "hyphens, starting and ending with a letter or digit",
         )
     return params
 
 
-def _read_props_file(path: str) -> dict[str, Any]:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"--props: cannot read {path}: {error.strerror}") from error
-    try:
-        data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as error:
-        raise UsageError(f"--props: {path} is not valid JSON/YAML: {error}") from error
-    if not isinstance(data, Mapping):
-        raise UsageError(f"--props: {path} must hold a mapping of props fields")
-    names = {field.name for field in fields(LambdaSagemakerEndpointProps)}
-    unknown = sorted(set(data) - names)
-    if "existing_lambda_obj" in data:
-        raise UsageError("--props: existing_lambda_obj needs a troposphere object; embed instead")
-    if unknown:
-        raise UsageError(
-            f"--props: unknown field(s) {', '.join(unknown)} (known: {', '.join(sorted(names))})"
-        )
-    return dict(data)
+# The props fields a flag sets (by the flag's dest): messages name the flag, not the field.
+FLAG_FIELDS = {
+    "existing_sagemaker_endpoint_obj": "existing_endpoint",
+    "existing_vpc": "existing_vpc",
+    "deploy_vpc": "deploy_vpc",
+    "id_prefix": "id_prefix",
+    "sagemaker_environment_variable_name": "env_var_name",
+}
+# Flags applied after the props files (they win); mode flags are applied before (files win).
+VALUE_FLAGS = ("id_prefix", "env_var_name")
+_FIELD_NAMES = sorted((f.name for f in fields(LambdaSagemakerEndpointProps)), key=len, reverse=True)
+_FIELD_IN_MESSAGE = re.compile(rf"\b({'|'.join(_FIELD_NAMES)})\b((?:\.\w+|\[\d+\])*)")
+_PATH_PARTS = re.compile(r"\.(\w+)|\[(\d+)\]")
+
+
+def _schemas() -> dict[str, props_files.Schema]:
+    """What each props field holds, for the key check of props files."""
+    schemas: dict[str, props_files.Schema] = {
+        f.name: props_files.Schema() for f in fields(LambdaSagemakerEndpointProps)
+    }
+    schemas.update(
+        lambda_function_props=props_files.Schema(awslambda.Function),
+        model_props=props_files.Schema(sagemaker.Model),
+        endpoint_config_props=props_files.Schema(sagemaker.EndpointConfig),
+        endpoint_props=props_files.Schema(sagemaker.Endpoint),
+        vpc_props=props_files.Schema(ec2.VPC, (vpc.AZ_COUNT_KEY,)),
+        existing_vpc=props_files.Schema(names=tuple(f.name for f in fields(ExistingVpc))),
+    )
+    return schemas
+
+
+class UsageError(Exception):
+    """Bad command-line input; each problem names the option, file or field.
+
+    Attributes:
+        problems: One line per problem.
+    """
+
+    def __init__(self, *problems: str) -> None:
+        self.problems = problems
+        super().__init__(report(problems))
+
+
+def report(problems: Sequence[str]) -> str:
+    """One message for one or more problems."""
+    if len(problems) == 1:
+        return problems[0]
+    return f"{len(problems)} problems:\n" + "\n".join(f"  - {p}" for p in problems)
+
+
+@dataclass
+class Sources:
+    """Where each props field came from, so that messages name flags and files, not fields.
+
+    Attributes:
+        files: Each ``--props`` file and what it holds, in command-line order.
+        flags: Props field -> the flag that set it (and no file overrode).
+    """
+
+    files: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    flags: dict[str, str] = field(default_factory=dict)
+
+    def file_of(self, name: str, rest: str) -> str | None:
+        """The last file holding the most of the path ``name`` + ``rest`` (``.A[0].B``)."""
+        parts: list[str | int] = [
+            key if key else int(index) for key, index in _PATH_PARTS.findall(rest)
+        ]
+        best, best_depth = None, 0
+        for file, data in reversed(self.files):
+            if name not in data:
+                continue
+            depth, node = 1, data[name]
+            for part in parts:
+                found = (isinstance(node, Mapping) and part in node) or (
+                    isinstance(node, list) and isinstance(part, int) and part < len(node)
+                )
+                if not found:
+                    break
+                node = node[part]
+                depth += 1
+            if depth > best_depth:
+                best, best_depth = file, depth
+        return best
+
+    def cli_terms(self, message: str) -> str:
+        """``message`` (naming props fields) as the command line's user knows them."""
+        lead: str | None = None
+
+        def term(match: re.Match[str]) -> str:
+            nonlocal lead
+            name, rest = match.group(1), match.group(2)
+            if name in self.flags:
+                return f"{self.flags[name]} ({name}{rest})" if rest else self.flags[name]
+            file = self.file_of(name, rest)
+            if match.start() == 0:
+                lead = file
+            if file is None or file == lead:
+                return match.group(0)
+            return f"{match.group(0)} (--props {file})"
+
+        text = _FIELD_IN_MESSAGE.sub(term, message)
+        return f"--props {lead}: {text}" if lead is not None else text
+
+
+def read_props_files(paths: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+    """Read every ``--props`` file; report every problem in all of them at once."""
+    loaded, found = [], []
+    schemas = _schemas()
+    for path in paths:
+        try:
+            data = props_files.read(path)
+        except props_files.PropsFileError as error:
+            found.append(str(error))
+            continue
+        if "existing_lambda_obj" in data:
+            found.append(
+                f"--props {path}: existing_lambda_obj: a function already in your template "
+                "needs the library (a troposphere object), not a props file"
+            )
+            del data["existing_lambda_obj"]
+        found += props_files.key_problems(path, data, schemas)
+        loaded.append((path, data))
+    if found:
+        raise UsageError(*found)
+    return loaded
+
+
+def _existing_vpc(value: Mapping[str, Any]) -> ExistingVpc:
+    missing = [name for name in ("vpc_id", "subnet_ids") if name not in value]
+    if missing:
+        raise UsageError(f"existing_vpc: needs {' and '.join(missing)}")
+    return ExistingVpc(**value)
 
 
 def build_props(
-    args: argparse.Namespace, params: Mapping[str, Parameter]
+    args: argparse.Namespace,
+    params: Mapping[str, Parameter],
+    sources: Sources | None = None,
 ) -> LambdaSagemakerEndpointProps:
-    """Turn command-line arguments (and ``--props``) into pattern props."""
+    """Turn command-line arguments (and the ``--props`` files, in order) into pattern props."""
+    sources = sources if sources is not None else Sources()
     fields_: dict[str, Any] = {
         "lambda_function_props": {"Code": {"ZipFile": handler_source()}},
     }
@@ -200,117 +314,216 @@ def build_props(
             route_table_ids=Ref(params["RouteTableIds"]),
         )
     fields_["deploy_vpc"] = args.deploy_vpc
-    if args.props:
-        for name, value in _read_props_file(args.props).items():
-            if name == "existing_vpc" and isinstance(value, Mapping):
-                try:
-                    value = ExistingVpc(**value)
-                except TypeError as error:
-                    raise UsageError(f"--props: existing_vpc: {error}") from error
+    sources.files = read_props_files(args.props or ())
+    for _, data in sources.files:
+        for name, value in data.items():
             current = fields_.get(name)
-            if isinstance(current, Mapping) and isinstance(value, Mapping):
-                value = merge(current, value)
-            fields_[name] = value
+            if isinstance(current, ExistingVpc):
+                current = {f.name: getattr(current, f.name) for f in fields(ExistingVpc)}
+            fields_[name] = (
+                merge(current, value)
+                if isinstance(current, Mapping) and isinstance(value, Mapping)
+                else value
+            )
+    given = {name for _, data in sources.files for name in data}
+    if "existing_sagemaker_endpoint_obj" in given:
+        # An endpoint named in a file: the mode's model and config would have nothing to build.
+        for name in ("model_props", "endpoint_config_props"):
+            if name not in given:
+                fields_.pop(name, None)
     if args.id_prefix is not None:
         fields_["id_prefix"] = args.id_prefix
     if args.env_var_name is not None:
         fields_["sagemaker_environment_variable_name"] = args.env_var_name
+    for name, dest in FLAG_FIELDS.items():
+        flagged = getattr(args, dest, None) not in (None, False)
+        if flagged and (dest in VALUE_FLAGS or name not in given):
+            sources.flags[name] = "--" + dest.replace("_", "-")
+    if isinstance(fields_.get("existing_vpc"), Mapping):
+        fields_["existing_vpc"] = _existing_vpc(fields_["existing_vpc"])
     return LambdaSagemakerEndpointProps(**fields_)
 
 
-def render(args: argparse.Namespace) -> str:
+def output_format(args: argparse.Namespace) -> str:
+    """``--format``, else what ``-o``'s extension says (``.yaml``/``.yml``), else JSON."""
+    if args.format is not None:
+        return str(args.format)
+    extension = Path(args.output or "").suffix.lower()
+    return "yaml" if extension in (".yaml", ".yml") else "json"
+
+
+def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
     """Render the template text that ``args`` ask for."""
     params = _parameters(args)
-    template = lambda_sagemakerendpoint(build_props(args, params))
+    template = lambda_sagemakerendpoint(build_props(args, params, sources))
     used = json.dumps(template.to_dict())
     final = Template(Description=template.description)
     for name, param in params.items():
         if json.dumps({"Ref": name}) in used:
             final.add_parameter(param)
     final.resources, final.outputs = template.resources, template.outputs
-    text: str = final.to_yaml() if args.format == "yaml" else final.to_json()
+    text = final.to_yaml() if output_format(args) == "yaml" else template_json(final.to_dict())
     return text if text.endswith("\n") else text + "\n"
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Replace ``path`` with ``text`` whole, or leave it as it was."""
-    import tempfile  # only when writing a file: it costs ~5 ms of start-up
+# Intrinsics nested deeper than this are written on one line; the pattern's own are at most ~15.
+ONE_LINE_HEIGHT = 32
 
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+
+def template_json(body: Mapping[str, Any]) -> str:
+    """The template as troposphere writes JSON, with very deep intrinsics on one line each.
+
+    Only the lower-case chain of an endpoint name known at deploy time is that deep (26 nested
+    ``Fn::Join``/``Fn::Split`` pairs); indented, each copy alone would take ~17 KB of the
+    51,200 bytes CloudFormation accepts inline.
+    """
+    squashed: list[str] = []
+
+    def squash(node: Any) -> Any:
+        if isinstance(node, dict):
+            if (
+                len(node) == 1
+                and next(iter(node)).startswith("Fn::")
+                and _height(node) > ONE_LINE_HEIGHT
+            ):
+                squashed.append(json.dumps(node, sort_keys=True, separators=(", ", ": ")))
+                return f"\0{len(squashed) - 1}\0"
+            return {key: squash(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [squash(value) for value in node]
+        return node
+
+    text = json.dumps(squash(body), indent=1, sort_keys=True, separators=(",", ": "))
+    return re.sub(r'"\\u0000(\d+)\\u0000"', lambda match: squashed[int(match[1])], text)
+
+
+def _height(node: Any) -> int:
+    if isinstance(node, dict):
+        return 1 + max(map(_height, node.values()), default=0)
+    if isinstance(node, list):
+        return 1 + max(map(_height, node), default=0)
+    return 0
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the examples' line breaks; wide enough for the option column."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=30)
 
 
 def parser() -> argparse.ArgumentParser:
     """The command-line parser."""
     top = argparse.ArgumentParser(
-        prog="troposphere-patterns",
+        prog=PROG,
         description="Generate CloudFormation templates for well-architected AWS patterns.",
+        formatter_class=_Formatter,
     )
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = top.add_subparsers(dest="pattern", required=True, metavar="PATTERN")
     command = commands.add_parser(
         "lambda-sagemakerendpoint",
         help="a Lambda function that invokes a SageMaker real-time endpoint",
-        description="Render the Lambda -> SageMaker endpoint pattern as CloudFormation.",
+        description="Render the Lambda -> SageMaker endpoint pattern as CloudFormation. "
+        f"Without a mode flag: {DEFAULT_MODE}.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
-    command.add_argument("--format", choices=("json", "yaml"), default="json", help="default: json")
-    command.add_argument(
-        "-o", "--output", metavar="FILE", help="write here (atomically), not stdout"
-    )
-    network = command.add_mutually_exclusive_group()
+    modes = command.add_argument_group("modes (one VPC flag, with or without --existing-endpoint)")
+    network = modes.add_mutually_exclusive_group()
     network.add_argument("--deploy-vpc", action="store_true", help="create a private VPC")
     network.add_argument(
         "--existing-vpc",
         action="store_true",
         help="place the pattern in an existing VPC (VpcId, SubnetIds, RouteTableIds parameters)",
     )
-    command.add_argument(
+    modes.add_argument(
         "--existing-endpoint",
         action="store_true",
         help="invoke an existing endpoint (EndpointName parameter) instead of creating one",
     )
     command.add_argument(
-        "--props", metavar="FILE", help="JSON or YAML mapping of props fields merged over these"
+        "--props",
+        metavar="FILE",
+        action="append",
+        help="JSON or YAML props merged over the mode's; repeat to layer files (later wins)",
     )
     command.add_argument("--id-prefix", metavar="PREFIX", help="prefix for every logical ID")
     command.add_argument(
         "--env-var-name", metavar="NAME", help="environment variable holding the endpoint name"
     )
+    command.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write here instead of stdout ('-' is stdout); regular files are replaced "
+        "atomically, symlinks written through",
+    )
+    command.add_argument(
+        "--format",
+        choices=("json", "yaml"),
+        help="default: from -o's extension (.yaml/.yml: yaml), else json",
+    )
+    top.epilog = _modes_epilog(commands)
     return top
 
 
+def _modes_epilog(commands: Any) -> str:
+    """Every pattern and its modes, for the top-level ``--help``."""
+    lines = ["patterns and their modes (PATTERN --help for the rest):"]
+    for name, command in commands.choices.items():
+        lines += [f"  {name}", f"    {'(no mode flag)':<22}{DEFAULT_MODE}"]
+        for group in command._action_groups:
+            if group.title and group.title.startswith("modes"):
+                for action in group._group_actions:
+                    lines.append(f"    {action.option_strings[0]:<22}{action.help}")
+    return "\n".join(lines)
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status (0, or 2 for any failure)."""
+    try:
+        return _run(argv)
+    except Exception as error:  # a bug, reported in one line rather than as a traceback
+        _error(f"internal error, please report it: {type(error).__name__}: {error}")
+        return EXIT_USAGE
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
+    sources = Sources()
+    problems: Sequence[str] = ()
     try:
         with contextlib.redirect_stderr(io.StringIO()):
-            text = render(args)
+            text = render(args, sources)
         check_body_size(text)
-    except (UsageError, PatternPropsError, TemplateLimitError, TypeError) as error:
-        print(f"troposphere-patterns: error: {error}", file=sys.stderr)
+    except UsageError as error:
+        problems = [sources.cli_terms(problem) for problem in error.problems]
+    except PatternPropsError as error:
+        problems = [sources.cli_terms(problem) for problem in error.problems]
+    except (TemplateLimitError, TypeError) as error:
+        problems = [sources.cli_terms(str(error))]
+    if problems:
+        _error(report(problems))
         return EXIT_USAGE
-    if args.output:
-        try:
-            write_atomically(args.output, text)
-        except OSError as error:
-            print(
-                f"troposphere-patterns: error: -o {args.output}: {error.strerror}", file=sys.stderr
-            )
-            return EXIT_USAGE
-    else:
-        sys.stdout.write(text)
+    try:
+        output_file.write(args.output or output_file.STDOUT, text)
+    except output_file.OutputError as error:
+        _error(str(error))
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (``| head``); say so once, without Python's own complaint.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - kept open until exit
+        _error("stdout: the reading end of the pipe closed")
+        return EXIT_USAGE
     warning = inline_deploy_warning(text)
     if warning is not None:
-        print(f"troposphere-patterns: warning: {warning}", file=sys.stderr)
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
     return 0
 
 

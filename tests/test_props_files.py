@@ -1,0 +1,538 @@
+"""--props files: layering, CloudFormation intrinsics, encodings, limits, and messages."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from troposphere_patterns import cli, props_files
+
+PATTERN = "lambda-sagemakerendpoint"
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> str:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return str(path)
+
+
+def render(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    status = cli.main([PATTERN, *args])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    template: dict[str, Any] = json.loads(captured.out)
+    return template
+
+
+def refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    status = cli.main([PATTERN, *args])
+    captured = capsys.readouterr()
+    assert status == 2, captured
+    assert captured.out == ""
+    assert "Traceback" not in captured.err
+    assert captured.err.startswith("troposphere-patterns: error: ")
+    return captured.err
+
+
+def function_of(template: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    properties: dict[str, Any] = template["Resources"][f"{prefix}LambdaFunction"]["Properties"]
+    return properties
+
+
+def variables_of(template: dict[str, Any]) -> dict[str, Any]:
+    variables: dict[str, Any] = function_of(template)["Environment"]["Variables"]
+    return variables
+
+
+# --------------------------------------------------------------------------- layering
+
+
+def test_repeated_props_files_merge_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = write(
+        tmp_path,
+        "base.yaml",
+        "lambda_function_props:\n"
+        "  MemorySize: 512\n"
+        "  Timeout: 60\n"
+        "  Environment: {Variables: {LOG_LEVEL: INFO, TEAM: fraud}}\n"
+        "id_prefix: Base\n",
+    )
+    prod = write(
+        tmp_path,
+        "prod.json",
+        json.dumps(
+            {
+                "lambda_function_props": {
+                    "MemorySize": 2048,
+                    "Environment": {"Variables": {"LOG_LEVEL": "WARNING"}},
+                },
+                "id_prefix": "Prod",
+            }
+        ),
+    )
+    template = render(capsys, "--props", base, "--props", prod)
+    function = function_of(template, "Prod")
+    assert function["MemorySize"] == 2048  # the later file wins
+    assert function["Timeout"] == 60  # what only the base sets stays
+    variables = function["Environment"]["Variables"]
+    assert variables["LOG_LEVEL"] == "WARNING"
+    assert variables["TEAM"] == "fraud"
+    assert "ProdSagemakerEndpoint" in template["Resources"]
+
+
+def test_value_flags_win_over_props_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "p.yaml", "id_prefix: FromFile\n")
+    template = render(capsys, "--props", path, "--id-prefix", "FromFlag")
+    assert "FromFlagLambdaFunction" in template["Resources"]
+
+
+def test_a_props_file_can_extend_existing_vpc_mode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        "shared.yaml",
+        "existing_vpc:\n"
+        "  create_vpc_endpoints: false\n"
+        "  runtime_endpoint_security_group_id: sg-0123456789abcdef0\n",
+    )
+    template = render(capsys, "--existing-vpc", "--props", path)
+    kinds = {resource["Type"] for resource in template["Resources"].values()}
+    assert "AWS::EC2::VPCEndpoint" not in kinds
+    # The mode's Parameters for the IDs stay; the route tables are no longer needed.
+    assert set(template["Parameters"]) >= {"VpcId", "SubnetIds"}
+    assert "RouteTableIds" not in template["Parameters"]
+    ingress = template["Resources"]["SagemakerRuntimeVpcEndpointIngressFromLambda"]
+    assert ingress["Properties"]["GroupId"] == "sg-0123456789abcdef0"
+
+
+def test_an_endpoint_named_in_a_file_drops_the_modes_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "p.yaml", "existing_sagemaker_endpoint_obj: Fraud-Scorer-PROD\n")
+    template = render(capsys, "--props", path)
+    assert variables_of(template)["SAGEMAKER_ENDPOINT_NAME"] == "Fraud-Scorer-PROD"
+    assert not [r for r in template["Resources"].values() if r["Type"].startswith("AWS::SageMaker")]
+    assert "ModelImageUri" not in template.get("Parameters", {})
+
+
+# --------------------------------------------------------------------------- intrinsics
+
+SHORT_AND_LONG: list[tuple[str, Any]] = [
+    ("!Ref AWS::Region", {"Ref": "AWS::Region"}),
+    ("!GetAtt SagemakerRole.Arn", {"Fn::GetAtt": ["SagemakerRole", "Arn"]}),
+    ("!GetAtt [SagemakerRole, Arn]", {"Fn::GetAtt": ["SagemakerRole", "Arn"]}),
+    ("!Sub '${AWS::StackName}-x'", {"Fn::Sub": "${AWS::StackName}-x"}),
+    (
+        "!Sub ['${A}-x', {A: !Ref AWS::Region}]",
+        {"Fn::Sub": ["${A}-x", {"A": {"Ref": "AWS::Region"}}]},
+    ),
+    ("!Join ['-', [a, !Ref AWS::Region]]", {"Fn::Join": ["-", ["a", {"Ref": "AWS::Region"}]]}),
+    ("!Select [0, !GetAZs '']", {"Fn::Select": [0, {"Fn::GetAZs": ""}]}),
+    ("!Select [1, !Split [',', 'a,b']]", {"Fn::Select": [1, {"Fn::Split": [",", "a,b"]}]}),
+    ("!If [IsProd, a, b]", {"Fn::If": ["IsProd", "a", "b"]}),
+    ("!Base64 text", {"Fn::Base64": "text"}),
+    ("!ImportValue shared-name", {"Fn::ImportValue": "shared-name"}),
+    ("!FindInMap [M, K, V]", {"Fn::FindInMap": ["M", "K", "V"]}),
+    (
+        "!Select [0, !Cidr ['10.0.0.0/16', 2, 8]]",
+        {"Fn::Select": [0, {"Fn::Cidr": ["10.0.0.0/16", 2, 8]}]},
+    ),
+    (
+        "!If [IsProd, !If [IsEu, a, b], c]",
+        {"Fn::If": ["IsProd", {"Fn::If": ["IsEu", "a", "b"]}, "c"]},
+    ),
+]
+CONDITIONS: list[tuple[str, Any]] = [
+    (
+        "!Equals [!Ref AWS::Region, us-east-1]",
+        {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]},
+    ),
+    ("!Not [!Condition IsProd]", {"Fn::Not": [{"Condition": "IsProd"}]}),
+    ("!And [!Condition A, !Condition B]", {"Fn::And": [{"Condition": "A"}, {"Condition": "B"}]}),
+    (
+        "!Or [!Condition A, !Equals [a, b]]",
+        {"Fn::Or": [{"Condition": "A"}, {"Fn::Equals": ["a", "b"]}]},
+    ),
+]
+
+
+@pytest.mark.parametrize(("short", "long"), SHORT_AND_LONG + CONDITIONS, ids=lambda v: str(v)[:30])
+@pytest.mark.parametrize("form", ["short", "long-yaml", "long-json"])
+def test_intrinsics_short_and_long_form_render_as_cloudformation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], short: str, long: Any, form: str
+) -> None:
+    if form == "short":
+        path = write(tmp_path, "p.yaml", f"lambda_function_props:\n  Description: {short}\n")
+    elif form == "long-yaml":
+        path = write(
+            tmp_path, "p.yaml", f"lambda_function_props:\n  Description: {json.dumps(long)}\n"
+        )
+    else:
+        path = write(
+            tmp_path, "p.json", json.dumps({"lambda_function_props": {"Description": long}})
+        )
+    assert function_of(render(capsys, "--props", path))["Description"] == long
+
+
+def test_intrinsics_are_accepted_where_a_number_or_a_property_object_goes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        "p.yaml",
+        "lambda_function_props:\n"
+        "  MemorySize: !If [IsProd, 2048, 512]\n"
+        "  Timeout: {'Fn::If': [IsProd, 60, 30]}\n"
+        "  TracingConfig: !If [IsProd, {Mode: Active}, !Ref AWS::NoValue]\n"
+        "endpoint_config_props:\n"
+        "  ProductionVariants:\n"
+        "    - VariantName: AllTraffic\n"
+        "      InitialInstanceCount: !FindInMap [Sizes, !Ref AWS::Region, Count]\n"
+        "      InstanceType: !Ref InstanceType\n",
+    )
+    template = render(capsys, "--props", path)
+    function = function_of(template)
+    assert function["MemorySize"] == {"Fn::If": ["IsProd", 2048, 512]}
+    assert function["Timeout"] == {"Fn::If": ["IsProd", 60, 30]}
+    assert function["TracingConfig"] == {
+        "Fn::If": ["IsProd", {"Mode": "Active"}, {"Ref": "AWS::NoValue"}]
+    }
+    config = template["Resources"]["SagemakerEndpointConfig"]["Properties"]
+    [variant] = config["ProductionVariants"]
+    assert variant["InitialInstanceCount"] == {
+        "Fn::FindInMap": ["Sizes", {"Ref": "AWS::Region"}, "Count"]
+    }
+    assert variant["InstanceType"] == {"Ref": "InstanceType"}
+    assert "InstanceType" in template["Parameters"]  # the file's Ref keeps the Parameter
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "!GetAtt NoDot",
+            "Fn::GetAtt (!GetAtt) takes LogicalId.Attribute or [LogicalId, Attribute]",
+        ),
+        ("!Join [a, b, c]", "Fn::Join (!Join) takes [delimiter, [values]]"),
+        ("!Join [!Ref X, [a]]", "Fn::Join (!Join) takes [delimiter, [values]]"),
+        ("!If [A, b]", "Fn::If (!If) takes [condition name, value if true, value if false]"),
+        ("!And [!Condition A]", "Fn::And (!And) takes a list of 2 to 10 conditions"),
+        ("!Ref ''", "Ref (!Ref) takes a name"),
+        ("!Reff X", "unknown tag !Reff; did you mean !Ref?"),
+        ("{'Fn::Subb': x}", "unknown intrinsic Fn::Subb; did you mean Fn::Sub?"),
+        ("!!binary aGVsbG8=", "the YAML tag !!binary is not supported here"),
+        ("!!set {a: null}", "the YAML tag !!set is not supported here"),
+        ("!!int twelve", "'twelve' is not a valid !!int"),
+    ],
+)
+def test_a_malformed_intrinsic_or_tag_names_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, message: str
+) -> None:
+    path = write(tmp_path, "p.yaml", f"lambda_function_props:\n  Description: {value}\n")
+    error = refused(capsys, "--props", path)
+    assert f"--props {path}: lambda_function_props.Description: {message}" in error
+
+
+# --------------------------------------------------------------------------- scalars
+
+
+def test_yaml_scalars_are_read_as_json_reads_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        "p.yaml",
+        "lambda_function_props:\n"
+        "  Environment:\n"
+        "    Variables:\n"
+        "      MODEL_VERSION: 2024-01-01\n"
+        "      RELEASED: 2024-01-01T10:00:00Z\n"
+        "      ENABLED: yes\n"
+        "      MODE: off\n"
+        "      HEX: 0x1F\n"
+        "      OCTAL: 010\n"
+        "      SEXAGESIMAL: 1:30\n"
+        "      EMPTY: ''\n"
+        "  MemorySize: 1024\n",
+    )
+    variables = variables_of(render(capsys, "--props", path))
+    assert variables["MODEL_VERSION"] == "2024-01-01"
+    assert variables["RELEASED"] == "2024-01-01T10:00:00Z"
+    assert variables["ENABLED"] == "yes"
+    assert variables["MODE"] == "off"
+    assert variables["HEX"] == "0x1F"
+    assert variables["OCTAL"] == "010"
+    assert variables["SEXAGESIMAL"] == "1:30"
+    assert variables["EMPTY"] == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "shown"),
+    [
+        ("p.yaml", "lambda_function_props: {MemorySize: .inf}\n", "inf"),
+        ("p.yaml", "lambda_function_props: {MemorySize: -.Inf}\n", "-inf"),
+        ("p.yaml", "lambda_function_props: {MemorySize: .nan}\n", "nan"),
+        ("p.json", '{"lambda_function_props": {"MemorySize": Infinity}}', "inf"),
+        ("p.json", '{"lambda_function_props": {"MemorySize": -Infinity}}', "-inf"),
+        ("p.json", '{"lambda_function_props": {"MemorySize": NaN}}', "nan"),
+        ("p.json", '{"lambda_function_props": {"MemorySize": 1e999}}', "inf"),
+    ],
+)
+def test_infinity_and_nan_are_refused_naming_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str, shown: str
+) -> None:
+    path = write(tmp_path, name, content)
+    error = refused(capsys, "--props", path)
+    assert f"--props {path}: lambda_function_props.MemorySize: {shown} is not a finite" in error
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        ("lambda_function_props: {1: x}\n", "lambda_function_props"),
+        (
+            "lambda_function_props: {Environment: {Variables: {true: x}}}\n",
+            "lambda_function_props.Environment.Variables",
+        ),
+        ("null: x\n", ""),
+        ("? [a, b]\n: x\n", ""),
+    ],
+)
+def test_non_string_keys_are_refused_naming_the_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, where: str
+) -> None:
+    path = write(tmp_path, "p.yaml", content)
+    error = refused(capsys, "--props", path)
+    assert f"--props {path}: {where + ': ' if where else ''}keys must be strings" in error
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("p.yaml", "lambda_function_props: {MemorySize: 1, MemorySize: 2}\n"),
+        ("p.json", '{"lambda_function_props": {"MemorySize": 1, "MemorySize": 2}}'),
+    ],
+)
+def test_duplicate_keys_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str
+) -> None:
+    path = write(tmp_path, name, content)
+    error = refused(capsys, "--props", path)
+    assert f"--props {path}: lambda_function_props: duplicate key 'MemorySize'" in error
+
+
+def test_anchors_aliases_and_merge_keys_work_within_the_limits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        "p.yaml",
+        "lambda_function_props:\n"
+        "  Environment:\n"
+        "    Variables: &common {TEAM: fraud, LOG_LEVEL: INFO}\n"
+        "model_props:\n"
+        "  PrimaryContainer:\n"
+        "    Environment:\n"
+        "      <<: *common\n"
+        "      LOG_LEVEL: DEBUG\n",
+    )
+    template = render(capsys, "--props", path)
+    assert variables_of(template)["TEAM"] == "fraud"
+    container = template["Resources"]["SagemakerModel"]["Properties"]["PrimaryContainer"]
+    assert container["Environment"] == {"TEAM": "fraud", "LOG_LEVEL": "DEBUG"}
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+@pytest.mark.parametrize(
+    ("name", "encode"),
+    [
+        ("p.json", lambda text: codecs.BOM_UTF8 + text.encode()),
+        ("p.yaml", lambda text: codecs.BOM_UTF8 + text.encode()),
+        ("p.json", lambda text: text.encode("utf-16")),  # PowerShell's "Unicode"
+        ("p.yaml", lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be")),
+        ("p.yaml", lambda text: codecs.BOM_UTF32_LE + text.encode("utf-32-le")),
+    ],
+    ids=["utf8-bom-json", "utf8-bom-yaml", "utf16-json", "utf16be-yaml", "utf32-yaml"],
+)
+def test_byte_order_marks_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, encode: Any
+) -> None:
+    path = write(
+        tmp_path,
+        name,
+        encode('{"id_prefix": "Bom", "lambda_function_props": {"Description": "caf\u00e9"}}'),
+    )
+    template = render(capsys, "--props", path)
+    assert function_of(template, "Bom")["Description"] == "caf\u00e9"
+
+
+def test_latin1_bytes_are_refused_with_their_offset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "p.yaml", "id_prefix: Caf\xe9\n".encode("latin-1"))
+    error = refused(capsys, "--props", path)
+    assert f"--props {path}: not UTF-8 text: byte 0xe9 at offset 14" in error
+
+
+def test_utf16_without_a_bom_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "p.yaml", "id_prefix: A\n".encode("utf-16-le"))
+    error = refused(capsys, "--props", path)
+    assert f"--props {path}: holds a NUL byte at offset 1" in error
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def test_a_file_over_one_mib_is_refused_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "p.yaml", "# " + "x" * props_files.MAX_BYTES + "\n")
+    assert "larger than 1,048,576 bytes" in refused(capsys, "--props", path)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("p.yaml", "lambda_function_props: " + "[" * 100_000 + "]" * 100_000 + "\n"),
+        ("p.yaml", "a:\n" + "".join("  " * n + "- \n" for n in range(1, 80))),
+        ("p.json", '{"a": ' + "[" * 200_000 + "]" * 200_000 + "}"),
+        # Deep only through an alias: 40 levels used twice.
+        ("p.yaml", "a: &a " + "[" * 40 + "]" * 40 + "\nb: " + "[" * 30 + "*a" + "]" * 30 + "\n"),
+    ],
+    ids=["yaml-flow", "yaml-block", "json", "yaml-alias"],
+)
+def test_deep_nesting_is_refused_before_it_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str
+) -> None:
+    path = write(tmp_path, name, content)
+    error = refused(capsys, "--props", path)
+    assert f"nested deeper than {props_files.MAX_DEPTH} levels" in error
+
+
+def test_a_yaml_alias_bomb_is_refused_fast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 10)]
+    path = write(tmp_path, "bomb.yaml", "\n".join(lines) + "\n")  # 9**10 values, ~800 bytes
+    started = time.monotonic()
+    error = refused(capsys, "--props", path)
+    assert time.monotonic() - started < 2
+    assert "expands to more than 100,000 values" in error
+
+
+# --------------------------------------------------------------------------- messages
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("modelprops: {}\n", "modelprops: unknown props field; did you mean model_props?"),
+        ("ID_PREFIX: A\n", "ID_PREFIX: unknown props field; did you mean id_prefix?"),
+        (
+            "lambda_function_props: {memorysize: 1}\n",
+            "lambda_function_props.memorysize: unknown property of AWS::Lambda::Function; "
+            "did you mean MemorySize?",
+        ),
+        (
+            "lambda_function_props: {Environment: {Variabels: {}}}\n",
+            "lambda_function_props.Environment.Variabels: unknown property of Environment; "
+            "did you mean Variables?",
+        ),
+        (
+            "model_props: {PrimaryContainer: {ModelDataURL: s3://b/k}}\n",
+            "model_props.PrimaryContainer.ModelDataURL: unknown property of ContainerDefinition; "
+            "did you mean ModelDataUrl?",
+        ),
+        (
+            "endpoint_config_props: {ProductionVariants: [{}, {InstanceTyp: ml.m5.large}]}\n",
+            "endpoint_config_props.ProductionVariants[1].InstanceTyp: unknown property of "
+            "ProductionVariant; did you mean InstanceType?",
+        ),
+        (
+            "vpc_props: {MaxAz: 2}\n",
+            "vpc_props.MaxAz: unknown property of AWS::EC2::VPC; did you mean MaxAzs?",
+        ),
+        (
+            "existing_vpc: {vpc_id: v, subnets: [s]}\n",
+            "existing_vpc.subnets: unknown key of existing_vpc; did you mean subnet_ids?",
+        ),
+    ],
+)
+def test_a_misspelt_key_at_any_depth_gets_a_suggestion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    path = write(tmp_path, "p.yaml", content)
+    assert f"--props {path}: {message}" in refused(capsys, "--props", path)
+
+
+def test_every_problem_in_every_file_is_reported_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = write(tmp_path, "a.yaml", "lambda_function_props: {MemorySise: 1, Timeut: 2}\n")
+    second = write(tmp_path, "b.json", "{not json")
+    error = refused(capsys, "--props", first, "--props", second)
+    assert "3 problems" in error
+    assert f"--props {first}: lambda_function_props.MemorySise" in error
+    assert f"--props {first}: lambda_function_props.Timeut" in error
+    assert f"--props {second}: not valid JSON" in error
+
+
+def test_pattern_rules_are_reported_in_cli_terms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "p.yaml", "vpc_props: {CidrBlock: 10.1.0.0/16}\n")
+    error = refused(capsys, "--existing-vpc", "--props", path)
+    assert f"--existing-vpc and vpc_props (--props {path})" in error
+    assert "existing_vpc" not in error.replace("--existing-vpc", "")
+
+
+def test_a_value_the_pattern_rejects_names_the_file_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "p.yaml", "lambda_function_props: {MemorySize: lots}\n")
+    error = refused(capsys, "--props", path)
+    assert f"--props {path}: lambda_function_props.MemorySize" in error
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("- a\n", "must hold a mapping of props fields, not a list"),
+        ("", "must hold a mapping of props fields, not empty"),
+        ("a: 1\n---\nb: 2\n", "not valid YAML: line 2, column 1: expected a single document"),
+        ("a: [1\n", "not valid YAML: line 2, column 1:"),
+        ("existing_lambda_obj: x\n", "existing_lambda_obj: a function already in your template"),
+    ],
+)
+def test_a_file_that_holds_no_props_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    path = write(tmp_path, "p.yaml", content)
+    assert f"--props {path}: {message}" in refused(capsys, "--props", path)
+
+
+def test_an_unexpected_failure_is_one_message_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: object) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "render", broken)
+    error = refused(capsys)
+    assert "internal error, please report it: RuntimeError: boom" in error
