@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import troposphere
 
 from troposphere_patterns import cli, props_files
 
@@ -130,8 +131,10 @@ def test_an_endpoint_named_in_a_file_drops_the_modes_model(
 
 # --------------------------------------------------------------------------- intrinsics
 
+# Each resolves in the command line's default template.
 SHORT_AND_LONG: list[tuple[str, Any]] = [
     ("!Ref AWS::Region", {"Ref": "AWS::Region"}),
+    ("!Ref ModelDataUrl", {"Ref": "ModelDataUrl"}),
     ("!GetAtt SagemakerRole.Arn", {"Fn::GetAtt": ["SagemakerRole", "Arn"]}),
     ("!GetAtt [SagemakerRole, Arn]", {"Fn::GetAtt": ["SagemakerRole", "Arn"]}),
     ("!Sub '${AWS::StackName}-x'", {"Fn::Sub": "${AWS::StackName}-x"}),
@@ -139,52 +142,145 @@ SHORT_AND_LONG: list[tuple[str, Any]] = [
         "!Sub ['${A}-x', {A: !Ref AWS::Region}]",
         {"Fn::Sub": ["${A}-x", {"A": {"Ref": "AWS::Region"}}]},
     ),
-    ("!Join ['-', [a, !Ref AWS::Region]]", {"Fn::Join": ["-", ["a", {"Ref": "AWS::Region"}]]}),
+    (
+        "!Join ['-', [a, !Ref AWS::Region]]",
+        {"Fn::Join": ["-", ["a", {"Ref": "AWS::Region"}]]},
+    ),
     ("!Select [0, !GetAZs '']", {"Fn::Select": [0, {"Fn::GetAZs": ""}]}),
     ("!Select [1, !Split [',', 'a,b']]", {"Fn::Select": [1, {"Fn::Split": [",", "a,b"]}]}),
-    ("!If [IsProd, a, b]", {"Fn::If": ["IsProd", "a", "b"]}),
     ("!Base64 text", {"Fn::Base64": "text"}),
     ("!ImportValue shared-name", {"Fn::ImportValue": "shared-name"}),
-    ("!FindInMap [M, K, V]", {"Fn::FindInMap": ["M", "K", "V"]}),
     (
         "!Select [0, !Cidr ['10.0.0.0/16', 2, 8]]",
         {"Fn::Select": [0, {"Fn::Cidr": ["10.0.0.0/16", 2, 8]}]},
     ),
+]
+# These need the template's Conditions or Mappings, which a props file cannot add: they are
+# read, and the command line then refuses them by name.
+NEED_SECTIONS: list[tuple[str, Any]] = [
+    ("!If [IsProd, a, b]", {"Fn::If": ["IsProd", "a", "b"]}),
     (
         "!If [IsProd, !If [IsEu, a, b], c]",
         {"Fn::If": ["IsProd", {"Fn::If": ["IsEu", "a", "b"]}, "c"]},
     ),
-]
-CONDITIONS: list[tuple[str, Any]] = [
+    ("!FindInMap [M, K, V]", {"Fn::FindInMap": ["M", "K", "V"]}),
     (
         "!Equals [!Ref AWS::Region, us-east-1]",
         {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]},
     ),
     ("!Not [!Condition IsProd]", {"Fn::Not": [{"Condition": "IsProd"}]}),
-    ("!And [!Condition A, !Condition B]", {"Fn::And": [{"Condition": "A"}, {"Condition": "B"}]}),
+    (
+        "!And [!Condition A, !Condition B]",
+        {"Fn::And": [{"Condition": "A"}, {"Condition": "B"}]},
+    ),
     (
         "!Or [!Condition A, !Equals [a, b]]",
         {"Fn::Or": [{"Condition": "A"}, {"Fn::Equals": ["a", "b"]}]},
     ),
 ]
+FORMS = ["short", "long-yaml", "long-json"]
 
 
-@pytest.mark.parametrize(("short", "long"), SHORT_AND_LONG + CONDITIONS, ids=lambda v: str(v)[:30])
-@pytest.mark.parametrize("form", ["short", "long-yaml", "long-json"])
+def description_file(tmp_path: Path, form: str, short: str, long: Any) -> str:
+    if form == "short":
+        return write(tmp_path, "p.yaml", f"lambda_function_props:\n  Description: {short}\n")
+    if form == "long-yaml":
+        text = f"lambda_function_props:\n  Description: {json.dumps(long)}\n"
+        return write(tmp_path, "p.yaml", text)
+    return write(tmp_path, "p.json", json.dumps({"lambda_function_props": {"Description": long}}))
+
+
+@pytest.mark.parametrize(("short", "long"), SHORT_AND_LONG, ids=lambda v: str(v)[:30])
+@pytest.mark.parametrize("form", FORMS)
 def test_intrinsics_short_and_long_form_render_as_cloudformation(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], short: str, long: Any, form: str
 ) -> None:
-    if form == "short":
-        path = write(tmp_path, "p.yaml", f"lambda_function_props:\n  Description: {short}\n")
-    elif form == "long-yaml":
-        path = write(
-            tmp_path, "p.yaml", f"lambda_function_props:\n  Description: {json.dumps(long)}\n"
-        )
-    else:
-        path = write(
-            tmp_path, "p.json", json.dumps({"lambda_function_props": {"Description": long}})
-        )
+    path = description_file(tmp_path, form, short, long)
     assert function_of(render(capsys, "--props", path))["Description"] == long
+
+
+@pytest.mark.parametrize(
+    ("short", "long"), SHORT_AND_LONG + NEED_SECTIONS, ids=lambda v: str(v)[:30]
+)
+@pytest.mark.parametrize("form", FORMS)
+def test_every_intrinsic_is_read_as_troposphere_s(
+    tmp_path: Path, short: str, long: Any, form: str
+) -> None:
+    path = description_file(tmp_path, form, short, long)
+    value = props_files.read(path)["lambda_function_props"]["Description"]
+    assert isinstance(value, troposphere.AWSHelperFn)
+    assert value.to_dict() == long
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "!If [IsProd, a, b]",
+            "Fn::If names IsProd, which is not a condition of the template (the command line's "
+            "template has no conditions: embed the library)",
+        ),
+        (
+            "!FindInMap [Sizes, a, b]",
+            "Fn::FindInMap names Sizes, which is not a mapping of the template",
+        ),
+        (
+            "!GetAtt SagemakerRol.Arn",
+            "Fn::GetAtt names SagemakerRol, which is not a resource of the template; "
+            "did you mean SagemakerRole?",
+        ),
+        (
+            "!GetAtt ModelDataUrl.Arn",
+            "Fn::GetAtt names ModelDataUrl, which is not a resource of the template",
+        ),
+        (
+            "!Ref ModelDataURL",
+            "Ref names ModelDataURL, which is not a parameter or resource of the template; "
+            "did you mean ModelDataUrl?",
+        ),
+        (
+            "!Sub '${AWS::Regio}-${SagemakerRole.Arn}-${!Literal}'",
+            "Fn::Sub names AWS::Regio, which is not a parameter or resource of the template; "
+            "did you mean AWS::Region?",
+        ),
+    ],
+)
+def test_an_intrinsic_naming_what_the_template_lacks_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, message: str
+) -> None:
+    path = write(tmp_path, "p.yaml", f"lambda_function_props:\n  Description: {value}\n")
+    error = refused(capsys, "--props", path)
+    assert f"--props {path}: lambda_function_props.Description: {message}" in error
+
+
+def test_a_reference_to_an_unprefixed_id_suggests_the_prefixed_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        "p.yaml",
+        "id_prefix: Fraud\n"
+        "lambda_function_props:\n"
+        "  Environment: {Variables: {ROLE: !GetAtt SagemakerRole.Arn}}\n",
+    )
+    error = refused(capsys, "--props", path)
+    assert "did you mean FraudSagemakerRole?" in error
+    assert "lambda_function_props.Environment.Variables.ROLE: Fn::GetAtt" in error
+
+
+def test_a_parameter_used_only_in_a_sub_string_is_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        "p.yaml",
+        "model_props: {PrimaryContainer: {Environment: {TYPE: !Sub 'on ${InstanceType}'}}}\n"
+        "endpoint_config_props:\n"
+        "  ProductionVariants:\n"
+        "    [{VariantName: A, InitialInstanceCount: 1, InstanceType: ml.c5.large}]\n",
+    )
+    template = render(capsys, "--props", path)
+    assert "InstanceType" in template["Parameters"]
 
 
 def test_intrinsics_are_accepted_where_a_number_or_a_property_object_goes(
@@ -194,27 +290,23 @@ def test_intrinsics_are_accepted_where_a_number_or_a_property_object_goes(
         tmp_path,
         "p.yaml",
         "lambda_function_props:\n"
-        "  MemorySize: !If [IsProd, 2048, 512]\n"
-        "  Timeout: {'Fn::If': [IsProd, 60, 30]}\n"
-        "  TracingConfig: !If [IsProd, {Mode: Active}, !Ref AWS::NoValue]\n"
+        "  MemorySize: !Select [1, [512, 2048]]\n"
+        "  Timeout: {'Fn::Select': [0, [60]]}\n"
+        "  TracingConfig: !Ref AWS::NoValue\n"
         "endpoint_config_props:\n"
         "  ProductionVariants:\n"
         "    - VariantName: AllTraffic\n"
-        "      InitialInstanceCount: !FindInMap [Sizes, !Ref AWS::Region, Count]\n"
+        "      InitialInstanceCount: !Select [0, [2]]\n"
         "      InstanceType: !Ref InstanceType\n",
     )
     template = render(capsys, "--props", path)
     function = function_of(template)
-    assert function["MemorySize"] == {"Fn::If": ["IsProd", 2048, 512]}
-    assert function["Timeout"] == {"Fn::If": ["IsProd", 60, 30]}
-    assert function["TracingConfig"] == {
-        "Fn::If": ["IsProd", {"Mode": "Active"}, {"Ref": "AWS::NoValue"}]
-    }
+    assert function["MemorySize"] == {"Fn::Select": [1, [512, 2048]]}
+    assert function["Timeout"] == {"Fn::Select": [0, [60]]}
+    assert function["TracingConfig"] == {"Ref": "AWS::NoValue"}
     config = template["Resources"]["SagemakerEndpointConfig"]["Properties"]
     [variant] = config["ProductionVariants"]
-    assert variant["InitialInstanceCount"] == {
-        "Fn::FindInMap": ["Sizes", {"Ref": "AWS::Region"}, "Count"]
-    }
+    assert variant["InitialInstanceCount"] == {"Fn::Select": [0, [2]]}
     assert variant["InstanceType"] == {"Ref": "InstanceType"}
     assert "InstanceType" in template["Parameters"]  # the file's Ref keeps the Parameter
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from troposphere import Parameter, Ref, Template, awslambda, ec2, sagemaker
 
-from troposphere_patterns import __version__, output_file, props_files
+from troposphere_patterns import __version__, output_file, props_files, references
 from troposphere_patterns.core import sagemaker_endpoint, vpc
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
 from troposphere_patterns.core.overrides import merge
@@ -237,6 +237,8 @@ class Sources:
 
     def cli_terms(self, message: str) -> str:
         """``message`` (naming props fields) as the command line's user knows them."""
+        if message.startswith("--props "):
+            return message  # already names its file
         lead: str | None = None
 
         def term(match: re.Match[str]) -> str:
@@ -354,16 +356,36 @@ def output_format(args: argparse.Namespace) -> str:
 
 def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
     """Render the template text that ``args`` ask for."""
+    sources = sources if sources is not None else Sources()
     params = _parameters(args)
     template = lambda_sagemakerendpoint(build_props(args, params, sources))
-    used = json.dumps(template.to_dict())
+    used = {ref.name for ref in references.references(template.to_dict()) if ref.kind == "name"}
     final = Template(Description=template.description)
     for name, param in params.items():
-        if json.dumps({"Ref": name}) in used:
+        if name in used:
             final.add_parameter(param)
     final.resources, final.outputs = template.resources, template.outputs
-    text = final.to_yaml() if output_format(args) == "yaml" else template_json(final.to_dict())
+    body = final.to_dict()
+    _check_references(sources, body)
+    text = final.to_yaml() if output_format(args) == "yaml" else template_json(body)
     return text if text.endswith("\n") else text + "\n"
+
+
+def _check_references(sources: Sources, body: Mapping[str, Any]) -> None:
+    """Refuse intrinsics in the props files that name what the template lacks."""
+    found = []
+    for file, data in sources.files:
+        for ref in references.problems(references.references(data), body):
+            what = {"name": "a parameter or resource", "resource": "a resource"}.get(
+                ref.kind, f"a {ref.kind}"
+            )
+            hint = props_files.suggestion(ref.name, references.known(ref, body))
+            if not hint and ref.kind in ("condition", "mapping"):
+                hint = f" (the command line's template has no {ref.kind}s: embed the library)"
+            problem = f"{ref.function} names {ref.name}, which is not {what} of the template"
+            found.append(str(props_files.PropsFileError(file, problem + hint, ref.path)))
+    if found:
+        raise UsageError(*found)
 
 
 # Intrinsics nested deeper than this are written on one line; the pattern's own are at most ~15.
