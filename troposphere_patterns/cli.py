@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import importlib.util
 import io
 import json
@@ -17,11 +18,11 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from troposphere import Parameter, Ref, Template, awslambda, ec2, sagemaker
+from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
 
-from troposphere_patterns import __version__, output_file, props_files, references
+from troposphere_patterns import __version__, output_file, references
 from troposphere_patterns.core import sagemaker_endpoint, vpc
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
 from troposphere_patterns.core.overrides import merge
@@ -31,6 +32,9 @@ from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpointProps,
     lambda_sagemakerendpoint,
 )
+
+if TYPE_CHECKING:
+    from troposphere_patterns import props_files
 
 EXIT_USAGE = 2
 PROG = "troposphere-patterns"
@@ -161,13 +165,20 @@ FLAG_FIELDS = {
 }
 # Flags applied after the props files (they win); mode flags are applied before (files win).
 VALUE_FLAGS = ("id_prefix", "env_var_name")
-_FIELD_NAMES = sorted((f.name for f in fields(LambdaSagemakerEndpointProps)), key=len, reverse=True)
-_FIELD_IN_MESSAGE = re.compile(rf"\b({'|'.join(_FIELD_NAMES)})\b((?:\.\w+|\[\d+\])*)")
-_PATH_PARTS = re.compile(r"\.(\w+)|\[(\d+)\]")
+_PATH_PARTS = r"\.(\w+)|\[(\d+)\]"
+
+
+@functools.cache
+def _field_in_message() -> re.Pattern[str]:
+    """A props field's name and the path after it; compiled only for a message."""
+    names = sorted((f.name for f in fields(LambdaSagemakerEndpointProps)), key=len, reverse=True)
+    return re.compile(rf"\b({'|'.join(names)})\b((?:\.\w+|\[\d+\])*)")
 
 
 def _schemas() -> dict[str, props_files.Schema]:
     """What each props field holds, for the key check of props files."""
+    from troposphere_patterns import props_files  # only with --props: it costs ~5 ms
+
     schemas: dict[str, props_files.Schema] = {
         f.name: props_files.Schema() for f in fields(LambdaSagemakerEndpointProps)
     }
@@ -216,7 +227,7 @@ class Sources:
     def file_of(self, name: str, rest: str) -> str | None:
         """The last file holding the most of the path ``name`` + ``rest`` (``.A[0].B``)."""
         parts: list[str | int] = [
-            key if key else int(index) for key, index in _PATH_PARTS.findall(rest)
+            key if key else int(index) for key, index in re.findall(_PATH_PARTS, rest)
         ]
         best, best_depth = None, 0
         for file, data in reversed(self.files):
@@ -253,12 +264,16 @@ class Sources:
                 return match.group(0)
             return f"{match.group(0)} (--props {file})"
 
-        text = _FIELD_IN_MESSAGE.sub(term, message)
+        text = _field_in_message().sub(term, message)
         return f"--props {lead}: {text}" if lead is not None else text
 
 
 def read_props_files(paths: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
     """Read every ``--props`` file; report every problem in all of them at once."""
+    if not paths:
+        return []
+    from troposphere_patterns import props_files
+
     loaded, found = [], []
     schemas = _schemas()
     for path in paths:
@@ -359,20 +374,27 @@ def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
     sources = sources if sources is not None else Sources()
     params = _parameters(args)
     template = lambda_sagemakerendpoint(build_props(args, params, sources))
-    used = {ref.name for ref in references.references(template.to_dict()) if ref.kind == "name"}
-    final = Template(Description=template.description)
-    for name, param in params.items():
-        if name in used:
-            final.add_parameter(param)
-    final.resources, final.outputs = template.resources, template.outputs
-    body = final.to_dict()
+    body = template.to_dict()  # once: encoding is most of a render's time
+    used = {ref.name for ref in references.references(body) if ref.kind == "name"}
+    kept = {name: param.to_dict() for name, param in params.items() if name in used}
+    if kept:
+        body["Parameters"] = kept
     _check_references(sources, body)
-    text = final.to_yaml() if output_format(args) == "yaml" else template_json(body)
+    if output_format(args) == "yaml":
+        import cfn_flip  # type: ignore[import-untyped]  # troposphere's own YAML writer
+
+        text: str = cfn_flip.to_yaml(json.dumps(body, indent=1, sort_keys=True))
+    else:
+        text = template_json(body)
     return text if text.endswith("\n") else text + "\n"
 
 
 def _check_references(sources: Sources, body: Mapping[str, Any]) -> None:
     """Refuse intrinsics in the props files that name what the template lacks."""
+    if not sources.files:
+        return
+    from troposphere_patterns import props_files
+
     found = []
     for file, data in sources.files:
         for ref in references.problems(references.references(data), body):

@@ -85,9 +85,19 @@ def lower_case(value: Any) -> Any:
     """
     if not isinstance(value, AWSHelperFn):
         return str(value).lower()
+    # Built as plain JSON inside one object: troposphere re-encodes nested intrinsic objects
+    # once per level, which for 52 levels costs more than rendering the rest of the template.
+    chain: Any = value.to_dict()
     for letter in string.ascii_uppercase:
-        value = Join(letter.lower(), Split(letter, value))
-    return value
+        chain = {"Fn::Join": [letter.lower(), {"Fn::Split": [letter, chain]}]}
+    return _Intrinsic(chain)
+
+
+class _Intrinsic(AWSHelperFn):  # type: ignore[misc]  # troposphere is untyped here
+    """An intrinsic function given as the JSON CloudFormation reads."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
 
 
 def ecr_repository_arn(image: Any) -> Any:
