@@ -212,45 +212,37 @@ def test_every_intrinsic_is_read_as_troposphere_s(
     assert value.to_dict() == long
 
 
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        (
-            "!If [IsProd, a, b]",
-            "Fn::If names IsProd, which is not a condition of the template (the command line's "
-            "template has no conditions: embed the library)",
-        ),
-        (
-            "!FindInMap [Sizes, a, b]",
-            "Fn::FindInMap names Sizes, which is not a mapping of the template",
-        ),
-        (
-            "!GetAtt SagemakerRol.Arn",
-            "Fn::GetAtt names SagemakerRol, which is not a resource of the template; "
-            "did you mean SagemakerRole?",
-        ),
-        (
-            "!GetAtt ModelDataUrl.Arn",
-            "Fn::GetAtt names ModelDataUrl, which is not a resource of the template",
-        ),
-        (
-            "!Ref ModelDataURL",
-            "Ref names ModelDataURL, which is not a parameter or resource of the template; "
-            "did you mean ModelDataUrl?",
-        ),
-        (
-            "!Sub '${AWS::Regio}-${SagemakerRole.Arn}-${!Literal}'",
-            "Fn::Sub names AWS::Regio, which is not a parameter or resource of the template; "
-            "did you mean AWS::Region?",
-        ),
-    ],
-)
-def test_an_intrinsic_naming_what_the_template_lacks_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, message: str
-) -> None:
-    path = write(tmp_path, "p.yaml", f"lambda_function_props:\n  Description: {value}\n")
-    error = refused(capsys, "--props", path)
-    assert f"--props {path}: lambda_function_props.Description: {message}" in error
+# Intrinsics naming what the command line's template lacks (no Conditions, no Mappings).
+UNRESOLVED = [
+    (
+        "!If [IsProd, a, b]",
+        "Fn::If names IsProd, which is not a condition of the template (the command line's "
+        "template has no conditions: embed the library)",
+    ),
+    (
+        "!FindInMap [Sizes, a, b]",
+        "Fn::FindInMap names Sizes, which is not a mapping of the template",
+    ),
+    (
+        "!GetAtt SagemakerRol.Arn",
+        "Fn::GetAtt names SagemakerRol, which is not a resource of the template; "
+        "did you mean SagemakerRole?",
+    ),
+    (
+        "!GetAtt ModelDataUrl.Arn",
+        "Fn::GetAtt names ModelDataUrl, which is not a resource of the template",
+    ),
+    (
+        "!Ref ModelDataURL",
+        "Ref names ModelDataURL, which is not a parameter or resource of the template; "
+        "did you mean ModelDataUrl?",
+    ),
+    (
+        "!Sub '${AWS::Regio}-${SagemakerRole.Arn}-${!Literal}'",
+        "Fn::Sub names AWS::Regio, which is not a parameter or resource of the template; "
+        "did you mean AWS::Region?",
+    ),
+]
 
 
 def test_a_reference_to_an_unprefixed_id_suggests_the_prefixed_one(
@@ -328,9 +320,10 @@ def test_intrinsics_are_accepted_where_a_number_or_a_property_object_goes(
         ("!!binary aGVsbG8=", "the YAML tag !!binary is not supported here"),
         ("!!set {a: null}", "the YAML tag !!set is not supported here"),
         ("!!int twelve", "'twelve' is not a valid !!int"),
+        *UNRESOLVED,
     ],
 )
-def test_a_malformed_intrinsic_or_tag_names_the_field(
+def test_a_bad_intrinsic_or_tag_names_the_file_and_field(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, message: str
 ) -> None:
     path = write(tmp_path, "p.yaml", f"lambda_function_props:\n  Description: {value}\n")
