@@ -621,3 +621,13 @@ def test_an_unexpected_failure_is_one_message_and_exit_2(
     monkeypatch.setattr(cli, "render", broken)
     error = refused(capsys)
     assert "internal error, please report it: RuntimeError: boom" in error
+
+
+def test_code_in_a_file_replaces_the_inlined_handler_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path, "p.yaml", "lambda_function_props:\n  Code: {S3Bucket: my-code, S3Key: fn.zip}\n"
+    )
+    code = function_of(render(capsys, "--props", path))["Code"]
+    assert code == {"S3Bucket": "my-code", "S3Key": "fn.zip"}

@@ -337,6 +337,9 @@ def build_props(
             current = fields_.get(name)
             if isinstance(current, ExistingVpc):
                 current = {f.name: getattr(current, f.name) for f in fields(ExistingVpc)}
+            if name == "lambda_function_props" and isinstance(value, Mapping) and "Code" in value:
+                # Code is one choice (inline, S3 or image): the file's replaces the inlined one.
+                current = {k: v for k, v in (current or {}).items() if k != "Code"}
             fields_[name] = (
                 merge(current, value)
                 if isinstance(current, Mapping) and isinstance(value, Mapping)
