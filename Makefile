@@ -17,7 +17,7 @@ SCAN_STAMP := $(SCAN_VENV)/.installed
 GUARD_BUNDLE = $(SCAN_VENV)/lib/python*/site-packages/cdklabs/cdk_validator_cfnguard/_jsii/*.jsii.tgz
 
 .DEFAULT_GOAL := help
-.PHONY: help venv template templates golden lint test pytest e2e cfn-lint scan bench clean
+.PHONY: help venv template templates golden instance-types lint test pytest e2e cfn-lint scan bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ templates: $(STAMP) ## Regenerate the committed renders in templates/ (review th
 
 golden: $(STAMP) ## Rewrite tests/golden/ from the scenarios (review the diff)
 	$(BIN)/pytest -q tests/test_golden.py --update-golden
+
+instance-types: $(STAMP) ## Regenerate core/instance_type_table.py from the pinned botocore
+	$(BIN)/python scripts/instance_types.py
 
 lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict
 	$(BIN)/ruff check .

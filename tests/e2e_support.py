@@ -27,6 +27,9 @@ import yaml
 from tests.moto_server import HOST, MotoServer
 
 REGION = "us-east-1"
+# aws cloudformation deploy sends a larger body through an S3 bucket (--s3-bucket).
+INLINE_BODY_BYTES = 51_200
+TEMPLATE_BUCKET = "e2e-templates"
 ACCOUNT = "123456789012"  # moto's default account
 PARTITION = "aws"
 CLOSED_PORT = "http://127.0.0.1:9"  # discard port: nothing listens, so proxied calls fail fast
@@ -109,6 +112,8 @@ class AwsCli:
         """``aws cloudformation deploy`` with CAPABILITY_IAM (never CAPABILITY_NAMED_IAM)."""
         args = ["cloudformation", "deploy", "--template-file", str(template)]
         args += ["--stack-name", stack, "--capabilities", "CAPABILITY_IAM"]
+        if template.stat().st_size > INLINE_BODY_BYTES:  # as the README says to deploy it
+            args += ["--s3-bucket", TEMPLATE_BUCKET]
         if params:
             args += ["--parameter-overrides", *(f"{k}={v}" for k, v in params.items())]
         return self.run(*args)
@@ -193,6 +198,7 @@ def moto_server_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lo
 
 @pytest.fixture(scope="session", name="aws")
 def aws_fixture(moto_server: LocalAws) -> AwsCli:
+    moto_server.client("s3").create_bucket(Bucket=TEMPLATE_BUCKET)
     cli = AwsCli(moto_server.env)
     if not cli.exe.is_file():
         pytest.fail(f"the AWS CLI is not installed next to {sys.executable} (pip install awscli)")

@@ -32,6 +32,56 @@ CALLER_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef
 CALLER_ARNS = {CALLER_ROLE_ARN, CALLER_KEY_ARN}
 
 
+# An LLM served by the Hugging Face TGI container from uncompressed weights under an S3 prefix.
+LLM_IMAGE = (
+    "763104351884.dkr.ecr.us-east-1.amazonaws.com/"
+    "huggingface-pytorch-tgi-inference:2.4.0-tgi2.3.1-gpu-py311-cu124-ubuntu22.04"
+)
+LLM_MODEL = {
+    "PrimaryContainer": {
+        "Image": LLM_IMAGE,
+        "ModelDataSource": {
+            "S3DataSource": {
+                "S3Uri": "s3://my-models/llama-3-8b-instruct/",
+                "S3DataType": "S3Prefix",
+                "CompressionType": "None",
+            }
+        },
+        "Environment": {"HF_MODEL_ID": "/opt/ml/model", "SM_NUM_GPUS": "1"},
+    },
+    # TGI downloads nothing at run time: the weights come from S3 before it starts.
+    "EnableNetworkIsolation": True,
+}
+LLM_CONFIG = {
+    "ProductionVariants": [
+        {
+            "VariantName": "AllTraffic",
+            "InitialInstanceCount": 1,
+            "InstanceType": "ml.g5.2xlarge",
+            # 16 GB of weights to download, then loaded onto the GPU before the health check.
+            "ModelDataDownloadTimeoutInSeconds": 1200,
+            "ContainerStartupHealthCheckTimeoutInSeconds": 900,
+        }
+    ]
+}
+
+
+def variant(name: str, instance_type: str, **extra: Any) -> dict[str, Any]:
+    return {"VariantName": name, "InitialInstanceCount": 1, "InstanceType": instance_type, **extra}
+
+
+def _instance_type_parameter() -> Template:
+    template = Template()
+    instance_type = template.add_parameter(
+        Parameter("InstanceType", Type="String", Default="ml.g5.xlarge")
+    )
+    add_lambda_sagemakerendpoint(
+        template,
+        props(endpoint_config_props={"ProductionVariants": [variant("A", Ref(instance_type))]}),
+    )
+    return template
+
+
 def props(**overrides: Any) -> LambdaSagemakerEndpointProps:
     fields: dict[str, Any] = {"model_props": MODEL, "lambda_function_props": {"Code": CODE}}
     fields.update(overrides)
@@ -209,5 +259,42 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
         )
     ),
     "two_instances_deploy_vpc": _two_instances,
+    "gpu_llm": lambda: lambda_sagemakerendpoint(
+        props(model_props=LLM_MODEL, endpoint_config_props=LLM_CONFIG)
+    ),
+    "gpu_llm_deploy_vpc": lambda: lambda_sagemakerendpoint(
+        props(model_props=LLM_MODEL, endpoint_config_props=LLM_CONFIG, deploy_vpc=True)
+    ),
+    # One NVMe variant is enough to keep the key off the whole config.
+    "mixed_nvme_and_ebs_variants": lambda: lambda_sagemakerendpoint(
+        props(
+            endpoint_config_props={
+                "ProductionVariants": [
+                    variant("Cpu", "ml.m5.xlarge", VolumeSizeInGB=64, InitialVariantWeight=0.9),
+                    variant("Gpu", "ml.g4dn.xlarge", InitialVariantWeight=0.1),
+                ]
+            }
+        )
+    ),
+    "inferentia": lambda: lambda_sagemakerendpoint(
+        props(
+            endpoint_config_props={
+                "ProductionVariants": [variant("AllTraffic", "ml.inf2.xlarge", VolumeSizeInGB=100)]
+            }
+        )
+    ),
+    "instance_type_parameter": _instance_type_parameter,
+    "inference_pipeline": lambda: lambda_sagemakerendpoint(
+        props(
+            model_props={
+                "Containers": [
+                    {"Image": AWS_OWNED_IMAGE, "ModelDataUrl": "s3://my-models/preprocess.tar.gz"},
+                    {"Image": IMAGE, "ModelDataUrl": MODEL_DATA},
+                ],
+                "InferenceExecutionConfig": {"Mode": "Serial"},
+            },
+            deploy_vpc=True,
+        )
+    ),
     "shared_vpc_endpoints_two_instances": _shared_vpc_endpoints_two_instances,
 }

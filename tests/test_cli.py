@@ -80,7 +80,7 @@ def test_yaml_format(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["lambda-sagemakerendpoint", "--format", "yaml"]) == 0
     out = capsys.readouterr().out
     assert out.lstrip().startswith(
-        ("AWSTemplateFormatVersion", "Description", "Outputs", "Parameters", "Resources")
+        ("AWSTemplateFormatVersion", "Conditions", "Description", "Outputs", "Parameters")
     )
     assert load_yaml(out)["Resources"]["SagemakerEndpoint"]["Type"] == "AWS::SageMaker::Endpoint"
 
@@ -173,6 +173,74 @@ def test_props_file_json_literal_image_drops_the_unused_parameter(
     path.write_text(json.dumps({"model_props": {"PrimaryContainer": {"Image": image}}}))
     template = render(capsys, "--props", str(path))
     assert "ModelImageUri" not in template["Parameters"]  # type: ignore[operator]
+
+
+def test_instance_type_parameter_allows_every_type_in_the_table(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
+
+    template = render(capsys)
+    allowed = template["Parameters"]["InstanceType"]["AllowedValues"]  # type: ignore[index]
+    assert allowed == list(INSTANCE_TYPES)
+    key = template["Resources"]["SagemakerEndpointConfig"]["Properties"]["KmsKeyId"]  # type: ignore[index]
+    assert key["Fn::If"][0] in template["Conditions"]  # type: ignore[operator]
+
+
+def test_props_file_model_data_source_replaces_the_model_data_url_parameter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = {
+        "S3DataSource": {
+            "S3Uri": "s3://my-models/llama/",
+            "S3DataType": "S3Prefix",
+            "CompressionType": "None",
+        }
+    }
+    path = tmp_path / "llm.yaml"
+    path.write_text(
+        yaml.safe_dump({"model_props": {"PrimaryContainer": {"ModelDataSource": source}}})
+    )
+    template = render(capsys, "--props", str(path))
+    container = template["Resources"]["SagemakerModel"]["Properties"]["PrimaryContainer"]  # type: ignore[index]
+    assert container["ModelDataSource"] == source
+    assert "ModelDataUrl" not in container
+    assert set(template["Parameters"]) == {"ModelImageUri", "InstanceType"}  # type: ignore[arg-type]
+
+
+def test_props_file_containers_replace_the_primary_container(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:1"
+    containers = [
+        {"Image": image, "ModelDataUrl": "s3://my-models/a.tar.gz"},
+        {"Image": image, "ModelDataUrl": "s3://my-models/b.tar.gz"},
+    ]
+    path = tmp_path / "pipeline.json"
+    path.write_text(json.dumps({"model_props": {"Containers": containers}}))
+    template = render(capsys, "--props", str(path))
+    model = template["Resources"]["SagemakerModel"]["Properties"]  # type: ignore[index]
+    assert "PrimaryContainer" not in model
+    assert model["Containers"] == containers
+    assert set(template["Parameters"]) == {"InstanceType"}  # type: ignore[arg-type]
+
+
+def test_props_file_s3_code_replaces_the_inlined_handler(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = {"S3Bucket": "my-artifacts", "S3Key": "handler.zip"}
+    path = tmp_path / "code.json"
+    path.write_text(json.dumps({"lambda_function_props": {"Code": code}}))
+    template = render(capsys, "--props", str(path))
+    assert template["Resources"]["LambdaFunction"]["Properties"]["Code"] == code  # type: ignore[index]
+
+
+def test_minified_json_is_the_same_template(capsys: pytest.CaptureFixture[str]) -> None:
+    readable = render(capsys, "--deploy-vpc")
+    assert cli.main(["lambda-sagemakerendpoint", "--deploy-vpc", "--minify"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out) == readable
+    assert out.count("\n") == 1
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,7 @@ from tests.e2e_support import (
     uses_fn_cidr,
 )
 from troposphere_patterns import cli as pattern_cli
+from troposphere_patterns.core.instance_types import local_nvme
 
 pytestmark = pytest.mark.e2e
 
@@ -64,7 +65,13 @@ MODEL = {"ModelImageUri": IMAGE, "ModelDataUrl": MODEL_DATA}
 # What the role policies must name for IMAGE and MODEL_DATA.
 ARTIFACT_ARN = "arn:aws:s3:::e2e-models/linear-learner/model.tar.gz"
 REPOSITORY_ARN = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/linear-learner*"
-INSTANCE_TYPE, NEW_INSTANCE_TYPE = "ml.m5.large", "ml.m5.xlarge"
+# The update moves to a GPU type with local NVMe storage: the new config drops the key. moto
+# 5.2.5 knows 68 hosting instance types (up to g4dn, p3, inf1) and refuses the newer ones.
+INSTANCE_TYPE, NEW_INSTANCE_TYPE, MOTO_GPU = "ml.m5.large", "ml.g4dn.xlarge", "ml.g4dn.2xlarge"
+# Cases deployed on another instance type than INSTANCE_TYPE.
+INSTANCE_TYPE_OF = {"default-gpu": "ml.g4dn.xlarge"}
+# A GPU LLM from an uncompressed S3 prefix (a golden scenario: no Parameters), on MOTO_GPU.
+LLM = ROOT / "tests" / "golden" / "gpu_llm.json"
 JSON = "application/json"
 WORKERS = 6
 NOT_FOUND = {"ResourceNotFoundException", "NoSuchEntity", "InvalidGroup.NotFound"}
@@ -85,6 +92,7 @@ RENDERS: dict[str, tuple[str, ...]] = {
     "existing-vpc": ("--existing-vpc",),
     "existing-endpoint": ("--existing-endpoint",),
     "default-yaml": ("--format", "yaml"),
+    "default-gpu": (),
 }
 LIFECYCLE = ("default", "deploy-vpc", "existing-vpc", "existing-endpoint")
 COMMITTED = sorted((ROOT / "templates").glob("*.json"))
@@ -93,7 +101,9 @@ COMMITTED = sorted((ROOT / "templates").glob("*.json"))
 REFUSED = {
     "missing-model-data-url": ("default", {"ModelImageUri": IMAGE}),
     # Each value below breaks only the template's constraint, not what the service accepts.
-    "instance-type-not-allowed": ("default", {**MODEL, "InstanceType": "ml.m4.xlarge"}),
+    "instance-type-not-allowed": ("default", {**MODEL, "InstanceType": "ml.m4.large"}),
+    # Not a constraint: a real type that moto 5.2.5's SageMaker does not know (strict xfail).
+    "g5-on-moto": ("default", {**MODEL, "InstanceType": "ml.g5.xlarge"}),
     "endpoint-name-invalid": ("existing-endpoint", {"EndpointName": "My_Endpoint"}),
 }
 
@@ -245,6 +255,7 @@ class Deployment:
 class Lab:
     deployments: dict[str, Deployment]
     refused: dict[str, CliResult]  # REFUSED name -> the deploy's result
+    llm: Any  # the LLM golden's deploy: a CliResult, or the exception it raised
 
 
 @dataclass
@@ -392,10 +403,10 @@ def _create_endpoint(server: LocalAws, name: str) -> str:
 
 
 def _parameters(
-    template: dict[str, Any], network: Network | None, endpoint: str | None
+    template: dict[str, Any], network: Network | None, endpoint: str | None, instance_type: str
 ) -> dict[str, str]:
     """Values for the parameters this template declares (and only those)."""
-    values = {**MODEL, "InstanceType": INSTANCE_TYPE, "EndpointName": endpoint or ""}
+    values = {**MODEL, "InstanceType": instance_type, "EndpointName": endpoint or ""}
     if network is not None:
         values["VpcId"] = network.vpc
         values["SubnetIds"] = ",".join(network.subnets)
@@ -511,7 +522,9 @@ def lab(rendered: dict[str, Path], moto_server: LocalAws, aws: AwsCli) -> Lab:
         stacks = []
         for name in (f"e2e-{case.slug}", f"e2e-{case.slug}-lc")[: 2 if case.lifecycle else 1]:
             network = _create_network(moto_server, next(octets)) if case.vpc == "existing" else None
-            stacks.append(Stack(name, source, _parameters(template, network, endpoint), network))
+            instance_type = INSTANCE_TYPE_OF.get(case.id, INSTANCE_TYPE)
+            params = _parameters(template, network, endpoint, instance_type)
+            stacks.append(Stack(name, source, params, network))
         main, lifecycle = stacks[0], stacks[1] if case.lifecycle else None
         deployments[case.id] = Deployment(case, template, endpoint, spare, main, lifecycle)
 
@@ -524,9 +537,15 @@ def lab(rendered: dict[str, Path], moto_server: LocalAws, aws: AwsCli) -> Lab:
             )
     for name, (case_id, params) in REFUSED.items():
         jobs[name] = lambda n=name, c=case_id, p=params: aws.deploy(rendered[c], f"e2e-{n}", p)
+    llm = json.loads(LLM.read_text())
+    for variant in llm["Resources"]["SagemakerEndpointConfig"]["Properties"]["ProductionVariants"]:
+        variant["InstanceType"] = MOTO_GPU
+    llm_file = rendered["default"].parent / "gpu-llm.json"
+    llm_file.write_text(json.dumps(llm))
+    jobs["gpu-llm"] = lambda: aws.deploy(llm_file, "e2e-gpu-llm", {})
     results = in_parallel(jobs)
     refused = {name: results[name] for name in REFUSED}
-    return Lab(deployments, refused)
+    return Lab(deployments, refused, results["gpu-llm"])
 
 
 @pytest.fixture(scope="session")
@@ -625,9 +644,14 @@ def test_endpoint_serves_the_model_on_the_chosen_instance_type_encrypted(
     assert endpoint["EndpointArn"] == stack.resources["SagemakerEndpoint"] == endpoint_arn(name)
     assert endpoint["EndpointConfigName"] == arn_name(stack.resources["SagemakerEndpointConfig"])
     config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
-    assert config["KmsKeyId"] == key_arn(stack.resources["EncryptionKey"])
+    chosen = stack.params["InstanceType"]
+    assert chosen == INSTANCE_TYPE_OF.get(case_id, INSTANCE_TYPE)
+    if local_nvme(chosen):  # encrypted in hardware: the template's condition drops the key
+        assert "KmsKeyId" not in config
+    else:
+        assert config["KmsKeyId"] == key_arn(stack.resources["EncryptionKey"])
     [variant] = config["ProductionVariants"]
-    assert variant["InstanceType"] == stack.params["InstanceType"] == INSTANCE_TYPE
+    assert variant["InstanceType"] == chosen
     assert variant["ModelName"] == arn_name(stack.resources["SagemakerModel"])
     assert variant["InitialInstanceCount"] >= 1
 
@@ -913,7 +937,8 @@ def test_update_with_a_changed_parameter_reaches_update_complete(
         assert update.endpoint_config is not None
         [variant] = update.endpoint_config["ProductionVariants"]
         assert variant["InstanceType"] == NEW_INSTANCE_TYPE
-        assert update.endpoint_config["KmsKeyId"] == key_arn(update.resources["EncryptionKey"])
+        assert local_nvme(NEW_INSTANCE_TYPE)
+        assert "KmsKeyId" not in update.endpoint_config
         assert update.old_config_gone in (None, True), "the replaced config was left behind"
     if "EndpointName" in changed:
         assert endpoint == deployment.spare_endpoint
@@ -1078,7 +1103,7 @@ def test_two_instances_share_one_vpc_and_its_runtime_endpoint(
     command += ["--props", str(props), "-o", str(template)]
     rendered = subprocess.run(command, capture_output=True, text=True, check=False)
     assert rendered.returncode == 0, rendered.stderr
-    params = _parameters(parse_template(template.read_text()), network, None)
+    params = _parameters(parse_template(template.read_text()), network, None, INSTANCE_TYPE)
     stacks = [Stack(f"e2e-shared-{name}", template, params, network) for name in ("a", "b")]
     in_parallel({s.name: (lambda s=s: _deploy(moto_server, aws, s, True)) for s in stacks})
 
@@ -1105,3 +1130,42 @@ def test_two_instances_share_one_vpc_and_its_runtime_endpoint(
         for pair in permission["UserIdGroupPairs"]
     }
     assert sources == set(function_groups)
+
+
+def test_gpu_llm_from_an_s3_prefix_deploys_with_exact_grants_and_no_key(
+    lab: Lab, moto_server: LocalAws
+) -> None:
+    result = lab.llm
+    assert not isinstance(result, BaseException), repr(result)
+    assert result.returncode == 0, str(result)
+    resources = stack_resources(moto_server, "e2e-gpu-llm")
+    golden = json.loads(LLM.read_text())["Resources"]
+    sagemaker = moto_server.client("sagemaker")
+    model = sagemaker.describe_model(ModelName=arn_name(resources["SagemakerModel"]))
+    expected = golden["SagemakerModel"]["Properties"]["PrimaryContainer"]["ModelDataSource"]
+    assert model["PrimaryContainer"]["ModelDataSource"] == expected
+    assert "ModelDataUrl" not in model["PrimaryContainer"]
+    config = sagemaker.describe_endpoint_config(
+        EndpointConfigName=arn_name(resources["SagemakerEndpointConfig"])
+    )
+    assert "KmsKeyId" not in config
+    [variant] = config["ProductionVariants"]
+    assert variant["InstanceType"] == MOTO_GPU
+    statements = role_statements(moto_server, resources["SagemakerRole"])
+    assert resources_for(statements, "s3:GetObject") == {
+        "arn:aws:s3:::my-models/llama-3-8b-instruct/*"
+    }
+    [listing] = [s for s in statements if "s3:ListBucket" in as_list(s["Action"])]
+    assert as_list(listing["Resource"]) == ["arn:aws:s3:::my-models"]
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["llama-3-8b-instruct/*"]}}
+    assert resources_for(statements, "kms:Decrypt") == set()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="moto 5.2.5's SageMaker refuses instance types newer than g4dn, p3 and inf1",
+)
+def test_a_current_gpu_type_deploys(lab: Lab) -> None:
+    result = lab.refused["g5-on-moto"]
+    assert result.returncode == 0, str(result)

@@ -161,7 +161,7 @@ def test_inline_warning_says_when_minified_json_would_fit() -> None:
     assert minified <= 51_200
     warning = limits.inline_deploy_warning(text)
     assert warning is not None
-    assert f"minified JSON would be {minified:,} bytes and would fit inline" in warning
+    assert f"minified JSON (--minify) would be {minified:,} bytes and would fit inline" in warning
 
 
 def test_yaml_body_warning_makes_no_minified_claim() -> None:
@@ -285,8 +285,29 @@ def test_cli_refuses_a_body_over_1_mb_with_exit_2_and_no_output(
 
 
 def test_cli_default_render_fits_inline(capsys: pytest.CaptureFixture[str]) -> None:
-    for mode in ([], ["--deploy-vpc"], ["--existing-vpc"], ["--existing-endpoint"]):
-        assert cli.main(["lambda-sagemakerendpoint", *mode]) == 0
-        out, err = capsys.readouterr()
-        assert len(out.encode("utf-8")) <= limits.MAX_BODY_BYTES_INLINE, mode
-        assert err == "", mode
+    assert cli.main(["lambda-sagemakerendpoint"]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.encode("utf-8")) <= limits.MAX_BODY_BYTES_INLINE
+    assert err == ""
+
+
+@pytest.mark.parametrize(
+    "mode", [[], ["--deploy-vpc"], ["--existing-vpc"], ["--existing-endpoint"]]
+)
+def test_every_mode_deploys_inline_readable_or_minified(
+    capsys: pytest.CaptureFixture[str], mode: list[str]
+) -> None:
+    assert cli.main(["lambda-sagemakerendpoint", *mode]) == 0
+    readable, warning = capsys.readouterr()
+    assert cli.main(["lambda-sagemakerendpoint", *mode, "--minify"]) == 0
+    minified, quiet = capsys.readouterr()
+    assert json.loads(minified) == json.loads(readable)
+    assert len(minified.encode("utf-8")) <= limits.MAX_BODY_BYTES_INLINE
+    assert quiet == ""
+    fits = len(readable.encode("utf-8")) <= limits.MAX_BODY_BYTES_INLINE
+    assert ("--minify" in warning) is not fits
+
+
+def test_minify_is_json_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["lambda-sagemakerendpoint", "--format", "yaml", "--minify"]) == 2
+    assert "--minify" in capsys.readouterr().err

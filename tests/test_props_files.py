@@ -631,3 +631,12 @@ def test_code_in_a_file_replaces_the_inlined_handler_whole(
     )
     code = function_of(render(capsys, "--props", path))["Code"]
     assert code == {"S3Bucket": "my-code", "S3Key": "fn.zip"}
+
+
+def test_an_option_value_wins_over_props_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "p.yaml", "sagemaker_environment_variable_name: FROM_FILE\n")
+    variables = variables_of(render(capsys, "--props", path, "--env-var-name", "FROM_FLAG"))
+    assert "FROM_FLAG" in variables
+    assert "FROM_FILE" not in variables

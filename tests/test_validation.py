@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import pytest
-from troposphere import GetAtt, Parameter, Ref, Template, awslambda, sagemaker
+from troposphere import GetAtt, Parameter, Ref, Select, Split, Template, awslambda, sagemaker
 
-from tests.scenarios import CODE, MODEL, caller_function, props
+from tests.scenarios import CODE, IMAGE, MODEL, caller_function, props, variant
 from troposphere_patterns import (
     ExistingVpc,
     LambdaSagemakerEndpointProps,
@@ -26,6 +26,13 @@ FUNCTION_NO_VPC = awslambda.Function(
     Code=awslambda.Code(ZipFile="x"),
     Role=GetAtt("CallerRole", "Arn"),
 )
+
+GPU = variant("A", "ml.g5.xlarge")
+
+
+def prefix(uri: Any) -> dict[str, Any]:
+    return {"S3DataSource": {"S3Uri": uri, "S3DataType": "S3Prefix", "CompressionType": "None"}}
+
 
 RULES: list[tuple[str, dict[str, Any], str]] = [
     (
@@ -96,7 +103,7 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
     (
         "4 bad image",
         {"model_props": {"PrimaryContainer": {"Image": "nginx:latest"}}},
-        "model_props.PrimaryContainer: 'nginx:latest' is not an ECR image URI",
+        "model_props.PrimaryContainer.Image: 'nginx:latest' is not an ECR image URI",
     ),
     (
         "4 bad model data",
@@ -204,6 +211,148 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "role we cannot attach to",
         {"lambda_function_props": {"Code": CODE, "Role": Ref(Parameter("RoleArn", Type="String"))}},
         "lambda_function_props.Role: the role must be GetAtt",
+    ),
+    (
+        "9 unknown instance type",
+        {"endpoint_config_props": {"ProductionVariants": [variant("A", "ml.g5.2xlarg")]}},
+        "endpoint_config_props.ProductionVariants[0].InstanceType: 'ml.g5.2xlarg' is not a "
+        "SageMaker hosting instance type (277 are known; closest: ml.g5.2xlarge",
+    ),
+    (
+        "9 unknown shadow instance type",
+        {
+            "endpoint_config_props": {
+                "ShadowProductionVariants": [variant("S", "ml.m5.larg")],
+            }
+        },
+        "endpoint_config_props.ShadowProductionVariants[0].InstanceType: 'ml.m5.larg'",
+    ),
+    (
+        "9 caller key beside NVMe",
+        {"endpoint_config_props": {"KmsKeyId": "k", "ProductionVariants": [GPU]}},
+        "endpoint_config_props.KmsKeyId with endpoint_config_props.ProductionVariants[0]"
+        ".InstanceType 'ml.g5.xlarge': that type has local NVMe storage",
+    ),
+    (
+        "9 caller key beside an NVMe instance pool",
+        {
+            "endpoint_config_props": {
+                "KmsKeyId": "k",
+                "ProductionVariants": [
+                    {
+                        "VariantName": "A",
+                        "InitialInstanceCount": 1,
+                        "InstancePools": [{"InstanceType": "ml.g6.xlarge", "Priority": 1}],
+                    }
+                ],
+            }
+        },
+        "endpoint_config_props.KmsKeyId with endpoint_config_props.ProductionVariants[0]"
+        ".InstancePools[0].InstanceType 'ml.g6.xlarge'",
+    ),
+    (
+        "9 volume size on NVMe",
+        {"endpoint_config_props": {"ProductionVariants": [{**GPU, "VolumeSizeInGB": 100}]}},
+        "endpoint_config_props.ProductionVariants[0].VolumeSizeInGB with InstanceType "
+        "'ml.g5.xlarge': that type has local NVMe storage",
+    ),
+    (
+        "9 volume size too big",
+        {
+            "endpoint_config_props": {
+                "ProductionVariants": [variant("A", "ml.m5.large", VolumeSizeInGB=513)]
+            }
+        },
+        "endpoint_config_props.ProductionVariants[0].VolumeSizeInGB: 513 is outside 1-512",
+    ),
+    (
+        "9 volume size zero",
+        {
+            "endpoint_config_props": {
+                "ProductionVariants": [variant("A", "ml.m5.large", VolumeSizeInGB=0)]
+            }
+        },
+        "VolumeSizeInGB: 0 is outside 1-512",
+    ),
+    (
+        "9 download timeout too short",
+        {
+            "endpoint_config_props": {
+                "ProductionVariants": [{**GPU, "ModelDataDownloadTimeoutInSeconds": 59}]
+            }
+        },
+        "ProductionVariants[0].ModelDataDownloadTimeoutInSeconds: 59 is outside 60-3600",
+    ),
+    (
+        "9 health check timeout too long",
+        {
+            "endpoint_config_props": {
+                "ProductionVariants": [{**GPU, "ContainerStartupHealthCheckTimeoutInSeconds": 3601}]
+            }
+        },
+        "ProductionVariants[0].ContainerStartupHealthCheckTimeoutInSeconds: 3601 is outside "
+        "60-3600",
+    ),
+    (
+        "9 instance type intrinsic a condition cannot compare",
+        {
+            "endpoint_config_props": {
+                "ProductionVariants": [variant("A", Select(0, Split(",", "ml.m5.large,x")))]
+            }
+        },
+        "ProductionVariants[0].InstanceType: only a literal, a Ref or an Fn::FindInMap",
+    ),
+    (
+        "9 malformed S3 prefix",
+        {"model_props": {"PrimaryContainer": {"Image": IMAGE, "ModelDataSource": prefix("s3:/x")}}},
+        "model_props.PrimaryContainer.ModelDataSource.S3DataSource.S3Uri: 's3:/x' is not an S3 "
+        "prefix URI",
+    ),
+    (
+        "9 S3 prefix from a Ref",
+        {
+            "model_props": {
+                "PrimaryContainer": {
+                    "Image": IMAGE,
+                    "ModelDataSource": prefix(Ref(Parameter("Weights", Type="String"))),
+                }
+            }
+        },
+        "S3DataSource.S3Uri: a prefix must be a literal s3://bucket/prefix/ or an Fn::Sub",
+    ),
+    (
+        "9 ModelDataUrl and ModelDataSource",
+        {
+            "model_props": {
+                "PrimaryContainer": {
+                    "Image": IMAGE,
+                    "ModelDataUrl": "s3://my-models/m.tar.gz",
+                    "ModelDataSource": prefix("s3://my-models/weights/"),
+                }
+            }
+        },
+        "model_props.PrimaryContainer.ModelDataUrl and "
+        "model_props.PrimaryContainer.ModelDataSource: give one or the other",
+    ),
+    (
+        "9 PrimaryContainer and Containers",
+        {"model_props": {"PrimaryContainer": {"Image": IMAGE}, "Containers": [{"Image": IMAGE}]}},
+        "model_props.PrimaryContainer and model_props.Containers: give one or the other",
+    ),
+    (
+        "9 no container",
+        {"model_props": {"EnableNetworkIsolation": True}},
+        "model_props.PrimaryContainer: required (or Containers)",
+    ),
+    (
+        "9 bad image in a pipeline",
+        {"model_props": {"Containers": [{"Image": IMAGE}, {"Image": "nginx:latest"}]}},
+        "model_props.Containers[1].Image: 'nginx:latest' is not an ECR image URI",
+    ),
+    (
+        "9 bad data in a pipeline",
+        {"model_props": {"Containers": [{"Image": IMAGE, "ModelDataUrl": "s3://x"}]}},
+        "model_props.Containers[0].ModelDataUrl: 's3://x' is not an S3 object URL",
     ),
 ]
 

@@ -1,7 +1,9 @@
 """Command line: render a pattern's template to stdout or a file.
 
-The only module that reads files (the handler source, ``--props``) or writes output; the
-build functions stay pure.
+The front door, generic over patterns: each pattern declares its Parameters and modes as data
+(``patterns/<pattern>_cli.py``); this module turns them into arguments, layers the mode's props
+with the ``--props`` files, speaks of flags and files in its messages, and writes the output.
+The build functions stay pure.
 """
 
 from __future__ import annotations
@@ -20,77 +22,27 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
+from troposphere import Parameter
 
-from troposphere_patterns import __version__, output_file, references
-from troposphere_patterns.core import sagemaker_endpoint, vpc
+from troposphere_patterns import __version__, json_text, output_file, references
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
-from troposphere_patterns.core.overrides import merge
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
-from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
-    LambdaSagemakerEndpointProps,
-    lambda_sagemakerendpoint,
-)
+from troposphere_patterns.modes import CommandLine
+from troposphere_patterns.patterns import lambda_sagemakerendpoint_cli
 
 if TYPE_CHECKING:
     from troposphere_patterns import props_files
 
+COMMAND_LINES = {c.name: c for c in (lambda_sagemakerendpoint_cli.COMMAND_LINE,)}
+
 EXIT_USAGE = 2
 PROG = "troposphere-patterns"
-DEFAULT_MODE = "a new endpoint (model, endpoint config, endpoint), no VPC"
 HANDLER_PACKAGE = "troposphere_patterns.handler_src"
 HANDLER_FILE = "lambda_sagemakerendpoint.py"
-
-# Current-generation instance types with EBS-only storage: the endpoint's volume can then be
-# encrypted with the pattern's key (instance types with local NVMe storage refuse a KmsKeyId).
-INSTANCE_TYPES = (
-    "ml.t2.medium",
-    "ml.t2.large",
-    "ml.t2.xlarge",
-    "ml.m5.large",
-    "ml.m5.xlarge",
-    "ml.m5.2xlarge",
-    "ml.m5.4xlarge",
-    "ml.m5.12xlarge",
-    "ml.m5.24xlarge",
-    "ml.c5.large",
-    "ml.c5.xlarge",
-    "ml.c5.2xlarge",
-    "ml.c5.4xlarge",
-    "ml.c5.9xlarge",
-    "ml.c5.18xlarge",
-    "ml.r5.large",
-    "ml.r5.xlarge",
-    "ml.r5.2xlarge",
-    "ml.r5.4xlarge",
-    "ml.r5.12xlarge",
-    "ml.r5.24xlarge",
-    "ml.g4dn.xlarge",
-    "ml.g4dn.2xlarge",
-    "ml.g4dn.4xlarge",
-    "ml.g4dn.8xlarge",
-    "ml.g4dn.12xlarge",
-    "ml.g4dn.16xlarge",
-    "ml.p3.2xlarge",
-    "ml.p3.8xlarge",
-    "ml.p3.16xlarge",
-)
-
-EXAMPLES = """\
-examples:
-  troposphere-patterns lambda-sagemakerendpoint > out.json
-  troposphere-patterns lambda-sagemakerendpoint --deploy-vpc --format yaml -o out.yaml
-  troposphere-patterns lambda-sagemakerendpoint --existing-vpc -o out.json
-  troposphere-patterns lambda-sagemakerendpoint --existing-endpoint -o out.json
-  troposphere-patterns lambda-sagemakerendpoint --props base.yaml --props prod.yaml -o out.json
-
-deploy:
-  aws cloudformation deploy --template-file out.json --stack-name my-endpoint \\
-    --capabilities CAPABILITY_IAM --parameter-overrides \\
-    ModelImageUri=123456789012.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1 \\
-    ModelDataUrl=s3://my-bucket/model.tar.gz InstanceType=ml.m5.large
-"""
+# Global flags that set a props field; a pattern's modes declare their own.
+VALUE_FLAGS = {"id_prefix": "--id-prefix"}
+_PATH_PARTS = r"\.(\w+)|\[(\d+)\]"
 
 
 def handler_source() -> str:
@@ -103,93 +55,20 @@ def handler_source() -> str:
     return (folder / HANDLER_FILE).read_text(encoding="utf-8")
 
 
-def _parameters(args: argparse.Namespace) -> dict[str, Parameter]:
-    """Deployment choices as Parameters; only those the template ends up using are kept."""
-    params = {
-        "ModelImageUri": Parameter(
-            "ModelImageUri",
-            Type="String",
-            Description="ECR URI of the model's inference image",
-            AllowedPattern=r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/"
-            r"[a-z0-9][a-z0-9._/-]*(:[\w.-]+|@sha256:[0-9a-f]{64})?$",
-            ConstraintDescription="ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY[:TAG]",
-        ),
-        "ModelDataUrl": Parameter(
-            "ModelDataUrl",
-            Type="String",
-            Description="S3 URL of the model artifact (model.tar.gz)",
-            AllowedPattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$",
-            ConstraintDescription="s3://bucket/key",
-        ),
-        "InstanceType": Parameter(
-            "InstanceType",
-            Type="String",
-            Description="Instance type of the endpoint (EBS-only storage, so it can be encrypted)",
-            Default=sagemaker_endpoint.DEFAULT_INSTANCE_TYPE,
-            AllowedValues=list(INSTANCE_TYPES),
-        ),
-    }
-    if args.existing_vpc:
-        params["VpcId"] = Parameter(
-            "VpcId", Type="AWS::EC2::VPC::Id", Description="VPC to place the pattern in"
-        )
-        params["SubnetIds"] = Parameter(
-            "SubnetIds",
-            Type="List<AWS::EC2::Subnet::Id>",
-            Description="Private subnets for the function, the model and the VPC endpoint",
-        )
-        params["RouteTableIds"] = Parameter(
-            "RouteTableIds",
-            Type="CommaDelimitedList",
-            Description="Route tables of those subnets, for the S3 gateway endpoint",
-        )
-    if args.existing_endpoint:
-        params["EndpointName"] = Parameter(
-            "EndpointName",
-            Type="String",
-            Description="Name of the existing SageMaker endpoint to invoke (any case)",
-            AllowedPattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
-            ConstraintDescription="a SageMaker endpoint name: up to 63 letters, digits and "
-            "hyphens, starting and ending with a letter or digit",
-        )
-    return params
-
-
-# The props fields a flag sets (by the flag's dest): messages name the flag, not the field.
-FLAG_FIELDS = {
-    "existing_sagemaker_endpoint_obj": "existing_endpoint",
-    "existing_vpc": "existing_vpc",
-    "deploy_vpc": "deploy_vpc",
-    "id_prefix": "id_prefix",
-    "sagemaker_environment_variable_name": "env_var_name",
-}
-# Flags applied after the props files (they win); mode flags are applied before (files win).
-VALUE_FLAGS = ("id_prefix", "env_var_name")
-_PATH_PARTS = r"\.(\w+)|\[(\d+)\]"
-
-
 @functools.cache
-def _field_in_message() -> re.Pattern[str]:
+def _field_in_message(props_type: type) -> re.Pattern[str]:
     """A props field's name and the path after it; compiled only for a message."""
-    names = sorted((f.name for f in fields(LambdaSagemakerEndpointProps)), key=len, reverse=True)
+    names = sorted((f.name for f in fields(props_type)), key=len, reverse=True)
     return re.compile(rf"\b({'|'.join(names)})\b((?:\.\w+|\[\d+\])*)")
 
 
-def _schemas() -> dict[str, props_files.Schema]:
+def _schemas(command: CommandLine) -> dict[str, props_files.Schema]:
     """What each props field holds, for the key check of props files."""
-    from troposphere_patterns import props_files  # only with --props: it costs ~5 ms
+    from troposphere_patterns import props_files  # only with --props
 
-    schemas: dict[str, props_files.Schema] = {
-        f.name: props_files.Schema() for f in fields(LambdaSagemakerEndpointProps)
-    }
-    schemas.update(
-        lambda_function_props=props_files.Schema(awslambda.Function),
-        model_props=props_files.Schema(sagemaker.Model),
-        endpoint_config_props=props_files.Schema(sagemaker.EndpointConfig),
-        endpoint_props=props_files.Schema(sagemaker.Endpoint),
-        vpc_props=props_files.Schema(ec2.VPC, (vpc.AZ_COUNT_KEY,)),
-        existing_vpc=props_files.Schema(names=tuple(f.name for f in fields(ExistingVpc))),
-    )
+    schemas = {f.name: props_files.Schema() for f in fields(command.props_type)}
+    for name, (cls, names) in command.keys.items():
+        schemas[name] = props_files.Schema(cls, names)
     return schemas
 
 
@@ -223,6 +102,7 @@ class Sources:
 
     files: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     flags: dict[str, str] = field(default_factory=dict)
+    props_type: type | None = None
 
     def file_of(self, name: str, rest: str) -> str | None:
         """The last file holding the most of the path ``name`` + ``rest`` (``.A[0].B``)."""
@@ -248,8 +128,8 @@ class Sources:
 
     def cli_terms(self, message: str) -> str:
         """``message`` (naming props fields) as the command line's user knows them."""
-        if message.startswith("--props "):
-            return message  # already names its file
+        if message.startswith("--props ") or self.props_type is None:
+            return message  # already names its file, or nothing was read yet
         lead: str | None = None
 
         def term(match: re.Match[str]) -> str:
@@ -264,18 +144,20 @@ class Sources:
                 return match.group(0)
             return f"{match.group(0)} (--props {file})"
 
-        text = _field_in_message().sub(term, message)
+        text = _field_in_message(self.props_type).sub(term, message)
         return f"--props {lead}: {text}" if lead is not None else text
 
 
-def read_props_files(paths: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+def read_props_files(
+    command: CommandLine, paths: Sequence[str]
+) -> list[tuple[str, dict[str, Any]]]:
     """Read every ``--props`` file; report every problem in all of them at once."""
     if not paths:
         return []
     from troposphere_patterns import props_files
 
     loaded, found = [], []
-    schemas = _schemas()
+    schemas = _schemas(command)
     for path in paths:
         try:
             data = props_files.read(path)
@@ -302,66 +184,56 @@ def _existing_vpc(value: Mapping[str, Any]) -> ExistingVpc:
     return ExistingVpc(**value)
 
 
+def _as_mapping(value: Any) -> Any:
+    """An ExistingVpc as its fields, so that a props file's mapping merges over a mode's."""
+    if isinstance(value, ExistingVpc):
+        return {f.name: getattr(value, f.name) for f in fields(ExistingVpc)}
+    return value
+
+
 def build_props(
+    command: CommandLine,
     args: argparse.Namespace,
     params: Mapping[str, Parameter],
     sources: Sources | None = None,
-) -> LambdaSagemakerEndpointProps:
-    """Turn command-line arguments (and the ``--props`` files, in order) into pattern props."""
+) -> Any:
+    """Turn command-line arguments into the pattern's props: modes, ``--props`` files, flags.
+
+    Layers merge in that order (mappings deeply); a file that sets a field a mode sets also
+    applies that mode's drops (an endpoint named in a file drops the default model).
+    """
     sources = sources if sources is not None else Sources()
-    fields_: dict[str, Any] = {
-        "lambda_function_props": {"Code": {"ZipFile": handler_source()}},
-    }
-    if args.existing_endpoint:
-        fields_["existing_sagemaker_endpoint_obj"] = Ref(params["EndpointName"])
-    else:
-        fields_["model_props"] = {
-            "PrimaryContainer": {
-                "Image": Ref(params["ModelImageUri"]),
-                "ModelDataUrl": Ref(params["ModelDataUrl"]),
-            }
-        }
-        fields_["endpoint_config_props"] = {
-            "ProductionVariants": [sagemaker_endpoint.default_variant(Ref(params["InstanceType"]))]
-        }
-    if args.existing_vpc:
-        fields_["existing_vpc"] = ExistingVpc(
-            vpc_id=Ref(params["VpcId"]),
-            subnet_ids=Ref(params["SubnetIds"]),
-            route_table_ids=Ref(params["RouteTableIds"]),
-        )
-    fields_["deploy_vpc"] = args.deploy_vpc
-    sources.files = read_props_files(args.props or ())
-    for _, data in sources.files:
-        for name, value in data.items():
-            current = fields_.get(name)
-            if isinstance(current, ExistingVpc):
-                current = {f.name: getattr(current, f.name) for f in fields(ExistingVpc)}
-            if name == "lambda_function_props" and isinstance(value, Mapping) and "Code" in value:
-                # Code is one choice (inline, S3 or image): the file's replaces the inlined one.
-                current = {k: v for k, v in (current or {}).items() if k != "Code"}
-            fields_[name] = (
-                merge(current, value)
-                if isinstance(current, Mapping) and isinstance(value, Mapping)
-                else value
-            )
+    sources.props_type = command.props_type
+    chosen = vars(args)
+    # Flags first, files over them; an option's value (--env-var-name NAME) wins over files.
+    values = {mode.dest for mode in command.modes if mode.metavar is not None}
+    flags = {dest: value for dest, value in chosen.items() if dest not in values}
+    handler = handler_source()
+    layers = command.layers(params, handler, flags)
+    sources.files = read_props_files(command, args.props or ())
     given = {name for _, data in sources.files for name in data}
-    if "existing_sagemaker_endpoint_obj" in given:
-        # An endpoint named in a file: the mode's model and config would have nothing to build.
-        for name in ("model_props", "endpoint_config_props"):
-            if name not in given:
-                fields_.pop(name, None)
-    if args.id_prefix is not None:
-        fields_["id_prefix"] = args.id_prefix
-    if args.env_var_name is not None:
-        fields_["sagemaker_environment_variable_name"] = args.env_var_name
-    for name, dest in FLAG_FIELDS.items():
-        flagged = getattr(args, dest, None) not in (None, False)
-        if flagged and (dest in VALUE_FLAGS or name not in given):
-            sources.flags[name] = "--" + dest.replace("_", "-")
-    if isinstance(fields_.get("existing_vpc"), Mapping):
-        fields_["existing_vpc"] = _existing_vpc(fields_["existing_vpc"])
-    return LambdaSagemakerEndpointProps(**fields_)
+    for mode in command.modes:
+        value = chosen.get(mode.dest)
+        sets = set(mode.props(params, value if value not in (None, False) else True))
+        if value not in (None, False) and (mode.dest in values or not sets & given):
+            for name in sets:
+                sources.flags[name] = mode.flag
+        if mode.drops and sets & given:
+            for layer in layers:
+                for name in mode.drops:
+                    if name not in given:
+                        layer.pop(name, None)
+    layers += [dict(data) for _, data in sources.files]
+    layers += command.layers(params, handler, {d: chosen.get(d) for d in values})[1:]
+    for name, flag in VALUE_FLAGS.items():
+        value = chosen.get(flag.lstrip("-").replace("-", "_"))
+        if value is not None:
+            layers.append({name: value})
+            sources.flags[name] = flag
+    combined = command.combine([{k: _as_mapping(v) for k, v in layer.items()} for layer in layers])
+    if isinstance(combined.get("existing_vpc"), Mapping):
+        combined["existing_vpc"] = _existing_vpc(combined["existing_vpc"])
+    return command.props_type(**combined)
 
 
 def output_format(args: argparse.Namespace) -> str:
@@ -375,8 +247,9 @@ def output_format(args: argparse.Namespace) -> str:
 def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
     """Render the template text that ``args`` ask for."""
     sources = sources if sources is not None else Sources()
-    params = _parameters(args)
-    template = lambda_sagemakerendpoint(build_props(args, params, sources))
+    command = COMMAND_LINES[args.pattern]
+    params = command.parameters()
+    template = command.render(build_props(command, args, params, sources))
     body = template.to_dict()  # once: encoding is most of a render's time
     used = {ref.name for ref in references.references(body) if ref.kind == "name"}
     kept = {name: param.to_dict() for name, param in params.items() if name in used}
@@ -384,12 +257,15 @@ def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
         body["Parameters"] = kept
     _check_references(sources, body)
     if output_format(args) == "yaml":
+        if args.minify:
+            raise UsageError("--minify: only JSON can be minified (drop --format yaml)")
         import cfn_flip  # type: ignore[import-untyped]  # troposphere's own YAML writer
 
         text: str = cfn_flip.to_yaml(json.dumps(body, indent=1, sort_keys=True))
-    else:
-        text = template_json(body)
-    return text if text.endswith("\n") else text + "\n"
+        return text if text.endswith("\n") else text + "\n"
+    if args.minify:
+        return json.dumps(body, sort_keys=True, separators=(",", ":")) + "\n"
+    return json_text.dumps(body)
 
 
 def _check_references(sources: Sources, body: Mapping[str, Any]) -> None:
@@ -413,45 +289,6 @@ def _check_references(sources: Sources, body: Mapping[str, Any]) -> None:
         raise UsageError(*found)
 
 
-# Intrinsics nested deeper than this are written on one line; the pattern's own are at most ~15.
-ONE_LINE_HEIGHT = 32
-
-
-def template_json(body: Mapping[str, Any]) -> str:
-    """The template as troposphere writes JSON, with very deep intrinsics on one line each.
-
-    Only the lower-case chain of an endpoint name known at deploy time is that deep (26 nested
-    ``Fn::Join``/``Fn::Split`` pairs); indented, each copy alone would take ~17 KB of the
-    51,200 bytes CloudFormation accepts inline.
-    """
-    squashed: list[str] = []
-
-    def squash(node: Any) -> Any:
-        if isinstance(node, dict):
-            if (
-                len(node) == 1
-                and next(iter(node)).startswith("Fn::")
-                and _height(node) > ONE_LINE_HEIGHT
-            ):
-                squashed.append(json.dumps(node, sort_keys=True, separators=(", ", ": ")))
-                return f"\0{len(squashed) - 1}\0"
-            return {key: squash(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [squash(value) for value in node]
-        return node
-
-    text = json.dumps(squash(body), indent=1, sort_keys=True, separators=(",", ": "))
-    return re.sub(r'"\\u0000(\d+)\\u0000"', lambda match: squashed[int(match[1])], text)
-
-
-def _height(node: Any) -> int:
-    if isinstance(node, dict):
-        return 1 + max(map(_height, node.values()), default=0)
-    if isinstance(node, list):
-        return 1 + max(map(_height, node), default=0)
-    return 0
-
-
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Keeps the examples' line breaks; wide enough for the option column."""
 
@@ -460,70 +297,71 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command-line parser."""
+    """The command-line parser: one sub-command per pattern, its options from its modes."""
     top = argparse.ArgumentParser(
         prog=PROG,
         description="Generate CloudFormation templates for well-architected AWS patterns.",
+        epilog=_modes_epilog(),
         formatter_class=_Formatter,
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = top.add_subparsers(dest="pattern", required=True, metavar="PATTERN")
-    command = commands.add_parser(
-        "lambda-sagemakerendpoint",
-        help="a Lambda function that invokes a SageMaker real-time endpoint",
-        description="Render the Lambda -> SageMaker endpoint pattern as CloudFormation. "
-        f"Without a mode flag: {DEFAULT_MODE}.",
-        epilog=EXAMPLES,
-        formatter_class=_Formatter,
-    )
-    modes = command.add_argument_group("modes (one VPC flag, with or without --existing-endpoint)")
-    network = modes.add_mutually_exclusive_group()
-    network.add_argument("--deploy-vpc", action="store_true", help="create a private VPC")
-    network.add_argument(
-        "--existing-vpc",
-        action="store_true",
-        help="place the pattern in an existing VPC (VpcId, SubnetIds, RouteTableIds parameters)",
-    )
-    modes.add_argument(
-        "--existing-endpoint",
-        action="store_true",
-        help="invoke an existing endpoint (EndpointName parameter) instead of creating one",
-    )
-    command.add_argument(
-        "--props",
-        metavar="FILE",
-        action="append",
-        help="JSON or YAML props merged over the mode's; repeat to layer files (later wins)",
-    )
-    command.add_argument("--id-prefix", metavar="PREFIX", help="prefix for every logical ID")
-    command.add_argument(
-        "--env-var-name", metavar="NAME", help="environment variable holding the endpoint name"
-    )
-    command.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="write here instead of stdout ('-' is stdout); regular files are replaced "
-        "atomically, symlinks written through",
-    )
-    command.add_argument(
-        "--format",
-        choices=("json", "yaml"),
-        help="default: from -o's extension (.yaml/.yml: yaml), else json",
-    )
-    top.epilog = _modes_epilog(commands)
+    for pattern in COMMAND_LINES.values():
+        command = commands.add_parser(
+            pattern.name,
+            help=pattern.help,
+            description=pattern.description,
+            epilog=pattern.examples,
+            formatter_class=_Formatter,
+        )
+        modes = command.add_argument_group("modes")
+        groups: dict[str, Any] = {}
+        for mode in pattern.modes:
+            where: Any = modes if mode.metavar is None else command
+            if mode.group is not None:
+                if mode.group not in groups:
+                    groups[mode.group] = where.add_mutually_exclusive_group()
+                where = groups[mode.group]
+            if mode.metavar is None:
+                where.add_argument(mode.flag, action="store_true", help=mode.help)
+            else:
+                where.add_argument(mode.flag, metavar=mode.metavar, help=mode.help)
+        command.add_argument(
+            "--props",
+            metavar="FILE",
+            action="append",
+            help="JSON or YAML props merged over the mode's; repeat to layer files (later wins)",
+        )
+        command.add_argument("--id-prefix", metavar="PREFIX", help="prefix for every logical ID")
+        command.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="write here instead of stdout ('-' is stdout); regular files are replaced "
+            "atomically, symlinks written through",
+        )
+        command.add_argument(
+            "--format",
+            choices=("json", "yaml"),
+            help="default: from -o's extension (.yaml/.yml: yaml), else json",
+        )
+        command.add_argument(
+            "--minify",
+            action="store_true",
+            help="JSON without whitespace: deploys inline (51,200 bytes) where the readable "
+            "layout is too big",
+        )
     return top
 
 
-def _modes_epilog(commands: Any) -> str:
+def _modes_epilog() -> str:
     """Every pattern and its modes, for the top-level ``--help``."""
     lines = ["patterns and their modes (PATTERN --help for the rest):"]
-    for name, command in commands.choices.items():
-        lines += [f"  {name}", f"    {'(no mode flag)':<22}{DEFAULT_MODE}"]
-        for group in command._action_groups:
-            if group.title and group.title.startswith("modes"):
-                for action in group._group_actions:
-                    lines.append(f"    {action.option_strings[0]:<22}{action.help}")
+    for name, pattern in COMMAND_LINES.items():
+        lines += [f"  {name}", f"    {'(no mode flag)':<22}{pattern.default_mode}"]
+        for mode in pattern.modes:
+            if mode.metavar is None:
+                lines.append(f"    {mode.flag:<22}{mode.help}")
     return "\n".join(lines)
 
 

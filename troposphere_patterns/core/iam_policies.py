@@ -219,8 +219,8 @@ def sagemaker_metrics() -> Statement:
     )
 
 
-def ecr_pull(repository_arn: Any) -> list[Statement]:
-    """Pull one image: the account-wide token plus layer reads on its repository."""
+def ecr_pull(*repository_arns: Any) -> list[Statement]:
+    """Pull images: the account-wide token plus layer reads on their repositories."""
     return [
         Statement(
             Sid="EcrToken",
@@ -236,7 +236,7 @@ def ecr_pull(repository_arn: Any) -> list[Statement]:
                 awacs.ecr.BatchGetImage,
                 awacs.ecr.GetDownloadUrlForLayer,
             ],
-            Resource=[repository_arn],
+            Resource=list(repository_arns),
         ),
     ]
 
@@ -248,6 +248,17 @@ def s3_read(object_arns: Sequence[Any]) -> Statement:
         Effect=Allow,
         Action=[awacs.s3.GetObject],
         Resource=list(object_arns),
+    )
+
+
+def s3_prefix_list(bucket_arn: Any, prefix: Any, sid: str = "ModelArtifactList") -> Statement:
+    """List one prefix of a bucket (SageMaker lists an uncompressed model's files first)."""
+    return Statement(
+        Sid=sid,
+        Effect=Allow,
+        Action=[awacs.s3.ListBucket],
+        Resource=[bucket_arn],
+        Condition=Condition(StringLike("s3:prefix", [prefix])),
     )
 
 
@@ -327,15 +338,29 @@ def eni_manage(*, permissions: bool = False) -> list[Statement]:
 
 def account_principals_only(actions: Sequence[Action], resources: Sequence[Any]) -> PolicyDocument:
     """A VPC endpoint policy: the named actions, for principals of this account only."""
-    return document(
-        Statement(
-            Effect=Allow,
-            Principal=Principal("AWS", "*"),
-            Action=list(actions),
-            Resource=list(resources),
-            Condition=Condition(StringEquals("aws:PrincipalAccount", Sub("${AWS::AccountId}"))),
-        )
+    return for_account_principals(
+        [Statement(Effect=Allow, Action=list(actions), Resource=list(resources))]
     )
+
+
+def for_account_principals(statements: Sequence[Statement]) -> PolicyDocument:
+    """A VPC endpoint policy granting these role statements to principals of this account only.
+
+    Each statement keeps its actions, resources and conditions, and gains ``Principal: *`` under
+    an ``aws:PrincipalAccount`` condition.
+    """
+    account = StringEquals("aws:PrincipalAccount", Sub("${AWS::AccountId}"))
+    granted = []
+    for statement in statements:
+        fields = dict(statement.properties)
+        condition = fields.pop("Condition", None)
+        extra = list(condition.conditions) if condition is not None else []
+        granted.append(
+            Statement(
+                **fields, Principal=Principal("AWS", "*"), Condition=Condition([account, *extra])
+            )
+        )
+    return document(*granted)
 
 
 def flow_log_write(log_group_arn: Any) -> Statement:

@@ -145,5 +145,5 @@ def inline_deploy_warning(text: str) -> str | None:
         verdict = (
             "would fit inline" if minified <= MAX_BODY_BYTES_INLINE else "would not fit either"
         )
-        message += f"; minified JSON would be {minified:,} bytes and {verdict}"
+        message += f"; minified JSON (--minify) would be {minified:,} bytes and {verdict}"
     return message

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from awacs.aws import Statement
-from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, Ref, iam, sagemaker
+from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, If, NoValue, Ref, iam, sagemaker
 
-from troposphere_patterns.core import iam_policies
+from troposphere_patterns.core import iam_policies, instance_types, model_data
 from troposphere_patterns.core.overrides import build, merge, plain
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
 DEFAULT_VARIANT_NAME = "AllTraffic"
+
+VARIANT_LISTS = ("ProductionVariants", "ShadowProductionVariants")
+VOLUME_SIZE_GB = (1, 512)
+# Large models need these raised: the download of tens of GB of weights and a container that
+# loads them onto GPUs before it answers its health check.
+TIMEOUTS_SECONDS = {
+    "ContainerStartupHealthCheckTimeoutInSeconds": (60, 3600),
+    "ModelDataDownloadTimeoutInSeconds": (60, 3600),
+}
 
 MODEL_DEFAULTS: Mapping[str, Any] = {
     # The container gets no network: it cannot leak data or fetch code at run time.
@@ -82,12 +91,14 @@ class SagemakerEndpointBundle:
         model: The ``AWS::SageMaker::Model``.
         endpoint_config: The ``AWS::SageMaker::EndpointConfig``.
         endpoint: The ``AWS::SageMaker::Endpoint``.
+        conditions: Conditions the resources use (the deploy-time key placement).
     """
 
     role: iam.Role | None
     model: sagemaker.Model
     endpoint_config: sagemaker.EndpointConfig
     endpoint: sagemaker.Endpoint
+    conditions: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def resources(self) -> tuple[BaseAWSObject, ...]:
@@ -97,26 +108,24 @@ class SagemakerEndpointBundle:
 
 
 def execution_role_statements(
-    primary_container: Mapping[str, Any], *, kms_key_arn: Any = None, in_vpc: bool = False
+    model_props: Mapping[str, Any], *, kms_key_arn: Any = None, in_vpc: bool = False
 ) -> list[Statement]:
-    """What a hosting execution role needs for this container, and nothing more.
+    """What a hosting execution role needs for this model, and nothing more.
 
     Args:
-        primary_container: The model's ``PrimaryContainer`` (``Image``, ``ModelDataUrl``).
+        model_props: The model's properties: every container's image and S3 data is granted
+            (call after :func:`model_data.problems` found none).
         kms_key_arn: The key the endpoint's volume is encrypted with, if the pattern made it.
         in_vpc: The model runs in a VPC (adds the ENI actions).
-
-    Raises:
-        ValueError: A literal image URI or model data URL that cannot be parsed.
     """
     statements = [iam_policies.sagemaker_logs(), iam_policies.sagemaker_metrics()]
-    if "Image" in primary_container:
-        repository = iam_policies.ecr_repository_arn(primary_container["Image"])
-        statements += iam_policies.ecr_pull(repository)
-    if "ModelDataUrl" in primary_container:
-        statements.append(
-            iam_policies.s3_read([iam_policies.s3_object_arn(primary_container["ModelDataUrl"])])
-        )
+    repositories: dict[str, Any] = {}
+    for _, image in model_data.images(model_props, "model_props"):
+        repository = iam_policies.ecr_repository_arn(image)
+        repositories.setdefault(repr(repository.to_dict()), repository)
+    if repositories:
+        statements += iam_policies.ecr_pull(*repositories.values())
+    statements += model_data.read_statements(model_data.s3_reads(model_props, "model_props"))
     if kms_key_arn is not None:
         statements += iam_policies.kms_use(kms_key_arn)
     if in_vpc:
@@ -124,12 +133,141 @@ def execution_role_statements(
     return statements
 
 
+def instance_backed(config_props: Mapping[str, Any], where: str) -> list[tuple[str, Any]]:
+    """Every instance type the config runs on, with its path.
+
+    Production and shadow variants and each of their ``InstancePools``; serverless variants
+    have none.
+    """
+    found: list[tuple[str, Any]] = []
+    for name in VARIANT_LISTS:
+        variants = config_props.get(name)
+        if not isinstance(variants, list | tuple):
+            continue
+        for index, variant in enumerate(variants):
+            if not isinstance(variant, Mapping):
+                continue
+            path = f"{where}.{name}[{index}]"
+            if "InstanceType" in variant:
+                found.append((f"{path}.InstanceType", variant["InstanceType"]))
+            pools = variant.get("InstancePools")
+            for number, pool in enumerate(pools if isinstance(pools, list | tuple) else []):
+                if isinstance(pool, Mapping) and "InstanceType" in pool:
+                    found.append(
+                        (f"{path}.InstancePools[{number}].InstanceType", pool["InstanceType"])
+                    )
+    return found
+
+
+def endpoint_config_problems(config_props: Mapping[str, Any], where: str) -> list[str]:
+    """Rules CreateEndpointConfig enforces at deploy time, checked on literal values now.
+
+    Unknown instance types (with the closest known ones), a ``KmsKeyId`` or ``VolumeSizeInGB``
+    beside a type with local NVMe storage, volume sizes and timeouts out of range. Instance
+    types given as a ``Ref`` or ``Fn::FindInMap`` are left to the template's own Condition.
+    """
+    found: list[str] = []
+    types = instance_backed(config_props, where)
+    caller_key = "KmsKeyId" in config_props
+    for path, instance_type in types:
+        if isinstance(instance_type, AWSHelperFn):
+            if not instance_types.deploy_time(instance_type) and not caller_key:
+                found.append(
+                    f"{path}: only a literal, a Ref or an Fn::FindInMap can be matched against "
+                    "the instance-storage Condition at deploy time; give one of those, or your "
+                    f"own {where}.KmsKeyId"
+                )
+            continue
+        problem = instance_types.unknown_problem(instance_type, path)
+        if problem is not None:
+            found.append(problem)
+        elif caller_key and instance_types.local_nvme(instance_type):
+            found.append(
+                f"{where}.KmsKeyId with {path} {instance_type!r}: that type has local NVMe "
+                "storage, encrypted in hardware, and CreateEndpointConfig refuses a KmsKeyId "
+                "beside it; drop KmsKeyId or choose an EBS-only type"
+            )
+    for name in VARIANT_LISTS:
+        variants = config_props.get(name)
+        for index, variant in enumerate(variants if isinstance(variants, list | tuple) else []):
+            if isinstance(variant, Mapping):
+                found += _variant_problems(variant, f"{where}.{name}[{index}]")
+    return found
+
+
+def _variant_problems(variant: Mapping[str, Any], path: str) -> list[str]:
+    found: list[str] = []
+    instance_type = variant.get("InstanceType")
+    nvme = isinstance(instance_type, str) and instance_types.local_nvme(instance_type)
+    if "VolumeSizeInGB" in variant and nvme:
+        found.append(
+            f"{path}.VolumeSizeInGB with InstanceType {instance_type!r}: that type has "
+            "local NVMe storage and no EBS volume to size; drop VolumeSizeInGB"
+        )
+    for name, (low, high) in {"VolumeSizeInGB": VOLUME_SIZE_GB, **TIMEOUTS_SECONDS}.items():
+        value = variant.get(name)
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and not low <= value <= high
+        ):
+            found.append(f"{path}.{name}: {value} is outside {low}-{high}")
+    return found
+
+
+def volume_key(config_props: Mapping[str, Any], key_arn: Any, condition_id: str) -> tuple[Any, Any]:
+    """Where the config's ``KmsKeyId`` may go, given the instance types it runs on.
+
+    Local NVMe storage is encrypted in hardware and has no EBS volume: the key goes on the
+    config only when every instance-backed variant is EBS-only. Serverless variants take it
+    (it encrypts SageMaker's copy of the image).
+
+    Args:
+        config_props: The merged EndpointConfig properties.
+        key_arn: The key to place (the pattern's or the caller's).
+        condition_id: Name for the deploy-time Condition, when one is needed.
+
+    Returns:
+        ``(KmsKeyId value or None, Condition expression or None)``: the value is the key, an
+        ``Fn::If`` on the condition, or None when a literal type has local NVMe storage.
+    """
+    types = [t for _, t in instance_backed(config_props, "")]
+    if any(isinstance(t, str) and instance_types.local_nvme(t) for t in types):
+        return None, None
+    later = [t for t in types if instance_types.deploy_time(t)]
+    if not later:
+        return key_arn, None
+    return If(condition_id, key_arn, NoValue), instance_types.all_ebs_only(later)
+
+
+def config_with_defaults(caller: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The caller's EndpointConfig properties over the default ``AllTraffic`` variant."""
+    return merge({"ProductionVariants": [default_variant()]}, caller)
+
+
+@dataclass(frozen=True)
+class SagemakerIds:
+    """Logical IDs of what :func:`sagemaker_endpoint` builds.
+
+    Attributes:
+        role: The execution role.
+        model: The model.
+        endpoint_config: The endpoint config.
+        endpoint: The endpoint.
+        key_condition: The Condition that holds when every deploy-time instance type is
+            EBS-only (so the config may take a ``KmsKeyId``).
+    """
+
+    role: str
+    model: str
+    endpoint_config: str
+    endpoint: str
+    key_condition: str
+
+
 def sagemaker_endpoint(
+    ids: SagemakerIds,
     *,
-    role_id: str,
-    model_id: str,
-    endpoint_config_id: str,
-    endpoint_id: str,
     model_props: Mapping[str, Any],
     endpoint_config_props: Mapping[str, Any] | None = None,
     endpoint_props: Mapping[str, Any] | None = None,
@@ -142,36 +280,38 @@ def sagemaker_endpoint(
     replacing it.
 
     Args:
-        role_id: Logical ID of the execution role.
-        model_id: Logical ID of the model.
-        endpoint_config_id: Logical ID of the endpoint config.
-        endpoint_id: Logical ID of the endpoint.
-        model_props: ``AWS::SageMaker::Model`` properties; ``PrimaryContainer`` required.
-            ``ExecutionRoleArn`` given means no role is created.
+        ids: Logical IDs.
+        model_props: ``AWS::SageMaker::Model`` properties; ``PrimaryContainer`` or
+            ``Containers`` required. ``ExecutionRoleArn`` given means no role is created.
         endpoint_config_props: Merged over the defaults (one ``AllTraffic`` variant on
-            ``ml.m5.large``, volume encrypted with ``kms_key_arn``). Every variant that names no
-            model gets this model.
+            ``ml.m5.large``). Every variant that names no model gets this model.
         endpoint_props: Merged over the endpoint defaults.
-        kms_key_arn: Key for the endpoint's volume, also granted to the created role; None when
-            the caller names its own ``KmsKeyId``.
+        kms_key_arn: The pattern's key for the endpoint's volume, also granted to the created
+            role; None when the caller names its own ``KmsKeyId``. Either key goes on the config
+            only where the instance types allow it (:func:`volume_key`).
         network: Put the model in a VPC.
     """
     model_props = merge(model_props)
-    config_defaults: dict[str, Any] = {"ProductionVariants": [default_variant()]}
-    if kms_key_arn is not None:
-        config_defaults["KmsKeyId"] = kms_key_arn
-    config_props = merge(config_defaults, endpoint_config_props)
-
+    config_props = config_with_defaults(endpoint_config_props)
+    key_arn = config_props.get("KmsKeyId", kms_key_arn)
+    conditions: dict[str, Any] = {}
+    if key_arn is not None:
+        placed, condition = volume_key(config_props, key_arn, ids.key_condition)
+        config_props.pop("KmsKeyId", None)
+        if placed is not None:
+            config_props["KmsKeyId"] = placed
+        else:
+            kms_key_arn = None  # no volume to encrypt: the role needs no grant
+        if condition is not None:
+            conditions[ids.key_condition] = condition
     role = None
     required: dict[str, Any] = {}
     if "ExecutionRoleArn" not in model_props:
         statements = execution_role_statements(
-            model_props["PrimaryContainer"],
-            kms_key_arn=kms_key_arn,
-            in_vpc=network is not None,
+            model_props, kms_key_arn=kms_key_arn, in_vpc=network is not None
         )
         role = iam.Role(
-            role_id,
+            ids.role,
             AssumeRolePolicyDocument=iam_policies.trust("sagemaker.amazonaws.com"),
             Policies=[
                 iam.Policy(
@@ -186,22 +326,23 @@ def sagemaker_endpoint(
             "Subnets": network.subnet_ids,
             "SecurityGroupIds": [network.security_group_id],
         }
-    model = build(sagemaker.Model, merge(MODEL_DEFAULTS, model_props, required), model_id)
+    model = build(sagemaker.Model, merge(MODEL_DEFAULTS, model_props, required), ids.model)
 
     model_name = GetAtt(model, "ModelName")
-    variants = config_props["ProductionVariants"]
-    if isinstance(variants, list):
-        # The construct drops the model from a caller's variants; re-inject it.
-        config_props["ProductionVariants"] = [
-            {**variant, "ModelName": model_name}
-            if isinstance(variant, dict) and "ModelName" not in variant
-            else variant
-            for variant in variants
-        ]
-    config = build(sagemaker.EndpointConfig, config_props, endpoint_config_id)
+    for name in VARIANT_LISTS:
+        variants = config_props.get(name)
+        if isinstance(variants, list):
+            # The construct drops the model from a caller's variants; re-inject it.
+            config_props[name] = [
+                {**variant, "ModelName": model_name}
+                if isinstance(variant, dict) and "ModelName" not in variant
+                else variant
+                for variant in variants
+            ]
+    config = build(sagemaker.EndpointConfig, config_props, ids.endpoint_config)
     endpoint = build(
         sagemaker.Endpoint,
         merge(endpoint_props, {"EndpointConfigName": GetAtt(config, "EndpointConfigName")}),
-        endpoint_id,
+        ids.endpoint,
     )
-    return SagemakerEndpointBundle(role, model, config, endpoint)
+    return SagemakerEndpointBundle(role, model, config, endpoint, conditions)

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import awacs.s3
 import awacs.sagemaker
 from awacs.aws import Statement
 from troposphere import (
@@ -34,7 +33,7 @@ from troposphere import (
 )
 from troposphere.validators.awslambda import validate_variables_name
 
-from troposphere_patterns.core import iam_policies, vpc
+from troposphere_patterns.core import iam_policies, model_data, vpc
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
@@ -50,8 +49,11 @@ from troposphere_patterns.core.sagemaker_endpoint import (
     EndpointReference,
     ModelNetwork,
     SagemakerEndpointBundle,
-    execution_role_statements,
+    SagemakerIds,
+    config_with_defaults,
+    endpoint_config_problems,
     sagemaker_endpoint,
+    volume_key,
 )
 from troposphere_patterns.core.vpc import ExistingVpc, Network
 from troposphere_patterns.errors import PatternPropsError
@@ -71,6 +73,8 @@ class Ids:
     SAGEMAKER_MODEL = "SagemakerModel"
     SAGEMAKER_ENDPOINT_CONFIG = "SagemakerEndpointConfig"
     SAGEMAKER_ENDPOINT = "SagemakerEndpoint"
+    # Condition: every deploy-time instance type is EBS-only, so the config takes a key.
+    SAGEMAKER_KEY_CONDITION = "SagemakerInstancesEbsOnly"
     LAMBDA_ROLE = "LambdaFunctionServiceRole"
     LAMBDA_POLICY = "LambdaFunctionServiceRolePolicy"
     LAMBDA_FUNCTION = "LambdaFunction"
@@ -238,14 +242,9 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
             found += vpc.vpc_props_problems(props.vpc_props, "vpc_props")
 
     if props.model_props is not None and not existing_endpoint:
-        container = props.model_props.get("PrimaryContainer")
-        if container is None:
-            found.append("model_props.PrimaryContainer: required to create a model")
-        else:
-            try:
-                execution_role_statements(plain(container))
-            except (ValueError, TypeError, AttributeError) as error:
-                found.append(f"model_props.PrimaryContainer: {error}")
+        found += model_data.problems(plain(props.model_props), "model_props")
+        config = config_with_defaults(props.endpoint_config_props)
+        found += endpoint_config_problems(config, "endpoint_config_props")
 
     function_props = merge(props.lambda_function_props)
     if props.lambda_function_props is not None:
@@ -302,6 +301,7 @@ class _Built:
     resources: tuple[BaseAWSObject, ...]
     result: LambdaSagemakerEndpoint
     function_update: dict[str, Any]
+    conditions: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -323,7 +323,12 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     creates_model = props.existing_sagemaker_endpoint_obj is None
     creates_function = props.existing_lambda_obj is None
     config_key_given = "KmsKeyId" in (props.endpoint_config_props or {})
-    needs_key = (creates_model and not config_key_given) or creates_function or props.deploy_vpc
+    config_takes_key = (
+        creates_model
+        and not config_key_given
+        and volume_key(config_with_defaults(props.endpoint_config_props), "", "")[0] is not None
+    )
+    needs_key = config_takes_key or creates_function or props.deploy_vpc
     key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
     resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
 
@@ -348,7 +353,8 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         sagemaker_model=sagemaker_bundle.model if sagemaker_bundle else None,
         vpc=vpc_result if vpc_result is not None else props.existing_vpc,
     )
-    return _Built(tuple(resources), result, function_update)
+    conditions = sagemaker_bundle.conditions if sagemaker_bundle else {}
+    return _Built(tuple(resources), result, function_update, conditions)
 
 
 def _private_network(
@@ -431,11 +437,15 @@ def _sagemaker_side(
         )
         resources.append(model_group)
         model_network = ModelNetwork(private.network.subnet_ids, Ref(model_group))
+    sagemaker_ids = SagemakerIds(
+        role=ids(Ids.SAGEMAKER_ROLE),
+        model=ids(Ids.SAGEMAKER_MODEL),
+        endpoint_config=ids(Ids.SAGEMAKER_ENDPOINT_CONFIG),
+        endpoint=ids(Ids.SAGEMAKER_ENDPOINT),
+        key_condition=ids(Ids.SAGEMAKER_KEY_CONDITION),
+    )
     bundle = sagemaker_endpoint(
-        role_id=ids(Ids.SAGEMAKER_ROLE),
-        model_id=ids(Ids.SAGEMAKER_MODEL),
-        endpoint_config_id=ids(Ids.SAGEMAKER_ENDPOINT_CONFIG),
-        endpoint_id=ids(Ids.SAGEMAKER_ENDPOINT),
+        sagemaker_ids,
         model_props=props.model_props,
         endpoint_config_props=props.endpoint_config_props,
         endpoint_props=props.endpoint_props,
@@ -467,17 +477,15 @@ def _vpc_endpoints(
             ),
         )
     ]
-    artifact = (props.model_props or {}).get("PrimaryContainer", {}).get("ModelDataUrl")
-    if creates_model and artifact is not None:
+    reads = model_data.s3_reads(plain(props.model_props or {}), "model_props")
+    if creates_model and reads:
         endpoints.append(
             vpc.gateway_endpoint(
                 ids(Ids.S3_ENDPOINT),
                 vpc_id=network.vpc_id,
                 service="s3",
                 route_table_ids=network.route_table_ids,
-                policy=iam_policies.account_principals_only(
-                    [awacs.s3.GetObject], [iam_policies.s3_object_arn(plain(artifact))]
-                ),
+                policy=iam_policies.for_account_principals(model_data.read_statements(reads)),
             )
         )
     return endpoints
@@ -587,8 +595,9 @@ def add_lambda_sagemakerendpoint(
                 resource.to_dict()  # troposphere checks required properties only here
     except (AttributeError, TypeError, ValueError) as error:
         raise PatternPropsError([f"props rejected while building: {error}"]) from error
-    taken = set(template.resources) | set(template.parameters) | set(template.outputs)
-    clashes = sorted(resource.title for resource in built.resources if resource.title in taken)
+    taken = {*template.resources, *template.parameters, *template.outputs, *template.conditions}
+    titles = [resource.title for resource in built.resources] + list(built.conditions)
+    clashes = sorted(title for title in titles if title in taken)
     if clashes:
         raise PatternPropsError(
             [
@@ -599,6 +608,8 @@ def add_lambda_sagemakerendpoint(
     check_resource_count(len(template.resources), len(built.resources))
     for resource in built.resources:
         template.add_resource(resource)
+    for name, condition in built.conditions.items():
+        template.add_condition(name, condition)
     function = built.result.lambda_function
     for name, value in built.function_update.items():
         if name == "DependsOn":

@@ -1,0 +1,165 @@
+"""What a SageMaker model's containers load, and exactly what reading it needs.
+
+A model is one ``PrimaryContainer`` or a list of ``Containers`` (multi-container models and
+inference pipelines). Each container may pull an ECR image and load data from S3 in one of two
+ways: ``ModelDataUrl`` (one compressed artifact, or a prefix for a multi-model container) or
+``ModelDataSource.S3DataSource`` (an ``S3Object``, or an uncompressed ``S3Prefix``, which is how
+LLM containers load their weights). A prefix is read with ``s3:GetObject`` on ``prefix*`` and
+listed with ``s3:ListBucket`` on its bucket under an ``s3:prefix`` condition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from awacs.aws import Statement
+from troposphere import AWSHelperFn, Sub
+
+from troposphere_patterns.core import iam_policies
+
+_S3_URI = re.compile(r"s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>[^\n]*)")
+
+
+@dataclass(frozen=True)
+class S3Read:
+    """Read access one container's data needs.
+
+    Attributes:
+        object_arn: ARN of the object, or of ``prefix*`` for a prefix.
+        bucket_arn: The bucket's ARN when the data is a prefix (to list it), else None.
+        prefix: The ``s3:prefix`` condition value (``prefix*``) when the data is a prefix.
+    """
+
+    object_arn: Any
+    bucket_arn: Any = None
+    prefix: Any = None
+
+
+def containers(model_props: Mapping[str, Any], where: str) -> list[tuple[str, Any]]:
+    """The model's containers, each with the path to report it under."""
+    found: list[tuple[str, Any]] = []
+    if "PrimaryContainer" in model_props:
+        found.append((f"{where}.PrimaryContainer", model_props["PrimaryContainer"]))
+    listed = model_props.get("Containers")
+    if isinstance(listed, list | tuple):
+        found += [(f"{where}.Containers[{i}]", c) for i, c in enumerate(listed)]
+    return [(path, c) for path, c in found if isinstance(c, Mapping)]
+
+
+def container_problem(model_props: Mapping[str, Any], where: str) -> str | None:
+    """A model needs exactly one of ``PrimaryContainer`` and ``Containers``."""
+    given = [name for name in ("PrimaryContainer", "Containers") if name in model_props]
+    if not given:
+        return f"{where}.PrimaryContainer: required (or Containers) to create a model"
+    if len(given) == 2:
+        return f"{where}.PrimaryContainer and {where}.Containers: give one or the other"
+    return None
+
+
+def images(model_props: Mapping[str, Any], where: str) -> list[tuple[str, Any]]:
+    """Every container's ``Image``, with its path."""
+    return [(f"{p}.Image", c["Image"]) for p, c in containers(model_props, where) if "Image" in c]
+
+
+def s3_reads(model_props: Mapping[str, Any], where: str) -> list[S3Read]:
+    """What every container reads from S3 (call after :func:`problems` found none)."""
+    return _collect(model_props, where)[0]
+
+
+def read_statements(reads: list[S3Read]) -> list[Statement]:
+    """``s3:GetObject`` on every object and prefix, ``s3:ListBucket`` under each prefix."""
+    if not reads:
+        return []
+    unique: dict[str, S3Read] = {}
+    for read in reads:
+        unique.setdefault(_json(read.object_arn), read)
+    statements = [iam_policies.s3_read([read.object_arn for read in unique.values()])]
+    listed = [read for read in unique.values() if read.bucket_arn is not None]
+    for number, read in enumerate(listed, start=1):
+        sid = "ModelArtifactList" + (str(number) if len(listed) > 1 else "")
+        statements.append(iam_policies.s3_prefix_list(read.bucket_arn, read.prefix, sid))
+    return statements
+
+
+def _json(value: Any) -> str:
+    return repr(value.to_dict()) if isinstance(value, AWSHelperFn) else repr(value)
+
+
+def _collect(model_props: Mapping[str, Any], where: str) -> tuple[list[S3Read], list[str]]:
+    reads: list[S3Read] = []
+    found: list[str] = []
+    for path, container in containers(model_props, where):
+        locations: list[tuple[Any, bool, str]] = []
+        if "ModelDataUrl" in container and "ModelDataSource" in container:
+            found.append(f"{path}.ModelDataUrl and {path}.ModelDataSource: give one or the other")
+        if "ModelDataUrl" in container:
+            multi_model = container.get("Mode") == "MultiModel"
+            locations.append((container["ModelDataUrl"], multi_model, f"{path}.ModelDataUrl"))
+        source = container.get("ModelDataSource")
+        s3 = source.get("S3DataSource") if isinstance(source, Mapping) else None
+        if isinstance(s3, Mapping) and "S3Uri" in s3:
+            prefix = s3.get("S3DataType") == "S3Prefix"
+            locations.append((s3["S3Uri"], prefix, f"{path}.ModelDataSource.S3DataSource.S3Uri"))
+        for uri, prefix, location in locations:
+            try:
+                reads.append(_read(uri, prefix=prefix, where=location))
+            except ValueError as error:
+                found.append(str(error))
+    return reads, found
+
+
+def _read(uri: Any, *, prefix: bool, where: str) -> S3Read:
+    if not prefix:
+        try:
+            return S3Read(iam_policies.s3_object_arn(uri))
+        except ValueError as error:
+            raise ValueError(f"{where}: {error}") from error
+    text, variables = _sub_parts(uri, where)
+    match = _S3_URI.fullmatch(text)
+    if match is None:
+        raise ValueError(f"{where}: {text!r} is not an S3 prefix URI (s3://bucket/prefix/)")
+    bucket, key = match["bucket"], match["key"]
+    if variables is None:  # a literal: nothing in it is a Sub variable
+        variables, literal_key = {}, key
+        key = key.replace("${", "${!")
+    else:
+        literal_key = None
+    return S3Read(
+        object_arn=Sub(f"arn:${{AWS::Partition}}:s3:::{bucket}/{key}*", **variables),
+        bucket_arn=Sub(f"arn:${{AWS::Partition}}:s3:::{bucket}"),
+        # Keep a deploy-time prefix deploy-time: the same Fn::Sub variables, cut the same way.
+        prefix=f"{literal_key}*" if literal_key is not None else Sub(f"{key}*", **variables),
+    )
+
+
+def _sub_parts(uri: Any, where: str) -> tuple[str, dict[str, Any] | None]:
+    """A literal URI, or the template string and variables of an ``Fn::Sub`` one."""
+    if not isinstance(uri, AWSHelperFn):
+        return str(uri), None
+    body = uri.to_dict().get("Fn::Sub") if isinstance(uri, Sub) else None
+    if isinstance(body, str):
+        return body, {}
+    if isinstance(body, list) and len(body) == 2 and isinstance(body[0], str):
+        return body[0], dict(body[1])
+    raise ValueError(
+        f"{where}: a prefix must be a literal s3://bucket/prefix/ or an Fn::Sub with a literal "
+        "bucket (the grant's s3:prefix condition is cut from it), not "
+        f"{type(uri).__name__}"
+    )
+
+
+def problems(model_props: Mapping[str, Any], where: str) -> list[str]:
+    """Every problem with the model's containers and what they load, each naming its path."""
+    shape = container_problem(model_props, where)
+    if shape is not None:
+        return [shape]
+    found: list[str] = []
+    for path, image in images(model_props, where):
+        try:
+            iam_policies.ecr_repository_arn(image)
+        except ValueError as error:
+            found.append(f"{path}: {error}")
+    return found + _collect(model_props, where)[1]

@@ -1,0 +1,177 @@
+"""The Lambda -> SageMaker endpoint pattern on the command line: Parameters and modes as data.
+
+The CLI's templates take the model and the deployment's choices as Parameters, so one JSON
+deploys anywhere. Which Parameters a template keeps depends on what its props use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields
+from typing import Any
+
+from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
+
+from troposphere_patterns.core import sagemaker_endpoint, vpc
+from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
+from troposphere_patterns.core.vpc import ExistingVpc
+from troposphere_patterns.modes import CommandLine, Layer, Mode
+from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
+    LambdaSagemakerEndpointProps,
+    lambda_sagemakerendpoint,
+)
+
+EXAMPLES = """\
+examples:
+  troposphere-patterns lambda-sagemakerendpoint > out.json
+  troposphere-patterns lambda-sagemakerendpoint --deploy-vpc --format yaml -o out.yaml
+  troposphere-patterns lambda-sagemakerendpoint --existing-vpc -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --existing-endpoint -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --props base.yaml --props prod.yaml -o out.json
+
+deploy:
+  aws cloudformation deploy --template-file out.json --stack-name my-endpoint \\
+    --capabilities CAPABILITY_IAM --parameter-overrides \\
+    ModelImageUri=123456789012.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1 \\
+    ModelDataUrl=s3://my-bucket/model.tar.gz InstanceType=ml.g5.xlarge
+"""
+
+
+def parameters() -> dict[str, Parameter]:
+    """Every Parameter a mode may use; the rendered template keeps those it references."""
+    return {
+        "ModelImageUri": Parameter(
+            "ModelImageUri",
+            Type="String",
+            Description="ECR URI of the model's inference image",
+            AllowedPattern=r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/"
+            r"[a-z0-9][a-z0-9._/-]*(:[\w.-]+|@sha256:[0-9a-f]{64})?$",
+            ConstraintDescription="ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY[:TAG]",
+        ),
+        "ModelDataUrl": Parameter(
+            "ModelDataUrl",
+            Type="String",
+            Description="S3 URL of the model artifact (model.tar.gz)",
+            AllowedPattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$",
+            ConstraintDescription="s3://bucket/key",
+        ),
+        "InstanceType": Parameter(
+            "InstanceType",
+            Type="String",
+            Description="Instance type of the endpoint (types with local NVMe storage are "
+            "encrypted in hardware and take no KMS key)",
+            Default=sagemaker_endpoint.DEFAULT_INSTANCE_TYPE,
+            AllowedValues=list(INSTANCE_TYPES),
+        ),
+        "VpcId": Parameter(
+            "VpcId", Type="AWS::EC2::VPC::Id", Description="VPC to place the pattern in"
+        ),
+        "SubnetIds": Parameter(
+            "SubnetIds",
+            Type="List<AWS::EC2::Subnet::Id>",
+            Description="Private subnets for the function, the model and the VPC endpoint",
+        ),
+        "RouteTableIds": Parameter(
+            "RouteTableIds",
+            Type="CommaDelimitedList",
+            Description="Route tables of those subnets, for the S3 gateway endpoint",
+        ),
+        "EndpointName": Parameter(
+            "EndpointName",
+            Type="String",
+            Description="Name of the existing SageMaker endpoint to invoke (any case)",
+            AllowedPattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
+            ConstraintDescription="a SageMaker endpoint name: up to 63 letters, digits and "
+            "hyphens, starting and ending with a letter or digit",
+        ),
+    }
+
+
+def base(params: Mapping[str, Parameter], handler: str) -> Layer:
+    """The default template: the inlined handler, the model and instance type as Parameters."""
+    return {
+        "lambda_function_props": {"Code": {"ZipFile": handler}},
+        "model_props": {
+            "PrimaryContainer": {
+                "Image": Ref(params["ModelImageUri"]),
+                "ModelDataUrl": Ref(params["ModelDataUrl"]),
+            }
+        },
+        "endpoint_config_props": {
+            "ProductionVariants": [sagemaker_endpoint.default_variant(Ref(params["InstanceType"]))]
+        },
+    }
+
+
+def _existing_vpc(params: Mapping[str, Parameter], value: Any) -> Layer:
+    vpc = ExistingVpc(
+        vpc_id=Ref(params["VpcId"]),
+        subnet_ids=Ref(params["SubnetIds"]),
+        route_table_ids=Ref(params["RouteTableIds"]),
+    )
+    return {"existing_vpc": vpc}
+
+
+COMMAND_LINE = CommandLine(
+    name="lambda-sagemakerendpoint",
+    help="a Lambda function that invokes a SageMaker real-time endpoint",
+    description="Render the Lambda -> SageMaker endpoint pattern as CloudFormation.",
+    examples=EXAMPLES,
+    props_type=LambdaSagemakerEndpointProps,
+    render=lambda_sagemakerendpoint,
+    parameters=parameters,
+    base=base,
+    default_mode="a new endpoint (model, endpoint config, endpoint), no VPC",
+    keys={
+        "lambda_function_props": (awslambda.Function, ()),
+        "model_props": (sagemaker.Model, ()),
+        "endpoint_config_props": (sagemaker.EndpointConfig, ()),
+        "endpoint_props": (sagemaker.Endpoint, ()),
+        "vpc_props": (ec2.VPC, (vpc.AZ_COUNT_KEY,)),
+        "existing_vpc": (None, tuple(f.name for f in fields(ExistingVpc))),
+    },
+    modes=(
+        Mode(
+            flag="--deploy-vpc",
+            help="create a private VPC",
+            props=lambda params, value: {"deploy_vpc": True},
+            group="network",
+        ),
+        Mode(
+            flag="--existing-vpc",
+            help="place the pattern in an existing VPC (VpcId, SubnetIds, RouteTableIds "
+            "parameters)",
+            props=_existing_vpc,
+            group="network",
+        ),
+        Mode(
+            flag="--existing-endpoint",
+            help="invoke an existing endpoint (EndpointName parameter) instead of creating one",
+            props=lambda params, value: {
+                "existing_sagemaker_endpoint_obj": Ref(params["EndpointName"])
+            },
+            drops=("model_props", "endpoint_config_props"),
+        ),
+        Mode(
+            flag="--env-var-name",
+            help="environment variable holding the endpoint name",
+            metavar="NAME",
+            props=lambda params, value: {"sagemaker_environment_variable_name": value},
+        ),
+    ),
+    alternatives=(
+        ("model_props", (frozenset({"PrimaryContainer"}), frozenset({"Containers"}))),
+        (
+            "model_props.PrimaryContainer",
+            (frozenset({"ModelDataUrl"}), frozenset({"ModelDataSource"})),
+        ),
+        (
+            "lambda_function_props.Code",
+            (
+                frozenset({"ZipFile"}),
+                frozenset({"S3Bucket", "S3Key", "S3ObjectVersion"}),
+                frozenset({"ImageUri"}),
+            ),
+        ),
+    ),
+)
