@@ -27,6 +27,7 @@ from troposphere import Parameter
 from troposphere_patterns import __version__, json_text, output_file, references
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
 from troposphere_patterns.core.vpc import ExistingVpc
+from troposphere_patterns.diagram import command as diagram_command
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 from troposphere_patterns.modes import CommandLine
 from troposphere_patterns.patterns import lambda_sagemakerendpoint_cli
@@ -351,6 +352,7 @@ def parser() -> argparse.ArgumentParser:
             help="JSON without whitespace: deploys inline (51,200 bytes) where the readable "
             "layout is too big",
         )
+    diagram_command.add_parser(commands)
     return top
 
 
@@ -380,6 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
+    if args.pattern == diagram_command.NAME:
+        return diagram_command.run(args)
     sources = Sources()
     problems: Sequence[str] = ()
     try:

@@ -34,6 +34,7 @@ from troposphere import (
 from troposphere.validators.awslambda import validate_variables_name
 
 from troposphere_patterns.core import iam_policies, model_data, vpc
+from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
@@ -86,6 +87,8 @@ class Ids:
     RUNTIME_ENDPOINT_SECURITY_GROUP = "SagemakerRuntimeVpcEndpointSecurityGroup"
     RUNTIME_ENDPOINT_INGRESS = "SagemakerRuntimeVpcEndpointIngressFromLambda"
     S3_ENDPOINT = "S3GatewayVpcEndpoint"
+    DATA_BUCKET = "SagemakerDataBucket"
+    DATA_BUCKET_POLICY = "SagemakerDataBucketPolicy"
     # Outputs
     OUT_FUNCTION_NAME = "LambdaFunctionName"
     OUT_FUNCTION_ARN = "LambdaFunctionArn"
@@ -328,9 +331,14 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         and not config_key_given
         and volume_key(config_with_defaults(props.endpoint_config_props), "", "")[0] is not None
     )
-    needs_key = config_takes_key or creates_function or props.deploy_vpc
+    # What the options store in the pattern's bucket, one prefix each (none yet by default).
+    bucket_prefixes: list[str] = []
+    needs_key = config_takes_key or creates_function or props.deploy_vpc or bool(bucket_prefixes)
     key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
     resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
+    bucket = _data_bucket(props, ids, key, bucket_prefixes)
+    if bucket is not None:
+        resources += bucket.resources
 
     private = _private_network(props, ids, key, resources)
     sagemaker_bundle = None
@@ -355,6 +363,16 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     )
     conditions = sagemaker_bundle.conditions if sagemaker_bundle else {}
     return _Built(tuple(resources), result, function_update, conditions)
+
+
+def _data_bucket(
+    props: LambdaSagemakerEndpointProps, ids: LogicalIds, key: KeyBundle, prefixes: list[str]
+) -> PatternBucket | None:
+    """The one bucket for what the options store (each under its prefix), if any does."""
+    if not prefixes:
+        return None
+    bucket_ids = BucketIds(bucket=ids(Ids.DATA_BUCKET), policy=ids(Ids.DATA_BUCKET_POLICY))
+    return pattern_bucket(bucket_ids, kms_key_arn=key.arn, deletion_policy=props.deletion_policy)
 
 
 def _private_network(
