@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,22 +26,36 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> str:
     return str(path)
 
 
-def render(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
-    status = cli.main([PATTERN, *args])
-    captured = capsys.readouterr()
-    assert status == 0, captured.err
-    template: dict[str, Any] = json.loads(captured.out)
-    return template
+@dataclass
+class Run:
+    """Props files in a temporary folder, and the CLI run in-process on them."""
+
+    tmp_path: Path
+    capsys: pytest.CaptureFixture[str]
+
+    def file(self, name: str, content: str | bytes) -> str:
+        return write(self.tmp_path, name, content)
+
+    def template(self, *args: str) -> dict[str, Any]:
+        status = cli.main([PATTERN, *args])
+        captured = self.capsys.readouterr()
+        assert status == 0, captured.err
+        template: dict[str, Any] = json.loads(captured.out)
+        return template
+
+    def refused(self, *args: str) -> str:
+        status = cli.main([PATTERN, *args])
+        captured = self.capsys.readouterr()
+        assert status == 2, captured
+        assert captured.out == ""
+        assert "Traceback" not in captured.err
+        assert captured.err.startswith("troposphere-patterns: error: ")
+        return captured.err
 
 
-def refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    status = cli.main([PATTERN, *args])
-    captured = capsys.readouterr()
-    assert status == 2, captured
-    assert captured.out == ""
-    assert "Traceback" not in captured.err
-    assert captured.err.startswith("troposphere-patterns: error: ")
-    return captured.err
+@pytest.fixture
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Run:
+    return Run(tmp_path, capsys)
 
 
 def function_of(template: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -56,11 +71,8 @@ def variables_of(template: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- layering
 
 
-def test_repeated_props_files_merge_in_order(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    base = write(
-        tmp_path,
+def test_repeated_props_files_merge_in_order(run: Run) -> None:
+    base = run.file(
         "base.yaml",
         "lambda_function_props:\n"
         "  MemorySize: 512\n"
@@ -68,8 +80,7 @@ def test_repeated_props_files_merge_in_order(
         "  Environment: {Variables: {LOG_LEVEL: INFO, TEAM: fraud}}\n"
         "id_prefix: Base\n",
     )
-    prod = write(
-        tmp_path,
+    prod = run.file(
         "prod.json",
         json.dumps(
             {
@@ -81,7 +92,7 @@ def test_repeated_props_files_merge_in_order(
             }
         ),
     )
-    template = render(capsys, "--props", base, "--props", prod)
+    template = run.template("--props", base, "--props", prod)
     function = function_of(template, "Prod")
     assert function["MemorySize"] == 2048  # the later file wins
     assert function["Timeout"] == 60  # what only the base sets stays
@@ -91,25 +102,20 @@ def test_repeated_props_files_merge_in_order(
     assert "ProdSagemakerEndpoint" in template["Resources"]
 
 
-def test_value_flags_win_over_props_files(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(tmp_path, "p.yaml", "id_prefix: FromFile\n")
-    template = render(capsys, "--props", path, "--id-prefix", "FromFlag")
+def test_value_flags_win_over_props_files(run: Run) -> None:
+    path = run.file("p.yaml", "id_prefix: FromFile\n")
+    template = run.template("--props", path, "--id-prefix", "FromFlag")
     assert "FromFlagLambdaFunction" in template["Resources"]
 
 
-def test_a_props_file_can_extend_existing_vpc_mode(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(
-        tmp_path,
+def test_a_props_file_can_extend_existing_vpc_mode(run: Run) -> None:
+    path = run.file(
         "shared.yaml",
         "existing_vpc:\n"
         "  create_vpc_endpoints: false\n"
         "  runtime_endpoint_security_group_id: sg-0123456789abcdef0\n",
     )
-    template = render(capsys, "--existing-vpc", "--props", path)
+    template = run.template("--existing-vpc", "--props", path)
     kinds = {resource["Type"] for resource in template["Resources"].values()}
     assert "AWS::EC2::VPCEndpoint" not in kinds
     # The mode's Parameters for the IDs stay; the route tables are no longer needed.
@@ -119,11 +125,9 @@ def test_a_props_file_can_extend_existing_vpc_mode(
     assert ingress["Properties"]["GroupId"] == "sg-0123456789abcdef0"
 
 
-def test_an_endpoint_named_in_a_file_drops_the_modes_model(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(tmp_path, "p.yaml", "existing_sagemaker_endpoint_obj: Fraud-Scorer-PROD\n")
-    template = render(capsys, "--props", path)
+def test_an_endpoint_named_in_a_file_drops_the_modes_model(run: Run) -> None:
+    path = run.file("p.yaml", "existing_sagemaker_endpoint_obj: Fraud-Scorer-PROD\n")
+    template = run.template("--props", path)
     assert variables_of(template)["SAGEMAKER_ENDPOINT_NAME"] == "Fraud-Scorer-PROD"
     assert not [r for r in template["Resources"].values() if r["Type"].startswith("AWS::SageMaker")]
     assert "ModelImageUri" not in template.get("Parameters", {})
@@ -187,16 +191,17 @@ def description_file(tmp_path: Path, form: str, short: str, long: Any) -> str:
     if form == "long-yaml":
         text = f"lambda_function_props:\n  Description: {json.dumps(long)}\n"
         return write(tmp_path, "p.yaml", text)
-    return write(tmp_path, "p.json", json.dumps({"lambda_function_props": {"Description": long}}))
+    body = json.dumps({"lambda_function_props": {"Description": long}})
+    return write(tmp_path, "p.json", body)
 
 
 @pytest.mark.parametrize(("short", "long"), SHORT_AND_LONG, ids=lambda v: str(v)[:30])
 @pytest.mark.parametrize("form", FORMS)
 def test_intrinsics_short_and_long_form_render_as_cloudformation(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], short: str, long: Any, form: str
+    run: Run, short: str, long: Any, form: str
 ) -> None:
-    path = description_file(tmp_path, form, short, long)
-    assert function_of(render(capsys, "--props", path))["Description"] == long
+    path = description_file(run.tmp_path, form, short, long)
+    assert function_of(run.template("--props", path))["Description"] == long
 
 
 @pytest.mark.parametrize(
@@ -245,41 +250,32 @@ UNRESOLVED = [
 ]
 
 
-def test_a_reference_to_an_unprefixed_id_suggests_the_prefixed_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(
-        tmp_path,
+def test_a_reference_to_an_unprefixed_id_suggests_the_prefixed_one(run: Run) -> None:
+    path = run.file(
         "p.yaml",
         "id_prefix: Fraud\n"
         "lambda_function_props:\n"
         "  Environment: {Variables: {ROLE: !GetAtt SagemakerRole.Arn}}\n",
     )
-    error = refused(capsys, "--props", path)
+    error = run.refused("--props", path)
     assert "did you mean FraudSagemakerRole?" in error
     assert "lambda_function_props.Environment.Variables.ROLE: Fn::GetAtt" in error
 
 
-def test_a_parameter_used_only_in_a_sub_string_is_kept(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(
-        tmp_path,
+def test_a_parameter_used_only_in_a_sub_string_is_kept(run: Run) -> None:
+    path = run.file(
         "p.yaml",
         "model_props: {PrimaryContainer: {Environment: {TYPE: !Sub 'on ${InstanceType}'}}}\n"
         "endpoint_config_props:\n"
         "  ProductionVariants:\n"
         "    [{VariantName: A, InitialInstanceCount: 1, InstanceType: ml.c5.large}]\n",
     )
-    template = render(capsys, "--props", path)
+    template = run.template("--props", path)
     assert "InstanceType" in template["Parameters"]
 
 
-def test_intrinsics_are_accepted_where_a_number_or_a_property_object_goes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(
-        tmp_path,
+def test_intrinsics_are_accepted_where_a_number_or_a_property_object_goes(run: Run) -> None:
+    path = run.file(
         "p.yaml",
         "lambda_function_props:\n"
         "  MemorySize: !Select [1, [512, 2048]]\n"
@@ -291,7 +287,7 @@ def test_intrinsics_are_accepted_where_a_number_or_a_property_object_goes(
         "      InitialInstanceCount: !Select [0, [2]]\n"
         "      InstanceType: !Ref InstanceType\n",
     )
-    template = render(capsys, "--props", path)
+    template = run.template("--props", path)
     function = function_of(template)
     assert function["MemorySize"] == {"Fn::Select": [1, [512, 2048]]}
     assert function["Timeout"] == {"Fn::Select": [0, [60]]}
@@ -324,21 +320,18 @@ def test_intrinsics_are_accepted_where_a_number_or_a_property_object_goes(
     ],
 )
 def test_a_bad_intrinsic_or_tag_names_the_file_and_field(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, message: str
+    run: Run, value: str, message: str
 ) -> None:
-    path = write(tmp_path, "p.yaml", f"lambda_function_props:\n  Description: {value}\n")
-    error = refused(capsys, "--props", path)
+    path = run.file("p.yaml", f"lambda_function_props:\n  Description: {value}\n")
+    error = run.refused("--props", path)
     assert f"--props {path}: lambda_function_props.Description: {message}" in error
 
 
 # --------------------------------------------------------------------------- scalars
 
 
-def test_yaml_scalars_are_read_as_json_reads_them(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(
-        tmp_path,
+def test_yaml_scalars_are_read_as_json_reads_them(run: Run) -> None:
+    path = run.file(
         "p.yaml",
         "lambda_function_props:\n"
         "  Environment:\n"
@@ -353,7 +346,7 @@ def test_yaml_scalars_are_read_as_json_reads_them(
         "      EMPTY: ''\n"
         "  MemorySize: 1024\n",
     )
-    variables = variables_of(render(capsys, "--props", path))
+    variables = variables_of(run.template("--props", path))
     assert variables["MODEL_VERSION"] == "2024-01-01"
     assert variables["RELEASED"] == "2024-01-01T10:00:00Z"
     assert variables["ENABLED"] == "yes"
@@ -377,10 +370,10 @@ def test_yaml_scalars_are_read_as_json_reads_them(
     ],
 )
 def test_infinity_and_nan_are_refused_naming_the_field(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str, shown: str
+    run: Run, name: str, content: str, shown: str
 ) -> None:
-    path = write(tmp_path, name, content)
-    error = refused(capsys, "--props", path)
+    path = run.file(name, content)
+    error = run.refused("--props", path)
     assert f"--props {path}: lambda_function_props.MemorySize: {shown} is not a finite" in error
 
 
@@ -396,11 +389,9 @@ def test_infinity_and_nan_are_refused_naming_the_field(
         ("? [a, b]\n: x\n", ""),
     ],
 )
-def test_non_string_keys_are_refused_naming_the_path(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, where: str
-) -> None:
-    path = write(tmp_path, "p.yaml", content)
-    error = refused(capsys, "--props", path)
+def test_non_string_keys_are_refused_naming_the_path(run: Run, content: str, where: str) -> None:
+    path = run.file("p.yaml", content)
+    error = run.refused("--props", path)
     assert f"--props {path}: {where + ': ' if where else ''}keys must be strings" in error
 
 
@@ -411,19 +402,14 @@ def test_non_string_keys_are_refused_naming_the_path(
         ("p.json", '{"lambda_function_props": {"MemorySize": 1, "MemorySize": 2}}'),
     ],
 )
-def test_duplicate_keys_are_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str
-) -> None:
-    path = write(tmp_path, name, content)
-    error = refused(capsys, "--props", path)
+def test_duplicate_keys_are_refused(run: Run, name: str, content: str) -> None:
+    path = run.file(name, content)
+    error = run.refused("--props", path)
     assert f"--props {path}: lambda_function_props: duplicate key 'MemorySize'" in error
 
 
-def test_anchors_aliases_and_merge_keys_work_within_the_limits(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(
-        tmp_path,
+def test_anchors_aliases_and_merge_keys_work_within_the_limits(run: Run) -> None:
+    path = run.file(
         "p.yaml",
         "lambda_function_props:\n"
         "  Environment:\n"
@@ -434,7 +420,7 @@ def test_anchors_aliases_and_merge_keys_work_within_the_limits(
         "      <<: *common\n"
         "      LOG_LEVEL: DEBUG\n",
     )
-    template = render(capsys, "--props", path)
+    template = run.template("--props", path)
     assert variables_of(template)["TEAM"] == "fraud"
     container = template["Resources"]["SagemakerModel"]["Properties"]["PrimaryContainer"]
     assert container["Environment"] == {"TEAM": "fraud", "LOG_LEVEL": "DEBUG"}
@@ -454,40 +440,33 @@ def test_anchors_aliases_and_merge_keys_work_within_the_limits(
     ],
     ids=["utf8-bom-json", "utf8-bom-yaml", "utf16-json", "utf16be-yaml", "utf32-yaml"],
 )
-def test_byte_order_marks_are_read(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, encode: Any
-) -> None:
-    path = write(
-        tmp_path,
+def test_byte_order_marks_are_read(run: Run, name: str, encode: Any) -> None:
+    path = run.file(
         name,
         encode('{"id_prefix": "Bom", "lambda_function_props": {"Description": "caf\u00e9"}}'),
     )
-    template = render(capsys, "--props", path)
+    template = run.template("--props", path)
     assert function_of(template, "Bom")["Description"] == "caf\u00e9"
 
 
-def test_latin1_bytes_are_refused_with_their_offset(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(tmp_path, "p.yaml", "id_prefix: Caf\xe9\n".encode("latin-1"))
-    error = refused(capsys, "--props", path)
+def test_latin1_bytes_are_refused_with_their_offset(run: Run) -> None:
+    path = run.file("p.yaml", "id_prefix: Caf\xe9\n".encode("latin-1"))
+    error = run.refused("--props", path)
     assert f"--props {path}: not UTF-8 text: byte 0xe9 at offset 14" in error
 
 
-def test_utf16_without_a_bom_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(tmp_path, "p.yaml", "id_prefix: A\n".encode("utf-16-le"))
-    error = refused(capsys, "--props", path)
+def test_utf16_without_a_bom_is_refused(run: Run) -> None:
+    path = run.file("p.yaml", "id_prefix: A\n".encode("utf-16-le"))
+    error = run.refused("--props", path)
     assert f"--props {path}: holds a NUL byte at offset 1" in error
 
 
 # --------------------------------------------------------------------------- limits
 
 
-def test_a_file_over_one_mib_is_refused_unread(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(tmp_path, "p.yaml", "# " + "x" * props_files.MAX_BYTES + "\n")
-    assert "larger than 1,048,576 bytes" in refused(capsys, "--props", path)
+def test_a_file_over_one_mib_is_refused_unread(run: Run) -> None:
+    path = run.file("p.yaml", "# " + "x" * props_files.MAX_BYTES + "\n")
+    assert "larger than 1,048,576 bytes" in run.refused("--props", path)
 
 
 @pytest.mark.parametrize(
@@ -501,22 +480,18 @@ def test_a_file_over_one_mib_is_refused_unread(
     ],
     ids=["yaml-flow", "yaml-block", "json", "yaml-alias"],
 )
-def test_deep_nesting_is_refused_before_it_is_read(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str
-) -> None:
-    path = write(tmp_path, name, content)
-    error = refused(capsys, "--props", path)
+def test_deep_nesting_is_refused_before_it_is_read(run: Run, name: str, content: str) -> None:
+    path = run.file(name, content)
+    error = run.refused("--props", path)
     assert f"nested deeper than {props_files.MAX_DEPTH} levels" in error
 
 
-def test_a_yaml_alias_bomb_is_refused_fast(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_yaml_alias_bomb_is_refused_fast(run: Run) -> None:
     lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 10)]
-    path = write(tmp_path, "bomb.yaml", "\n".join(lines) + "\n")  # 9**10 values, ~800 bytes
+    path = run.file("bomb.yaml", "\n".join(lines) + "\n")  # 9**10 values, ~800 bytes
     started = time.monotonic()
-    error = refused(capsys, "--props", path)
+    error = run.refused("--props", path)
     assert time.monotonic() - started < 2
     assert "expands to more than 100,000 values" in error
 
@@ -560,38 +535,32 @@ def test_a_yaml_alias_bomb_is_refused_fast(
     ],
 )
 def test_a_misspelt_key_at_any_depth_gets_a_suggestion(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+    run: Run, content: str, message: str
 ) -> None:
-    path = write(tmp_path, "p.yaml", content)
-    assert f"--props {path}: {message}" in refused(capsys, "--props", path)
+    path = run.file("p.yaml", content)
+    assert f"--props {path}: {message}" in run.refused("--props", path)
 
 
-def test_every_problem_in_every_file_is_reported_at_once(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    first = write(tmp_path, "a.yaml", "lambda_function_props: {MemorySise: 1, Timeut: 2}\n")
-    second = write(tmp_path, "b.json", "{not json")
-    error = refused(capsys, "--props", first, "--props", second)
+def test_every_problem_in_every_file_is_reported_at_once(run: Run) -> None:
+    first = run.file("a.yaml", "lambda_function_props: {MemorySise: 1, Timeut: 2}\n")
+    second = run.file("b.json", "{not json")
+    error = run.refused("--props", first, "--props", second)
     assert "3 problems" in error
     assert f"--props {first}: lambda_function_props.MemorySise" in error
     assert f"--props {first}: lambda_function_props.Timeut" in error
     assert f"--props {second}: not valid JSON" in error
 
 
-def test_pattern_rules_are_reported_in_cli_terms(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(tmp_path, "p.yaml", "vpc_props: {CidrBlock: 10.1.0.0/16}\n")
-    error = refused(capsys, "--existing-vpc", "--props", path)
+def test_pattern_rules_are_reported_in_cli_terms(run: Run) -> None:
+    path = run.file("p.yaml", "vpc_props: {CidrBlock: 10.1.0.0/16}\n")
+    error = run.refused("--existing-vpc", "--props", path)
     assert f"--existing-vpc and vpc_props (--props {path})" in error
     assert "existing_vpc" not in error.replace("--existing-vpc", "")
 
 
-def test_a_value_the_pattern_rejects_names_the_file_and_field(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(tmp_path, "p.yaml", "lambda_function_props: {MemorySize: lots}\n")
-    error = refused(capsys, "--props", path)
+def test_a_value_the_pattern_rejects_names_the_file_and_field(run: Run) -> None:
+    path = run.file("p.yaml", "lambda_function_props: {MemorySize: lots}\n")
+    error = run.refused("--props", path)
     assert f"--props {path}: lambda_function_props.MemorySize" in error
 
 
@@ -605,38 +574,32 @@ def test_a_value_the_pattern_rejects_names_the_file_and_field(
         ("existing_lambda_obj: x\n", "existing_lambda_obj: a function already in your template"),
     ],
 )
-def test_a_file_that_holds_no_props_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
-) -> None:
-    path = write(tmp_path, "p.yaml", content)
-    assert f"--props {path}: {message}" in refused(capsys, "--props", path)
+def test_a_file_that_holds_no_props_is_refused(run: Run, content: str, message: str) -> None:
+    path = run.file("p.yaml", content)
+    assert f"--props {path}: {message}" in run.refused("--props", path)
 
 
 def test_an_unexpected_failure_is_one_message_and_exit_2(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, run: Run
 ) -> None:
     def broken(*args: object) -> str:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(cli, "render", broken)
-    error = refused(capsys)
+    error = run.refused()
     assert "internal error, please report it: RuntimeError: boom" in error
 
 
-def test_code_in_a_file_replaces_the_inlined_handler_whole(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(
-        tmp_path, "p.yaml", "lambda_function_props:\n  Code: {S3Bucket: my-code, S3Key: fn.zip}\n"
+def test_code_in_a_file_replaces_the_inlined_handler_whole(run: Run) -> None:
+    path = run.file(
+        "p.yaml", "lambda_function_props:\n  Code: {S3Bucket: my-code, S3Key: fn.zip}\n"
     )
-    code = function_of(render(capsys, "--props", path))["Code"]
+    code = function_of(run.template("--props", path))["Code"]
     assert code == {"S3Bucket": "my-code", "S3Key": "fn.zip"}
 
 
-def test_an_option_value_wins_over_props_files(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = write(tmp_path, "p.yaml", "sagemaker_environment_variable_name: FROM_FILE\n")
-    variables = variables_of(render(capsys, "--props", path, "--env-var-name", "FROM_FLAG"))
+def test_an_option_value_wins_over_props_files(run: Run) -> None:
+    path = run.file("p.yaml", "sagemaker_environment_variable_name: FROM_FILE\n")
+    variables = variables_of(run.template("--props", path, "--env-var-name", "FROM_FLAG"))
     assert "FROM_FLAG" in variables
     assert "FROM_FILE" not in variables
