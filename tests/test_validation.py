@@ -159,6 +159,25 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "existing_lambda_obj has no VpcConfig",
     ),
     (
+        "8 shared VPC endpoints without their group",
+        {"existing_vpc": ExistingVpc("vpc-1", ["subnet-1"], create_vpc_endpoints=False)},
+        "existing_vpc.create_vpc_endpoints=False needs existing_vpc.runtime_endpoint_security",
+    ),
+    (
+        "8 endpoint group beside the pattern's own endpoints",
+        {
+            "existing_vpc": ExistingVpc(
+                "vpc-1", ["subnet-1"], ["rtb-1"], runtime_endpoint_security_group_id="sg-1"
+            )
+        },
+        "existing_vpc.runtime_endpoint_security_group_id: only with create_vpc_endpoints=False",
+    ),
+    (
+        "8 pattern's endpoints without route tables",
+        {"existing_vpc": ExistingVpc("vpc-1", ["subnet-1"])},
+        "existing_vpc.route_table_ids: required unless create_vpc_endpoints is False",
+    ),
+    (
         "7 vpc_props without deploy_vpc",
         {"vpc_props": {"CidrBlock": "10.1.0.0/16"}},
         "vpc_props without deploy_vpc=True",
@@ -423,7 +442,7 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
                 ]
             }
         },
-        "endpoint_config_props: a serverless endpoint has exactly one variant (2 given",
+        "endpoint_config_props: a Serverless Inference endpoint has exactly one variant (2 given",
     ),
     (
         "10 serverless with a shadow variant",
@@ -431,7 +450,8 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
             "serverless": Serverless(),
             "endpoint_config_props": {"ShadowProductionVariants": [variant("S", "ml.m5.large")]},
         },
-        "a serverless endpoint has exactly one variant (2 given, shadow variants included)",
+        "a Serverless Inference endpoint has exactly one variant (2 given, shadow variants "
+        "included)",
     ),
     (
         "10 serverless with data capture",
@@ -445,13 +465,13 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
                 }
             },
         },
-        "endpoint_config_props.DataCaptureConfig with serverless: a serverless endpoint does not "
+        "endpoint_config_props.DataCaptureConfig with serverless: Serverless Inference does not "
         "support it",
     ),
     (
         "10 serverless with network isolation forced on",
         {"serverless": Serverless(), "model_props": {**MODEL, "EnableNetworkIsolation": True}},
-        "model_props.EnableNetworkIsolation with serverless: a serverless endpoint does not",
+        "model_props.EnableNetworkIsolation with serverless: Serverless Inference does not",
     ),
     (
         "10 ServerlessConfig with network isolation forced on",
@@ -546,8 +566,8 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
     (
         "10 autoscaling utilization above one",
         {"serverless": WARM, "autoscaling": Autoscaling(max_capacity=4, target_value=70)},
-        "autoscaling.target_value: 70 must be a number above 0 and at most 1.0 for serverless "
-        "provisioned concurrency",
+        "autoscaling.target_value: 70 must be a number above 0 and at most 1.0 for Serverless "
+        "Inference provisioned concurrency",
     ),
     (
         "10 autoscaling cooldown",
@@ -582,8 +602,8 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
     (
         "10 autoscaling serverless without provisioned concurrency",
         {"serverless": Serverless(), "autoscaling": SCALING},
-        "autoscaling with endpoint_config_props.ProductionVariants[0], a serverless variant "
-        "without provisioned concurrency",
+        "autoscaling with endpoint_config_props.ProductionVariants[0], a Serverless Inference "
+        "variant without provisioned concurrency",
     ),
     (
         "10 autoscaling provisioned concurrency past the serverless maximum",
@@ -719,6 +739,11 @@ def test_troposphere_error_part_way_leaves_the_template_and_function_untouched()
         ({"vpc_id": 7}, "existing_vpc.vpc_id must be"),
         ({"subnet_ids": "subnet-1,subnet-2"}, "existing_vpc.subnet_ids must be a non-empty list"),
         ({"route_table_ids": []}, "existing_vpc.route_table_ids must be a non-empty list"),
+        ({"create_vpc_endpoints": "no"}, "existing_vpc.create_vpc_endpoints must be a bool"),
+        (
+            {"runtime_endpoint_security_group_id": ["sg-1"]},
+            "existing_vpc.runtime_endpoint_security_group_id must be a security group ID",
+        ),
     ],
 )
 def test_existing_vpc_wrong_types_name_the_field(fields: dict[str, Any], message: str) -> None:

@@ -3,6 +3,10 @@
 Pure functions take a props dataclass and return (or add to) a troposphere ``Template``.
 """
 
+# The one place the version is written: setup.cfg and ``--version`` read it from here.
+__version__ = "0.2.0.dev0"
+
+
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.vpc import ExistingVpc
@@ -22,6 +26,7 @@ __all__ = [
     "PatternPropsError",
     "Serverless",
     "TemplateLimitError",
+    "__version__",
     "add_lambda_sagemakerendpoint",
     "lambda_sagemakerendpoint",
 ]

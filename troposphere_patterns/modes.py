@@ -79,6 +79,10 @@ class CommandLine:
         parameters: Every Parameter any mode may use, made fresh for each run.
         base: The props layer every run starts from, given the Parameters and the handler code.
         modes: The pattern's options.
+        default_mode: What the template holds without a mode flag, for the top-level ``--help``.
+        keys: Props field -> what its mapping may hold: a troposphere class (its property
+            table, nested classes followed) or None, and further key names; a props file's
+            misspelt keys are found and named with a suggestion from these.
         alternatives: Keys that replace each other across layers, as dotted paths to a mapping
             and groups of its keys: when a later layer sets a key of one group, the keys of the
             other groups from earlier layers go (a props file's ``ModelDataSource`` replaces the
@@ -97,6 +101,8 @@ class CommandLine:
     parameters: Callable[[], Mapping[str, Parameter]]
     base: Callable[[Mapping[str, Parameter], str], Layer]
     modes: tuple[Mode, ...] = ()
+    default_mode: str = ""
+    keys: Mapping[str, tuple[type | None, tuple[str, ...]]] = field(default_factory=dict)
     alternatives: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = field(default=())
     options: Mapping[str, type] = field(default_factory=dict)
 
@@ -112,21 +118,21 @@ class CommandLine:
                 params[name] = change(params[name])
         return params
 
-    def props(self, layers: Sequence[Layer]) -> Any:
-        """The props the layers make, with :attr:`options` built into their types.
+    def with_options(self, combined: Mapping[str, Any]) -> dict[str, Any]:
+        """Merged props with the :attr:`options` given as mappings built into their types.
 
         Raises:
             TypeError: An option mapping with a field its type does not have, naming the prop.
         """
-        combined = self.combine(layers)
+        result = dict(combined)
         for name, option_type in self.options.items():
-            value = combined.get(name)
+            value = result.get(name)
             if isinstance(value, Mapping):
                 try:
-                    combined[name] = option_type(**value)
+                    result[name] = option_type(**value)
                 except TypeError as error:
                     raise TypeError(f"{name}: {error}") from error
-        return self.props_type(**combined)
+        return result
 
     def layers(
         self, params: Mapping[str, Parameter], handler: str, chosen: Mapping[str, Any]

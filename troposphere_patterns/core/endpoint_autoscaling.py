@@ -83,7 +83,7 @@ INSTANCES = ScalingMode(
     default_target=70.0,
 )
 PROVISIONED_CONCURRENCY = ScalingMode(
-    name="serverless provisioned concurrency",
+    name="Serverless Inference provisioned concurrency",
     dimension="sagemaker:variant:DesiredProvisionedConcurrency",
     metric_name="SageMakerVariantProvisionedConcurrencyUtilization",
     # A fraction of the warm copies in use. Requests beyond them are still served on demand
@@ -219,7 +219,7 @@ def scaled_variants(
             warm, most = serverless.get("ProvisionedConcurrency"), serverless.get("MaxConcurrency")
             if warm is None:
                 found.append(
-                    f"autoscaling with {path}, a serverless variant without provisioned "
+                    f"autoscaling with {path}, a Serverless Inference variant without provisioned "
                     "concurrency: SageMaker already scales it per request and there is nothing "
                     "to scale; give it provisioned concurrency (serverless.provisioned_concurrency "
                     "or its ServerlessConfig.ProvisionedConcurrency) or drop autoscaling"

@@ -194,14 +194,14 @@ def problems(
         for key in INSTANCE_KEYS:
             if key in variant:
                 found.append(
-                    f"{variant_where}.{key} beside ServerlessConfig: a serverless variant has "
-                    "no instances; drop one or the other"
+                    f"{variant_where}.{key} beside ServerlessConfig: a Serverless Inference "
+                    "variant has no instances; drop one or the other"
                 )
     count = sum(len(hosting.config.get(name) or []) for name in VARIANT_LISTS)
     if count > 1:
         found.append(
-            f"{config_where}: a serverless endpoint has exactly one variant ({count} given, "
-            "shadow variants included)"
+            f"{config_where}: a Serverless Inference endpoint has exactly one variant "
+            f"({count} given, shadow variants included)"
         )
     subject = (
         where if option is not None else f"the ServerlessConfig of {config_where}.{variants[0][0]}"
@@ -229,7 +229,7 @@ def problems(
         if container.get("Mode") == "MultiModel":
             refused[f"{path}.Mode 'MultiModel'"] = True
     found += [
-        f"{name} with {subject}: a serverless endpoint does not support it"
+        f"{name} with {subject}: Serverless Inference does not support it"
         for name, present in refused.items()
         if present
     ]
