@@ -561,3 +561,19 @@ def test_top_level_help_lists_every_mode_of_every_pattern() -> None:
         assert {"--deploy-vpc", "--existing-vpc", "--existing-endpoint"} <= set(flags)
         for flag in flags:
             assert flag in result.stdout
+
+
+def test_a_field_named_like_a_word_is_renamed_only_where_it_names_the_field() -> None:
+    from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
+        LambdaSagemakerEndpointProps,
+    )
+
+    sources = cli.Sources(flags={"serverless": "--serverless"})
+    sources.props_type = LambdaSagemakerEndpointProps
+    assert sources.cli_terms("a serverless variant has no instances") == (
+        "a serverless variant has no instances"
+    )
+    assert sources.cli_terms("serverless.max_concurrency: 300 is outside 1-200") == (
+        "--serverless (serverless.max_concurrency): 300 is outside 1-200"
+    )
+    assert sources.cli_terms("serverless and autoscaling: x").startswith("--serverless and")
