@@ -39,7 +39,12 @@ from troposphere import (
 from troposphere.validators import boolean, double, integer
 
 from tests.scenarios import CALLER_KEY_ARN, CALLER_ROLE_ARN, CODE, IMAGE, MODEL_DATA
-from troposphere_patterns import ExistingVpc, LambdaSagemakerEndpointProps
+from troposphere_patterns import (
+    Autoscaling,
+    ExistingVpc,
+    LambdaSagemakerEndpointProps,
+    Serverless,
+)
 from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
 from troposphere_patterns.core.instance_types import local_nvme
 from troposphere_patterns.core.values import MAX_DEPTH
@@ -314,6 +319,31 @@ def existing_vpc() -> st.SearchStrategy[ExistingVpc]:
     )
 
 
+def serverless() -> st.SearchStrategy[Serverless]:
+    """The option type ``Serverless``: memory, concurrency, maybe provisioned concurrency."""
+    return st.integers(1, 200).flatmap(
+        lambda most: st.builds(
+            Serverless,
+            memory_size_in_mb=st.sampled_from([1024, 2048, 3072, 4096, 5120, 6144]),
+            max_concurrency=st.just(most),
+            provisioned_concurrency=st.one_of(st.none(), st.integers(1, most)),
+        )
+    )
+
+
+def autoscaling() -> st.SearchStrategy[Autoscaling]:
+    """The option type ``Autoscaling``: capacities, the mode's default target, cooldowns."""
+    return st.integers(1, 4).flatmap(
+        lambda low: st.builds(
+            Autoscaling,
+            max_capacity=st.integers(low, 8),
+            min_capacity=st.just(low),
+            scale_in_cooldown=st.integers(0, 3600),
+            scale_out_cooldown=st.integers(0, 3600),
+        )
+    )
+
+
 @st.composite
 def valid_fields(draw: st.DrawFn) -> dict[str, Any]:
     """Keyword arguments for ``LambdaSagemakerEndpointProps`` that must build and lint clean."""
@@ -334,6 +364,22 @@ def valid_fields(draw: st.DrawFn) -> dict[str, Any]:
         endpoint = draw(table_props(sagemaker.Endpoint))
         if endpoint:
             fields["endpoint_props"] = endpoint
+        hosting = draw(st.sampled_from(["instances", "serverless"]))
+        if hosting == "serverless":
+            # A serverless variant replaces the instance-backed ones, has no volume key, and runs
+            # one container (no inference pipeline) without network isolation.
+            fields["serverless"] = draw(serverless())
+            model = fields["model_props"]
+            model.pop("EnableNetworkIsolation", None)
+            if "Containers" in model:
+                primary = model.pop("Containers")[0]
+                fields["model_props"] = {**model, "PrimaryContainer": primary}
+            config.pop("ProductionVariants", None)
+            config.pop("KmsKeyId", None)
+            fields["endpoint_config_props"] = config or None
+        scales = hosting == "instances" or fields["serverless"].provisioned_concurrency
+        if scales and draw(st.booleans()):
+            fields["autoscaling"] = draw(autoscaling())
     else:
         fields["existing_sagemaker_endpoint_obj"] = draw(
             st.sampled_from(["fraud-detector", Ref(TEXT)])
@@ -441,6 +487,16 @@ HOSTILE_FIELDS: dict[str, st.SearchStrategy[Any]] = {
         st.text(max_size=8),
     ),
     "existing_vpc": st.sampled_from([{"vpc_id": "vpc-1"}, "vpc-1"]),
+    "serverless": st.one_of(
+        st.sampled_from([{"memory_size_in_mb": 2048}, 3]),
+        st.builds(Serverless, memory_size_in_mb=UNSHARED_HOSTILE_VALUES),
+        st.builds(Serverless, max_concurrency=st.integers(-5, 500)),
+    ),
+    "autoscaling": st.one_of(
+        st.sampled_from([{"max_capacity": 2}, 4]),
+        st.builds(Autoscaling, max_capacity=UNSHARED_HOSTILE_VALUES),
+        st.builds(Autoscaling, max_capacity=st.integers(-2, 3), min_capacity=st.integers(-2, 3)),
+    ),
     "lambda_function_props": st.sampled_from(["code", ["Code"], 1]),
     "model_props": st.sampled_from(["s3://model", [MODEL_DATA]]),
     "vpc_props": st.sampled_from(

@@ -8,8 +8,10 @@ from typing import Any
 from troposphere import GetAtt, Parameter, Ref, Sub, Template, awslambda, iam, logs, sagemaker
 
 from troposphere_patterns import (
+    Autoscaling,
     ExistingVpc,
     LambdaSagemakerEndpointProps,
+    Serverless,
     add_lambda_sagemakerendpoint,
     lambda_sagemakerendpoint,
 )
@@ -25,6 +27,7 @@ EXISTING_VPC = ExistingVpc(
     subnet_ids=["subnet-0a1b2c3d4e5f60718", "subnet-1a1b2c3d4e5f60718"],
     route_table_ids=["rtb-0a1b2c3d4e5f60718", "rtb-1a1b2c3d4e5f60718"],
 )
+RUNTIME_ENDPOINT_GROUP = "sg-0f1e2d3c4b5a69788"  # a landing zone's SageMaker Runtime endpoint
 CALLER_ROLE_ARN = "arn:aws:iam::123456789012:role/CallerSagemakerRole"
 CALLER_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 # Literal ARNs that scenarios pass in: the only "arn:aws:" strings a template may hold.
@@ -186,6 +189,20 @@ def _existing_vpc_parameters() -> Template:
     return template
 
 
+def _shared_vpc_endpoints_two_instances() -> Template:
+    """Two instances in a landing-zone VPC whose central SageMaker Runtime endpoint they share."""
+    template = Template()
+    shared = ExistingVpc(
+        vpc_id=EXISTING_VPC.vpc_id,
+        subnet_ids=EXISTING_VPC.subnet_ids,
+        create_vpc_endpoints=False,
+        runtime_endpoint_security_group_id=RUNTIME_ENDPOINT_GROUP,
+    )
+    for prefix in ("Fraud", "Churn"):
+        add_lambda_sagemakerendpoint(template, props(existing_vpc=shared, id_prefix=prefix))
+    return template
+
+
 def _two_instances() -> Template:
     template = Template()
     for prefix in ("Fraud", "Churn"):
@@ -273,6 +290,45 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
         )
     ),
     "instance_type_parameter": _instance_type_parameter,
+    # Spiky, low-volume traffic: nothing runs (or is billed) between requests.
+    "serverless": lambda: lambda_sagemakerendpoint(props(serverless=Serverless())),
+    # The function stays in the VPC and reaches the endpoint through SageMaker Runtime's
+    # interface endpoint; the model runs outside it (no model group, no S3 gateway).
+    "serverless_deploy_vpc": lambda: lambda_sagemakerendpoint(
+        props(serverless=Serverless(memory_size_in_mb=4096, max_concurrency=50), deploy_vpc=True)
+    ),
+    # The same rules for a ServerlessConfig written into the config by hand.
+    "serverless_config_in_endpoint_config_props": lambda: lambda_sagemakerendpoint(
+        props(
+            endpoint_config_props={
+                "ProductionVariants": [
+                    {
+                        "VariantName": "Serverless",
+                        "ServerlessConfig": {"MemorySizeInMB": 1024, "MaxConcurrency": 10},
+                    }
+                ]
+            },
+            existing_vpc=EXISTING_VPC,
+        )
+    ),
+    # Warm copies for the steady base, scaled with the traffic; bursts beyond them on demand.
+    "serverless_provisioned_concurrency_autoscaling": lambda: lambda_sagemakerendpoint(
+        props(
+            serverless=Serverless(max_concurrency=50, provisioned_concurrency=5),
+            autoscaling=Autoscaling(min_capacity=2, max_capacity=20, target_value=0.6),
+        )
+    ),
+    "two_autoscaled_variants": lambda: lambda_sagemakerendpoint(
+        props(
+            endpoint_config_props={
+                "ProductionVariants": [
+                    variant("Blue", "ml.c5.xlarge", InitialVariantWeight=0.9),
+                    variant("green-v2", "ml.c5.xlarge", InitialVariantWeight=0.1),
+                ]
+            },
+            autoscaling=Autoscaling(max_capacity=8, target_value=300.0, scale_in_cooldown=600),
+        )
+    ),
     "inference_pipeline": lambda: lambda_sagemakerendpoint(
         props(
             model_props={
@@ -285,4 +341,5 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
             deploy_vpc=True,
         )
     ),
+    "shared_vpc_endpoints_two_instances": _shared_vpc_endpoints_two_instances,
 }

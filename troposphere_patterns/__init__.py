@@ -3,6 +3,12 @@
 Pure functions take a props dataclass and return (or add to) a troposphere ``Template``.
 """
 
+# The one place the version is written: setup.cfg and ``--version`` read it from here.
+__version__ = "0.2.0.dev0"
+
+
+from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
+from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
@@ -13,11 +19,14 @@ from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
 )
 
 __all__ = [
+    "Autoscaling",
     "ExistingVpc",
     "LambdaSagemakerEndpoint",
     "LambdaSagemakerEndpointProps",
     "PatternPropsError",
+    "Serverless",
     "TemplateLimitError",
+    "__version__",
     "add_lambda_sagemakerendpoint",
     "lambda_sagemakerendpoint",
 ]

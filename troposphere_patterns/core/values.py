@@ -9,7 +9,8 @@ shared structure that expands exponentially, a cycle) costs little and is report
 Accepted: ``str`` (valid Unicode), ``bool``, ``int``, finite ``float``, mappings with ``str``
 keys, lists and tuples, troposphere intrinsics (``AWSHelperFn``: ``Ref``, ``If``, ``Sub``,
 ``Tags``...), ``Parameter`` objects (they become their ``Ref``), troposphere property objects,
-and awacs policy objects. Intrinsics and property objects are walked too: a ``Sub`` variable or
+awacs policy objects, and the pattern's option objects (dataclasses). Intrinsics, property
+objects and options are walked too: a ``Sub`` variable or
 a property object's field is checked like any other value.
 """
 
@@ -65,6 +66,27 @@ def check_field_types(
         value = getattr(instance, name)
         if (value is not None or defaults[name] is not None) and not isinstance(value, types):
             raise TypeError(f"{name} must be {description}, not {type(value).__name__}")
+
+
+def props_problems(props: Any) -> list[str]:
+    """:func:`problems` over every field of a props dataclass that holds mappings or options.
+
+    Option objects (dataclasses such as ``ExistingVpc``) are walked field by field, so a value
+    in an option is checked like one in a props mapping; troposphere objects given as a field
+    (an existing function or endpoint) and plain scalars are the field type check's.
+    """
+    given = {field.name: getattr(props, field.name) for field in dataclasses.fields(props)}
+    return problems(
+        {
+            name: value
+            for name, value in given.items()
+            if isinstance(value, Mapping) or _is_option(value)
+        }
+    )
+
+
+def _is_option(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
 
 
 def problems(fields: Mapping[str, Any]) -> list[str]:
@@ -169,6 +191,8 @@ def _scalar_problem(value: Any, budget: _Budget) -> str | None:
         )
     if isinstance(value, Mapping | list | tuple | AWSHelperFn | Parameter | AWSProperty):
         return None
+    if _is_option(value):
+        return None
     if isinstance(value, _AWACS_TYPES):
         return None
     return f"{_describe(value)} cannot be rendered to CloudFormation JSON{_hint(value)}"
@@ -194,6 +218,11 @@ def _children(value: Any, path: str) -> Iterator[tuple[Any, str]]:
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             yield item, f"{path}[{index}]"
+    elif _is_option(value):
+        for field in dataclasses.fields(value):
+            item = getattr(value, field.name)
+            if item is not None:  # an option field left at None is not given
+                yield item, f"{path}.{field.name}"
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,10 @@ from troposphere import (
     sagemaker,
 )
 
-from troposphere_patterns.core import iam_policies, model_data, vpc
+from troposphere_patterns.core import iam_policies, model_data, serverless_inference, vpc
 from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
+from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.ids import VPC, LogicalIds, prefix_problems, vpc_names
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
@@ -54,12 +55,13 @@ from troposphere_patterns.core.sagemaker_endpoint import (
     config_with_defaults,
     endpoint_config_problems,
     endpoint_name_problems,
+    hosting_problems,
     model_props_problems,
     sagemaker_endpoint,
     volume_key,
 )
-from troposphere_patterns.core.values import check_field_types
-from troposphere_patterns.core.values import problems as value_problems
+from troposphere_patterns.core.serverless_inference import Serverless
+from troposphere_patterns.core.values import check_field_types, props_problems
 from troposphere_patterns.core.vpc import ExistingVpc, Network
 from troposphere_patterns.errors import PatternPropsError
 
@@ -142,6 +144,13 @@ class LambdaSagemakerEndpointProps:
         deletion_policy: ``DeletionPolicy`` and ``UpdateReplacePolicy`` of the KMS key and the
             log groups: ``Retain`` keeps data readable after the stack is gone; ``Delete`` for
             throwaway stacks. Default ``Retain``.
+        serverless: Make the endpoint serverless (:class:`Serverless`: memory 2048 MB, at most
+            20 concurrent invocations, no provisioned concurrency by default): no instances, no
+            model VPC or network isolation; the function may still sit in the VPC. Default None.
+        autoscaling: Scale each variant (:class:`Autoscaling`: ``max_capacity`` required,
+            ``min_capacity`` 1, cooldowns 300 s in and 60 s out, the target per mode): instance
+            counts on invocations per instance, serverless provisioned concurrency on its
+            utilization. Default None.
     """
 
     existing_lambda_obj: awslambda.Function | None = None
@@ -156,6 +165,8 @@ class LambdaSagemakerEndpointProps:
     sagemaker_environment_variable_name: str = DEFAULT_ENVIRONMENT_VARIABLE
     id_prefix: str = ""
     deletion_policy: str = DEFAULT_DELETION_POLICY
+    serverless: Serverless | None = None
+    autoscaling: Autoscaling | None = None
 
     def __post_init__(self) -> None:
         expected: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -169,6 +180,8 @@ class LambdaSagemakerEndpointProps:
             "sagemaker_environment_variable_name": (str, "a str"),
             "id_prefix": (str, "a str"),
             "deletion_policy": (str, "a str"),
+            "serverless": (Serverless, "a Serverless"),
+            "autoscaling": (Autoscaling, "an Autoscaling"),
         }
         for name, _ in _PROPS_TABLES:
             expected[name] = (Mapping, "a mapping of CloudFormation property names")
@@ -202,13 +215,15 @@ def _vpc_in_play(props: LambdaSagemakerEndpointProps) -> bool:
 def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     """Return every problem with ``props``, each naming the props involved."""
     # Values first: what cannot be rendered, or is too deep or too large, is not walked again.
-    unrenderable = value_problems({name: getattr(props, name) for name, _ in _PROPS_TABLES})
+    unrenderable = props_problems(props)
     if unrenderable:
         return unrenderable
     found: list[str] = []
     in_vpc = _vpc_in_play(props)
     if props.existing_vpc is not None and props.deploy_vpc:
         found.append("existing_vpc and deploy_vpc=True: give one or the other")
+    if props.existing_vpc is not None:
+        found += props.existing_vpc.problems()
     if props.existing_vpc is not None and props.vpc_props is not None:
         found.append(
             "existing_vpc and vpc_props: vpc_props only shape a VPC that deploy_vpc creates"
@@ -225,7 +240,7 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     if existing_endpoint and props.endpoint_props is not None:
         found.append("existing_sagemaker_endpoint_obj and endpoint_props: give one or the other")
     if existing_endpoint:
-        for name in ("model_props", "endpoint_config_props"):
+        for name in ("model_props", "endpoint_config_props", "serverless", "autoscaling"):
             if getattr(props, name) is not None:
                 found.append(
                     f"{name} with existing_sagemaker_endpoint_obj: no model or endpoint config "
@@ -249,8 +264,15 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
 
     if props.model_props is not None and not existing_endpoint:
         found += model_props_problems(plain(props.model_props), "model_props", in_vpc=in_vpc)
-        config = config_with_defaults(props.endpoint_config_props)
+        config = config_with_defaults(props.endpoint_config_props, props.serverless)
         found += endpoint_config_problems(config, "endpoint_config_props")
+        found += hosting_problems(
+            model_props=props.model_props,
+            endpoint_config_props=props.endpoint_config_props,
+            endpoint_props=props.endpoint_props,
+            serverless_option=props.serverless,
+            scaling=props.autoscaling,
+        )
     if props.lambda_function_props is not None:
         function_props = merge(props.lambda_function_props)
         found += function_props_problems(function_props, "lambda_function_props", in_vpc=in_vpc)
@@ -297,6 +319,12 @@ _BUILT_FROM = {
 }
 
 
+def _serverless_endpoint(props: LambdaSagemakerEndpointProps) -> bool:
+    return serverless_inference.used(
+        config_with_defaults(props.endpoint_config_props, props.serverless)
+    )
+
+
 @dataclass(frozen=True)
 class _Built:
     """Everything built for one instance, before any of it touches the template."""
@@ -309,11 +337,16 @@ class _Built:
 
 @dataclass(frozen=True)
 class _PrivateNetwork:
-    """A VPC in play and the pattern's groups in it: function and SageMaker Runtime endpoint."""
+    """A VPC in play, the function's group, and the SageMaker Runtime endpoint's group.
+
+    The endpoint's group is the pattern's own (``creates_endpoints``), or the group of an
+    endpoint the VPC already has.
+    """
 
     network: Network
     lambda_group: ec2.SecurityGroup
-    runtime_group: ec2.SecurityGroup
+    runtime_group_id: Any
+    creates_endpoints: bool = True
 
 
 def _build(props: LambdaSagemakerEndpointProps) -> _Built:
@@ -321,10 +354,9 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     creates_model = props.existing_sagemaker_endpoint_obj is None
     creates_function = props.existing_lambda_obj is None
     config_key_given = "KmsKeyId" in (props.endpoint_config_props or {})
+    config = config_with_defaults(props.endpoint_config_props, props.serverless)
     config_takes_key = (
-        creates_model
-        and not config_key_given
-        and volume_key(config_with_defaults(props.endpoint_config_props), "", "")[0] is not None
+        creates_model and not config_key_given and volume_key(config, "", "")[0] is not None
     )
     # What the options store in the pattern's bucket, one prefix each (none yet by default).
     bucket_prefixes: list[str] = []
@@ -346,8 +378,9 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
             endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
         else:
             endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
-        if private is not None:
-            resources += _vpc_endpoints(props, ids, private, endpoint, creates_model)
+        if private is not None and private.creates_endpoints:
+            model_in_vpc = creates_model and not _serverless_endpoint(props)
+            resources += _vpc_endpoints(props, ids, private, endpoint, model_in_vpc)
     with rejected(*_given(props, "lambda_function_props", "existing_lambda_obj")):
         function, attachment = _function_side(props, ids, key, private, endpoint, resources)
     vpc_result = private.network.vpc if private is not None else None
@@ -378,7 +411,14 @@ def _private_network(
     key: KeyBundle,
     resources: list[BaseAWSObject],
 ) -> _PrivateNetwork | None:
-    """The VPC (created or given) and the groups that let only the function reach the endpoint."""
+    """The VPC (created or given) and the groups that let only the function reach the endpoint.
+
+    In an existing VPC whose SageMaker Runtime endpoint is shared (``create_vpc_endpoints``
+    false), that endpoint's group takes the place of the pattern's own: the function's group
+    sends HTTPS to it, and it gets an ingress rule from the function's group, so several
+    instances can share one VPC and its endpoints.
+    """
+    shared = props.existing_vpc is not None and not props.existing_vpc.create_vpc_endpoints
     if props.deploy_vpc:
         network = vpc.isolated_vpc(
             ids,
@@ -391,25 +431,31 @@ def _private_network(
         network = Network.existing(props.existing_vpc)
     else:
         return None
-    runtime_group = vpc.security_group(
-        ids(Ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
-        vpc_id=network.vpc_id,
-        description="SageMaker Runtime VPC endpoint: HTTPS from the function only",
-    )
+    if shared:
+        assert props.existing_vpc is not None  # shared implies it
+        runtime_group_id = plain(props.existing_vpc.runtime_endpoint_security_group_id)
+    else:
+        runtime_group = vpc.security_group(
+            ids(Ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
+            vpc_id=network.vpc_id,
+            description="SageMaker Runtime VPC endpoint: HTTPS from the function only",
+        )
+        resources.append(runtime_group)
+        runtime_group_id = Ref(runtime_group)
     lambda_group = vpc.security_group(
         ids(Ids.LAMBDA_SECURITY_GROUP),
         vpc_id=network.vpc_id,
         description="Lambda function: HTTPS to the SageMaker Runtime VPC endpoint only",
-        egress=[vpc.https_to_group(Ref(runtime_group), "SageMaker Runtime VPC endpoint")],
+        egress=[vpc.https_to_group(runtime_group_id, "SageMaker Runtime VPC endpoint")],
     )
     # A separate resource: inline on either group, the two groups would reference each other.
     ingress = ec2.SecurityGroupIngress(
         ids(Ids.RUNTIME_ENDPOINT_INGRESS),
-        GroupId=Ref(runtime_group),
+        GroupId=runtime_group_id,
         **vpc.https_from_group(Ref(lambda_group), "From the Lambda function"),
     )
-    resources += [runtime_group, lambda_group, ingress]
-    return _PrivateNetwork(network, lambda_group, runtime_group)
+    resources += [lambda_group, ingress]
+    return _PrivateNetwork(network, lambda_group, runtime_group_id, creates_endpoints=not shared)
 
 
 def _sagemaker_side(
@@ -422,7 +468,7 @@ def _sagemaker_side(
     """Model, endpoint config and endpoint (and their role), in the VPC when there is one."""
     assert props.model_props is not None  # validated
     model_network = None
-    if private is not None:
+    if private is not None and not _serverless_endpoint(props):
         model_group = vpc.security_group(
             ids(Ids.MODEL_SECURITY_GROUP),
             vpc_id=private.network.vpc_id,
@@ -453,6 +499,8 @@ def _sagemaker_side(
         endpoint_props=props.endpoint_props,
         kms_key_arn=volume_key.arn if volume_key is not None else None,
         network=model_network,
+        serverless_option=props.serverless,
+        scaling=props.autoscaling,
     )
     resources += bundle.resources
     return bundle
@@ -463,7 +511,7 @@ def _vpc_endpoints(
     ids: LogicalIds,
     private: _PrivateNetwork,
     endpoint: EndpointReference,
-    creates_model: bool,
+    model_in_vpc: bool,
 ) -> list[BaseAWSObject]:
     """SageMaker Runtime for the function; S3 for the model's artifact download."""
     network = private.network
@@ -473,14 +521,14 @@ def _vpc_endpoints(
             vpc_id=network.vpc_id,
             service="sagemaker.runtime",
             subnet_ids=network.subnet_ids,
-            security_group_ids=[Ref(private.runtime_group)],
+            security_group_ids=[private.runtime_group_id],
             policy=iam_policies.account_principals_only(
                 [awacs.sagemaker.InvokeEndpoint], [endpoint.arn]
             ),
         )
     ]
     reads = model_data.s3_reads(plain(props.model_props or {}), "model_props")
-    if creates_model and reads:
+    if model_in_vpc and reads:
         endpoints.append(
             vpc.gateway_endpoint(
                 ids(Ids.S3_ENDPOINT),
