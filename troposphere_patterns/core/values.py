@@ -225,11 +225,16 @@ def _children(value: Any, path: str) -> Iterator[tuple[Any, str]]:
                 yield item, f"{path}.{field.name}"
 
 
-@dataclass(frozen=True)
 class _BadKey:
-    """A mapping key that is not a string (YAML reads ``1:`` or ``2024-01-01:`` as one)."""
+    """A mapping key that is not a string (YAML reads ``1:`` or ``2024-01-01:`` as one).
 
-    key: Any
+    A plain class, not a dataclass: dataclasses are walked as option objects.
+    """
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
 
 
 def _describe(value: Any) -> str:
