@@ -46,7 +46,7 @@ from troposphere_patterns import (
     Serverless,
 )
 from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
-from troposphere_patterns.core.instance_types import local_nvme
+from troposphere_patterns.core.instance_types import burstable, local_nvme
 from troposphere_patterns.core.values import MAX_DEPTH
 
 # `make fuzz` (HYPOTHESIS_PROFILE=fuzz) runs this many times the examples of `make test`.
@@ -377,7 +377,12 @@ def valid_fields(draw: st.DrawFn) -> dict[str, Any]:
             config.pop("ProductionVariants", None)
             config.pop("KmsKeyId", None)
             fields["endpoint_config_props"] = config or None
-        scales = hosting == "instances" or fields["serverless"].provisioned_concurrency
+        # SageMaker cannot autoscale burstable (T2) instances.
+        types = [v["InstanceType"] for v in config.get("ProductionVariants", [])]
+        burstables = any(isinstance(t, str) and burstable(t) for t in types)
+        scales = (hosting == "instances" and not burstables) or (
+            hosting == "serverless" and fields["serverless"].provisioned_concurrency
+        )
         if scales and draw(st.booleans()):
             fields["autoscaling"] = draw(autoscaling())
     else:
