@@ -8,8 +8,10 @@ from typing import Any
 from troposphere import GetAtt, Parameter, Ref, Sub, Template, awslambda, iam, logs, sagemaker
 
 from troposphere_patterns import (
+    Alarms,
     ExistingVpc,
     LambdaSagemakerEndpointProps,
+    Rollout,
     add_lambda_sagemakerendpoint,
     lambda_sagemakerendpoint,
 )
@@ -27,8 +29,9 @@ EXISTING_VPC = ExistingVpc(
 )
 CALLER_ROLE_ARN = "arn:aws:iam::123456789012:role/CallerSagemakerRole"
 CALLER_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ALARM_TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:ml-alarms"
 # Literal ARNs that scenarios pass in: the only "arn:aws:" strings a template may hold.
-CALLER_ARNS = {CALLER_ROLE_ARN, CALLER_KEY_ARN}
+CALLER_ARNS = {CALLER_ROLE_ARN, CALLER_KEY_ARN, ALARM_TOPIC_ARN}
 
 
 # An LLM served by the Hugging Face TGI container from uncompressed weights under an S3 prefix.
@@ -269,6 +272,16 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
         )
     ),
     "instance_type_parameter": _instance_type_parameter,
+    # A model update goes to 10% of the new fleet first and rolls back if an alarm goes off.
+    "canary_rollout": lambda: lambda_sagemakerendpoint(
+        props(
+            endpoint_config_props={
+                "ProductionVariants": [variant("AllTraffic", "ml.m5.large", InitialInstanceCount=2)]
+            },
+            rollout=Rollout.canary(percent=10, wait_seconds=600),
+            alarms=Alarms(topic=ALARM_TOPIC_ARN),
+        )
+    ),
     "inference_pipeline": lambda: lambda_sagemakerendpoint(
         props(
             model_props={

@@ -41,7 +41,7 @@ def test_default_prints_one_template_with_the_inlined_handler_and_parameters() -
     assert function["Code"]["ZipFile"] == HANDLER.read_text()
     assert function["Runtime"] == "python3.14"
     parameters = template["Parameters"]
-    assert set(parameters) == {"ModelImageUri", "ModelDataUrl", "InstanceType"}
+    assert set(parameters) == {"ModelImageUri", "ModelDataUrl", "InstanceType", "AlarmTopicArn"}
     assert parameters["InstanceType"]["Default"] == "ml.m5.large"
     assert "ml.m5.large" in parameters["InstanceType"]["AllowedValues"]
     assert set(template["Outputs"]) == {
@@ -50,6 +50,11 @@ def test_default_prints_one_template_with_the_inlined_handler_and_parameters() -
         "SagemakerEndpointName",
         "SagemakerEndpointArn",
         "SagemakerModelName",
+        "SagemakerEndpointAllTrafficInvocation5XXErrorsAlarmName",
+        "SagemakerEndpointAllTrafficModelLatencyAlarmName",
+        "SagemakerEndpointAllTrafficInvocation4XXErrorsAlarmName",
+        "LambdaFunctionErrorsAlarmName",
+        "LambdaFunctionThrottlesAlarmName",
     }
     minified = json.dumps(template, separators=(",", ":"))
     assert len(minified.encode()) < 51_200
@@ -135,7 +140,7 @@ def test_existing_vpc_ids_are_parameters(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_existing_endpoint_name_is_a_parameter(capsys: pytest.CaptureFixture[str]) -> None:
     template = render(capsys, "--existing-endpoint")
-    assert set(template["Parameters"]) == {"EndpointName"}  # type: ignore[arg-type]
+    assert set(template["Parameters"]) == {"EndpointName", "AlarmTopicArn"}  # type: ignore[arg-type]
     resources = template["Resources"]
     assert not [r for r in resources.values() if r["Type"].startswith("AWS::SageMaker")]  # type: ignore[union-attr]
     variables = resources["LambdaFunction"]["Properties"]["Environment"]["Variables"]  # type: ignore[index]
@@ -203,7 +208,7 @@ def test_props_file_model_data_source_replaces_the_model_data_url_parameter(
     container = template["Resources"]["SagemakerModel"]["Properties"]["PrimaryContainer"]  # type: ignore[index]
     assert container["ModelDataSource"] == source
     assert "ModelDataUrl" not in container
-    assert set(template["Parameters"]) == {"ModelImageUri", "InstanceType"}  # type: ignore[arg-type]
+    assert set(template["Parameters"]) == {"ModelImageUri", "InstanceType", "AlarmTopicArn"}  # type: ignore[arg-type]
 
 
 def test_props_file_containers_replace_the_primary_container(
@@ -220,7 +225,7 @@ def test_props_file_containers_replace_the_primary_container(
     model = template["Resources"]["SagemakerModel"]["Properties"]  # type: ignore[index]
     assert "PrimaryContainer" not in model
     assert model["Containers"] == containers
-    assert set(template["Parameters"]) == {"InstanceType"}  # type: ignore[arg-type]
+    assert set(template["Parameters"]) == {"InstanceType", "AlarmTopicArn"}  # type: ignore[arg-type]
 
 
 def test_props_file_s3_code_replaces_the_inlined_handler(

@@ -3,6 +3,8 @@
 Pure functions take a props dataclass and return (or add to) a troposphere ``Template``.
 """
 
+from troposphere_patterns.core.alarms import Alarms
+from troposphere_patterns.core.rollout import Rollout
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
@@ -13,10 +15,12 @@ from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
 )
 
 __all__ = [
+    "Alarms",
     "ExistingVpc",
     "LambdaSagemakerEndpoint",
     "LambdaSagemakerEndpointProps",
     "PatternPropsError",
+    "Rollout",
     "TemplateLimitError",
     "add_lambda_sagemakerendpoint",
     "lambda_sagemakerendpoint",

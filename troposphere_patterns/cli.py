@@ -161,10 +161,12 @@ def parser() -> argparse.ArgumentParser:
                 if mode.group not in groups:
                     groups[mode.group] = command.add_mutually_exclusive_group()
                 where = groups[mode.group]
-            if mode.metavar is None:
+            if mode.metavar is None and mode.choices is None:
                 where.add_argument(mode.flag, action="store_true", help=mode.help)
             else:
-                where.add_argument(mode.flag, metavar=mode.metavar, help=mode.help)
+                where.add_argument(
+                    mode.flag, metavar=mode.metavar, choices=mode.choices, help=mode.help
+                )
         command.add_argument(
             "--props", metavar="FILE", help="JSON or YAML mapping of props fields merged over these"
         )

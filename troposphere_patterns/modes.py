@@ -33,7 +33,9 @@ class Mode:
         drops: Props fields the mode removes from the layers before it (``--existing-endpoint``
             drops the model the base layer describes).
         group: Modes of one group exclude each other.
-        metavar: Set for an option that takes a value; None for a flag.
+        metavar: Set for an option that takes any value; None for a flag or a choice.
+        choices: The values an option that takes one of a few accepts (``--help`` lists
+            them); None for a flag or any value.
     """
 
     flag: str
@@ -42,6 +44,7 @@ class Mode:
     drops: tuple[str, ...] = ()
     group: str | None = None
     metavar: str | None = None
+    choices: tuple[str, ...] | None = None
 
     @property
     def dest(self) -> str:

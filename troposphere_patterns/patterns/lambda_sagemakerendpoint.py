@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import awacs.sagemaker
@@ -27,13 +27,16 @@ from troposphere import (
     Sub,
     Template,
     awslambda,
+    cloudwatch,
     ec2,
     iam,
     sagemaker,
 )
 from troposphere.validators.awslambda import validate_variables_name
 
+from troposphere_patterns.core import alarms as alarm_rules
 from troposphere_patterns.core import iam_policies, model_data, vpc
+from troposphere_patterns.core.alarms import Alarms, AlarmsBundle, AlarmTargets
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
@@ -45,6 +48,7 @@ from troposphere_patterns.core.lambda_function import (
 )
 from troposphere_patterns.core.limits import check_resource_count
 from troposphere_patterns.core.overrides import build, merge, plain, problems
+from troposphere_patterns.core.rollout import Rollout, deployment_config
 from troposphere_patterns.core.sagemaker_endpoint import (
     EndpointReference,
     ModelNetwork,
@@ -75,6 +79,8 @@ class Ids:
     SAGEMAKER_ENDPOINT = "SagemakerEndpoint"
     # Condition: every deploy-time instance type is EBS-only, so the config takes a key.
     SAGEMAKER_KEY_CONDITION = "SagemakerInstancesEbsOnly"
+    # Condition: the alarm topic Parameter is not empty, so the alarms notify it.
+    ALARM_TOPIC_CONDITION = "AlarmTopicGiven"
     LAMBDA_ROLE = "LambdaFunctionServiceRole"
     LAMBDA_POLICY = "LambdaFunctionServiceRolePolicy"
     LAMBDA_FUNCTION = "LambdaFunction"
@@ -125,6 +131,12 @@ class LambdaSagemakerEndpointProps:
         deletion_policy: ``DeletionPolicy`` and ``UpdateReplacePolicy`` of the KMS key and the
             log groups: ``Retain`` keeps data readable after the stack is gone; ``Delete`` for
             throwaway stacks. Default ``Retain``.
+        alarms: CloudWatch alarms on the endpoint's variants (when the pattern creates the
+            endpoint) and on the function; None for none. Default ``Alarms()``: default
+            thresholds, no actions.
+        rollout: How a model update shifts traffic, rolling back on the endpoint's alarms
+            (``Rollout.canary(...)``, ...). Default None: SageMaker's all-at-once blue/green
+            update, unwatched.
     """
 
     existing_lambda_obj: awslambda.Function | None = None
@@ -139,6 +151,8 @@ class LambdaSagemakerEndpointProps:
     sagemaker_environment_variable_name: str = DEFAULT_ENVIRONMENT_VARIABLE
     id_prefix: str = ""
     deletion_policy: str = DEFAULT_DELETION_POLICY
+    alarms: Alarms | None = field(default_factory=Alarms)
+    rollout: Rollout | None = None
 
     def __post_init__(self) -> None:
         expected: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -152,6 +166,8 @@ class LambdaSagemakerEndpointProps:
             "sagemaker_environment_variable_name": (str, "a str"),
             "id_prefix": (str, "a str"),
             "deletion_policy": (str, "a str"),
+            "alarms": (Alarms, "an Alarms (or None)"),
+            "rollout": (Rollout, "a Rollout, such as Rollout.canary()"),
         }
         for name in (
             "lambda_function_props",
@@ -178,6 +194,7 @@ class LambdaSagemakerEndpoint:
         sagemaker_endpoint_config: The created EndpointConfig; None with an existing endpoint.
         sagemaker_model: The created Model; None with an existing endpoint.
         vpc: The created ``AWS::EC2::VPC``, the caller's :class:`ExistingVpc`, or None.
+        alarms: The CloudWatch alarms created.
     """
 
     lambda_function: awslambda.Function
@@ -185,6 +202,7 @@ class LambdaSagemakerEndpoint:
     sagemaker_endpoint_config: sagemaker.EndpointConfig | None
     sagemaker_model: sagemaker.Model | None
     vpc: ec2.VPC | ExistingVpc | None
+    alarms: tuple[cloudwatch.Alarm, ...] = ()
 
 
 def _vpc_in_play(props: LambdaSagemakerEndpointProps) -> bool:
@@ -243,6 +261,7 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
         found += model_data.problems(plain(props.model_props), "model_props")
         config = config_with_defaults(props.endpoint_config_props)
         found += endpoint_config_problems(config, "endpoint_config_props")
+    found += _option_problems(props)
 
     function_props = merge(props.lambda_function_props)
     if props.lambda_function_props is not None:
@@ -292,6 +311,33 @@ def _role_problem(role: Any, where: str) -> list[str]:
     return []
 
 
+def _variants(props: LambdaSagemakerEndpointProps) -> list[Mapping[str, Any]]:
+    variants = config_with_defaults(props.endpoint_config_props).get("ProductionVariants")
+    return [v for v in variants if isinstance(v, Mapping)] if isinstance(variants, list) else []
+
+
+def _option_problems(props: LambdaSagemakerEndpointProps) -> list[str]:
+    """Each option's own problems, and what the endpoint the pattern builds allows of them."""
+    found: list[str] = []
+    for name in ("alarms", "rollout"):
+        option = getattr(props, name)
+        found += option.problems(name) if option is not None else []
+    creates_endpoint = props.existing_sagemaker_endpoint_obj is None
+    variants = _variants(props)
+    if props.alarms is not None and creates_endpoint:
+        names = [variant.get("VariantName") for variant in variants]
+        found += alarm_rules.target_problems(names, "endpoint_config_props.ProductionVariants")
+    if props.rollout is not None:
+        if not creates_endpoint:
+            found.append("rollout with existing_sagemaker_endpoint_obj: no endpoint to roll out")
+        elif "DeploymentConfig" in (props.endpoint_props or {}):
+            found.append("rollout and endpoint_props.DeploymentConfig: give one or the other")
+        else:
+            watched = alarm_rules.PER_VARIANT * len(variants) if props.alarms is not None else 0
+            found += props.rollout.endpoint_problems(variants, watched)
+    return found
+
+
 @dataclass(frozen=True)
 class _Built:
     """Everything built for one instance, before any of it touches the template."""
@@ -326,10 +372,13 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
 
     private = _private_network(props, ids, key, resources)
+    existing = props.existing_lambda_obj
+    function_id = existing.title if existing is not None else ids(Ids.LAMBDA_FUNCTION)
+    watch = _alarms(props, ids, function_id)
     sagemaker_bundle = None
     if creates_model:
         sagemaker_bundle = _sagemaker_side(
-            props, ids, None if config_key_given else key, private, resources
+            props, ids, None if config_key_given else key, private, resources, watch
         )
         endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
     else:
@@ -338,6 +387,7 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         resources += _vpc_endpoints(props, ids, private, endpoint, creates_model)
 
     function, function_update = _function_side(props, ids, key, private, endpoint, resources)
+    resources += watch.alarms if watch is not None else ()
     vpc_result = private.network.vpc if private is not None else None
     result = LambdaSagemakerEndpoint(
         lambda_function=function,
@@ -345,9 +395,29 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         sagemaker_endpoint_config=sagemaker_bundle.endpoint_config if sagemaker_bundle else None,
         sagemaker_model=sagemaker_bundle.model if sagemaker_bundle else None,
         vpc=vpc_result if vpc_result is not None else props.existing_vpc,
+        alarms=watch.alarms if watch is not None else (),
     )
-    conditions = sagemaker_bundle.conditions if sagemaker_bundle else {}
+    conditions = {
+        **(sagemaker_bundle.conditions if sagemaker_bundle else {}),
+        **(watch.conditions if watch is not None else {}),
+    }
     return _Built(tuple(resources), result, function_update, conditions)
+
+
+def _alarms(
+    props: LambdaSagemakerEndpointProps, ids: LogicalIds, function_id: str
+) -> AlarmsBundle | None:
+    """Alarms on the function, and on the endpoint's variants when the pattern creates it."""
+    if props.alarms is None:
+        return None
+    creates_endpoint = props.existing_sagemaker_endpoint_obj is None
+    targets = AlarmTargets(
+        endpoint_id=ids(Ids.SAGEMAKER_ENDPOINT) if creates_endpoint else None,
+        variant_names=[v["VariantName"] for v in _variants(props)] if creates_endpoint else [],
+        function_id=function_id,
+        topic_condition_id=ids(Ids.ALARM_TOPIC_CONDITION),
+    )
+    return alarm_rules.alarms(props.alarms, targets)
 
 
 def _private_network(
@@ -396,6 +466,7 @@ def _sagemaker_side(
     volume_key: KeyBundle | None,
     private: _PrivateNetwork | None,
     resources: list[BaseAWSObject],
+    watch: AlarmsBundle | None,
 ) -> SagemakerEndpointBundle:
     """Model, endpoint config and endpoint (and their role), in the VPC when there is one."""
     assert props.model_props is not None  # validated
@@ -428,7 +499,12 @@ def _sagemaker_side(
         sagemaker_ids,
         model_props=props.model_props,
         endpoint_config_props=props.endpoint_config_props,
-        endpoint_props=props.endpoint_props,
+        endpoint_props=merge(
+            props.endpoint_props,
+            {"DeploymentConfig": deployment_config(props.rollout, watch.rollback_names)}
+            if props.rollout is not None and watch is not None
+            else None,
+        ),
         kms_key_arn=volume_key.arn if volume_key is not None else None,
         network=model_network,
     )
@@ -641,6 +717,8 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
     if result.vpc is not None:
         vpc_id = Ref(result.vpc) if isinstance(result.vpc, ec2.VPC) else result.vpc.vpc_id
         values.append((Ids.OUT_VPC_ID, plain(vpc_id), "ID of the VPC"))
+    for alarm in result.alarms:  # <alarm's logical ID>Name, without the prefix ids() adds
+        values.append((f"{alarm.title[len(ids.prefix) :]}Name", Ref(alarm), "Alarm name"))
     for name, value, description in values:
         output_id = ids(name)
         template.add_output(

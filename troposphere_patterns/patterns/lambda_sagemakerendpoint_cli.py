@@ -6,13 +6,15 @@ deploys anywhere. Which Parameters a template keeps depends on what its props us
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from troposphere import Parameter, Ref
 
 from troposphere_patterns.core import sagemaker_endpoint
+from troposphere_patterns.core.alarms import Alarms
 from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
+from troposphere_patterns.core.rollout import Rollout
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.modes import CommandLine, Layer, Mode
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
@@ -26,13 +28,15 @@ examples:
   troposphere-patterns lambda-sagemakerendpoint --deploy-vpc --format yaml -o out.yaml
   troposphere-patterns lambda-sagemakerendpoint --existing-vpc -o out.json
   troposphere-patterns lambda-sagemakerendpoint --existing-endpoint -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --rollout canary -o out.json
   troposphere-patterns lambda-sagemakerendpoint --props props.yaml -o out.json
 
 deploy:
   aws cloudformation deploy --template-file out.json --stack-name my-endpoint \\
     --capabilities CAPABILITY_IAM --parameter-overrides \\
     ModelImageUri=123456789012.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1 \\
-    ModelDataUrl=s3://my-bucket/model.tar.gz InstanceType=ml.g5.xlarge
+    ModelDataUrl=s3://my-bucket/model.tar.gz InstanceType=ml.g5.xlarge \\
+    AlarmTopicArn=arn:aws:sns:us-east-1:123456789012:ml-alarms
 """
 
 
@@ -75,6 +79,14 @@ def parameters() -> dict[str, Parameter]:
             Type="CommaDelimitedList",
             Description="Route tables of those subnets, for the S3 gateway endpoint",
         ),
+        "AlarmTopicArn": Parameter(
+            "AlarmTopicArn",
+            Type="String",
+            Description="SNS topic the alarms notify; empty: the alarms only change state",
+            Default="",
+            AllowedPattern=r"^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})?$",
+            ConstraintDescription="empty, or arn:PARTITION:sns:REGION:ACCOUNT:TOPIC",
+        ),
         "EndpointName": Parameter(
             "EndpointName",
             Type="String",
@@ -89,6 +101,7 @@ def parameters() -> dict[str, Parameter]:
 def base(params: Mapping[str, Parameter], handler: str) -> Layer:
     """The default template: the inlined handler, the model and instance type as Parameters."""
     return {
+        "alarms": Alarms(topic=params["AlarmTopicArn"]),
         "lambda_function_props": {"Code": {"ZipFile": handler}},
         "model_props": {
             "PrimaryContainer": {
@@ -100,6 +113,26 @@ def base(params: Mapping[str, Parameter], handler: str) -> Layer:
             "ProductionVariants": [sagemaker_endpoint.default_variant(Ref(params["InstanceType"]))]
         },
     }
+
+
+# --rollout presets. Canary, linear and rolling steps are at most half of a variant's instances,
+# so those run the default variant on two.
+ROLLOUTS: dict[str, Callable[[], Rollout]] = {
+    "canary": Rollout.canary,
+    "linear": Rollout.linear,
+    "all-at-once": Rollout.all_at_once,
+    "rolling": Rollout.rolling,
+}
+STEPPED_INSTANCE_COUNT = 2
+
+
+def _rollout(params: Mapping[str, Parameter], value: Any) -> Layer:
+    rollout = ROLLOUTS[value]()
+    if rollout.percent is None:
+        return {"rollout": rollout}
+    variant = sagemaker_endpoint.default_variant(Ref(params["InstanceType"]))
+    variant["InitialInstanceCount"] = STEPPED_INSTANCE_COUNT
+    return {"rollout": rollout, "endpoint_config_props": {"ProductionVariants": [variant]}}
 
 
 def _existing_vpc(params: Mapping[str, Parameter], value: Any) -> Layer:
@@ -133,6 +166,15 @@ COMMAND_LINE = CommandLine(
             "parameters)",
             props=_existing_vpc,
             group="network",
+        ),
+        Mode(
+            flag="--rollout",
+            help="how a model update shifts traffic, rolling back on the endpoint's alarms: "
+            "canary (10%%, bakes 10 min), linear (20%% steps, 5 min each), all-at-once (bakes "
+            "10 min), rolling (25%% batches, 5 min each); canary, linear and rolling run the "
+            "variant on 2 instances",
+            choices=tuple(ROLLOUTS),
+            props=_rollout,
         ),
         Mode(
             flag="--existing-endpoint",
