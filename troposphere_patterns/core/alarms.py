@@ -162,11 +162,11 @@ def variant_id(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
 
 
-def target_problems(variant_names: Sequence[Any], where: str) -> list[str]:
+def target_problems(variants: Sequence[Mapping[str, Any]], where: str) -> list[str]:
     """Variants the alarms cannot tell apart, or name: alarms need literal, distinct names."""
     found: list[str] = []
     seen: dict[str, str] = {}
-    for index, name in enumerate(variant_names):
+    for index, name in enumerate(variant.get("VariantName") for variant in variants):
         if not isinstance(name, str):
             found.append(
                 f"{where}[{index}].VariantName: alarms watch each variant by name; give a "

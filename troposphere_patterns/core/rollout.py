@@ -144,16 +144,24 @@ class Rollout:
         return found
 
     def endpoint_problems(
-        self, variants: Sequence[Mapping[str, Any]], alarm_count: int, where: str = "rollout"
+        self,
+        variants: Sequence[Mapping[str, Any]],
+        alarm_count: int,
+        endpoint_props: Mapping[str, Any] | None = None,
+        where: str = "rollout",
     ) -> list[str]:
-        """What the endpoint's variants and alarms allow of this rollout.
+        """What the endpoint's variants, alarms and caller properties allow of this rollout.
 
         Args:
             variants: The endpoint config's production variants.
             alarm_count: How many endpoint alarms roll the update back (0: alarms are off).
+            endpoint_props: The caller's Endpoint properties (its own ``DeploymentConfig``
+                would clash).
             where: The option's name in messages.
         """
         found: list[str] = []
+        if "DeploymentConfig" in (endpoint_props or {}):
+            found.append(f"{where} and endpoint_props.DeploymentConfig: give one or the other")
         if alarm_count == 0:
             found.append(
                 f"{where} with alarms=None: a rollout rolls back on the endpoint's alarms; keep "

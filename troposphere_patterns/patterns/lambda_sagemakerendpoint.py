@@ -37,6 +37,7 @@ from troposphere.validators.awslambda import validate_variables_name
 from troposphere_patterns.core import alarms as alarm_rules
 from troposphere_patterns.core import iam_policies, model_data, vpc
 from troposphere_patterns.core.alarms import Alarms, AlarmsBundle, AlarmTargets
+from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
@@ -92,6 +93,8 @@ class Ids:
     RUNTIME_ENDPOINT_SECURITY_GROUP = "SagemakerRuntimeVpcEndpointSecurityGroup"
     RUNTIME_ENDPOINT_INGRESS = "SagemakerRuntimeVpcEndpointIngressFromLambda"
     S3_ENDPOINT = "S3GatewayVpcEndpoint"
+    DATA_BUCKET = "SagemakerDataBucket"
+    DATA_BUCKET_POLICY = "SagemakerDataBucketPolicy"
     # Outputs
     OUT_FUNCTION_NAME = "LambdaFunctionName"
     OUT_FUNCTION_ARN = "LambdaFunctionArn"
@@ -318,23 +321,20 @@ def _variants(props: LambdaSagemakerEndpointProps) -> list[Mapping[str, Any]]:
 
 def _option_problems(props: LambdaSagemakerEndpointProps) -> list[str]:
     """Each option's own problems, and what the endpoint the pattern builds allows of them."""
-    found: list[str] = []
-    for name in ("alarms", "rollout"):
-        option = getattr(props, name)
-        found += option.problems(name) if option is not None else []
-    creates_endpoint = props.existing_sagemaker_endpoint_obj is None
+    options = {name: getattr(props, name) for name in ("alarms", "rollout")}
+    found = [p for name, option in options.items() if option for p in option.problems(name)]
+    if props.existing_sagemaker_endpoint_obj is not None:
+        return found + (
+            ["rollout with existing_sagemaker_endpoint_obj: no endpoint to roll out"]
+            if props.rollout
+            else []
+        )
     variants = _variants(props)
-    if props.alarms is not None and creates_endpoint:
-        names = [variant.get("VariantName") for variant in variants]
-        found += alarm_rules.target_problems(names, "endpoint_config_props.ProductionVariants")
+    if props.alarms is not None:
+        found += alarm_rules.target_problems(variants, "endpoint_config_props.ProductionVariants")
     if props.rollout is not None:
-        if not creates_endpoint:
-            found.append("rollout with existing_sagemaker_endpoint_obj: no endpoint to roll out")
-        elif "DeploymentConfig" in (props.endpoint_props or {}):
-            found.append("rollout and endpoint_props.DeploymentConfig: give one or the other")
-        else:
-            watched = alarm_rules.PER_VARIANT * len(variants) if props.alarms is not None else 0
-            found += props.rollout.endpoint_problems(variants, watched)
+        watched = alarm_rules.PER_VARIANT * len(variants) if props.alarms is not None else 0
+        found += props.rollout.endpoint_problems(variants, watched, props.endpoint_props)
     return found
 
 
@@ -367,9 +367,14 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         and not config_key_given
         and volume_key(config_with_defaults(props.endpoint_config_props), "", "")[0] is not None
     )
-    needs_key = config_takes_key or creates_function or props.deploy_vpc
+    # What the options store in the pattern's bucket, one prefix each (none yet by default).
+    bucket_prefixes: list[str] = []
+    needs_key = config_takes_key or creates_function or props.deploy_vpc or bool(bucket_prefixes)
     key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
     resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
+    bucket = _data_bucket(props, ids, key, bucket_prefixes)
+    if bucket is not None:
+        resources += bucket.resources
 
     private = _private_network(props, ids, key, resources)
     existing = props.existing_lambda_obj
@@ -418,6 +423,16 @@ def _alarms(
         topic_condition_id=ids(Ids.ALARM_TOPIC_CONDITION),
     )
     return alarm_rules.alarms(props.alarms, targets)
+
+
+def _data_bucket(
+    props: LambdaSagemakerEndpointProps, ids: LogicalIds, key: KeyBundle, prefixes: list[str]
+) -> PatternBucket | None:
+    """The one bucket for what the options store (each under its prefix), if any does."""
+    if not prefixes:
+        return None
+    bucket_ids = BucketIds(bucket=ids(Ids.DATA_BUCKET), policy=ids(Ids.DATA_BUCKET_POLICY))
+    return pattern_bucket(bucket_ids, kms_key_arn=key.arn, deletion_policy=props.deletion_policy)
 
 
 def _private_network(
