@@ -35,6 +35,7 @@ from troposphere import (
 )
 
 from troposphere_patterns.core.options import collect, number_problem
+from troposphere_patterns.core.waivers import guard_metadata
 
 SAGEMAKER_NAMESPACE = "AWS/SageMaker"
 LAMBDA_NAMESPACE = "AWS/Lambda"
@@ -206,6 +207,8 @@ def alarms(option: Alarms, targets: AlarmTargets) -> AlarmsBundle:
     def alarm(logical_id: str, watch: dict[str, Any]) -> cloudwatch.Alarm:
         if actions is not None:
             watch["AlarmActions"] = actions
+        else:  # no actions by the caller's choice: Control Tower's CT.CLOUDWATCH.PR.1 waived
+            watch["Metadata"] = guard_metadata(["CT.CLOUDWATCH.PR.1"])
         return cloudwatch.Alarm(
             logical_id,
             AlarmName=alarm_name(logical_id),
