@@ -9,6 +9,7 @@ from troposphere import GetAtt, Parameter, Ref, Sub, Template, awslambda, iam, l
 
 from troposphere_patterns import (
     Alarms,
+    DataCapture,
     ExistingVpc,
     LambdaSagemakerEndpointProps,
     Rollout,
@@ -276,6 +277,10 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
         )
     ),
     "instance_type_parameter": _instance_type_parameter,
+    # Model Monitor's input from a private endpoint: the S3 gateway lets the capture through.
+    "data_capture_deploy_vpc": lambda: lambda_sagemakerendpoint(
+        props(deploy_vpc=True, data_capture=DataCapture(sampling_percentage=50))
+    ),
     # A model update goes to 10% of the new fleet first and rolls back if an alarm goes off.
     "canary_rollout": lambda: lambda_sagemakerendpoint(
         props(

@@ -11,6 +11,7 @@ from tests.scenarios import props, variant
 from tests.test_invariants import ALL, IDS, of_type
 from troposphere_patterns import (
     Alarms,
+    DataCapture,
     Rollout,
     add_lambda_sagemakerendpoint,
     lambda_sagemakerendpoint,
@@ -241,3 +242,73 @@ def test_rollout_option_checks_name_its_own_fields() -> None:
     assert Alarms(evaluation_periods=0).problems() == [
         "alarms.evaluation_periods: 0 is outside 1-1440"
     ]
+
+
+# --------------------------------------------------------------------------- data capture
+
+
+def sagemaker_statements(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    policy = template["Resources"]["SagemakerRole"]["Properties"]["Policies"][0]
+    return {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+
+
+def test_capture_goes_to_one_prefix_of_the_pattern_bucket_which_the_role_may_write() -> None:
+    template = render(data_capture=DataCapture())
+    config = template["Resources"]["SagemakerEndpointConfig"]["Properties"]["DataCaptureConfig"]
+    assert config == {
+        "EnableCapture": True,
+        "InitialSamplingPercentage": 20,
+        "DestinationS3Uri": {"Fn::Sub": "s3://${SagemakerDataBucket}/data-capture/"},
+        "KmsKeyId": {"Fn::GetAtt": ["EncryptionKey", "Arn"]},
+        "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
+        "CaptureContentTypeHeader": {
+            "JsonContentTypes": ["application/json"],
+            "CsvContentTypes": ["text/csv"],
+        },
+    }
+    assert template["Resources"]["SagemakerDataBucket"]["Type"] == "AWS::S3::Bucket"
+    statements = sagemaker_statements(template)
+    assert statements["DataCaptureWrite"]["Action"] == ["s3:PutObject"]
+    assert statements["DataCaptureWrite"]["Resource"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:s3:::${SagemakerDataBucket}/data-capture/*"}
+    ]
+    assert statements["DataCaptureKeyUse"]["Resource"] == [{"Fn::GetAtt": ["EncryptionKey", "Arn"]}]
+    # Nothing else of the role touches S3 objects but the model artifact read.
+    writes = [s for s in statements.values() if any(a.startswith("s3:Put") for a in s["Action"])]
+    assert [s["Sid"] for s in writes] == ["DataCaptureWrite"]
+
+
+def test_capture_into_the_callers_uri_makes_no_bucket() -> None:
+    option = DataCapture(
+        destination="s3://ml-monitoring/fraud/", sampling_percentage=5, capture=("Input",)
+    )
+    template = render(data_capture=option)
+    config = template["Resources"]["SagemakerEndpointConfig"]["Properties"]["DataCaptureConfig"]
+    assert config["DestinationS3Uri"] == "s3://ml-monitoring/fraud/"
+    assert config["InitialSamplingPercentage"] == 5
+    assert config["CaptureOptions"] == [{"CaptureMode": "Input"}]
+    assert not of_type(template, "AWS::S3::Bucket")
+    assert sagemaker_statements(template)["DataCaptureWrite"]["Resource"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:s3:::ml-monitoring/fraud/*"}
+    ]
+
+
+def test_capture_on_an_nvme_type_still_gets_its_key() -> None:
+    config = {"ProductionVariants": [variant("AllTraffic", "ml.g5.xlarge")]}
+    template = render(data_capture=DataCapture(), endpoint_config_props=config)
+    endpoint_config = template["Resources"]["SagemakerEndpointConfig"]["Properties"]
+    assert "KmsKeyId" not in endpoint_config  # the volume is NVMe, encrypted in hardware
+    assert "DataCaptureKeyUse" in sagemaker_statements(template)
+
+
+def test_a_callers_endpoint_config_data_capture_is_built_as_cloudformation_defines_it() -> None:
+    # troposphere 4.11.1's own class for this property is the batch-transform one.
+    caller = {
+        "EnableCapture": True,
+        "InitialSamplingPercentage": 10,
+        "DestinationS3Uri": "s3://ml-monitoring/own/",
+        "CaptureOptions": [{"CaptureMode": "InputAndOutput"}],
+    }
+    template = render(endpoint_config_props={"DataCaptureConfig": caller})
+    properties = template["Resources"]["SagemakerEndpointConfig"]["Properties"]
+    assert properties["DataCaptureConfig"] == caller

@@ -11,6 +11,7 @@ from troposphere import GetAtt, Parameter, Ref, Select, Split, Template, awslamb
 from tests.scenarios import CODE, IMAGE, MODEL, caller_function, props, variant
 from troposphere_patterns import (
     Alarms,
+    DataCapture,
     ExistingVpc,
     LambdaSagemakerEndpointProps,
     PatternPropsError,
@@ -499,7 +500,7 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
             "existing_sagemaker_endpoint_obj": ENDPOINT,
             "rollout": Rollout.canary(),
         },
-        "rollout with existing_sagemaker_endpoint_obj: no endpoint to roll out",
+        "rollout with existing_sagemaker_endpoint_obj: the pattern creates no endpoint for it",
     ),
     (
         "12 rollout and a caller DeploymentConfig",
@@ -508,6 +509,59 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
             "endpoint_props": {"DeploymentConfig": {"RollingUpdatePolicy": {}}},
         },
         "rollout and endpoint_props.DeploymentConfig: give one or the other",
+    ),
+    (
+        "12 sampling over 100",
+        {"data_capture": DataCapture(sampling_percentage=101)},
+        "data_capture.sampling_percentage: 101 is outside 0-100",
+    ),
+    (
+        "12 sampling below 0",
+        {"data_capture": DataCapture(sampling_percentage=-1)},
+        "data_capture.sampling_percentage: -1 is outside 0-100",
+    ),
+    (
+        "12 capture modes",
+        {"data_capture": DataCapture(capture=("Everything",))},
+        "data_capture.capture: ('Everything',) must name Input, Output or both",
+    ),
+    (
+        "12 capture destination",
+        {"data_capture": DataCapture(destination="my-bucket/capture")},
+        "data_capture.destination: 'my-bucket/capture' is not an s3://bucket/prefix",
+    ),
+    (
+        "12 content type",
+        {"data_capture": DataCapture(json_content_types=("json",))},
+        "data_capture.json_content_types: 'json' is not a content type",
+    ),
+    (
+        "12 capture of an existing endpoint",
+        {
+            "model_props": None,
+            "existing_sagemaker_endpoint_obj": ENDPOINT,
+            "data_capture": DataCapture(),
+        },
+        "data_capture with existing_sagemaker_endpoint_obj: the pattern creates no endpoint",
+    ),
+    (
+        "12 capture twice",
+        {
+            "data_capture": DataCapture(),
+            "endpoint_config_props": {
+                "DataCaptureConfig": {
+                    "DestinationS3Uri": "s3://b/p",
+                    "InitialSamplingPercentage": 5,
+                    "CaptureOptions": [{"CaptureMode": "Input"}],
+                }
+            },
+        },
+        "data_capture and endpoint_config_props.DataCaptureConfig: give one",
+    ),
+    (
+        "12 caller capture config checked against the endpoint-config schema",
+        {"endpoint_config_props": {"DataCaptureConfig": {"EnableCapture": True, "Sample": 5}}},
+        "endpoint_config_props.DataCaptureConfig",
     ),
 ]
 
@@ -559,6 +613,7 @@ def test_every_problem_is_reported_at_once() -> None:
         ("id_prefix", 7),
         ("alarms", {"topic": "arn:aws:sns:us-east-1:123456789012:t"}),
         ("rollout", "canary"),
+        ("data_capture", True),
     ],
 )
 def test_wrong_python_type_is_a_type_error_naming_the_field(field: str, value: Any) -> None:

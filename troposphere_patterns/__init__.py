@@ -4,6 +4,7 @@ Pure functions take a props dataclass and return (or add to) a troposphere ``Tem
 """
 
 from troposphere_patterns.core.alarms import Alarms
+from troposphere_patterns.core.data_capture import DataCapture
 from troposphere_patterns.core.rollout import Rollout
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
@@ -16,6 +17,7 @@ from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
 
 __all__ = [
     "Alarms",
+    "DataCapture",
     "ExistingVpc",
     "LambdaSagemakerEndpoint",
     "LambdaSagemakerEndpointProps",

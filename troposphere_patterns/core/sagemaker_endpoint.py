@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +10,7 @@ from awacs.aws import Statement
 from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, If, NoValue, Ref, iam, sagemaker
 
 from troposphere_patterns.core import iam_policies, instance_types, model_data
+from troposphere_patterns.core.data_capture import EndpointConfig
 from troposphere_patterns.core.overrides import build, merge, plain
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
@@ -270,6 +271,7 @@ def sagemaker_endpoint(
     endpoint_props: Mapping[str, Any] | None = None,
     kms_key_arn: Any = None,
     network: ModelNetwork | None = None,
+    role_statements: Sequence[Statement] = (),
 ) -> SagemakerEndpointBundle:
     """Build a model, its endpoint config and endpoint, and (unless given) the execution role.
 
@@ -287,6 +289,8 @@ def sagemaker_endpoint(
             role; None when the caller names its own ``KmsKeyId``. Either key goes on the config
             only where the instance types allow it (:func:`volume_key`).
         network: Put the model in a VPC.
+        role_statements: More grants for the created execution role (what an option makes
+            SageMaker write, such as captured data).
     """
     model_props = merge(model_props)
     config_props = config_with_defaults(endpoint_config_props)
@@ -306,7 +310,7 @@ def sagemaker_endpoint(
     if "ExecutionRoleArn" not in model_props:
         statements = execution_role_statements(
             model_props, kms_key_arn=kms_key_arn, in_vpc=network is not None
-        )
+        ) + list(role_statements)
         role = iam.Role(
             ids.role,
             AssumeRolePolicyDocument=iam_policies.trust("sagemaker.amazonaws.com"),
@@ -336,7 +340,7 @@ def sagemaker_endpoint(
                 else variant
                 for variant in variants
             ]
-    config = build(sagemaker.EndpointConfig, config_props, ids.endpoint_config)
+    config = build(EndpointConfig, config_props, ids.endpoint_config)
     endpoint = build(
         sagemaker.Endpoint,
         merge(endpoint_props, {"EndpointConfigName": GetAtt(config, "EndpointConfigName")}),

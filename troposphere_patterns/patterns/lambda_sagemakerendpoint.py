@@ -33,10 +33,12 @@ from troposphere import (
 from troposphere.validators.awslambda import validate_variables_name
 
 from troposphere_patterns.core import alarms as alarm_rules
+from troposphere_patterns.core import data_capture as capture_rules
 from troposphere_patterns.core import iam_policies, model_data, vpc
 from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.alarms import Alarms, AlarmsBundle, AlarmTargets
 from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
+from troposphere_patterns.core.data_capture import CaptureBundle, DataCapture, EndpointConfig
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
@@ -139,6 +141,8 @@ class LambdaSagemakerEndpointProps:
         rollout: How a model update shifts traffic, rolling back on the endpoint's alarms
             (``Rollout.canary(...)``, ...). Default None: SageMaker's all-at-once blue/green
             update, unwatched.
+        data_capture: Capture requests and responses for Model Monitor (``DataCapture()``:
+            20% into the pattern's bucket). Default None.
     """
 
     existing_lambda_obj: awslambda.Function | None = None
@@ -155,6 +159,7 @@ class LambdaSagemakerEndpointProps:
     deletion_policy: str = DEFAULT_DELETION_POLICY
     alarms: Alarms | None = field(default_factory=Alarms)
     rollout: Rollout | None = None
+    data_capture: DataCapture | None = None
 
     def __post_init__(self) -> None:
         expected: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -170,6 +175,7 @@ class LambdaSagemakerEndpointProps:
             "deletion_policy": (str, "a str"),
             "alarms": (Alarms, "an Alarms (or None)"),
             "rollout": (Rollout, "a Rollout, such as Rollout.canary()"),
+            "data_capture": (DataCapture, "a DataCapture"),
         }
         for name in (
             "lambda_function_props",
@@ -245,7 +251,7 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     checks = (
         ("lambda_function_props", awslambda.Function),
         ("model_props", sagemaker.Model),
-        ("endpoint_config_props", sagemaker.EndpointConfig),
+        ("endpoint_config_props", EndpointConfig),
         ("endpoint_props", sagemaker.Endpoint),
     )
     # troposphere reports validator failures on stderr as well as in the exception.
@@ -320,14 +326,16 @@ def _variants(props: LambdaSagemakerEndpointProps) -> list[Mapping[str, Any]]:
 
 def _option_problems(props: LambdaSagemakerEndpointProps) -> list[str]:
     """Each option's own problems, and what the endpoint the pattern builds allows of them."""
-    options = {name: getattr(props, name) for name in ("alarms", "rollout")}
+    options = {name: getattr(props, name) for name in ("alarms", "rollout", "data_capture")}
     found = [p for name, option in options.items() if option for p in option.problems(name)]
     if props.existing_sagemaker_endpoint_obj is not None:
-        return found + (
-            ["rollout with existing_sagemaker_endpoint_obj: no endpoint to roll out"]
-            if props.rollout
-            else []
-        )
+        return found + [
+            f"{name} with existing_sagemaker_endpoint_obj: the pattern creates no endpoint for it"
+            for name in ("rollout", "data_capture")
+            if options[name] is not None
+        ]
+    if props.data_capture and "DataCaptureConfig" in (props.endpoint_config_props or {}):
+        found.append("data_capture and endpoint_config_props.DataCaptureConfig: give one")
     variants = _variants(props)
     if props.alarms is not None:
         found += alarm_rules.target_problems(variants, "endpoint_config_props.ProductionVariants")
@@ -367,8 +375,9 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         and volume_key(config_with_defaults(props.endpoint_config_props), "", "")[0] is not None
     )
     # What the options store in the pattern's bucket, one prefix each (none yet by default).
-    bucket_prefixes: list[str] = []
-    needs_key = config_takes_key or creates_function or props.deploy_vpc or bool(bucket_prefixes)
+    capture = props.data_capture
+    bucket_prefixes = [capture_rules.PREFIX] if capture and capture.destination is None else []
+    needs_key = config_takes_key or creates_function or props.deploy_vpc or capture is not None
     key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
     resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
     bucket = _data_bucket(props, ids, key, bucket_prefixes)
@@ -378,17 +387,18 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     private = _private_network(props, ids, key, resources)
     existing = props.existing_lambda_obj
     function_id = existing.title if existing is not None else ids(Ids.LAMBDA_FUNCTION)
-    watch = _alarms(props, ids, function_id)
+    ops = _operations(props, ids, function_id, bucket, key)
+    watch = ops.alarms
     sagemaker_bundle = None
     if creates_model:
         sagemaker_bundle = _sagemaker_side(
-            props, ids, None if config_key_given else key, private, resources, watch
+            props, ids, None if config_key_given else key, private, resources, ops
         )
         endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
     else:
         endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
     if private is not None:
-        resources += _vpc_endpoints(props, ids, private, endpoint, creates_model)
+        resources += _vpc_endpoints(props, ids, private, endpoint, ops)
 
     function, attachment = _function_side(props, ids, key, private, endpoint, resources)
     resources += watch.alarms if watch is not None else ()
@@ -408,12 +418,22 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     return _Built(tuple(resources), result, attachment, conditions)
 
 
-def _alarms(
-    props: LambdaSagemakerEndpointProps, ids: LogicalIds, function_id: str
-) -> AlarmsBundle | None:
-    """Alarms on the function, and on the endpoint's variants when the pattern creates it."""
-    if props.alarms is None:
-        return None
+@dataclass(frozen=True)
+class _Operations:
+    """What the day-2 options add around the endpoint: its alarms and its data capture."""
+
+    alarms: AlarmsBundle | None
+    capture: CaptureBundle | None
+
+
+def _operations(
+    props: LambdaSagemakerEndpointProps,
+    ids: LogicalIds,
+    function_id: str,
+    bucket: PatternBucket | None,
+    key: KeyBundle,
+) -> _Operations:
+    """Alarms on the function and the created endpoint's variants; the endpoint's capture."""
     creates_endpoint = props.existing_sagemaker_endpoint_obj is None
     targets = AlarmTargets(
         endpoint_id=ids(Ids.SAGEMAKER_ENDPOINT) if creates_endpoint else None,
@@ -421,7 +441,11 @@ def _alarms(
         function_id=function_id,
         topic_condition_id=ids(Ids.ALARM_TOPIC_CONDITION),
     )
-    return alarm_rules.alarms(props.alarms, targets)
+    capture = props.data_capture
+    return _Operations(
+        alarm_rules.alarms(props.alarms, targets) if props.alarms is not None else None,
+        capture_rules.data_capture(capture, bucket=bucket, key_arn=key.arn) if capture else None,
+    )
 
 
 def _data_bucket(
@@ -480,7 +504,7 @@ def _sagemaker_side(
     volume_key: KeyBundle | None,
     private: _PrivateNetwork | None,
     resources: list[BaseAWSObject],
-    watch: AlarmsBundle | None,
+    ops: _Operations,
 ) -> SagemakerEndpointBundle:
     """Model, endpoint config and endpoint (and their role), in the VPC when there is one."""
     assert props.model_props is not None  # validated
@@ -512,15 +536,19 @@ def _sagemaker_side(
     bundle = sagemaker_endpoint(
         sagemaker_ids,
         model_props=props.model_props,
-        endpoint_config_props=props.endpoint_config_props,
+        endpoint_config_props=merge(
+            props.endpoint_config_props,
+            {"DataCaptureConfig": ops.capture.config} if ops.capture is not None else None,
+        ),
         endpoint_props=merge(
             props.endpoint_props,
-            {"DeploymentConfig": deployment_config(props.rollout, watch.rollback_names)}
-            if props.rollout is not None and watch is not None
+            {"DeploymentConfig": deployment_config(props.rollout, ops.alarms.rollback_names)}
+            if props.rollout is not None and ops.alarms is not None
             else None,
         ),
         kms_key_arn=volume_key.arn if volume_key is not None else None,
         network=model_network,
+        role_statements=ops.capture.statements if ops.capture is not None else (),
     )
     resources += bundle.resources
     return bundle
@@ -531,9 +559,9 @@ def _vpc_endpoints(
     ids: LogicalIds,
     private: _PrivateNetwork,
     endpoint: EndpointReference,
-    creates_model: bool,
+    ops: _Operations,
 ) -> list[BaseAWSObject]:
-    """SageMaker Runtime for the function; S3 for the model's artifact download."""
+    """SageMaker Runtime for the function; S3 for the model's download and captured data."""
     network = private.network
     endpoints: list[BaseAWSObject] = [
         vpc.interface_endpoint(
@@ -548,14 +576,15 @@ def _vpc_endpoints(
         )
     ]
     reads = model_data.s3_reads(plain(props.model_props or {}), "model_props")
-    if creates_model and reads:
+    if props.existing_sagemaker_endpoint_obj is None and reads:
+        s3 = model_data.read_statements(reads) + ([ops.capture.write] if ops.capture else [])
         endpoints.append(
             vpc.gateway_endpoint(
                 ids(Ids.S3_ENDPOINT),
                 vpc_id=network.vpc_id,
                 service="s3",
                 route_table_ids=network.route_table_ids,
-                policy=iam_policies.for_account_principals(model_data.read_statements(reads)),
+                policy=iam_policies.for_account_principals(s3),
             )
         )
     return endpoints

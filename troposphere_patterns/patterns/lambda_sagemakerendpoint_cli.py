@@ -13,6 +13,7 @@ from troposphere import Parameter, Ref
 
 from troposphere_patterns.core import sagemaker_endpoint
 from troposphere_patterns.core.alarms import Alarms
+from troposphere_patterns.core.data_capture import DataCapture
 from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
 from troposphere_patterns.core.rollout import Rollout
 from troposphere_patterns.core.vpc import ExistingVpc
@@ -28,7 +29,7 @@ examples:
   troposphere-patterns lambda-sagemakerendpoint --deploy-vpc --format yaml -o out.yaml
   troposphere-patterns lambda-sagemakerendpoint --existing-vpc -o out.json
   troposphere-patterns lambda-sagemakerendpoint --existing-endpoint -o out.json
-  troposphere-patterns lambda-sagemakerendpoint --rollout canary -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --rollout canary --data-capture -o out.json
   troposphere-patterns lambda-sagemakerendpoint --props props.yaml -o out.json
 
 deploy:
@@ -175,6 +176,12 @@ COMMAND_LINE = CommandLine(
             "variant on 2 instances",
             choices=tuple(ROLLOUTS),
             props=_rollout,
+        ),
+        Mode(
+            flag="--data-capture",
+            help="capture 20%% of requests and responses for Model Monitor, into the "
+            "data-capture/ prefix of a bucket the template creates",
+            props=lambda params, value: {"data_capture": DataCapture()},
         ),
         Mode(
             flag="--existing-endpoint",
