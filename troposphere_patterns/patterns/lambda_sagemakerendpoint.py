@@ -420,10 +420,15 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
 
 @dataclass(frozen=True)
 class _Operations:
-    """What the day-2 options add around the endpoint: its alarms and its data capture."""
+    """What the day-2 options add: alarms, and what they set on the endpoint and its role."""
 
     alarms: AlarmsBundle | None
     capture: CaptureBundle | None
+    endpoint_props: dict[str, Any] | None  # the rollout's DeploymentConfig
+
+    @property
+    def config_props(self) -> dict[str, Any] | None:
+        return {"DataCaptureConfig": self.capture.config} if self.capture else None
 
 
 def _operations(
@@ -441,10 +446,13 @@ def _operations(
         function_id=function_id,
         topic_condition_id=ids(Ids.ALARM_TOPIC_CONDITION),
     )
+    watch = alarm_rules.alarms(props.alarms, targets) if props.alarms is not None else None
+    rollout = props.rollout and watch and deployment_config(props.rollout, watch.rollback_names)
     capture = props.data_capture
     return _Operations(
-        alarm_rules.alarms(props.alarms, targets) if props.alarms is not None else None,
+        watch,
         capture_rules.data_capture(capture, bucket=bucket, key_arn=key.arn) if capture else None,
+        {"DeploymentConfig": rollout} if rollout else None,
     )
 
 
@@ -536,19 +544,11 @@ def _sagemaker_side(
     bundle = sagemaker_endpoint(
         sagemaker_ids,
         model_props=props.model_props,
-        endpoint_config_props=merge(
-            props.endpoint_config_props,
-            {"DataCaptureConfig": ops.capture.config} if ops.capture is not None else None,
-        ),
-        endpoint_props=merge(
-            props.endpoint_props,
-            {"DeploymentConfig": deployment_config(props.rollout, ops.alarms.rollback_names)}
-            if props.rollout is not None and ops.alarms is not None
-            else None,
-        ),
+        endpoint_config_props=merge(props.endpoint_config_props, ops.config_props),
+        endpoint_props=merge(props.endpoint_props, ops.endpoint_props),
         kms_key_arn=volume_key.arn if volume_key is not None else None,
         network=model_network,
-        role_statements=ops.capture.statements if ops.capture is not None else (),
+        role_statements=ops.capture.statements if ops.capture else (),
     )
     resources += bundle.resources
     return bundle
