@@ -3,6 +3,10 @@
 Pure functions take a props dataclass and return (or add to) a troposphere ``Template``.
 """
 
+# The one place the version is written: setup.cfg and ``--version`` read it from here.
+__version__ = "0.2.0.dev0"
+
+
 from troposphere_patterns.core.alarms import Alarms
 from troposphere_patterns.core.data_capture import DataCapture
 from troposphere_patterns.core.rollout import Rollout
@@ -24,6 +28,7 @@ __all__ = [
     "PatternPropsError",
     "Rollout",
     "TemplateLimitError",
+    "__version__",
     "add_lambda_sagemakerendpoint",
     "lambda_sagemakerendpoint",
 ]
