@@ -519,7 +519,7 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
             "existing_sagemaker_endpoint_obj": ENDPOINT,
             "rollout": Rollout.canary(),
         },
-        "rollout with existing_sagemaker_endpoint_obj: the pattern creates no endpoint for it",
+        "rollout with existing_sagemaker_endpoint_obj: the pattern makes no endpoint",
     ),
     (
         "12 rollout and a caller DeploymentConfig",
@@ -561,7 +561,7 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
             "existing_sagemaker_endpoint_obj": ENDPOINT,
             "data_capture": DataCapture(),
         },
-        "data_capture with existing_sagemaker_endpoint_obj: the pattern creates no endpoint",
+        "data_capture with existing_sagemaker_endpoint_obj: the pattern makes no endpoint",
     ),
     (
         "12 capture twice",

@@ -160,6 +160,12 @@ def instance_backed(config_props: Mapping[str, Any], where: str) -> list[tuple[s
     return found
 
 
+def production_variants(config_props: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The config's production variants that are mappings (an intrinsic list gives none)."""
+    variants = config_props.get("ProductionVariants")
+    return [v for v in variants if isinstance(v, Mapping)] if isinstance(variants, list) else []
+
+
 def endpoint_config_problems(config_props: Mapping[str, Any], where: str) -> list[str]:
     """Rules CreateEndpointConfig enforces at deploy time, checked on literal values now.
 

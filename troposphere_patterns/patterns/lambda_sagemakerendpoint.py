@@ -58,6 +58,7 @@ from troposphere_patterns.core.sagemaker_endpoint import (
     SagemakerIds,
     config_with_defaults,
     endpoint_config_problems,
+    production_variants,
     sagemaker_endpoint,
     volume_key,
 )
@@ -135,14 +136,11 @@ class LambdaSagemakerEndpointProps:
         deletion_policy: ``DeletionPolicy`` and ``UpdateReplacePolicy`` of the KMS key and the
             log groups: ``Retain`` keeps data readable after the stack is gone; ``Delete`` for
             throwaway stacks. Default ``Retain``.
-        alarms: CloudWatch alarms on the endpoint's variants (when the pattern creates the
-            endpoint) and on the function; None for none. Default ``Alarms()``: default
-            thresholds, no actions.
-        rollout: How a model update shifts traffic, rolling back on the endpoint's alarms
-            (``Rollout.canary(...)``, ...). Default None: SageMaker's all-at-once blue/green
-            update, unwatched.
-        data_capture: Capture requests and responses for Model Monitor (``DataCapture()``:
-            20% into the pattern's bucket). Default None.
+        alarms: CloudWatch alarms on the created endpoint's variants and the function; None
+            for none. Default ``Alarms()`` (no actions).
+        rollout: Model updates shift traffic step by step, rolling back on those alarms
+            (``Rollout.canary(...)``, ...). Default None: all at once, unwatched.
+        data_capture: Capture requests and responses for Model Monitor. Default None.
     """
 
     existing_lambda_obj: awslambda.Function | None = None
@@ -321,24 +319,19 @@ def _role_problem(role: Any, where: str) -> list[str]:
     return []
 
 
-def _variants(props: LambdaSagemakerEndpointProps) -> list[Mapping[str, Any]]:
-    variants = config_with_defaults(props.endpoint_config_props).get("ProductionVariants")
-    return [v for v in variants if isinstance(v, Mapping)] if isinstance(variants, list) else []
-
-
 def _option_problems(props: LambdaSagemakerEndpointProps) -> list[str]:
     """Each option's own problems, and what the endpoint the pattern builds allows of them."""
     options = {name: getattr(props, name) for name in ("alarms", "rollout", "data_capture")}
     found = [p for name, option in options.items() if option for p in option.problems(name)]
     if props.existing_sagemaker_endpoint_obj is not None:
+        unused = [name for name in ("rollout", "data_capture") if options[name] is not None]
         return found + [
-            f"{name} with existing_sagemaker_endpoint_obj: the pattern creates no endpoint for it"
-            for name in ("rollout", "data_capture")
-            if options[name] is not None
+            f"{n} with existing_sagemaker_endpoint_obj: the pattern makes no endpoint"
+            for n in unused
         ]
     if props.data_capture and "DataCaptureConfig" in (props.endpoint_config_props or {}):
         found.append("data_capture and endpoint_config_props.DataCaptureConfig: give one")
-    variants = _variants(props)
+    variants = production_variants(config_with_defaults(props.endpoint_config_props))
     if props.alarms is not None:
         found += alarm_rules.target_problems(variants, "endpoint_config_props.ProductionVariants")
     if props.rollout is not None:
@@ -432,10 +425,7 @@ class _Operations:
     alarms: AlarmsBundle | None
     capture: CaptureBundle | None
     endpoint_props: dict[str, Any] | None  # the rollout's DeploymentConfig
-
-    @property
-    def config_props(self) -> dict[str, Any] | None:
-        return {"DataCaptureConfig": self.capture.config} if self.capture else None
+    config_props: dict[str, Any] | None  # the DataCaptureConfig
 
 
 def _operations(
@@ -446,20 +436,24 @@ def _operations(
     key: KeyBundle,
 ) -> _Operations:
     """Alarms on the function and the created endpoint's variants; the endpoint's capture."""
-    creates_endpoint = props.existing_sagemaker_endpoint_obj is None
-    targets = AlarmTargets(
-        endpoint_id=ids(Ids.SAGEMAKER_ENDPOINT) if creates_endpoint else None,
-        variant_names=[v["VariantName"] for v in _variants(props)] if creates_endpoint else [],
+    variants = production_variants(config_with_defaults(props.endpoint_config_props))
+    targets = AlarmTargets(  # no endpoint ID (an existing endpoint): no variant alarms
+        endpoint_id=ids(Ids.SAGEMAKER_ENDPOINT)
+        if not props.existing_sagemaker_endpoint_obj
+        else None,
+        variant_names=[variant["VariantName"] for variant in variants],
         function_id=function_id,
         topic_condition_id=ids(Ids.ALARM_TOPIC_CONDITION),
     )
     watch = alarm_rules.alarms(props.alarms, targets) if props.alarms is not None else None
     rollout = props.rollout and watch and deployment_config(props.rollout, watch.rollback_names)
-    capture = props.data_capture
+    option = props.data_capture
+    capture = capture_rules.data_capture(option, bucket=bucket, key_arn=key.arn) if option else None
     return _Operations(
         watch,
-        capture_rules.data_capture(capture, bucket=bucket, key_arn=key.arn) if capture else None,
+        capture,
         {"DeploymentConfig": rollout} if rollout else None,
+        {"DataCaptureConfig": capture.config} if capture else None,
     )
 
 
