@@ -234,7 +234,7 @@ def build_props(
     combined = command.combine([{k: _as_mapping(v) for k, v in layer.items()} for layer in layers])
     if isinstance(combined.get("existing_vpc"), Mapping):
         combined["existing_vpc"] = _existing_vpc(combined["existing_vpc"])
-    return command.props_type(**combined)
+    return command.props_type(**command.with_options(combined))
 
 
 def output_format(args: argparse.Namespace) -> str:
@@ -249,7 +249,7 @@ def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
     """Render the template text that ``args`` ask for."""
     sources = sources if sources is not None else Sources()
     command = COMMAND_LINES[args.pattern]
-    params = command.parameters()
+    params = command.parameters_for(vars(args))
     template = command.render(build_props(command, args, params, sources))
     body = template.to_dict()  # once: encoding is most of a render's time
     used = {ref.name for ref in references.references(body) if ref.kind == "name"}

@@ -17,7 +17,7 @@ project builds or checks uses it (a caller's own ``DataCaptureConfig`` passes to
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,6 +109,17 @@ class DataCapture:
                 if not (isinstance(value, str) and _CONTENT_TYPE.match(value))
             ]
         return found
+
+    def endpoint_problems(
+        self, variants: Sequence[Mapping[str, Any]], where: str = "data_capture"
+    ) -> list[str]:
+        """What the endpoint's variants allow: Serverless Inference captures no data."""
+        return [
+            f"{where} with Serverless Inference variant {variant.get('VariantName')!r}: "
+            "serverless endpoints do not support data capture; use an instance variant"
+            for variant in variants
+            if "ServerlessConfig" in variant
+        ][:1]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from troposphere_patterns.core.options import collect, number_problem
 
@@ -149,6 +149,8 @@ class Rollout:
         alarm_count: int,
         endpoint_props: Mapping[str, Any] | None = None,
         where: str = "rollout",
+        *,
+        scaled_min: Any = None,
     ) -> list[str]:
         """What the endpoint's variants, alarms and caller properties allow of this rollout.
 
@@ -158,6 +160,8 @@ class Rollout:
             endpoint_props: The caller's Endpoint properties (its own ``DeploymentConfig``
                 would clash).
             where: The option's name in messages.
+            scaled_min: The fewest instances autoscaling may leave a variant at, when it scales:
+                an update can start there (the endpoint keeps the scaled count).
         """
         found: list[str] = []
         if "DeploymentConfig" in (endpoint_props or {}):
@@ -172,6 +176,21 @@ class Rollout:
                 f"{where}: {len(variants)} variants give {alarm_count} rollback alarms and "
                 f"SageMaker takes at most {MAX_ROLLBACK_ALARMS}; use at most 3 variants"
             )
+        inf1 = [
+            v["InstanceType"] for v in variants if str(v.get("InstanceType")).startswith("ml.inf1.")
+        ]
+        if inf1:
+            found.append(
+                f"{where} with {inf1[0]}: SageMaker's deployment guardrails exclude Inf1 "
+                "instances and would fall back to all at once, unwatched; use Inf2 or drop rollout"
+            )
+        serverless = [v.get("VariantName") for v in variants if "ServerlessConfig" in v]
+        if self.strategy == ROLLING and serverless:
+            found.append(
+                f"{where}: a rolling update replaces instances and Serverless Inference variant "
+                f"{serverless[0]!r} has none; use a blue/green rollout (canary, linear, "
+                "all_at_once)"
+            )
         if self.strategy == ROLLING and len(variants) > 1:
             found.append(
                 f"{where}: a rolling update serves one variant and this endpoint has "
@@ -179,13 +198,25 @@ class Rollout:
             )
         if self.strategy in PERCENT_RANGE and not self.problems(where):
             for variant in variants:
-                count = variant.get("InitialInstanceCount")
-                if isinstance(count, int) and not isinstance(count, bool):
-                    found += _step_problem(self, variant.get("VariantName"), count, where)
+                if "ServerlessConfig" in variant:
+                    continue  # capacity, not instances: SageMaker sizes the steps itself
+                given = (variant.get("InitialInstanceCount"), scaled_min)
+                counts = [c for c in given if _whole(c)]
+                if counts:
+                    scaled = min(counts) == scaled_min and min(counts) != given[0]
+                    found += _step_problem(
+                        self, variant.get("VariantName"), min(counts), where, scaled=scaled
+                    )
         return found
 
 
-def _step_problem(rollout: Rollout, name: Any, count: int, where: str) -> list[str]:
+def _whole(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _step_problem(
+    rollout: Rollout, name: Any, count: int, where: str, *, scaled: bool = False
+) -> list[str]:
     assert rollout.percent is not None
     percent = rollout.percent
 
@@ -196,10 +227,13 @@ def _step_problem(rollout: Rollout, name: Any, count: int, where: str) -> list[s
         return []
     enough = next(n for n in range(count + 1, 2 * count + 3) if 2 * step(n) <= n)
     noun = "instance" if count == 1 else "instances"
+    has, fix = (
+        ("may scale to", "autoscaling.min_capacity") if scaled else ("has", "InitialInstanceCount")
+    )
     return [
-        f"{where}.percent: variant {name!r} has {count} {noun} and {percent}% of them is "
-        f"{step(count)}, more than half; give it at least {enough} instances "
-        "(InitialInstanceCount) or a smaller step"
+        f"{where}.percent: variant {name!r} {has} {count} {noun} and {percent}% of them is "
+        f"{step(count)}, more than half; give it at least {enough} instances ({fix}) or a "
+        "smaller step"
     ]
 
 

@@ -34,11 +34,12 @@ from troposphere.validators.awslambda import validate_variables_name
 
 from troposphere_patterns.core import alarms as alarm_rules
 from troposphere_patterns.core import data_capture as capture_rules
-from troposphere_patterns.core import iam_policies, model_data, vpc
+from troposphere_patterns.core import iam_policies, model_data, serverless_inference, vpc
 from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.alarms import Alarms, AlarmsBundle, AlarmTargets
 from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
 from troposphere_patterns.core.data_capture import CaptureBundle, DataCapture, EndpointConfig
+from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
@@ -58,10 +59,12 @@ from troposphere_patterns.core.sagemaker_endpoint import (
     SagemakerIds,
     config_with_defaults,
     endpoint_config_problems,
+    hosting_problems,
     production_variants,
     sagemaker_endpoint,
     volume_key,
 )
+from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.vpc import ExistingVpc, Network
 from troposphere_patterns.errors import PatternPropsError
 
@@ -136,6 +139,13 @@ class LambdaSagemakerEndpointProps:
         deletion_policy: ``DeletionPolicy`` and ``UpdateReplacePolicy`` of the KMS key and the
             log groups: ``Retain`` keeps data readable after the stack is gone; ``Delete`` for
             throwaway stacks. Default ``Retain``.
+        serverless: Make the endpoint serverless (:class:`Serverless`: memory 2048 MB, at most
+            20 concurrent invocations, no provisioned concurrency by default): no instances, no
+            model VPC or network isolation; the function may still sit in the VPC. Default None.
+        autoscaling: Scale each variant (:class:`Autoscaling`: ``max_capacity`` required,
+            ``min_capacity`` 1, cooldowns 300 s in and 60 s out, the target per mode): instance
+            counts on invocations per instance, serverless provisioned concurrency on its
+            utilization. Default None.
         alarms: CloudWatch alarms on the created endpoint's variants and the function; None
             for none. Default ``Alarms()`` (no actions).
         rollout: Model updates shift traffic step by step, rolling back on those alarms
@@ -155,6 +165,8 @@ class LambdaSagemakerEndpointProps:
     sagemaker_environment_variable_name: str = DEFAULT_ENVIRONMENT_VARIABLE
     id_prefix: str = ""
     deletion_policy: str = DEFAULT_DELETION_POLICY
+    serverless: Serverless | None = None
+    autoscaling: Autoscaling | None = None
     alarms: Alarms | None = field(default_factory=Alarms)
     rollout: Rollout | None = None
     data_capture: DataCapture | None = None
@@ -171,6 +183,8 @@ class LambdaSagemakerEndpointProps:
             "sagemaker_environment_variable_name": (str, "a str"),
             "id_prefix": (str, "a str"),
             "deletion_policy": (str, "a str"),
+            "serverless": (Serverless, "a Serverless"),
+            "autoscaling": (Autoscaling, "an Autoscaling"),
             "alarms": (Alarms, "an Alarms (or None)"),
             "rollout": (Rollout, "a Rollout, such as Rollout.canary()"),
             "data_capture": (DataCapture, "a DataCapture"),
@@ -239,7 +253,7 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     if existing_endpoint and props.endpoint_props is not None:
         found.append("existing_sagemaker_endpoint_obj and endpoint_props: give one or the other")
     if existing_endpoint:
-        for name in ("model_props", "endpoint_config_props"):
+        for name in ("model_props", "endpoint_config_props", "serverless", "autoscaling"):
             if getattr(props, name) is not None:
                 found.append(
                     f"{name} with existing_sagemaker_endpoint_obj: no model or endpoint config "
@@ -267,8 +281,15 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
 
     if props.model_props is not None and not existing_endpoint:
         found += model_data.problems(plain(props.model_props), "model_props")
-        config = config_with_defaults(props.endpoint_config_props)
+        config = config_with_defaults(props.endpoint_config_props, props.serverless)
         found += endpoint_config_problems(config, "endpoint_config_props")
+        found += hosting_problems(
+            model_props=props.model_props,
+            endpoint_config_props=props.endpoint_config_props,
+            endpoint_props=props.endpoint_props,
+            serverless_option=props.serverless,
+            scaling=props.autoscaling,
+        )
     found += _option_problems(props)
 
     function_props = merge(props.lambda_function_props)
@@ -311,6 +332,12 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     return found
 
 
+def _serverless_endpoint(props: LambdaSagemakerEndpointProps) -> bool:
+    return serverless_inference.used(
+        config_with_defaults(props.endpoint_config_props, props.serverless)
+    )
+
+
 def _role_problem(role: Any, where: str) -> list[str]:
     try:
         role_name(role)
@@ -331,12 +358,18 @@ def _option_problems(props: LambdaSagemakerEndpointProps) -> list[str]:
         ]
     if props.data_capture and "DataCaptureConfig" in (props.endpoint_config_props or {}):
         found.append("data_capture and endpoint_config_props.DataCaptureConfig: give one")
-    variants = production_variants(config_with_defaults(props.endpoint_config_props))
+    config = config_with_defaults(props.endpoint_config_props, props.serverless)
+    variants = production_variants(config)
+    if props.data_capture is not None:
+        found += props.data_capture.endpoint_problems(variants)
     if props.alarms is not None:
         found += alarm_rules.target_problems(variants, "endpoint_config_props.ProductionVariants")
     if props.rollout is not None:
         watched = alarm_rules.PER_VARIANT * len(variants) if props.alarms is not None else 0
-        found += props.rollout.endpoint_problems(variants, watched, props.endpoint_props)
+        scaled_min = props.autoscaling.min_capacity if props.autoscaling else None
+        found += props.rollout.endpoint_problems(
+            variants, watched, props.endpoint_props, scaled_min=scaled_min
+        )
     return found
 
 
@@ -369,10 +402,9 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     creates_model = props.existing_sagemaker_endpoint_obj is None
     creates_function = props.existing_lambda_obj is None
     config_key_given = "KmsKeyId" in (props.endpoint_config_props or {})
+    config = config_with_defaults(props.endpoint_config_props, props.serverless)
     config_takes_key = (
-        creates_model
-        and not config_key_given
-        and volume_key(config_with_defaults(props.endpoint_config_props), "", "")[0] is not None
+        creates_model and not config_key_given and volume_key(config, "", "")[0] is not None
     )
     # What the options store in the pattern's bucket, one prefix each (none yet by default).
     capture = props.data_capture
@@ -398,7 +430,8 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     else:
         endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
     if private is not None and private.creates_endpoints:
-        resources += _vpc_endpoints(props, ids, private, endpoint, ops)
+        model_in_vpc = creates_model and not _serverless_endpoint(props)
+        resources += _vpc_endpoints(props, ids, private, endpoint, model_in_vpc, ops)
 
     function, attachment = _function_side(props, ids, key, private, endpoint, resources)
     resources += watch.alarms if watch is not None else ()
@@ -436,7 +469,9 @@ def _operations(
     key: KeyBundle,
 ) -> _Operations:
     """Alarms on the function and the created endpoint's variants; the endpoint's capture."""
-    variants = production_variants(config_with_defaults(props.endpoint_config_props))
+    variants = production_variants(
+        config_with_defaults(props.endpoint_config_props, props.serverless)
+    )
     targets = AlarmTargets(  # no endpoint ID (an existing endpoint): no variant alarms
         endpoint_id=ids(Ids.SAGEMAKER_ENDPOINT)
         if not props.existing_sagemaker_endpoint_obj
@@ -531,7 +566,7 @@ def _sagemaker_side(
     """Model, endpoint config and endpoint (and their role), in the VPC when there is one."""
     assert props.model_props is not None  # validated
     model_network = None
-    if private is not None:
+    if private is not None and not _serverless_endpoint(props):
         model_group = vpc.security_group(
             ids(Ids.MODEL_SECURITY_GROUP),
             vpc_id=private.network.vpc_id,
@@ -562,6 +597,8 @@ def _sagemaker_side(
         endpoint_props=merge(props.endpoint_props, ops.endpoint_props),
         kms_key_arn=volume_key.arn if volume_key is not None else None,
         network=model_network,
+        serverless_option=props.serverless,
+        scaling=props.autoscaling,
         role_statements=ops.capture.statements if ops.capture else (),
     )
     resources += bundle.resources
@@ -573,6 +610,7 @@ def _vpc_endpoints(
     ids: LogicalIds,
     private: _PrivateNetwork,
     endpoint: EndpointReference,
+    model_in_vpc: bool,
     ops: _Operations,
 ) -> list[BaseAWSObject]:
     """SageMaker Runtime for the function; S3 for the model's download and captured data."""
@@ -590,7 +628,7 @@ def _vpc_endpoints(
         )
     ]
     reads = model_data.s3_reads(plain(props.model_props or {}), "model_props")
-    if props.existing_sagemaker_endpoint_obj is None and reads:
+    if model_in_vpc and reads:
         s3 = model_data.read_statements(reads) + ([ops.capture.write] if ops.capture else [])
         endpoints.append(
             vpc.gateway_endpoint(

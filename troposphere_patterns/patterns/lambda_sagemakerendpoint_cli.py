@@ -12,13 +12,21 @@ from typing import Any
 
 from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
 
-from troposphere_patterns.core import sagemaker_endpoint, vpc
+from troposphere_patterns.core import (
+    endpoint_autoscaling,
+    sagemaker_endpoint,
+    serverless_inference,
+    vpc,
+)
 from troposphere_patterns.core.alarms import Alarms
-from troposphere_patterns.core.data_capture import DataCapture
+from troposphere_patterns.core.data_capture import DataCapture, EndpointConfig
+from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
+from troposphere_patterns.core.instance_types import burstable
 from troposphere_patterns.core.rollout import Rollout
+from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.vpc import ExistingVpc
-from troposphere_patterns.modes import CommandLine, Layer, Mode
+from troposphere_patterns.modes import CommandLine, Layer, Mode, allowed_values_without
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpointProps,
     lambda_sagemakerendpoint,
@@ -31,6 +39,8 @@ examples:
   troposphere-patterns lambda-sagemakerendpoint --existing-vpc -o out.json
   troposphere-patterns lambda-sagemakerendpoint --existing-endpoint -o out.json
   troposphere-patterns lambda-sagemakerendpoint --rollout canary --data-capture -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --serverless -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --autoscaling -o out.json
   troposphere-patterns lambda-sagemakerendpoint --props base.yaml --props prod.yaml -o out.json
 
 deploy:
@@ -97,6 +107,34 @@ def parameters() -> dict[str, Parameter]:
             ConstraintDescription="a SageMaker endpoint name: up to 63 letters, digits and "
             "hyphens, starting and ending with a letter or digit",
         ),
+        "ServerlessMemorySizeInMB": Parameter(
+            "ServerlessMemorySizeInMB",
+            Type="Number",
+            Description="Memory of the serverless endpoint in MB (vCPUs grow with it)",
+            Default=serverless_inference.DEFAULT_MEMORY_SIZE_MB,
+            AllowedValues=list(serverless_inference.MEMORY_SIZES_MB),
+        ),
+        "ServerlessMaxConcurrency": Parameter(
+            "ServerlessMaxConcurrency",
+            Type="Number",
+            Description="Invocations the serverless endpoint serves at once (more are throttled)",
+            Default=serverless_inference.DEFAULT_MAX_CONCURRENCY,
+            MinValue=serverless_inference.CONCURRENCY[0],
+            MaxValue=serverless_inference.CONCURRENCY[1],
+        ),
+        "AutoscalingMinCapacity": Parameter(
+            "AutoscalingMinCapacity",
+            Type="Number",
+            Description="Fewest instances (or warm serverless copies) per variant",
+            Default=endpoint_autoscaling.DEFAULT_MIN_CAPACITY,
+            MinValue=1,
+        ),
+        "AutoscalingMaxCapacity": Parameter(
+            "AutoscalingMaxCapacity",
+            Type="Number",
+            Description="Most instances (or warm serverless copies) per variant: the cost ceiling",
+            MinValue=1,
+        ),
     }
 
 
@@ -138,6 +176,22 @@ def _rollout(params: Mapping[str, Parameter], value: Any) -> Layer:
     return {"rollout": rollout, "endpoint_config_props": {"ProductionVariants": [variant]}}
 
 
+def _serverless(params: Mapping[str, Parameter], value: Any) -> Layer:
+    option = {
+        "memory_size_in_mb": Ref(params["ServerlessMemorySizeInMB"]),
+        "max_concurrency": Ref(params["ServerlessMaxConcurrency"]),
+    }
+    return {"serverless": option}
+
+
+def _autoscaling(params: Mapping[str, Parameter], value: Any) -> Layer:
+    option = {
+        "min_capacity": Ref(params["AutoscalingMinCapacity"]),
+        "max_capacity": Ref(params["AutoscalingMaxCapacity"]),
+    }
+    return {"autoscaling": option}
+
+
 def _existing_vpc(params: Mapping[str, Parameter], value: Any) -> Layer:
     vpc = ExistingVpc(
         vpc_id=Ref(params["VpcId"]),
@@ -160,10 +214,16 @@ COMMAND_LINE = CommandLine(
     keys={
         "lambda_function_props": (awslambda.Function, ()),
         "model_props": (sagemaker.Model, ()),
-        "endpoint_config_props": (sagemaker.EndpointConfig, ()),
+        # troposphere's own class has the batch-transform DataCaptureConfig (core/data_capture).
+        "endpoint_config_props": (EndpointConfig, ()),
         "endpoint_props": (sagemaker.Endpoint, ()),
         "vpc_props": (ec2.VPC, (vpc.AZ_COUNT_KEY,)),
         "existing_vpc": (None, tuple(f.name for f in fields(ExistingVpc))),
+        "serverless": (None, tuple(f.name for f in fields(Serverless))),
+        "autoscaling": (None, tuple(f.name for f in fields(Autoscaling))),
+        "alarms": (None, tuple(f.name for f in fields(Alarms))),
+        "rollout": (None, tuple(f.name for f in fields(Rollout))),
+        "data_capture": (None, tuple(f.name for f in fields(DataCapture))),
     },
     modes=(
         Mode(
@@ -203,12 +263,33 @@ COMMAND_LINE = CommandLine(
             drops=("model_props", "endpoint_config_props"),
         ),
         Mode(
+            flag="--serverless",
+            help="a serverless endpoint: no instances, billed per request "
+            "(ServerlessMemorySizeInMB, ServerlessMaxConcurrency parameters)",
+            props=_serverless,
+            drops=("endpoint_config_props",),
+        ),
+        Mode(
+            flag="--autoscaling",
+            help="scale each variant on its invocations (AutoscalingMinCapacity, "
+            "AutoscalingMaxCapacity parameters; no burstable ml.t2 types)",
+            props=_autoscaling,
+            parameter_changes={"InstanceType": allowed_values_without(burstable)},
+        ),
+        Mode(
             flag="--env-var-name",
             help="environment variable holding the endpoint name",
             metavar="NAME",
             props=lambda params, value: {"sagemaker_environment_variable_name": value},
         ),
     ),
+    options={
+        "serverless": Serverless,
+        "autoscaling": Autoscaling,
+        "alarms": Alarms,
+        "rollout": Rollout,
+        "data_capture": DataCapture,
+    },
     alternatives=(
         ("model_props", (frozenset({"PrimaryContainer"}), frozenset({"Containers"}))),
         (
