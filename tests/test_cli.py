@@ -646,3 +646,19 @@ def test_a_props_file_turns_the_alarms_off(
     template = render(capsys, "--props", str(path))
     assert not [r for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm"]  # type: ignore[union-attr]
     assert "AlarmTopicArn" not in template["Parameters"]  # type: ignore[operator]
+
+
+def test_a_field_named_like_a_word_is_renamed_only_where_it_names_the_field() -> None:
+    from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
+        LambdaSagemakerEndpointProps,
+    )
+
+    sources = cli.Sources(flags={"serverless": "--serverless"})
+    sources.props_type = LambdaSagemakerEndpointProps
+    assert sources.cli_terms("a serverless variant has no instances") == (
+        "a serverless variant has no instances"
+    )
+    assert sources.cli_terms("serverless.max_concurrency: 300 is outside 1-200") == (
+        "--serverless (serverless.max_concurrency): 300 is outside 1-200"
+    )
+    assert sources.cli_terms("serverless and autoscaling: x").startswith("--serverless and")

@@ -60,7 +60,11 @@ def handler_source() -> str:
 def _field_in_message(props_type: type) -> re.Pattern[str]:
     """A props field's name and the path after it; compiled only for a message."""
     names = sorted((f.name for f in fields(props_type)), key=len, reverse=True)
-    return re.compile(rf"\b({'|'.join(names)})\b((?:\.\w+|\[\d+\])*)")
+    # A one-word field ("serverless") is also a word of prose: it names the field only where
+    # a path, a colon or another field follows it.
+    field_follows = r"(?=[.\[:=,)]|\s+(?:and|with|without|or)\s|$)"
+    alternatives = [name if "_" in name else name + field_follows for name in names]
+    return re.compile(rf"\b({'|'.join(alternatives)})\b((?:\.\w+|\[\d+\])*)")
 
 
 def _schemas(command: CommandLine) -> dict[str, props_files.Schema]:
