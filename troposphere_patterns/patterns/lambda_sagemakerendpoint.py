@@ -761,8 +761,6 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
     if result.vpc is not None:
         vpc_id = Ref(result.vpc) if isinstance(result.vpc, ec2.VPC) else result.vpc.vpc_id
         values.append((Ids.OUT_VPC_ID, plain(vpc_id), "ID of the VPC"))
-    for alarm in result.alarms:  # <alarm's logical ID>Name, without the prefix ids() adds
-        values.append((f"{alarm.title[len(ids.prefix) :]}Name", Ref(alarm), "Alarm name"))
     for name, value, description in values:
         output_id = ids(name)
         template.add_output(
@@ -772,5 +770,10 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
                 Value=value,
                 Export=Export(Sub(f"${{AWS::StackName}}-{output_id}")),
             )
+        )
+    # Not exported: an alarm's name is already ${AWS::StackName}-<its logical ID>.
+    for alarm in result.alarms:
+        template.add_output(
+            Output(f"{alarm.title}Name", Description="Alarm name", Value=Ref(alarm))
         )
     return template
