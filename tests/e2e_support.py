@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -112,11 +113,16 @@ class AwsCli:
         """``aws cloudformation deploy`` with CAPABILITY_IAM (never CAPABILITY_NAMED_IAM)."""
         args = ["cloudformation", "deploy", "--template-file", str(template)]
         args += ["--stack-name", stack, "--capabilities", "CAPABILITY_IAM"]
+        extra_env = None
         if template.stat().st_size > INLINE_BODY_BYTES:  # as the README says to deploy it
             args += ["--s3-bucket", TEMPLATE_BUCKET]
+            # moto 5.2.5 finds the bucket of a TemplateURL in its path only when the URL says
+            # "localhost" (it takes 127.0.0.1's "127" for a bucket): same server, named so.
+            endpoint = urlsplit(self.env["AWS_ENDPOINT_URL"])
+            extra_env = {"AWS_ENDPOINT_URL_S3": f"http://localhost:{endpoint.port}"}
         if params:
             args += ["--parameter-overrides", *(f"{k}={v}" for k, v in params.items())]
-        return self.run(*args)
+        return self.run(*args, extra_env=extra_env)
 
 
 @dataclass

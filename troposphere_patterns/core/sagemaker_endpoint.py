@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from troposphere_patterns.core import (
     values,
     waivers,
 )
+from troposphere_patterns.core.data_capture import EndpointConfig
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.serverless_inference import HostingProps, Serverless
@@ -206,6 +207,12 @@ def instance_backed(config_props: Mapping[str, Any], where: str) -> list[tuple[s
     return found
 
 
+def production_variants(config_props: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The config's production variants that are mappings (an intrinsic list gives none)."""
+    variants = config_props.get("ProductionVariants")
+    return [v for v in variants if isinstance(v, Mapping)] if isinstance(variants, list) else []
+
+
 def endpoint_config_problems(config_props: Mapping[str, Any], where: str) -> list[str]:
     """Rules CreateEndpointConfig enforces at deploy time, checked on literal values now.
 
@@ -359,6 +366,7 @@ def sagemaker_endpoint(
     network: ModelNetwork | None = None,
     serverless_option: Serverless | None = None,
     scaling: Autoscaling | None = None,
+    role_statements: Sequence[Statement] = (),
 ) -> SagemakerEndpointBundle:
     """Build a model, its endpoint config and endpoint, and (unless given) the execution role.
 
@@ -381,6 +389,8 @@ def sagemaker_endpoint(
             without network isolation.
         scaling: Scale each production variant (the Endpoint then retains the scaled counts
             across config updates).
+        role_statements: More grants for the created execution role (what an option makes
+            SageMaker write, such as captured data).
 
     Raises:
         ValueError: A network for a serverless endpoint.
@@ -408,7 +418,7 @@ def sagemaker_endpoint(
     if "ExecutionRoleArn" not in model_props:
         statements = execution_role_statements(
             model_props, kms_key_arn=kms_key_arn, in_vpc=network is not None
-        )
+        ) + list(role_statements)
         role = iam.Role(
             ids.role,
             AssumeRolePolicyDocument=iam_policies.trust("sagemaker.amazonaws.com"),
@@ -440,7 +450,7 @@ def sagemaker_endpoint(
                 else variant
                 for variant in variants
             ]
-    config = build(sagemaker.EndpointConfig, config_props, ids.endpoint_config)
+    config = build(EndpointConfig, config_props, ids.endpoint_config)
     required_endpoint = {"EndpointConfigName": GetAtt(config, "EndpointConfigName")}
     if scaling is not None:
         required_endpoint.update(endpoint_autoscaling.ENDPOINT_PROPERTIES)

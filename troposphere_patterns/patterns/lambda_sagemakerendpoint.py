@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import awacs.sagemaker
@@ -26,13 +26,18 @@ from troposphere import (
     Sub,
     Template,
     awslambda,
+    cloudwatch,
     ec2,
     sagemaker,
 )
 
+from troposphere_patterns.core import alarms as alarm_rules
+from troposphere_patterns.core import data_capture as capture_rules
 from troposphere_patterns.core import iam_policies, model_data, serverless_inference, vpc
 from troposphere_patterns.core.addition import Addition, add_all
+from troposphere_patterns.core.alarms import Alarms, AlarmsBundle, AlarmTargets
 from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
+from troposphere_patterns.core.data_capture import CaptureBundle, DataCapture, EndpointConfig
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.ids import VPC, LogicalIds, prefix_problems, vpc_names
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
@@ -47,6 +52,7 @@ from troposphere_patterns.core.lambda_function import (
     variable_name_problem,
 )
 from troposphere_patterns.core.overrides import merge, plain, problems, rejected
+from troposphere_patterns.core.rollout import Rollout, deployment_config
 from troposphere_patterns.core.sagemaker_endpoint import (
     EndpointReference,
     ModelNetwork,
@@ -57,6 +63,7 @@ from troposphere_patterns.core.sagemaker_endpoint import (
     endpoint_name_problems,
     hosting_problems,
     model_props_problems,
+    production_variants,
     sagemaker_endpoint,
     volume_key,
 )
@@ -82,6 +89,8 @@ class Ids:
     SAGEMAKER_ENDPOINT = "SagemakerEndpoint"
     # Condition: every deploy-time instance type is EBS-only, so the config takes a key.
     SAGEMAKER_KEY_CONDITION = "SagemakerInstancesEbsOnly"
+    # Condition: the alarm topic Parameter is not empty, so the alarms notify it.
+    ALARM_TOPIC_CONDITION = "AlarmTopicGiven"
     LAMBDA_ROLE = "LambdaFunctionServiceRole"
     LAMBDA_POLICY = "LambdaFunctionServiceRolePolicy"
     LAMBDA_FUNCTION = "LambdaFunction"
@@ -108,7 +117,7 @@ class Ids:
 _PROPS_TABLES: tuple[tuple[str, type[BaseAWSObject]], ...] = (
     ("lambda_function_props", awslambda.Function),
     ("model_props", sagemaker.Model),
-    ("endpoint_config_props", sagemaker.EndpointConfig),
+    ("endpoint_config_props", EndpointConfig),
     ("endpoint_props", sagemaker.Endpoint),
     ("vpc_props", ec2.VPC),
 )
@@ -151,6 +160,11 @@ class LambdaSagemakerEndpointProps:
             ``min_capacity`` 1, cooldowns 300 s in and 60 s out, the target per mode): instance
             counts on invocations per instance, serverless provisioned concurrency on its
             utilization. Default None.
+        alarms: CloudWatch alarms on the created endpoint's variants and the function; None
+            for none. Default ``Alarms()`` (no actions).
+        rollout: Model updates shift traffic step by step, rolling back on those alarms
+            (``Rollout.canary(...)``, ...). Default None: all at once, unwatched.
+        data_capture: Capture requests and responses for Model Monitor. Default None.
     """
 
     existing_lambda_obj: awslambda.Function | None = None
@@ -167,6 +181,9 @@ class LambdaSagemakerEndpointProps:
     deletion_policy: str = DEFAULT_DELETION_POLICY
     serverless: Serverless | None = None
     autoscaling: Autoscaling | None = None
+    alarms: Alarms | None = field(default_factory=Alarms)
+    rollout: Rollout | None = None
+    data_capture: DataCapture | None = None
 
     def __post_init__(self) -> None:
         expected: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -182,6 +199,9 @@ class LambdaSagemakerEndpointProps:
             "deletion_policy": (str, "a str"),
             "serverless": (Serverless, "a Serverless"),
             "autoscaling": (Autoscaling, "an Autoscaling"),
+            "alarms": ((Alarms, type(None)), "an Alarms (or None)"),
+            "rollout": (Rollout, "a Rollout, such as Rollout.canary()"),
+            "data_capture": (DataCapture, "a DataCapture"),
         }
         for name, _ in _PROPS_TABLES:
             expected[name] = (Mapping, "a mapping of CloudFormation property names")
@@ -199,6 +219,7 @@ class LambdaSagemakerEndpoint:
         sagemaker_endpoint_config: The created EndpointConfig; None with an existing endpoint.
         sagemaker_model: The created Model; None with an existing endpoint.
         vpc: The created ``AWS::EC2::VPC``, the caller's :class:`ExistingVpc`, or None.
+        alarms: The CloudWatch alarms created.
     """
 
     lambda_function: awslambda.Function
@@ -206,6 +227,7 @@ class LambdaSagemakerEndpoint:
     sagemaker_endpoint_config: sagemaker.EndpointConfig | None
     sagemaker_model: sagemaker.Model | None
     vpc: ec2.VPC | ExistingVpc | None
+    alarms: tuple[cloudwatch.Alarm, ...] = ()
 
 
 def _vpc_in_play(props: LambdaSagemakerEndpointProps) -> bool:
@@ -273,6 +295,7 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
             serverless_option=props.serverless,
             scaling=props.autoscaling,
         )
+    found += _option_problems(props)
     if props.lambda_function_props is not None:
         function_props = merge(props.lambda_function_props)
         found += function_props_problems(function_props, "lambda_function_props", in_vpc=in_vpc)
@@ -325,6 +348,33 @@ def _serverless_endpoint(props: LambdaSagemakerEndpointProps) -> bool:
     )
 
 
+def _option_problems(props: LambdaSagemakerEndpointProps) -> list[str]:
+    """Each option's own problems, and what the endpoint the pattern builds allows of them."""
+    options = {name: getattr(props, name) for name in ("alarms", "rollout", "data_capture")}
+    found = [p for name, option in options.items() if option for p in option.problems(name)]
+    if props.existing_sagemaker_endpoint_obj is not None:
+        unused = [name for name in ("rollout", "data_capture") if options[name] is not None]
+        return found + [
+            f"{n} with existing_sagemaker_endpoint_obj: the pattern makes no endpoint"
+            for n in unused
+        ]
+    if props.data_capture and "DataCaptureConfig" in (props.endpoint_config_props or {}):
+        found.append("data_capture and endpoint_config_props.DataCaptureConfig: give one")
+    config = config_with_defaults(props.endpoint_config_props, props.serverless)
+    variants = production_variants(config)
+    if props.data_capture is not None:
+        found += props.data_capture.endpoint_problems(variants)
+    if props.alarms is not None:
+        found += alarm_rules.target_problems(variants, "endpoint_config_props.ProductionVariants")
+    if props.rollout is not None:
+        watched = alarm_rules.PER_VARIANT * len(variants) if props.alarms is not None else 0
+        scaled_min = props.autoscaling.min_capacity if props.autoscaling else None
+        found += props.rollout.endpoint_problems(
+            variants, watched, props.endpoint_props, scaled_min=scaled_min
+        )
+    return found
+
+
 @dataclass(frozen=True)
 class _Built:
     """Everything built for one instance, before any of it touches the template."""
@@ -359,8 +409,9 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         creates_model and not config_key_given and volume_key(config, "", "")[0] is not None
     )
     # What the options store in the pattern's bucket, one prefix each (none yet by default).
-    bucket_prefixes: list[str] = []
-    needs_key = config_takes_key or creates_function or props.deploy_vpc or bool(bucket_prefixes)
+    capture = props.data_capture
+    bucket_prefixes = [capture_rules.PREFIX] if capture and capture.destination is None else []
+    needs_key = config_takes_key or creates_function or props.deploy_vpc or capture is not None
     key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
     resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
     bucket = _data_bucket(props, ids, key, bucket_prefixes)
@@ -369,20 +420,25 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
 
     with rejected(*_given(props, "vpc_props", "existing_vpc")):
         private = _private_network(props, ids, key, resources)
+    existing = props.existing_lambda_obj
+    function_id = existing.title if existing is not None else ids(Ids.LAMBDA_FUNCTION)
+    ops = _operations(props, ids, function_id, bucket, key)
+    watch = ops.alarms
     sagemaker_bundle = None
     with rejected(*_given(props, *_SAGEMAKER_FIELDS, "existing_sagemaker_endpoint_obj")):
         if creates_model:
             sagemaker_bundle = _sagemaker_side(
-                props, ids, None if config_key_given else key, private, resources
+                props, ids, None if config_key_given else key, private, resources, ops
             )
             endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
         else:
             endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
         if private is not None and private.creates_endpoints:
             model_in_vpc = creates_model and not _serverless_endpoint(props)
-            resources += _vpc_endpoints(props, ids, private, endpoint, model_in_vpc)
+            resources += _vpc_endpoints(props, ids, private, endpoint, model_in_vpc, ops)
     with rejected(*_given(props, "lambda_function_props", "existing_lambda_obj")):
         function, attachment = _function_side(props, ids, key, private, endpoint, resources)
+    resources += watch.alarms if watch is not None else ()
     vpc_result = private.network.vpc if private is not None else None
     result = LambdaSagemakerEndpoint(
         lambda_function=function,
@@ -390,9 +446,54 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         sagemaker_endpoint_config=sagemaker_bundle.endpoint_config if sagemaker_bundle else None,
         sagemaker_model=sagemaker_bundle.model if sagemaker_bundle else None,
         vpc=vpc_result if vpc_result is not None else props.existing_vpc,
+        alarms=watch.alarms if watch is not None else (),
     )
-    conditions = sagemaker_bundle.conditions if sagemaker_bundle else {}
+    conditions = {
+        **(sagemaker_bundle.conditions if sagemaker_bundle else {}),
+        **(watch.conditions if watch is not None else {}),
+    }
     return _Built(tuple(resources), result, attachment, conditions)
+
+
+@dataclass(frozen=True)
+class _Operations:
+    """What the day-2 options add: alarms, and what they set on the endpoint and its role."""
+
+    alarms: AlarmsBundle | None
+    capture: CaptureBundle | None
+    endpoint_props: dict[str, Any] | None  # the rollout's DeploymentConfig
+    config_props: dict[str, Any] | None  # the DataCaptureConfig
+
+
+def _operations(
+    props: LambdaSagemakerEndpointProps,
+    ids: LogicalIds,
+    function_id: str,
+    bucket: PatternBucket | None,
+    key: KeyBundle,
+) -> _Operations:
+    """Alarms on the function and the created endpoint's variants; the endpoint's capture."""
+    variants = production_variants(
+        config_with_defaults(props.endpoint_config_props, props.serverless)
+    )
+    targets = AlarmTargets(  # no endpoint ID (an existing endpoint): no variant alarms
+        endpoint_id=ids(Ids.SAGEMAKER_ENDPOINT)
+        if not props.existing_sagemaker_endpoint_obj
+        else None,
+        variant_names=[variant["VariantName"] for variant in variants],
+        function_id=function_id,
+        topic_condition_id=ids(Ids.ALARM_TOPIC_CONDITION),
+    )
+    watch = alarm_rules.alarms(props.alarms, targets) if props.alarms is not None else None
+    rollout = props.rollout and watch and deployment_config(props.rollout, watch.rollback_names)
+    option = props.data_capture
+    capture = capture_rules.data_capture(option, bucket=bucket, key_arn=key.arn) if option else None
+    return _Operations(
+        watch,
+        capture,
+        {"DeploymentConfig": rollout} if rollout else None,
+        {"DataCaptureConfig": capture.config} if capture else None,
+    )
 
 
 def _data_bucket(
@@ -464,6 +565,7 @@ def _sagemaker_side(
     volume_key: KeyBundle | None,
     private: _PrivateNetwork | None,
     resources: list[BaseAWSObject],
+    ops: _Operations,
 ) -> SagemakerEndpointBundle:
     """Model, endpoint config and endpoint (and their role), in the VPC when there is one."""
     assert props.model_props is not None  # validated
@@ -495,12 +597,13 @@ def _sagemaker_side(
     bundle = sagemaker_endpoint(
         sagemaker_ids,
         model_props=props.model_props,
-        endpoint_config_props=props.endpoint_config_props,
-        endpoint_props=props.endpoint_props,
+        endpoint_config_props=merge(props.endpoint_config_props, ops.config_props),
+        endpoint_props=merge(props.endpoint_props, ops.endpoint_props),
         kms_key_arn=volume_key.arn if volume_key is not None else None,
         network=model_network,
         serverless_option=props.serverless,
         scaling=props.autoscaling,
+        role_statements=ops.capture.statements if ops.capture else (),
     )
     resources += bundle.resources
     return bundle
@@ -512,8 +615,9 @@ def _vpc_endpoints(
     private: _PrivateNetwork,
     endpoint: EndpointReference,
     model_in_vpc: bool,
+    ops: _Operations,
 ) -> list[BaseAWSObject]:
-    """SageMaker Runtime for the function; S3 for the model's artifact download."""
+    """SageMaker Runtime for the function; S3 for the model's download and captured data."""
     network = private.network
     endpoints: list[BaseAWSObject] = [
         vpc.interface_endpoint(
@@ -529,13 +633,14 @@ def _vpc_endpoints(
     ]
     reads = model_data.s3_reads(plain(props.model_props or {}), "model_props")
     if model_in_vpc and reads:
+        s3 = model_data.read_statements(reads) + ([ops.capture.write] if ops.capture else [])
         endpoints.append(
             vpc.gateway_endpoint(
                 ids(Ids.S3_ENDPOINT),
                 vpc_id=network.vpc_id,
                 service="s3",
                 route_table_ids=network.route_table_ids,
-                policy=iam_policies.for_account_principals(model_data.read_statements(reads)),
+                policy=iam_policies.for_account_principals(s3),
             )
         )
     return endpoints
@@ -670,5 +775,10 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
                 Value=value,
                 Export=Export(Sub(f"${{AWS::StackName}}-{output_id}")),
             )
+        )
+    # Not exported: an alarm's name is already ${AWS::StackName}-<its logical ID>.
+    for alarm in result.alarms:
+        template.add_output(
+            Output(f"{alarm.title}Name", Description="Alarm name", Value=Ref(alarm))
         )
     return template
