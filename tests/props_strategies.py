@@ -12,6 +12,7 @@ structure, a non-string key, a wrong type, a name ending in a newline ...).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Mapping
@@ -40,9 +41,12 @@ from troposphere.validators import boolean, double, integer
 
 from tests.scenarios import CALLER_KEY_ARN, CALLER_ROLE_ARN, CODE, IMAGE, MODEL_DATA
 from troposphere_patterns import (
+    Alarms,
     Autoscaling,
+    DataCapture,
     ExistingVpc,
     LambdaSagemakerEndpointProps,
+    Rollout,
     Serverless,
 )
 from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
@@ -344,10 +348,21 @@ def autoscaling() -> st.SearchStrategy[Autoscaling]:
     )
 
 
+TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts"
+ALARMS = st.one_of(st.none(), st.builds(Alarms, topic=st.sampled_from([None, TOPIC, Ref(TEXT)])))
+ROLLOUTS = st.one_of(
+    st.builds(Rollout.canary, percent=st.integers(1, 50)),
+    st.builds(Rollout.linear, step_percent=st.integers(10, 50)),
+    st.builds(Rollout.all_at_once),
+)
+DATA_CAPTURE = st.builds(DataCapture, sampling_percentage=st.integers(1, 100))
+
+
 @st.composite
 def valid_fields(draw: st.DrawFn) -> dict[str, Any]:
     """Keyword arguments for ``LambdaSagemakerEndpointProps`` that must build and lint clean."""
     fields: dict[str, Any] = {"lambda_function_props": draw(function_props())}
+    fields["alarms"] = draw(ALARMS)
     if draw(st.booleans()):
         fields["model_props"] = draw(model_props())
         config = draw(table_props(sagemaker.EndpointConfig))
@@ -384,7 +399,24 @@ def valid_fields(draw: st.DrawFn) -> dict[str, Any]:
             hosting == "serverless" and fields["serverless"].provisioned_concurrency
         )
         if scales and draw(st.booleans()):
-            fields["autoscaling"] = draw(autoscaling())
+            scaling = draw(autoscaling())
+            if hosting == "serverless":  # provisioned concurrency stays within MaxConcurrency
+                most = fields["serverless"].max_concurrency
+                scaling = dataclasses.replace(
+                    scaling,
+                    max_capacity=min(scaling.max_capacity, most),
+                    min_capacity=min(scaling.min_capacity, most),
+                )
+            fields["autoscaling"] = scaling
+        if hosting == "instances" and draw(st.booleans()):
+            fields["data_capture"] = draw(DATA_CAPTURE)
+        variants_given = "ProductionVariants" in (fields.get("endpoint_config_props") or {})
+        if hosting == "instances" and variants_given and fields["alarms"] and draw(st.booleans()):
+            # A rollout rolls back on the alarms, and shifts at most half of a variant's
+            # instances at a time: two at least.
+            fields["rollout"] = draw(ROLLOUTS)
+            for variant in fields["endpoint_config_props"]["ProductionVariants"]:
+                variant["InitialInstanceCount"] = max(2, variant["InitialInstanceCount"])
     else:
         fields["existing_sagemaker_endpoint_obj"] = draw(
             st.sampled_from(["fraud-detector", Ref(TEXT)])
@@ -496,6 +528,19 @@ HOSTILE_FIELDS: dict[str, st.SearchStrategy[Any]] = {
         st.sampled_from([{"memory_size_in_mb": 2048}, 3]),
         st.builds(Serverless, memory_size_in_mb=UNSHARED_HOSTILE_VALUES),
         st.builds(Serverless, max_concurrency=st.integers(-5, 500)),
+    ),
+    "alarms": st.one_of(
+        st.sampled_from([{"topic": TOPIC}, "on"]),
+        st.builds(Alarms, topic=UNSHARED_HOSTILE_VALUES),
+        st.builds(Alarms, period_seconds=st.integers(-60, 200)),
+    ),
+    "rollout": st.one_of(
+        st.sampled_from(["canary", 1]), st.builds(Rollout.canary, percent=st.integers(-10, 150))
+    ),
+    "data_capture": st.one_of(
+        st.sampled_from([True, {"sampling_percentage": 5}]),
+        st.builds(DataCapture, sampling_percentage=st.integers(-5, 150)),
+        st.builds(DataCapture, destination=UNSHARED_HOSTILE_VALUES),
     ),
     "autoscaling": st.one_of(
         st.sampled_from([{"max_capacity": 2}, 4]),
