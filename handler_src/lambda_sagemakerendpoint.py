@@ -19,6 +19,15 @@ CustomAttributes, InferenceId. The result is the prediction: parsed if JSON, tex
 else a base64 string. Failures raise EndpointInvocationError, so Lambda reports a function
 error.
 
+Async endpoints (SAGEMAKER_ASYNC_INPUT_LOCATION, _OUTPUT_LOCATION and _FAILURE_LOCATION hold
+s3://bucket/prefix URIs): a request's body goes to the input prefix and InvokeEndpointAsync
+queues it under an id the function draws (a caller's InferenceId or TargetVariant is refused);
+the answer is 202 {"inferenceId", "outputLocation", "failureLocation", "status": "InProgress"}.
+A status request (?inferenceId=ID on a proxy event, or the direct envelope {"InferenceId": ID})
+answers 200 with the result once <output>/<ID>.out exists, 202 {"inferenceId", "status":
+"InProgress"} while neither it nor <failure>/<ID>-error.out exists, and 502 ModelError with the
+failure's text when the latter does. Direct callers get the same as plain values.
+
 Every request logs one JSON line to stdout (ids, endpoint, types, sizes, latency, status); never
 the payload.
 """
@@ -33,6 +42,7 @@ import random
 import re
 import time
 import traceback
+import uuid
 from typing import Any
 
 import boto3  # type: ignore[import-untyped]
@@ -56,7 +66,7 @@ MAX_ATTEMPTS = 3
 BACKOFF_BASE, BACKOFF_CAP = 0.2, 2.0  # seconds; full jitter
 # Refused before the model ran, so safe to retry (ModelNotReady: the model is still loading).
 THROTTLED = {"ThrottlingException", "Throttling", "TooManyRequestsException"}
-THROTTLED |= {"ModelNotReadyException"}
+THROTTLED |= {"ModelNotReadyException", "SlowDown"}  # SlowDown: S3 asks for less
 # invoke_endpoint parameter, request header, longest value the API accepts
 OPTIONS = (
     ("ContentType", "content-type", 1024),
@@ -68,8 +78,14 @@ OPTIONS = (
 ENVELOPE = {"Body"} | {name for name, _, _ in OPTIONS}
 TEXT = {JSON, "application/xml", "application/jsonlines", "application/x-ndjson"}
 SECRETS = re.compile(r"arn:aws[\w-]*:\S*|\b\d{12}\b")  # ARNs and account ids
+ASYNC = "SAGEMAKER_ASYNC_"  # + INPUT_LOCATION, OUTPUT_LOCATION, FAILURE_LOCATION
+# Ids the function draws (uuid4 hex): unguessable, and no caller-chosen text ever reaches an S3
+# key, so a status request can read nothing but that id's result or failure.
+INFERENCE_ID = re.compile(r"[0-9a-f]{32}")
+S3_URI = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/(.*))?")
+ABSENT = {"NoSuchKey", "404", "AccessDenied", "403"}  # 403: missing, read without s3:ListBucket
 
-_client: Any = None
+_clients: dict[str, Any] = {}
 
 
 class EndpointInvocationError(Exception):
@@ -86,24 +102,23 @@ class EndpointInvocationError(Exception):
         self.model_status = model_status
 
 
-def _client_for(context: Any) -> Any:
+def _client_for(context: Any, service: str = "sagemaker-runtime") -> Any:
     """The container's client; lazy, as creating it costs ~150 ms and the call knows its time."""
-    global _client
-    if _client is None:
+    if service not in _clients:
         read_timeout = READ_TIMEOUT
         if (remaining := _remaining(context)) is not None:
             read_timeout = max(1.0, min(read_timeout, remaining - TIMEOUT_MARGIN))
         # No botocore retries: its retry modes treat ReadTimeoutError as transient and would
         # send the inference again. InvokeEndpoint is not idempotent, and after a read timeout
-        # the model may have run already. _invoke retries only what surely did not run.
+        # the model may have run already. _call retries only what surely did not run.
         config = Config(
             connect_timeout=CONNECT_TIMEOUT,
             read_timeout=read_timeout,
             retries={"mode": "standard", "total_max_attempts": 1},
             user_agent_extra="troposphere-patterns",
         )
-        _client = boto3.client("sagemaker-runtime", config=config)  # honours AWS_ENDPOINT_URL
-    return _client
+        _clients[service] = boto3.client(service, config=config)  # honours AWS_ENDPOINT_URL
+    return _clients[service]
 
 
 def _remaining(context: Any) -> float | None:
@@ -116,19 +131,20 @@ def _code(err: Any) -> tuple[str, int]:
     return str(err.response.get("Error", {}).get("Code", "")), int(meta.get("HTTPStatusCode", 0))
 
 
-def _invoke(params: dict[str, Any], context: Any) -> tuple[dict[str, Any], bytes, int]:
-    """Call InvokeEndpoint; return the response, the prediction and the attempts made.
+def _call(
+    operation: str, params: dict[str, Any], context: Any, service: str = "sagemaker-runtime"
+) -> tuple[dict[str, Any], int]:
+    """Call one API operation; return the response and the attempts made.
 
     Retries only throttling (refused) and failed connects (never sent), while one more whole
     attempt fits in the function's remaining time.
     """
-    client = _client_for(context)
+    client = _client_for(context, service)
     attempt = 0
     while True:
         attempt += 1
         try:
-            response = client.invoke_endpoint(**params)
-            return response, response["Body"].read(), attempt
+            return getattr(client, operation)(**params), attempt
         except ClientError as err:
             code, status = _code(err)
             if code not in THROTTLED and status != 429:
@@ -193,7 +209,8 @@ def _read(event: Any, proxy: bool) -> tuple[bytes, dict[str, Any]]:
         raise _bad("A request body is required")
     try:
         if event.get("isBase64Encoded"):
-            return base64.b64decode(body, validate=True), options
+            # Straight from the str: b64decode would first copy the whole body to bytes.
+            return binascii.a2b_base64(body, strict_mode=True), options
         return body.encode(), options
     except (binascii.Error, ValueError):  # bad base64, or lone surrogates
         raise _bad("The body could not be decoded") from None
@@ -258,6 +275,85 @@ def _http(status: int, headers: dict[str, str], body: str, binary: bool = False)
     return {"statusCode": status, "headers": headers, "body": body, "isBase64Encoded": binary}
 
 
+def _accepted(body: dict[str, str], source: str | None) -> Any:
+    """A 202 for a proxy event; the body itself for a direct invocation."""
+    return _http(202, {"Content-Type": JSON}, json.dumps(body)) if source else body
+
+
+def _location(name: str) -> tuple[str, str]:
+    """The bucket and key prefix (empty or ending in /) of an async location variable."""
+    if not (match := S3_URI.fullmatch(os.environ.get(f"{ASYNC}{name}_LOCATION", "").strip())):
+        raise EndpointInvocationError(500, "ConfigurationError", f"No async {name.lower()} path")
+    prefix = (match[2] or "").strip("/")
+    return match[1], prefix and f"{prefix}/"
+
+
+def _status_id(event: Any, source: str | None) -> str | None:
+    """The inference id a status request asks for; None for an inference request."""
+    if source:
+        query = event.get("queryStringParameters")
+        value = query.get("inferenceId") if isinstance(query, dict) else None
+    elif isinstance(event, dict) and event.keys() == {"InferenceId"}:
+        value = event["InferenceId"]
+    else:
+        return None
+    if value is not None and not (isinstance(value, str) and INFERENCE_ID.fullmatch(value)):
+        raise _bad("Invalid inferenceId")
+    return value
+
+
+def _results(inference_id: str) -> list[tuple[str, str]]:
+    """Bucket and key of an id's result and of its failure, where SageMaker writes them."""
+    (bucket, prefix), (failures, failure_prefix) = _location("OUTPUT"), _location("FAILURE")
+    return [(bucket, f"{prefix}{inference_id}.out"), (failures, f"{failure_prefix}{inference_id}")]
+
+
+def _submit(name: str, params: dict[str, Any], log: dict[str, Any], context: Any) -> Any:
+    """Put the payload under the input prefix and queue it; return the 202 answer."""
+    for option in ("InferenceId", "TargetVariant"):
+        if option in params:  # the id is the key to the result: only the function draws it
+            raise _bad(f"{option} is not accepted by an async endpoint")
+    bucket, prefix = _location("INPUT")
+    log["inferenceId"] = inference_id = uuid.uuid4().hex
+    key = f"{prefix}{inference_id}"
+    # The decoded body goes to S3 as it is: no second copy of a large payload.
+    upload = {"Bucket": bucket, "Key": key, "Body": params.pop("Body")}
+    _call("put_object", {**upload, "ContentType": params["ContentType"]}, context, "s3")
+    params.update(EndpointName=name, InputLocation=f"s3://{bucket}/{key}", InferenceId=inference_id)
+    response, log["attempts"] = _call("invoke_endpoint_async", params, context)
+    (out, out_key), (failed, failed_key) = _results(inference_id)
+    locations = {"outputLocation": f"s3://{out}/{out_key}"}
+    locations["failureLocation"] = f"s3://{failed}/{failed_key}-error.out"
+    if response.get("OutputLocation") != locations["outputLocation"]:
+        log["sagemakerOutputLocation"] = response.get("OutputLocation")  # where to look instead
+    return {"inferenceId": inference_id, "status": "InProgress", **locations}
+
+
+def _status(inference_id: str, log: dict[str, Any], context: Any) -> tuple[bytes, str] | None:
+    """The result and its type once written; None while pending. Raises the model's failure."""
+    log["inferenceId"] = inference_id
+    for (bucket, key), suffix in zip(_results(inference_id), ("", "-error.out"), strict=True):
+        try:
+            found, log["attempts"] = _call(
+                "get_object", {"Bucket": bucket, "Key": key + suffix}, context, "s3"
+            )
+        except ClientError as err:
+            code, status = _code(err)
+            if code in ABSENT or status in (403, 404):
+                continue
+            raise
+        if suffix:  # SageMaker's failure text: keep it short and free of ARNs and account ids
+            text = found["Body"].read(4096).decode(errors="replace").strip()
+            raise EndpointInvocationError(
+                502, "ModelError", SECRETS.sub("<redacted>", text)[:1024] or "The model failed"
+            )
+        if int(found.get("ContentLength") or 0) > MAX_RESPONSE:  # never read what cannot go back
+            found["Body"].close()
+            raise EndpointInvocationError(502, "ResponseTooLarge", "The result exceeds 6 MB")
+        return found["Body"].read(), found.get("ContentType") or "application/octet-stream"
+    return None
+
+
 def handler(event: Any, context: Any) -> Any:
     """Invoke the configured SageMaker endpoint with the event's payload.
 
@@ -286,22 +382,37 @@ def handler(event: Any, context: Any) -> Any:
             log["detail"] = f"environment variable {variable} is not set"
             raise EndpointInvocationError(500, "ConfigurationError", "No endpoint is configured")
         log["endpoint"] = name
-        data, options = _read(event, source is not None)
-        log["bytesIn"] = len(data)
-        params = _params(data, options)
-        log.update(contentType=params["ContentType"], accept=params["Accept"])
-        response, prediction, log["attempts"] = _invoke({"EndpointName": name, **params}, context)
-        content_type = response.get("ContentType") or "application/octet-stream"
-        log.update(bytesOut=len(prediction), responseType=content_type)
-        log["variant"] = variant = response.get("InvokedProductionVariant")
-        result, binary = _output(prediction, content_type, source is not None)
-        if source:
-            headers = {"Content-Type": content_type}
+        headers: dict[str, str] = {}
+        asynchronous = bool(os.environ.get(f"{ASYNC}INPUT_LOCATION"))
+        if asynchronous and (inference_id := _status_id(event, source)) is not None:
+            log["message"] = "async_status"
+            found = _status(inference_id, log, context)
+            if found is None:
+                log.update(status=202, outcome="pending")
+                return _accepted({"inferenceId": inference_id, "status": "InProgress"}, source)
+            prediction, content_type = found
+        else:
+            data, options = _read(event, source is not None)
+            log["bytesIn"] = len(data)
+            params = _params(data, options)
+            log.update(contentType=params["ContentType"], accept=params["Accept"])
+            if asynchronous:
+                log["message"] = "invoke_endpoint_async"
+                accepted = _submit(name, params, log, context)
+                log.update(status=202, outcome="accepted")
+                return _accepted(accepted, source)
+            params["EndpointName"] = name
+            response, log["attempts"] = _call("invoke_endpoint", params, context)
+            prediction = response["Body"].read()
+            content_type = response.get("ContentType") or "application/octet-stream"
             if attributes := response.get("CustomAttributes"):
                 headers["X-Amzn-SageMaker-Custom-Attributes"] = attributes
-            if variant:
-                headers["X-Amzn-Invoked-Production-Variant"] = variant
-            result = _http(200, headers, result, binary)
+            if variant := response.get("InvokedProductionVariant"):
+                headers["X-Amzn-Invoked-Production-Variant"] = log["variant"] = variant
+        log.update(bytesOut=len(prediction), responseType=content_type)
+        result, binary = _output(prediction, content_type, source is not None)
+        if source:
+            result = _http(200, {"Content-Type": content_type, **headers}, result, binary)
         # Lambda refuses responses over 6 MB with an opaque error: say so plainly instead.
         if len(prediction) > MAX_RESPONSE // 6 and len(json.dumps(result)) > MAX_RESPONSE:
             raise EndpointInvocationError(502, "ResponseTooLarge", "The prediction exceeds 6 MB")
