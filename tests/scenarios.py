@@ -8,6 +8,7 @@ from typing import Any
 from troposphere import GetAtt, Parameter, Ref, Sub, Template, awslambda, iam, logs, sagemaker
 
 from troposphere_patterns import (
+    AsyncInference,
     ExistingVpc,
     LambdaSagemakerEndpointProps,
     add_lambda_sagemakerendpoint,
@@ -27,8 +28,9 @@ EXISTING_VPC = ExistingVpc(
 )
 CALLER_ROLE_ARN = "arn:aws:iam::123456789012:role/CallerSagemakerRole"
 CALLER_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+CALLER_TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:transcripts-done"
 # Literal ARNs that scenarios pass in: the only "arn:aws:" strings a template may hold.
-CALLER_ARNS = {CALLER_ROLE_ARN, CALLER_KEY_ARN}
+CALLER_ARNS = {CALLER_ROLE_ARN, CALLER_KEY_ARN, CALLER_TOPIC_ARN}
 
 
 # An LLM served by the Hugging Face TGI container from uncompressed weights under an S3 prefix.
@@ -278,6 +280,20 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
                 ],
                 "InferenceExecutionConfig": {"Mode": "Serial"},
             },
+            deploy_vpc=True,
+        )
+    ),
+    # The caller's own bucket prefixes and topic, no error notification, in a private VPC.
+    "async_caller_paths_deploy_vpc": lambda: lambda_sagemakerendpoint(
+        props(
+            async_inference=AsyncInference(
+                input_path="s3://speech-jobs/requests/",
+                output_path="s3://speech-jobs/transcripts",
+                failure_path="s3://speech-jobs/failures",
+                success_topic=CALLER_TOPIC_ARN,
+                error_topic=False,
+                max_concurrent_invocations_per_instance=4,
+            ),
             deploy_vpc=True,
         )
     ),

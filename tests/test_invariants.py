@@ -79,10 +79,24 @@ def test_wildcard_resources_only_on_the_allow_list(name: str, template: dict[str
         assert set(actions) <= set(WILDCARD_ACTIONS), (logical_id, statement)
 
 
+def is_async(template: dict[str, Any]) -> bool:
+    configs = of_type(template, "AWS::SageMaker::EndpointConfig").values()
+    return any("AsyncInferenceConfig" in config["Properties"] for config in configs)
+
+
+def invokes(statement: dict[str, Any]) -> bool:
+    return bool(
+        {"sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointAsync"} & set(statement["Action"])
+    )
+
+
 @pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
 def test_invoke_permission_is_on_the_endpoint_arn(name: str, template: dict[str, Any]) -> None:
-    invoke = [s for _, s in statements(template) if "sagemaker:InvokeEndpoint" in s["Action"]]
-    assert invoke, "no statement grants sagemaker:InvokeEndpoint"
+    invoke = [s for _, s in statements(template) if invokes(s)]
+    assert invoke, "no statement grants sagemaker:InvokeEndpoint or InvokeEndpointAsync"
+    # An async endpoint is only ever invoked asynchronously, a real-time one synchronously.
+    wanted = "sagemaker:InvokeEndpointAsync" if is_async(template) else "sagemaker:InvokeEndpoint"
+    assert {action for s in invoke for action in s["Action"]} == {wanted}
     endpoints = of_type(template, "AWS::SageMaker::Endpoint")
     for statement in invoke:
         (resource,) = statement["Resource"]
@@ -120,7 +134,7 @@ def test_env_var_holds_the_name_of_the_endpoint_it_may_invoke(
                 for policy in of_type(template, "AWS::IAM::Policy").values()
                 if role in policy["Properties"]["Roles"]
                 for statement in policy["Properties"]["PolicyDocument"]["Statement"]
-                if "sagemaker:InvokeEndpoint" in statement["Action"]
+                if invokes(statement)
             ]
         )
         variables = function["Properties"]["Environment"]["Variables"]

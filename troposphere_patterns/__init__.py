@@ -3,6 +3,7 @@
 Pure functions take a props dataclass and return (or add to) a troposphere ``Template``.
 """
 
+from troposphere_patterns.core.async_inference import AsyncInference
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
@@ -13,6 +14,7 @@ from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
 )
 
 __all__ = [
+    "AsyncInference",
     "ExistingVpc",
     "LambdaSagemakerEndpoint",
     "LambdaSagemakerEndpointProps",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -270,6 +270,7 @@ def sagemaker_endpoint(
     endpoint_props: Mapping[str, Any] | None = None,
     kms_key_arn: Any = None,
     network: ModelNetwork | None = None,
+    role_statements: Sequence[Statement] = (),
 ) -> SagemakerEndpointBundle:
     """Build a model, its endpoint config and endpoint, and (unless given) the execution role.
 
@@ -287,6 +288,7 @@ def sagemaker_endpoint(
             role; None when the caller names its own ``KmsKeyId``. Either key goes on the config
             only where the instance types allow it (:func:`volume_key`).
         network: Put the model in a VPC.
+        role_statements: More grants for the created role (what an endpoint feature uses).
     """
     model_props = merge(model_props)
     config_props = config_with_defaults(endpoint_config_props)
@@ -307,6 +309,7 @@ def sagemaker_endpoint(
         statements = execution_role_statements(
             model_props, kms_key_arn=kms_key_arn, in_vpc=network is not None
         )
+        statements += role_statements
         role = iam.Role(
             ids.role,
             AssumeRolePolicyDocument=iam_policies.trust("sagemaker.amazonaws.com"),

@@ -34,6 +34,13 @@ from troposphere import (
 from troposphere.validators.awslambda import validate_variables_name
 
 from troposphere_patterns.core import iam_policies, model_data, vpc
+from troposphere_patterns.core.async_inference import (
+    AsyncContext,
+    AsyncInference,
+    AsyncInferenceBundle,
+    async_inference,
+)
+from troposphere_patterns.core.async_inference import problems as async_problems
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
@@ -86,6 +93,8 @@ class Ids:
     RUNTIME_ENDPOINT_SECURITY_GROUP = "SagemakerRuntimeVpcEndpointSecurityGroup"
     RUNTIME_ENDPOINT_INGRESS = "SagemakerRuntimeVpcEndpointIngressFromLambda"
     S3_ENDPOINT = "S3GatewayVpcEndpoint"
+    ASYNC_SUCCESS_TOPIC = "AsyncSuccessTopic"
+    ASYNC_ERROR_TOPIC = "AsyncErrorTopic"
     # Outputs
     OUT_FUNCTION_NAME = "LambdaFunctionName"
     OUT_FUNCTION_ARN = "LambdaFunctionArn"
@@ -125,6 +134,9 @@ class LambdaSagemakerEndpointProps:
         deletion_policy: ``DeletionPolicy`` and ``UpdateReplacePolicy`` of the KMS key and the
             log groups: ``Retain`` keeps data readable after the stack is gone; ``Delete`` for
             throwaway stacks. Default ``Retain``.
+        async_inference: Host the model behind an asynchronous endpoint (requests and results
+            through S3, notifications through SNS); the function gets the handler's async
+            environment and grants. Default None: a real-time endpoint.
     """
 
     existing_lambda_obj: awslambda.Function | None = None
@@ -139,6 +151,7 @@ class LambdaSagemakerEndpointProps:
     sagemaker_environment_variable_name: str = DEFAULT_ENVIRONMENT_VARIABLE
     id_prefix: str = ""
     deletion_policy: str = DEFAULT_DELETION_POLICY
+    async_inference: AsyncInference | None = None
 
     def __post_init__(self) -> None:
         expected: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -152,6 +165,7 @@ class LambdaSagemakerEndpointProps:
             "sagemaker_environment_variable_name": (str, "a str"),
             "id_prefix": (str, "a str"),
             "deletion_policy": (str, "a str"),
+            "async_inference": (AsyncInference, "an AsyncInference"),
         }
         for name in (
             "lambda_function_props",
@@ -243,6 +257,11 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
         found += model_data.problems(plain(props.model_props), "model_props")
         config = config_with_defaults(props.endpoint_config_props)
         found += endpoint_config_problems(config, "endpoint_config_props")
+    if props.async_inference is not None:
+        own_config = (
+            None if existing_endpoint else config_with_defaults(props.endpoint_config_props)
+        )
+        found += async_problems(props.async_inference, own_config)
 
     function_props = merge(props.lambda_function_props)
     if props.lambda_function_props is not None:
@@ -322,22 +341,26 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         and volume_key(config_with_defaults(props.endpoint_config_props), "", "")[0] is not None
     )
     needs_key = config_takes_key or creates_function or props.deploy_vpc
+    needs_key = needs_key or props.async_inference is not None
     key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
     resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
 
-    private = _private_network(props, ids, key, resources)
+    asynchronous = _async_side(props, ids, key, resources)
+    private = _private_network(props, ids, key, resources, s3_egress=asynchronous is not None)
     sagemaker_bundle = None
     if creates_model:
         sagemaker_bundle = _sagemaker_side(
-            props, ids, None if config_key_given else key, private, resources
+            props, ids, None if config_key_given else key, private, resources, asynchronous
         )
         endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
     else:
         endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
     if private is not None:
-        resources += _vpc_endpoints(props, ids, private, endpoint, creates_model)
+        resources += _vpc_endpoints(props, ids, private, endpoint, creates_model, asynchronous)
 
-    function, function_update = _function_side(props, ids, key, private, endpoint, resources)
+    function, function_update = _function_side(
+        props, ids, key, private, endpoint, resources, asynchronous
+    )
     vpc_result = private.network.vpc if private is not None else None
     result = LambdaSagemakerEndpoint(
         lambda_function=function,
@@ -350,11 +373,34 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     return _Built(tuple(resources), result, function_update, conditions)
 
 
+def _async_side(
+    props: LambdaSagemakerEndpointProps,
+    ids: LogicalIds,
+    key: KeyBundle,
+    resources: list[BaseAWSObject],
+) -> AsyncInferenceBundle | None:
+    """Async inference: its topics and grants, in the pattern's bucket unless given paths."""
+    if props.async_inference is None:
+        return None
+    context = AsyncContext(
+        success_topic_id=ids(Ids.ASYNC_SUCCESS_TOPIC),
+        error_topic_id=ids(Ids.ASYNC_ERROR_TOPIC),
+        endpoint_arn=Ref(ids(Ids.SAGEMAKER_ENDPOINT)),  # the endpoint, built later
+        kms_key_arn=key.arn,
+        bucket=None,
+    )
+    bundle = async_inference(props.async_inference, context)
+    resources += bundle.resources
+    return bundle
+
+
 def _private_network(
     props: LambdaSagemakerEndpointProps,
     ids: LogicalIds,
     key: KeyBundle,
     resources: list[BaseAWSObject],
+    *,
+    s3_egress: bool,
 ) -> _PrivateNetwork | None:
     """The VPC (created or given) and the groups that let only the function reach the endpoint."""
     if props.deploy_vpc:
@@ -374,11 +420,16 @@ def _private_network(
         vpc_id=network.vpc_id,
         description="SageMaker Runtime VPC endpoint: HTTPS from the function only",
     )
+    egress = [vpc.https_to_group(Ref(runtime_group), "SageMaker Runtime VPC endpoint")]
+    description = "Lambda function: HTTPS to the SageMaker Runtime VPC endpoint only"
+    if s3_egress:  # async payloads and results
+        egress.append(vpc.https_to_s3("S3 through the gateway endpoint (async payloads)"))
+        description = "Lambda function: HTTPS to the SageMaker Runtime VPC endpoint and S3"
     lambda_group = vpc.security_group(
         ids(Ids.LAMBDA_SECURITY_GROUP),
         vpc_id=network.vpc_id,
-        description="Lambda function: HTTPS to the SageMaker Runtime VPC endpoint only",
-        egress=[vpc.https_to_group(Ref(runtime_group), "SageMaker Runtime VPC endpoint")],
+        description=description,
+        egress=egress,
     )
     # A separate resource: inline on either group, the two groups would reference each other.
     ingress = ec2.SecurityGroupIngress(
@@ -396,6 +447,7 @@ def _sagemaker_side(
     volume_key: KeyBundle | None,
     private: _PrivateNetwork | None,
     resources: list[BaseAWSObject],
+    asynchronous: AsyncInferenceBundle | None,
 ) -> SagemakerEndpointBundle:
     """Model, endpoint config and endpoint (and their role), in the VPC when there is one."""
     assert props.model_props is not None  # validated
@@ -405,15 +457,7 @@ def _sagemaker_side(
             ids(Ids.MODEL_SECURITY_GROUP),
             vpc_id=private.network.vpc_id,
             description="SageMaker model: HTTPS out for the model download (S3 gateway)",
-            egress=[
-                {
-                    "IpProtocol": "tcp",
-                    "FromPort": vpc.HTTPS,
-                    "ToPort": vpc.HTTPS,
-                    "CidrIp": "0.0.0.0/0",
-                    "Description": "S3 through the gateway endpoint; no other route out",
-                }
-            ],
+            egress=[vpc.https_to_s3("S3 through the gateway endpoint; no other route out")],
         )
         resources.append(model_group)
         model_network = ModelNetwork(private.network.subnet_ids, Ref(model_group))
@@ -424,13 +468,17 @@ def _sagemaker_side(
         endpoint=ids(Ids.SAGEMAKER_ENDPOINT),
         key_condition=ids(Ids.SAGEMAKER_KEY_CONDITION),
     )
+    config_props = props.endpoint_config_props
+    if asynchronous is not None:
+        config_props = merge(config_props, {"AsyncInferenceConfig": asynchronous.config})
     bundle = sagemaker_endpoint(
         sagemaker_ids,
         model_props=props.model_props,
-        endpoint_config_props=props.endpoint_config_props,
+        endpoint_config_props=config_props,
         endpoint_props=props.endpoint_props,
         kms_key_arn=volume_key.arn if volume_key is not None else None,
         network=model_network,
+        role_statements=asynchronous.sagemaker_statements if asynchronous else (),
     )
     resources += bundle.resources
     return bundle
@@ -442,9 +490,10 @@ def _vpc_endpoints(
     private: _PrivateNetwork,
     endpoint: EndpointReference,
     creates_model: bool,
+    asynchronous: AsyncInferenceBundle | None,
 ) -> list[BaseAWSObject]:
-    """SageMaker Runtime for the function; S3 for the model's artifact download."""
-    network = private.network
+    """SageMaker Runtime for the function; S3 for the model's artifact and async payloads."""
+    network, invoke = private.network, awacs.sagemaker.InvokeEndpoint
     endpoints: list[BaseAWSObject] = [
         vpc.interface_endpoint(
             ids(Ids.RUNTIME_ENDPOINT),
@@ -453,19 +502,21 @@ def _vpc_endpoints(
             subnet_ids=network.subnet_ids,
             security_group_ids=[Ref(private.runtime_group)],
             policy=iam_policies.account_principals_only(
-                [awacs.sagemaker.InvokeEndpoint], [endpoint.arn]
+                [awacs.sagemaker.InvokeEndpointAsync if asynchronous else invoke], [endpoint.arn]
             ),
         )
     ]
     reads = model_data.s3_reads(plain(props.model_props or {}), "model_props")
-    if creates_model and reads:
+    s3_statements = model_data.read_statements(reads) if creates_model else []
+    s3_statements += asynchronous.s3_statements if asynchronous else []
+    if s3_statements:
         endpoints.append(
             vpc.gateway_endpoint(
                 ids(Ids.S3_ENDPOINT),
                 vpc_id=network.vpc_id,
                 service="s3",
                 route_table_ids=network.route_table_ids,
-                policy=iam_policies.for_account_principals(model_data.read_statements(reads)),
+                policy=iam_policies.for_account_principals(s3_statements),
             )
         )
     return endpoints
@@ -478,15 +529,19 @@ def _function_side(
     private: _PrivateNetwork | None,
     endpoint: EndpointReference,
     resources: list[BaseAWSObject],
+    asynchronous: AsyncInferenceBundle | None,
 ) -> tuple[awslambda.Function, dict[str, Any]]:
     """The function that invokes the endpoint: created, or the caller's with its update."""
     variable = props.sagemaker_environment_variable_name
     variables: dict[str, Any] = {variable: endpoint.name}
-    invoke = iam_policies.invoke_endpoint(endpoint.arn)
+    grants = [iam_policies.invoke_endpoint(endpoint.arn)]
+    if asynchronous is not None:
+        variables.update(asynchronous.variables)
+        grants = asynchronous.function_statements
     if props.existing_lambda_obj is not None:
         function = props.existing_lambda_obj
         update = _existing_function_update(function, variables, private)
-        policy = _existing_function_policy(ids, function, invoke)
+        policy = _existing_function_policy(ids, function, grants)
         resources.append(policy)
         update["DependsOn"] = policy.title
         return function, update
@@ -504,7 +559,7 @@ def _function_side(
         kms_key_arn=key.arn,
         deletion_policy=props.deletion_policy,
         variables=variables,
-        statements=[invoke],
+        statements=grants,
         network=(
             FunctionNetwork(private.network.subnet_ids, Ref(private.lambda_group))
             if private is not None
@@ -535,13 +590,13 @@ def _existing_function_update(
 
 
 def _existing_function_policy(
-    ids: LogicalIds, function: awslambda.Function, invoke: Statement
+    ids: LogicalIds, function: awslambda.Function, grants: list[Statement]
 ) -> iam.PolicyType:
     # Only the invoke: a function that already has a VpcConfig already has its ENI grants.
     return iam.PolicyType(
         ids(Ids.LAMBDA_POLICY),
         PolicyName="InvokeSagemakerEndpoint",
-        PolicyDocument=iam_policies.document(invoke),
+        PolicyDocument=iam_policies.document(*grants),
         Roles=[role_name(function.properties["Role"])],
     )
 
