@@ -12,6 +12,7 @@ from typing import Any
 from troposphere import Parameter, Ref
 
 from troposphere_patterns.core import sagemaker_endpoint
+from troposphere_patterns.core.async_inference import AsyncInference
 from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.modes import CommandLine, Layer, Mode
@@ -26,6 +27,7 @@ examples:
   troposphere-patterns lambda-sagemakerendpoint --deploy-vpc --format yaml -o out.yaml
   troposphere-patterns lambda-sagemakerendpoint --existing-vpc -o out.json
   troposphere-patterns lambda-sagemakerendpoint --existing-endpoint -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --async --deploy-vpc -o out.json
   troposphere-patterns lambda-sagemakerendpoint --props props.yaml -o out.json
 
 deploy:
@@ -141,6 +143,12 @@ COMMAND_LINE = CommandLine(
                 "existing_sagemaker_endpoint_obj": Ref(params["EndpointName"])
             },
             drops=("model_props", "endpoint_config_props"),
+        ),
+        Mode(
+            flag="--async",
+            help="an asynchronous endpoint: requests and results through the pattern's bucket, "
+            "notifications through SNS topics",
+            props=lambda params, value: {"async_inference": AsyncInference()},
         ),
         Mode(
             flag="--env-var-name",
