@@ -58,10 +58,7 @@ pytest: $(STAMP) ## Run the test suite
 e2e: $(STAMP) ## Deploy every template with the AWS CLI into a local moto server
 	$(BIN)/pytest -q -m e2e
 
-cfn-instance-types: $(STAMP) ## Regenerate core/instance_type_table.py from the pinned botocore
-	$(BIN)/python scripts/instance_types.py
-
-lint: $(STAMP) ## cfn-lint every committed template
+cfn-lint: $(STAMP) ## cfn-lint every committed template
 	$(BIN)/cfn-lint templates/*.json
 
 scan: $(SCAN_STAMP) ## Security scanners over every golden and templates/ (zero findings)

@@ -6,8 +6,9 @@ Scanners, each with zero findings required:
   1. cfn-lint with informational rules and the serverless rules (cfn-lint-serverless);
   2. checkov (CloudFormation framework, no download); skips only in resource Metadata, from the
      allow-list in troposphere_patterns/core/waivers.py (tests/test_waivers.py enforces it);
-  3. cfn-guard with the AWS Control Tower proactive rules plus security/guard/*.guard; the one
-     waiver is CT.LAMBDA.PR.3 on templates where the caller chose no VPC;
+  3. cfn-guard with the AWS Control Tower proactive rules plus security/guard/*.guard; a Control
+     Tower rule is left out of a template's scan only when every resource it reports on carries
+     the rule's skip in Metadata (``cfn-guard.skip``, from the same allow-list);
   4. cfripper, with intrinsic functions resolved.
 
 The Control Tower rules and cfripper judge resolved property values (they run as deploy-time
@@ -33,8 +34,6 @@ GUARD_ROOT = Path(sys.prefix) / "guard" / "package"
 CONTROL_TOWER_RULES = GUARD_ROOT / "rules" / "control-tower" / "cfn-guard"
 PROJECT_RULES = HERE / "guard"
 EXAMPLES = json.loads((HERE / "example-parameters.json").read_text())
-# CT.LAMBDA.PR.3 (function in a VPC): waived only where the caller chose no VPC.
-VPC_RULE = "ct-lambda-pr-3.guard"
 ACCOUNT_ID = "123456789012"
 
 
@@ -50,16 +49,6 @@ def run(command: list[str]) -> tuple[int, str]:
 
 def resources_of(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [r for r in template.get("Resources", {}).values() if r.get("Type") == kind]
-
-
-def chose_no_vpc(template: dict[str, Any]) -> bool:
-    """No VPC created, none passed in, no security group: the pattern ran without a VPC."""
-    parameters = template.get("Parameters", {}).values()
-    return not (
-        resources_of(template, "AWS::EC2::VPC")
-        or resources_of(template, "AWS::EC2::SecurityGroup")
-        or any(p.get("Type") == "AWS::EC2::VPC::Id" for p in parameters)
-    )
 
 
 def resolve_parameters(template: dict[str, Any]) -> dict[str, Any]:
@@ -102,10 +91,27 @@ def checkov(files: list[Path], _: Path) -> Iterator[tuple[str, int, str]]:
     yield "all templates", code, out
 
 
+def reported_types(rule: Path) -> list[str]:
+    """The resource types a Control Tower rule reports on (its "Reports on:" header)."""
+    lines = rule.read_text().splitlines()
+    start = lines.index("# Reports on:") + 1
+    return [line.strip("# ").strip() for line in lines[start:] if line.startswith("#   ")][:1]
+
+
+def waived(template: dict[str, Any], rule: Path) -> bool:
+    """Every resource the rule reports on carries the rule's skip in its Metadata."""
+    rule_id = rule.stem.upper().replace("-", ".")  # ct-s3-pr-2 -> CT.S3.PR.2
+    resources = [r for t in reported_types(rule) for r in resources_of(template, t)]
+    skipped = [
+        {s["id"] for s in r.get("Metadata", {}).get("cfn-guard", {}).get("skip", [])}
+        for r in resources
+    ]
+    return bool(resources) and all(rule_id in ids for ids in skipped)
+
+
 def guard_rules(template: dict[str, Any]) -> list[str]:
     rules = sorted(CONTROL_TOWER_RULES.rglob("*.guard"))
-    if chose_no_vpc(template):
-        rules = [rule for rule in rules if rule.name != VPC_RULE]
+    rules = [rule for rule in rules if not waived(template, rule)]
     return [str(rule) for rule in rules] + [str(PROJECT_RULES)]
 
 

@@ -14,7 +14,7 @@ from troposphere_patterns import (
     add_lambda_sagemakerendpoint,
     lambda_sagemakerendpoint,
 )
-from troposphere_patterns.core.waivers import checkov_metadata
+from troposphere_patterns.core.waivers import checkov_metadata, guard_metadata
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
 AWS_OWNED_IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311"
@@ -127,9 +127,13 @@ def caller_function(template: Template, *, in_vpc: bool = False) -> awslambda.Fu
             Timeout=30,
             TracingConfig=awslambda.TracingConfig(Mode="Active"),
             Environment=awslambda.Environment(Variables={"LOG_LEVEL": "INFO"}),
-            Metadata=checkov_metadata(
-                ["CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_173"] + ([] if in_vpc else ["CKV_AWS_117"])
-            ),
+            Metadata={
+                **checkov_metadata(
+                    ["CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_173"]
+                    + ([] if in_vpc else ["CKV_AWS_117"])
+                ),
+                **({} if in_vpc else guard_metadata(["CT.LAMBDA.PR.3"])),
+            },
         )
     )
     if in_vpc:

@@ -9,12 +9,31 @@ import pytest
 from tests.scenarios import CODE, props
 from tests.test_invariants import ALL, IDS, of_type
 from troposphere_patterns import lambda_sagemakerendpoint
-from troposphere_patterns.core.waivers import CHECKOV_WAIVERS
+from troposphere_patterns.core.waivers import CHECKOV_WAIVERS, GUARD_WAIVERS
 
 
-def skips(resource: dict[str, Any]) -> dict[str, str]:
-    entries = resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
+def skips(resource: dict[str, Any], scanner: str = "checkov") -> dict[str, str]:
+    entries = resource.get("Metadata", {}).get(scanner, {}).get("skip", [])
     return {entry["id"]: entry["comment"] for entry in entries}
+
+
+@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+def test_every_guard_skip_is_allow_listed_and_only_where_it_applies(
+    name: str, template: dict[str, Any]
+) -> None:
+    for logical_id, resource in template["Resources"].items():
+        waived = skips(resource, "cfn-guard")
+        for rule, comment in waived.items():
+            assert comment == GUARD_WAIVERS[rule], (logical_id, rule)
+        if resource["Type"] == "AWS::Lambda::Function":
+            in_vpc = "VpcConfig" in resource["Properties"]
+            assert set(waived) == (set() if in_vpc else {"CT.LAMBDA.PR.3"}), logical_id
+        elif resource["Type"] == "AWS::S3::Bucket":
+            assert set(waived) == {"CT.S3.PR.2", "CT.S3.PR.9"}, logical_id
+            assert "LoggingConfiguration" not in resource["Properties"]
+            assert "ObjectLockEnabled" not in resource["Properties"]
+        else:
+            assert waived == {}, logical_id
 
 
 @pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
@@ -35,10 +54,13 @@ def test_skips_only_where_the_setting_is_absent(name: str, template: dict[str, A
             logical_id
         )
         assert ("CKV_AWS_173" in waived) == ("KmsKeyArn" not in properties), logical_id
+    for logical_id, bucket in of_type(template, "AWS::S3::Bucket").items():
+        assert set(skips(bucket)) == {"CKV_AWS_18"}, logical_id
+        assert "LoggingConfiguration" not in bucket["Properties"]
     others = [
         logical_id
         for logical_id, resource in template["Resources"].items()
-        if skips(resource) and resource["Type"] != "AWS::Lambda::Function"
+        if skips(resource) and resource["Type"] not in ("AWS::Lambda::Function", "AWS::S3::Bucket")
     ]
     assert others == []
 

@@ -99,7 +99,11 @@ class AsyncInference:
     @property
     def uses_pattern_bucket(self) -> bool:
         """Some path is left to the pattern's bucket."""
-        return any(getattr(self, name) is None for name in _PATHS)
+        return bool(self.bucket_prefixes())
+
+    def bucket_prefixes(self) -> list[str]:
+        """The prefixes of the pattern's bucket this option uses: those of the paths left None."""
+        return [_PREFIXES[name] for name in _PATHS if getattr(self, name) is None]
 
 
 class DataBucket(Protocol):

@@ -200,6 +200,8 @@ def lambda_function(
     function = build(awslambda.Function, props, function_id)
     function.DependsOn = [policy.title]
     function.Metadata = waivers.checkov_metadata(_waived_checks(props, in_vpc=network is not None))
+    if network is None:  # Control Tower's rule that a function runs in a VPC
+        function.Metadata.update(waivers.guard_metadata(["CT.LAMBDA.PR.3"]))
     group = log_group(
         log_group_id,
         kms_key_arn=kms_key_arn,

@@ -1,8 +1,10 @@
 """Scanner findings the project waives on purpose, each with the reason a reviewer reads.
 
-Every waiver written into a template comes from this table (a test holds the line): a checkov
-skip lives in the resource's ``Metadata`` with its reason beside it, so anyone scanning the
-output sees why.
+Every waiver written into a template comes from these tables (a test holds the line): a skip
+lives in the resource's ``Metadata`` with its reason beside it, so anyone scanning the output
+sees why. checkov reads its ``checkov.skip`` entries itself; for the AWS Control Tower cfn-guard
+rules, ``security/scan.py`` leaves a rule out of a template's scan only when every resource the
+rule reports on carries its ``cfn-guard.skip`` entry.
 """
 
 from __future__ import annotations
@@ -29,6 +31,20 @@ CHECKOV_WAIVERS: dict[str, str] = {
         "rest with an AWS-managed key; a customer key adds a KMS call to every cold start. Set "
         "KmsKeyArn in lambda_function_props to use your own key."
     ),
+    "CKV_AWS_18": (
+        "Working data that expires (async payloads and results, captured requests): S3 server "
+        "access logs need a target bucket without KMS encryption; record reads and writes with "
+        "CloudTrail S3 data events where they are audited."
+    ),
+}
+
+GUARD_WAIVERS: dict[str, str] = {
+    "CT.LAMBDA.PR.3": CHECKOV_WAIVERS["CKV_AWS_117"],
+    "CT.S3.PR.2": CHECKOV_WAIVERS["CKV_AWS_18"],
+    "CT.S3.PR.9": (
+        "Object Lock would keep working data past its lifecycle expiry and stop the stack's "
+        "owner from deleting it; versioning keeps an overwritten object for a day."
+    ),
 }
 
 
@@ -40,3 +56,13 @@ def checkov_metadata(check_ids: Iterable[str]) -> dict[str, Any]:
     """
     skips = [{"id": check, "comment": CHECKOV_WAIVERS[check]} for check in sorted(check_ids)]
     return {"checkov": {"skip": skips}}
+
+
+def guard_metadata(rule_ids: Iterable[str]) -> dict[str, Any]:
+    """Return resource ``Metadata`` that waives the given Control Tower rules, with reasons.
+
+    Raises:
+        KeyError: A rule that is not on the allow-list.
+    """
+    skips = [{"id": rule, "comment": GUARD_WAIVERS[rule]} for rule in sorted(rule_ids)]
+    return {"cfn-guard": {"skip": skips}}

@@ -41,6 +41,7 @@ from troposphere_patterns.core.async_inference import (
     async_inference,
 )
 from troposphere_patterns.core.async_inference import problems as async_problems
+from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
@@ -95,6 +96,8 @@ class Ids:
     S3_ENDPOINT = "S3GatewayVpcEndpoint"
     ASYNC_SUCCESS_TOPIC = "AsyncSuccessTopic"
     ASYNC_ERROR_TOPIC = "AsyncErrorTopic"
+    DATA_BUCKET = "SagemakerDataBucket"
+    DATA_BUCKET_POLICY = "SagemakerDataBucketPolicy"
     # Outputs
     OUT_FUNCTION_NAME = "LambdaFunctionName"
     OUT_FUNCTION_ARN = "LambdaFunctionArn"
@@ -340,12 +343,17 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         and not config_key_given
         and volume_key(config_with_defaults(props.endpoint_config_props), "", "")[0] is not None
     )
-    needs_key = config_takes_key or creates_function or props.deploy_vpc
+    # What the options store in the pattern's bucket, one prefix each.
+    bucket_prefixes = props.async_inference.bucket_prefixes() if props.async_inference else []
+    needs_key = config_takes_key or creates_function or props.deploy_vpc or bool(bucket_prefixes)
     needs_key = needs_key or props.async_inference is not None
     key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
     resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
+    bucket = _data_bucket(props, ids, key, bucket_prefixes)
+    if bucket is not None:
+        resources += bucket.resources
 
-    asynchronous = _async_side(props, ids, key, resources)
+    asynchronous = _async_side(props, ids, key, bucket, resources)
     private = _private_network(props, ids, key, resources, s3_egress=asynchronous is not None)
     sagemaker_bundle = None
     if creates_model:
@@ -377,6 +385,7 @@ def _async_side(
     props: LambdaSagemakerEndpointProps,
     ids: LogicalIds,
     key: KeyBundle,
+    bucket: PatternBucket | None,
     resources: list[BaseAWSObject],
 ) -> AsyncInferenceBundle | None:
     """Async inference: its topics and grants, in the pattern's bucket unless given paths."""
@@ -387,11 +396,21 @@ def _async_side(
         error_topic_id=ids(Ids.ASYNC_ERROR_TOPIC),
         endpoint_arn=Ref(ids(Ids.SAGEMAKER_ENDPOINT)),  # the endpoint, built later
         kms_key_arn=key.arn,
-        bucket=None,
+        bucket=bucket,
     )
     bundle = async_inference(props.async_inference, context)
     resources += bundle.resources
     return bundle
+
+
+def _data_bucket(
+    props: LambdaSagemakerEndpointProps, ids: LogicalIds, key: KeyBundle, prefixes: list[str]
+) -> PatternBucket | None:
+    """The one bucket for what the options store (each under its prefix), if any does."""
+    if not prefixes:
+        return None
+    bucket_ids = BucketIds(bucket=ids(Ids.DATA_BUCKET), policy=ids(Ids.DATA_BUCKET_POLICY))
+    return pattern_bucket(bucket_ids, kms_key_arn=key.arn, deletion_policy=props.deletion_policy)
 
 
 def _private_network(
