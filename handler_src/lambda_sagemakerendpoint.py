@@ -19,14 +19,12 @@ CustomAttributes, InferenceId. The result is the prediction: parsed if JSON, tex
 else a base64 string. Failures raise EndpointInvocationError, so Lambda reports a function
 error.
 
-Async endpoints (SAGEMAKER_ASYNC_INPUT_LOCATION, _OUTPUT_LOCATION and _FAILURE_LOCATION hold
-s3://bucket/prefix URIs): a request's body goes to the input prefix and InvokeEndpointAsync
-queues it under an id the function draws (a caller's InferenceId or TargetVariant is refused);
-the answer is 202 {"inferenceId", "outputLocation", "failureLocation", "status": "InProgress"}.
-A status request (?inferenceId=ID on a proxy event, or the direct envelope {"InferenceId": ID})
-answers 200 with the result once <output>/<ID>.out exists, 202 {"inferenceId", "status":
-"InProgress"} while neither it nor <failure>/<ID>-error.out exists, and 502 ModelError with the
-failure's text when the latter does. Direct callers get the same as plain values.
+Async endpoints (SAGEMAKER_ASYNC_INPUT_LOCATION, _OUTPUT_LOCATION, _FAILURE_LOCATION: S3
+URIs): the body goes to the input prefix and InvokeEndpointAsync queues it under an id the
+function draws (InferenceId and TargetVariant are refused): 202 {"inferenceId", "status",
+"outputLocation", "failureLocation"}. A status request (?inferenceId=ID, or directly
+{"InferenceId": ID}) answers 200 with <output>/<ID>.out, 202 {"inferenceId", "status":
+"InProgress"} while there is none, or 502 ModelError with <failure>/<ID>-error.out.
 
 Every request logs one JSON line to stdout (ids, endpoint, types, sizes, latency, status); never
 the payload.
@@ -303,9 +301,12 @@ def _status_id(event: Any, source: str | None) -> str | None:
 
 
 def _results(inference_id: str) -> list[tuple[str, str]]:
-    """Bucket and key of an id's result and of its failure, where SageMaker writes them."""
-    (bucket, prefix), (failures, failure_prefix) = _location("OUTPUT"), _location("FAILURE")
-    return [(bucket, f"{prefix}{inference_id}.out"), (failures, f"{failure_prefix}{inference_id}")]
+    """Bucket and key of an id's result, then of its failure, where SageMaker writes them."""
+    found = []
+    for name, suffix in (("OUTPUT", ".out"), ("FAILURE", "-error.out")):
+        bucket, prefix = _location(name)
+        found.append((bucket, f"{prefix}{inference_id}{suffix}"))
+    return found
 
 
 def _submit(name: str, params: dict[str, Any], log: dict[str, Any], context: Any) -> Any:
@@ -321,28 +322,31 @@ def _submit(name: str, params: dict[str, Any], log: dict[str, Any], context: Any
     _call("put_object", {**upload, "ContentType": params["ContentType"]}, context, "s3")
     params.update(EndpointName=name, InputLocation=f"s3://{bucket}/{key}", InferenceId=inference_id)
     response, log["attempts"] = _call("invoke_endpoint_async", params, context)
-    (out, out_key), (failed, failed_key) = _results(inference_id)
-    locations = {"outputLocation": f"s3://{out}/{out_key}"}
-    locations["failureLocation"] = f"s3://{failed}/{failed_key}-error.out"
-    if response.get("OutputLocation") != locations["outputLocation"]:
-        log["sagemakerOutputLocation"] = response.get("OutputLocation")  # where to look instead
-    return {"inferenceId": inference_id, "status": "InProgress", **locations}
+    output, failure = (f"s3://{bucket}/{key}" for bucket, key in _results(inference_id))
+    if response.get("OutputLocation") != output:  # the status requests would look elsewhere
+        log["sagemakerOutputLocation"] = response.get("OutputLocation")
+    return {
+        "inferenceId": inference_id,
+        "status": "InProgress",
+        "outputLocation": output,
+        "failureLocation": failure,
+    }
 
 
 def _status(inference_id: str, log: dict[str, Any], context: Any) -> tuple[bytes, str] | None:
     """The result and its type once written; None while pending. Raises the model's failure."""
     log["inferenceId"] = inference_id
-    for (bucket, key), suffix in zip(_results(inference_id), ("", "-error.out"), strict=True):
+    for failed, (bucket, key) in enumerate(_results(inference_id)):
         try:
             found, log["attempts"] = _call(
-                "get_object", {"Bucket": bucket, "Key": key + suffix}, context, "s3"
+                "get_object", {"Bucket": bucket, "Key": key}, context, "s3"
             )
         except ClientError as err:
             code, status = _code(err)
             if code in ABSENT or status in (403, 404):
                 continue
             raise
-        if suffix:  # SageMaker's failure text: keep it short and free of ARNs and account ids
+        if failed:  # SageMaker's failure text: keep it short and free of ARNs and account ids
             text = found["Body"].read(4096).decode(errors="replace").strip()
             raise EndpointInvocationError(
                 502, "ModelError", SECRETS.sub("<redacted>", text)[:1024] or "The model failed"

@@ -188,6 +188,20 @@ def _existing_vpc_parameters() -> Template:
     return template
 
 
+def _async_existing_function() -> Template:
+    template = Template()
+    function = caller_function(template)
+    add_lambda_sagemakerendpoint(
+        template,
+        props(
+            lambda_function_props=None,
+            existing_lambda_obj=function,
+            async_inference=AsyncInference(error_topic=False),
+        ),
+    )
+    return template
+
+
 def _two_instances() -> Template:
     template = Template()
     for prefix in ("Fraud", "Churn"):
@@ -287,6 +301,15 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
             deploy_vpc=True,
         )
     ),
+    # Requests, results and failures in the pattern's bucket, both topics created.
+    "async": lambda: lambda_sagemakerendpoint(props(async_inference=AsyncInference())),
+    "async_existing_vpc": lambda: lambda_sagemakerendpoint(
+        props(
+            async_inference=AsyncInference(max_concurrent_invocations_per_instance=2),
+            existing_vpc=EXISTING_VPC,
+        )
+    ),
+    "async_existing_function": _async_existing_function,
     # The caller's own bucket prefixes and topic, no error notification, in a private VPC.
     "async_caller_paths_deploy_vpc": lambda: lambda_sagemakerendpoint(
         props(

@@ -16,6 +16,8 @@ MODES: dict[str, list[str]] = {
     "lambda-sagemakerendpoint-deploy-vpc.json": ["--deploy-vpc"],
     "lambda-sagemakerendpoint-existing-vpc.json": ["--existing-vpc"],
     "lambda-sagemakerendpoint-existing-endpoint.json": ["--existing-endpoint"],
+    "lambda-sagemakerendpoint-async.json": ["--async"],
+    "lambda-sagemakerendpoint-async-deploy-vpc.json": ["--async", "--deploy-vpc"],
 }
 
 
