@@ -112,11 +112,17 @@ class AwsCli:
         """``aws cloudformation deploy`` with CAPABILITY_IAM (never CAPABILITY_NAMED_IAM)."""
         args = ["cloudformation", "deploy", "--template-file", str(template)]
         args += ["--stack-name", stack, "--capabilities", "CAPABILITY_IAM"]
+        extra_env = None
         if template.stat().st_size > INLINE_BODY_BYTES:  # as the README says to deploy it
             args += ["--s3-bucket", TEMPLATE_BUCKET]
+            # The CLI hands CloudFormation a path-style TemplateURL on its endpoint's host, and
+            # moto 5.2.5 reads the bucket from the URL's path only when the host is "localhost"
+            # (for 127.0.0.1 it takes "127" as the bucket). Same server, same 127.0.0.1 socket.
+            endpoint = self.env["AWS_ENDPOINT_URL"].replace(f"//{HOST}:", "//localhost:")
+            extra_env = {"AWS_ENDPOINT_URL": endpoint}
         if params:
             args += ["--parameter-overrides", *(f"{k}={v}" for k, v in params.items())]
-        return self.run(*args)
+        return self.run(*args, extra_env=extra_env)
 
 
 @dataclass

@@ -75,6 +75,8 @@ LLM = ROOT / "tests" / "golden" / "gpu_llm.json"
 JSON = "application/json"
 WORKERS = 6
 NOT_FOUND = {"ResourceNotFoundException", "NoSuchEntity", "InvalidGroup.NotFound"}
+# Resource types moto 5.2.5's CloudFormation accepts but does not create (README: moto gaps).
+UNMODELLED = {"AWS::S3::BucketPolicy"}
 # A named IAM resource needs CAPABILITY_NAMED_IAM, which moto does not check.
 IAM_NAMES = {
     "AWS::IAM::Role": "RoleName",
@@ -93,6 +95,8 @@ RENDERS: dict[str, tuple[str, ...]] = {
     "existing-endpoint": ("--existing-endpoint",),
     "default-yaml": ("--format", "yaml"),
     "default-gpu": (),
+    "async": ("--async",),
+    "async-deploy-vpc": ("--async", "--deploy-vpc"),
 }
 LIFECYCLE = ("default", "deploy-vpc", "existing-vpc", "existing-endpoint")
 COMMITTED = sorted((ROOT / "templates").glob("*.json"))
@@ -113,6 +117,7 @@ class Case:
     id: str
     vpc: str  # "none", "deploy" (the stack makes one) or "existing" (parameters name one)
     existing_endpoint: bool
+    asynchronous: bool = False
     flags: tuple[str, ...] = ()
     committed: Path | None = None
 
@@ -129,7 +134,7 @@ def _render_case(case_id: str, flags: tuple[str, ...]) -> Case:
     vpc = (
         "deploy" if "--deploy-vpc" in flags else "existing" if "--existing-vpc" in flags else "none"
     )
-    return Case(case_id, vpc, "--existing-endpoint" in flags, flags=flags)
+    return Case(case_id, vpc, "--existing-endpoint" in flags, "--async" in flags, flags=flags)
 
 
 def _committed_case(path: Path) -> Case:
@@ -137,10 +142,12 @@ def _committed_case(path: Path) -> Case:
         template = json.loads(path.read_text())
         params, resources = template.get("Parameters", {}), template.get("Resources", {})
         kinds = {r.get("Type") for r in resources.values()}
+        asynchronous = "AsyncInferenceConfig" in json.dumps(resources)
     except (OSError, ValueError, AttributeError):
-        params, kinds = {}, set()  # the deploy test reports what is wrong with the file
+        params, kinds, asynchronous = {}, set(), False  # the deploy test reports what is wrong
     vpc = "existing" if "VpcId" in params else "deploy" if "AWS::EC2::VPC" in kinds else "none"
-    return Case(f"templates/{path.name}", vpc, "EndpointName" in params, committed=path)
+    name = f"templates/{path.name}"
+    return Case(name, vpc, "EndpointName" in params, asynchronous, committed=path)
 
 
 def _renders_in_process() -> dict[str, bytes]:
@@ -182,6 +189,8 @@ MAKES_ENDPOINT = [case.id for case in CASES if not case.existing_endpoint]
 USES_ENDPOINT = [case.id for case in CASES if case.existing_endpoint]
 IN_VPC = [case.id for case in CASES if case.vpc != "none"]
 MAKES_VPC = [case.id for case in CASES if case.vpc == "deploy"]
+ASYNC = [case.id for case in CASES if case.asynchronous]
+REAL_TIME = [case.id for case in CASES if not case.asynchronous]
 
 
 # --------------------------------------------------------------------------- records
@@ -323,6 +332,16 @@ def resources_for(statements: Iterable[dict[str, Any]], action: str) -> set[str]
     return {r for s in statements if action in s["Action"] for r in s["Resource"]}
 
 
+def invoke_action(case: Case) -> str:
+    """The one SageMaker Runtime action a case's function is granted."""
+    return "sagemaker:InvokeEndpointAsync" if case.asynchronous else "sagemaker:InvokeEndpoint"
+
+
+def async_objects(stack: Stack, prefix: str) -> str:
+    """The ARN of every object under one async prefix of the stack's bucket."""
+    return f"arn:{PARTITION}:s3:::{stack.resources['SagemakerDataBucket']}/{prefix}/*"
+
+
 def trusted_services(role: dict[str, Any]) -> set[str]:
     trust = role["AssumeRolePolicyDocument"]["Statement"]
     return {p for s in trust for p in as_list(s["Principal"]["Service"])}
@@ -330,7 +349,12 @@ def trusted_services(role: dict[str, Any]) -> set[str]:
 
 def stack_resources(server: LocalAws, name: str) -> dict[str, str]:
     found = server.client("cloudformation").describe_stack_resources(StackName=name)
-    return {r["LogicalResourceId"]: r.get("PhysicalResourceId") for r in found["StackResources"]}
+    # moto lists a resource of a type it does not model (UNMODELLED) without a logical id.
+    return {
+        r["LogicalResourceId"]: r.get("PhysicalResourceId")
+        for r in found["StackResources"]
+        if "LogicalResourceId" in r
+    }
 
 
 def gone(call: Callable[[], Any]) -> bool:
@@ -604,8 +628,13 @@ def test_deploy_reaches_create_complete(
         lid for lid, r in resources.items() if IAM_NAMES.get(r["Type"]) in r.get("Properties", {})
     ]
     summaries = cloudformation.list_stack_resources(StackName=stack.name)["StackResourceSummaries"]
-    statuses = {s["LogicalResourceId"]: s["ResourceStatus"] for s in summaries}
-    assert statuses == dict.fromkeys(deployment.template["Resources"], "CREATE_COMPLETE")
+    statuses = {s.get("LogicalResourceId") or None: s["ResourceStatus"] for s in summaries}
+    unmodelled = [lid for lid, r in resources.items() if r["Type"] in UNMODELLED]
+    modelled = [lid for lid in resources if lid not in unmodelled]
+    assert statuses == {
+        **dict.fromkeys(modelled, "CREATE_COMPLETE"),
+        **({None: "CREATE_COMPLETE"} if unmodelled else {}),
+    }
 
 
 @pytest.mark.parametrize("path", COMMITTED, ids=lambda path: f"templates/{path.name}")
@@ -666,7 +695,8 @@ def test_model_runs_the_given_image_and_artifact_with_a_role_to_fetch_only_them(
     assert model["ExecutionRoleArn"] == role["Arn"]
     assert trusted_services(role) == {"sagemaker.amazonaws.com"}
     statements = role_statements(moto_server, role["RoleName"])
-    assert resources_for(statements, "s3:GetObject") == {ARTIFACT_ARN}
+    inputs = {async_objects(stack, "async-input")} if deployment.case.asynchronous else set()
+    assert resources_for(statements, "s3:GetObject") == {ARTIFACT_ARN, *inputs}
     assert resources_for(statements, "ecr:BatchGetImage") == {REPOSITORY_ARN}
     if deployment.case.vpc != "none":
         network = deployment.network_of(stack)
@@ -734,7 +764,10 @@ def test_function_role_may_invoke_only_its_endpoint_and_write_only_its_logs(
     assert not iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
     statements = role_statements(moto_server, role["RoleName"])
     endpoint = deployment.endpoint_name(stack.resources, stack.params)
-    assert resources_for(statements, "sagemaker:InvokeEndpoint") == {endpoint_arn(endpoint)}
+    invoke = invoke_action(deployment.case)
+    assert resources_for(statements, invoke) == {endpoint_arn(endpoint)}
+    sagemaker = {a for s in statements for a in s["Action"] if a.startswith("sagemaker:")}
+    assert sagemaker == {invoke}
     assert not [s for s in statements if {"*", "sagemaker:*"} & set(s["Action"])]
     log_group = stack.resources["LambdaFunctionLogGroup"]
     assert log_group == f"/aws/lambda/{stack.resources['LambdaFunction']}"
@@ -788,14 +821,22 @@ def test_vpc_endpoints_reach_only_this_endpoint_and_artifact(
     assert runtime["PrivateDnsEnabled"] is True
     endpoint = deployment.endpoint_name(stack.resources, stack.params)
     statements = statements_of(runtime["PolicyDocument"])
-    assert resources_for(statements, "sagemaker:InvokeEndpoint") == {endpoint_arn(endpoint)}
-    assert {a for s in statements for a in s["Action"]} == {"sagemaker:InvokeEndpoint"}
+    invoke = invoke_action(deployment.case)
+    assert resources_for(statements, invoke) == {endpoint_arn(endpoint)}
+    assert {a for s in statements for a in s["Action"]} == {invoke}
     assert s3["VpcEndpointType"] == "Gateway"
     assert s3["VpcId"] == network.vpc
     assert sorted(s3["RouteTableIds"]) == sorted(network.route_tables)
     statements = statements_of(s3["PolicyDocument"])
-    assert resources_for(statements, "s3:GetObject") == {ARTIFACT_ARN}
-    assert {a for s in statements for a in s["Action"]} == {"s3:GetObject"}
+    if deployment.case.asynchronous:  # payloads and results pass the gateway too
+        prefixes = ("async-input", "async-output", "async-failure")
+        objects = {async_objects(stack, prefix) for prefix in prefixes}
+        assert resources_for(statements, "s3:GetObject") == {ARTIFACT_ARN, *objects}
+        assert resources_for(statements, "s3:PutObject") == objects
+        assert {a for s in statements for a in s["Action"]} == {"s3:GetObject", "s3:PutObject"}
+    else:
+        assert resources_for(statements, "s3:GetObject") == {ARTIFACT_ARN}
+        assert {a for s in statements for a in s["Action"]} == {"s3:GetObject"}
     # The gateway's route is in each subnet's route table.
     for table in ec2.describe_route_tables(RouteTableIds=network.route_tables)["RouteTables"]:
         assert s3["VpcEndpointId"] in {r.get("GatewayId") for r in table["Routes"]}
@@ -854,14 +895,10 @@ class LambdaContext:
         return int((self.timeout_s - (time.monotonic() - self.started)) * 1000)
 
 
-@pytest.mark.parametrize("case_id", ALL)
-def test_deployed_code_answers_with_its_endpoints_prediction(
-    case_id: str,
-    lab: Lab,
-    moto_server: LocalAws,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    deployment, stack = deployed(lab, case_id)
+def deployed_code(
+    deployment: Deployment, stack: Stack, server: LocalAws, monkeypatch: pytest.MonkeyPatch
+) -> types.ModuleType:
+    """The stack's deployed handler, loaded as Lambda would, in the environment moto resolved."""
     assert stack.deployed_template is not None and stack.function_config is not None
     code = stack.deployed_template["Resources"]["LambdaFunction"]["Properties"]["Code"]["ZipFile"]
     assert isinstance(code, str)
@@ -870,7 +907,7 @@ def test_deployed_code_answers_with_its_endpoints_prediction(
     for name in list(os.environ):
         if name.startswith("AWS_") or name.upper() in PROXY_VARS:
             monkeypatch.delenv(name)
-    for name, value in moto_server.env.items():
+    for name, value in server.env.items():
         if name.startswith("AWS_") or name.upper() in PROXY_VARS:
             monkeypatch.setenv(name, value)
     for name, value in stack.function_config["Environment"]["Variables"].items():
@@ -880,7 +917,19 @@ def test_deployed_code_answers_with_its_endpoints_prediction(
     module.__file__ = "index.py"
     monkeypatch.setitem(sys.modules, module.__name__, module)
     exec(compile(code, "index.py", "exec"), module.__dict__)
+    return module
 
+
+@pytest.mark.parametrize("case_id", REAL_TIME)
+def test_deployed_code_answers_with_its_endpoints_prediction(
+    case_id: str,
+    lab: Lab,
+    moto_server: LocalAws,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    deployment, stack = deployed(lab, case_id)
+    module = deployed_code(deployment, stack, moto_server, monkeypatch)
+    assert stack.function_config is not None
     payload = {"instances": [[5.1, 3.5, 1.4, 0.2]], "case": case_id}
     prediction = {"predictions": [{"label": "setosa", "score": 0.97}], "case": case_id}
     seeded = {"Body": json.dumps(prediction), "ContentType": JSON}
@@ -904,6 +953,150 @@ def test_deployed_code_answers_with_its_endpoints_prediction(
     assert answer == prediction
     assert calls == 1, f"the function called {endpoint} {calls} times"
     assert json.loads(again["Body"].read()) == prediction, "the function sent another payload"
+
+
+@pytest.mark.parametrize("case_id", ASYNC)
+def test_async_endpoint_writes_to_the_stacks_bucket_and_notifies_its_topics(
+    case_id: str,
+    lab: Lab,
+    moto_server: LocalAws,
+) -> None:
+    _deployment, stack = deployed(lab, case_id)
+    bucket, key = stack.resources["SagemakerDataBucket"], stack.resources["EncryptionKey"]
+    topics = {stack.resources["AsyncSuccessTopic"], stack.resources["AsyncErrorTopic"]}
+    sagemaker = moto_server.client("sagemaker")
+    config = sagemaker.describe_endpoint_config(
+        EndpointConfigName=arn_name(stack.resources["SagemakerEndpointConfig"])
+    )
+    assert config["AsyncInferenceConfig"]["OutputConfig"] == {
+        "S3OutputPath": f"s3://{bucket}/async-output",
+        "S3FailurePath": f"s3://{bucket}/async-failure",
+        "KmsKeyId": key_arn(key),
+        "NotificationConfig": {
+            "SuccessTopic": stack.resources["AsyncSuccessTopic"],
+            "ErrorTopic": stack.resources["AsyncErrorTopic"],
+        },
+    }
+    sns = moto_server.client("sns")
+    for topic in topics:
+        attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+        assert attributes["KmsMasterKeyId"] == key_arn(key)
+    s3 = moto_server.client("s3")
+    [rule] = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": key_arn(key),
+    }
+    # SageMaker reads the input and writes results and failures; the function the other way.
+    prefixes = {
+        p: async_objects(stack, p) for p in ("async-input", "async-output", "async-failure")
+    }
+    results = {prefixes["async-output"], prefixes["async-failure"]}
+    model_role = role_statements(moto_server, stack.resources["SagemakerRole"])
+    assert resources_for(model_role, "s3:PutObject") == results
+    assert resources_for(model_role, "sns:Publish") == topics
+    function_role = role_statements(moto_server, stack.resources["LambdaFunctionServiceRole"])
+    assert resources_for(function_role, "s3:PutObject") == {prefixes["async-input"]}
+    assert resources_for(function_role, "s3:GetObject") == results
+    assert resources_for(function_role, "sns:Publish") == set()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="moto 5.2.5's CloudFormation makes the bucket with its encryption only: no public "
+    "access block, lifecycle rule or bucket policy (README: moto gaps)",
+)
+@pytest.mark.parametrize("case_id", ASYNC)
+def test_async_bucket_is_private_expiring_and_tls_only(
+    case_id: str, lab: Lab, moto_server: LocalAws
+) -> None:
+    _, stack = deployed(lab, case_id)
+    bucket, s3 = stack.resources["SagemakerDataBucket"], moto_server.client("s3")
+    blocked = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert set(blocked.values()) == {True}
+    [rule] = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert rule["Expiration"]["Days"] > 0
+    assert "aws:SecureTransport" in s3.get_bucket_policy(Bucket=bucket)["Policy"]
+
+
+def status_request(inference_id: str) -> dict[str, Any]:
+    """A function URL GET asking for one inference's result."""
+    return {
+        "version": "2.0",
+        "rawPath": "/predict",
+        "rawQueryString": f"inferenceId={inference_id}",
+        "queryStringParameters": {"inferenceId": inference_id},
+        "headers": {},
+        "requestContext": {
+            "domainName": "e2e.lambda-url.us-east-1.on.aws",
+            "http": {"method": "GET", "path": "/predict"},
+            "requestId": "e2e-status",
+        },
+        "isBase64Encoded": False,
+    }
+
+
+@pytest.mark.parametrize("case_id", ASYNC)
+def test_deployed_async_code_queues_the_request_then_answers_with_the_result(
+    case_id: str,
+    lab: Lab,
+    moto_server: LocalAws,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    deployment, stack = deployed(lab, case_id)
+    module = deployed_code(deployment, stack, moto_server, monkeypatch)
+    assert stack.function_config is not None
+    timeout = stack.function_config["Timeout"]
+    bucket = stack.resources["SagemakerDataBucket"]
+    s3 = moto_server.client("s3")
+    endpoint = deployment.endpoint_name(stack.resources, stack.params)
+    queued = f"/endpoints/{endpoint}/async-invocations"
+
+    def submit(payload: dict[str, Any]) -> dict[str, Any]:
+        event = {**status_request(""), "body": json.dumps(payload), "headers": {"accept": JSON}}
+        del event["queryStringParameters"]
+        before = moto_server.answered("POST", queued)
+        response = module.handler(event, LambdaContext(timeout))
+        assert response["statusCode"] == 202, response
+        assert moto_server.answered("POST", queued) - before == 1
+        accepted: dict[str, Any] = json.loads(response["body"])
+        return accepted
+
+    payload = {"audio": "s3-sized payloads go here", "case": case_id}
+    accepted = submit(payload)
+    inference_id = accepted["inferenceId"]
+    assert accepted["outputLocation"] == f"s3://{bucket}/async-output/{inference_id}.out"
+    assert accepted["failureLocation"] == f"s3://{bucket}/async-failure/{inference_id}-error.out"
+    stored = s3.get_object(Bucket=bucket, Key=f"async-input/{inference_id}")
+    assert json.loads(stored["Body"].read()) == payload
+    assert stored["ContentType"] == JSON
+    assert stored["ServerSideEncryption"] == "aws:kms"  # the bucket's key, by default
+    assert stored["SSEKMSKeyId"] == key_arn(stack.resources["EncryptionKey"])
+
+    pending = module.handler(status_request(inference_id), LambdaContext(timeout))
+    assert (pending["statusCode"], json.loads(pending["body"])) == (
+        202,
+        {"inferenceId": inference_id, "status": "InProgress"},
+    )
+    # moto runs no model: the test writes the result where SageMaker writes it.
+    prediction = {"transcript": "hello", "case": case_id}
+    s3.put_object(
+        Bucket=bucket,
+        Key=f"async-output/{inference_id}.out",
+        Body=json.dumps(prediction).encode(),
+        ContentType=JSON,
+    )
+    done = module.handler(status_request(inference_id), LambdaContext(timeout))
+    assert done["statusCode"] == 200
+    assert json.loads(done["body"]) == prediction
+
+    failing = submit({"audio": "corrupt"})["inferenceId"]
+    s3.put_object(
+        Bucket=bucket, Key=f"async-failure/{failing}-error.out", Body=b"could not decode audio"
+    )
+    failed = module.handler(status_request(failing), LambdaContext(timeout))
+    assert failed["statusCode"] == 502
+    assert json.loads(failed["body"])["message"] == "could not decode audio"
 
 
 # --------------------------------------------------------------------------- update, delete
