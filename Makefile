@@ -14,7 +14,8 @@ SCAN_STAMP := $(SCAN_VENV)/.installed
 GUARD_BUNDLE = $(SCAN_VENV)/lib/python*/site-packages/cdklabs/cdk_validator_cfnguard/_jsii/*.jsii.tgz
 
 .DEFAULT_GOAL := help
-.PHONY: help venv template templates golden instance-types lint test pytest e2e cfn-lint scan bench clean
+.PHONY: help venv template templates diagrams golden instance-types lint test pytest e2e cfn-lint \
+	scan bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -22,7 +23,7 @@ help: ## List the targets
 $(STAMP): setup.cfg pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) >&2
 	@$(BIN)/python -m pip install --quiet --upgrade pip >&2
-	@$(BIN)/python -m pip install --quiet -e '.[dev]' >&2
+	@$(BIN)/python -m pip install --quiet -e '.[dev,diagram]' >&2
 	@touch $@
 
 venv: $(STAMP) ## Create or refresh .venv from setup.cfg
@@ -40,6 +41,16 @@ template: $(STAMP) ## Print the default template (JSON) on stdout
 
 templates: $(STAMP) ## Regenerate the committed renders in templates/ (review the diff)
 	$(BIN)/pytest -q tests/test_templates.py --update-templates
+
+diagrams: $(STAMP) ## Redraw docs/diagrams/ (SVG + Mermaid) from templates/ (review the diff)
+	@mkdir -p docs/diagrams
+	@rm -f docs/diagrams/*.svg docs/diagrams/*.md
+	@for template in templates/*.json; do \
+	  name=$$(basename $$template .json); \
+	  $(CLI) diagram $$template -o docs/diagrams/$$name.svg || exit 1; \
+	  $(CLI) diagram $$template -o docs/diagrams/$$name.md || exit 1; \
+	  echo "docs/diagrams/$$name.svg docs/diagrams/$$name.md"; \
+	done
 
 golden: $(STAMP) ## Rewrite tests/golden/ from the scenarios (review the diff)
 	$(BIN)/pytest -q tests/test_golden.py --update-golden

@@ -24,6 +24,7 @@ from troposphere import Parameter, Template
 from troposphere_patterns import json_text
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
 from troposphere_patterns.core.vpc import ExistingVpc
+from troposphere_patterns.diagram import command as diagram_command
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 from troposphere_patterns.modes import CommandLine
 from troposphere_patterns.patterns import lambda_sagemakerendpoint_cli
@@ -169,12 +170,15 @@ def parser() -> argparse.ArgumentParser:
             "--props", metavar="FILE", help="JSON or YAML mapping of props fields merged over these"
         )
         command.add_argument("--id-prefix", metavar="PREFIX", help="prefix for every logical ID")
+    diagram_command.add_parser(commands)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = parser().parse_args(argv)
+    if args.pattern == diagram_command.NAME:
+        return diagram_command.run(args)
     try:
         with contextlib.redirect_stderr(io.StringIO()):
             text = render(args)

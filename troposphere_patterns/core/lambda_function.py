@@ -215,3 +215,63 @@ def lambda_function(
         Roles=[role_ref],
     )
     return FunctionBundle(function, role, policy, group, log_policy)
+
+
+@dataclass(frozen=True)
+class FunctionAttachment:
+    """What a pattern changes on a function already in the caller's template.
+
+    Attributes:
+        function: The caller's function.
+        policy: The policy the pattern attaches to its role; the function waits for it.
+        properties: New values of its ``Environment`` (and ``VpcConfig`` in a VPC).
+    """
+
+    function: awslambda.Function
+    policy: iam.PolicyType
+    properties: Mapping[str, Any]
+
+    def apply(self) -> None:
+        """Change the function (only once everything else has been added)."""
+        for name, value in self.properties.items():
+            setattr(self.function, name, value)
+        depends_on = getattr(self.function, "DependsOn", [])
+        current = [depends_on] if isinstance(depends_on, str) else list(depends_on)
+        self.function.DependsOn = [*current, self.policy.title]
+
+
+def attach_to_function(
+    function: awslambda.Function,
+    *,
+    policy_id: str,
+    variables: Mapping[str, Any],
+    statements: Sequence[Statement],
+    security_group_id: Any = None,
+) -> FunctionAttachment:
+    """Give a caller's function environment variables, a policy, and a security group.
+
+    Args:
+        function: The caller's function; its ``Role`` must be ``GetAtt(<Role>, "Arn")`` or a
+            literal role ARN.
+        policy_id: Logical ID of the policy on its role.
+        variables: Environment variables to set (merged over the function's own).
+        statements: What its role may do for the pattern.
+        security_group_id: A group to add to its ``VpcConfig`` (it must have one), or None.
+    """
+    current = merge(function.properties)
+    environment = merge(current.get("Environment"), {"Variables": dict(variables)})
+    properties: dict[str, Any] = {"Environment": build(awslambda.Environment, environment)}
+    if security_group_id is not None:
+        own = current["VpcConfig"]
+        joined = vpc_config(
+            FunctionNetwork(own.get("SubnetIds"), security_group_id), own.get("SecurityGroupIds")
+        )
+        properties["VpcConfig"] = build(awslambda.VPCConfig, {**own, **joined})
+    # Only what the statements grant: a function that has a VpcConfig has its ENI grants.
+    policy = iam.PolicyType(
+        policy_id,
+        PolicyName="InvokeSagemakerEndpoint",
+        PolicyDocument=iam_policies.document(*statements),
+        Roles=[role_name(function.properties["Role"])],
+    )
+    return FunctionAttachment(function, policy, properties)

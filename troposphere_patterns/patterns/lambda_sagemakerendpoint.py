@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import awacs.sagemaker
-from awacs.aws import Statement
 from troposphere import (
     AWSHelperFn,
     BaseAWSObject,
@@ -28,12 +27,12 @@ from troposphere import (
     Template,
     awslambda,
     ec2,
-    iam,
     sagemaker,
 )
 from troposphere.validators.awslambda import validate_variables_name
 
 from troposphere_patterns.core import iam_policies, model_data, vpc
+from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.async_inference import (
     AsyncContext,
     AsyncInference,
@@ -45,14 +44,14 @@ from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_b
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
+    FunctionAttachment,
     FunctionBundle,
     FunctionNetwork,
+    attach_to_function,
     lambda_function,
     role_name,
-    vpc_config,
 )
-from troposphere_patterns.core.limits import check_resource_count
-from troposphere_patterns.core.overrides import build, merge, plain, problems
+from troposphere_patterns.core.overrides import merge, plain, problems
 from troposphere_patterns.core.sagemaker_endpoint import (
     EndpointReference,
     ModelNetwork,
@@ -320,7 +319,7 @@ class _Built:
 
     resources: tuple[BaseAWSObject, ...]
     result: LambdaSagemakerEndpoint
-    function_update: dict[str, Any]
+    attachment: FunctionAttachment | None
     conditions: Mapping[str, Any]
 
 
@@ -366,7 +365,7 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     if private is not None:
         resources += _vpc_endpoints(props, ids, private, endpoint, creates_model, asynchronous)
 
-    function, function_update = _function_side(
+    function, attachment = _function_side(
         props, ids, key, private, endpoint, resources, asynchronous
     )
     vpc_result = private.network.vpc if private is not None else None
@@ -378,7 +377,7 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         vpc=vpc_result if vpc_result is not None else props.existing_vpc,
     )
     conditions = sagemaker_bundle.conditions if sagemaker_bundle else {}
-    return _Built(tuple(resources), result, function_update, conditions)
+    return _Built(tuple(resources), result, attachment, conditions)
 
 
 def _async_side(
@@ -549,7 +548,7 @@ def _function_side(
     endpoint: EndpointReference,
     resources: list[BaseAWSObject],
     asynchronous: AsyncInferenceBundle | None,
-) -> tuple[awslambda.Function, dict[str, Any]]:
+) -> tuple[awslambda.Function, FunctionAttachment | None]:
     """The function that invokes the endpoint: created, or the caller's with its update."""
     variable = props.sagemaker_environment_variable_name
     variables: dict[str, Any] = {variable: endpoint.name}
@@ -559,11 +558,15 @@ def _function_side(
         grants = asynchronous.function_statements
     if props.existing_lambda_obj is not None:
         function = props.existing_lambda_obj
-        update = _existing_function_update(function, variables, private)
-        policy = _existing_function_policy(ids, function, grants)
-        resources.append(policy)
-        update["DependsOn"] = policy.title
-        return function, update
+        attachment = attach_to_function(
+            function,
+            policy_id=ids(Ids.LAMBDA_POLICY),
+            variables=variables,
+            statements=grants,
+            security_group_id=Ref(private.lambda_group) if private is not None else None,
+        )
+        resources.append(attachment.policy)
+        return function, attachment
 
     assert props.lambda_function_props is not None  # validated
     if variable != DEFAULT_ENVIRONMENT_VARIABLE:
@@ -586,38 +589,7 @@ def _function_side(
         ),
     )
     resources += bundle.resources
-    return bundle.function, {}
-
-
-def _existing_function_update(
-    function: awslambda.Function,
-    variables: Mapping[str, Any],
-    private: _PrivateNetwork | None,
-) -> dict[str, Any]:
-    """New property values for the caller's function; applied only once all else succeeded."""
-    current = merge(function.properties)
-    environment = merge(current.get("Environment"), {"Variables": dict(variables)})
-    update: dict[str, Any] = {"Environment": build(awslambda.Environment, environment)}
-    if private is not None:
-        vpc_current = current["VpcConfig"]
-        joined = vpc_config(
-            FunctionNetwork(vpc_current.get("SubnetIds"), Ref(private.lambda_group)),
-            vpc_current.get("SecurityGroupIds"),
-        )
-        update["VpcConfig"] = build(awslambda.VPCConfig, {**vpc_current, **joined})
-    return update
-
-
-def _existing_function_policy(
-    ids: LogicalIds, function: awslambda.Function, grants: list[Statement]
-) -> iam.PolicyType:
-    # Only the invoke: a function that already has a VpcConfig already has its ENI grants.
-    return iam.PolicyType(
-        ids(Ids.LAMBDA_POLICY),
-        PolicyName="InvokeSagemakerEndpoint",
-        PolicyDocument=iam_policies.document(*grants),
-        Roles=[role_name(function.properties["Role"])],
-    )
+    return bundle.function, None
 
 
 def add_lambda_sagemakerendpoint(
@@ -644,34 +616,10 @@ def add_lambda_sagemakerendpoint(
         raise PatternPropsError(found)
     try:
         built = _build(props)
-        with contextlib.redirect_stderr(io.StringIO()):
-            for resource in built.resources:
-                resource.to_dict()  # troposphere checks required properties only here
     except (AttributeError, TypeError, ValueError) as error:
         raise PatternPropsError([f"props rejected while building: {error}"]) from error
-    taken = {*template.resources, *template.parameters, *template.outputs, *template.conditions}
-    titles = [resource.title for resource in built.resources] + list(built.conditions)
-    clashes = sorted(title for title in titles if title in taken)
-    if clashes:
-        raise PatternPropsError(
-            [
-                f"id_prefix: {props.id_prefix!r} gives logical IDs already in the template "
-                f"({', '.join(clashes)}); give each instance its own id_prefix"
-            ]
-        )
-    check_resource_count(len(template.resources), len(built.resources))
-    for resource in built.resources:
-        template.add_resource(resource)
-    for name, condition in built.conditions.items():
-        template.add_condition(name, condition)
-    function = built.result.lambda_function
-    for name, value in built.function_update.items():
-        if name == "DependsOn":
-            depends_on = getattr(function, "DependsOn", [])
-            current = [depends_on] if isinstance(depends_on, str) else list(depends_on)
-            function.DependsOn = [*current, value]
-        else:
-            setattr(function, name, value)
+    then = (built.attachment.apply,) if built.attachment is not None else ()
+    add_all(template, Addition(built.resources, built.conditions, then), props.id_prefix)
     return built.result
 
 
