@@ -632,8 +632,9 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
     Raises:
         PatternPropsError: Every problem with ``props``.
     """
+    kind = "asynchronous" if props.async_inference else "real-time"
     template = Template(
-        Description="Lambda function invoking a SageMaker real-time endpoint (troposphere-patterns)"
+        Description=f"Lambda function invoking a SageMaker {kind} endpoint (troposphere-patterns)"
     )
     result = add_lambda_sagemakerendpoint(template, props)
     ids = LogicalIds(props.id_prefix)
