@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import awacs.kms
 import awacs.s3
@@ -21,6 +21,7 @@ import awacs.sns
 from awacs.aws import Allow, Condition, Statement, StringEquals
 from troposphere import AWSHelperFn, BaseAWSObject, Join, Parameter, Ref, Select, Split, Sub, sns
 
+from troposphere_patterns.core.bucket import PatternBucket
 from troposphere_patterns.core.overrides import plain
 
 # Prefixes of the pattern's bucket, without the trailing slash SageMaker adds itself.
@@ -106,16 +107,6 @@ class AsyncInference:
         return [_PREFIXES[name] for name in _PATHS if getattr(self, name) is None]
 
 
-class DataBucket(Protocol):
-    """The pattern's bucket, as this module uses it."""
-
-    def uri(self, prefix: str) -> Any:
-        """``s3://<bucket>/<prefix>``."""
-
-    def objects_arn(self, prefix: str) -> Any:
-        """The ARN of every object whose key starts with ``prefix``."""
-
-
 @dataclass(frozen=True)
 class AsyncContext:
     """What the builder needs from the pattern.
@@ -132,7 +123,7 @@ class AsyncContext:
     error_topic_id: str
     endpoint_arn: Any
     kms_key_arn: Any
-    bucket: DataBucket | None = None
+    bucket: PatternBucket | None = None
 
 
 @dataclass(frozen=True)
