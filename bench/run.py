@@ -46,6 +46,8 @@ MODES: dict[str, list[str]] = {
     "--deploy-vpc": ["--deploy-vpc"],
     "--existing-vpc": ["--existing-vpc"],
     "--existing-endpoint": ["--existing-endpoint"],
+    "--async": ["--async"],
+    "--async --deploy-vpc": ["--async", "--deploy-vpc"],
 }
 PROCESS_TARGET = 2.0  # CLI process time / bare `import troposphere` process time
 LINEAR_TARGET = 2.0  # per-instance time at the larger size / at the smaller size
