@@ -298,3 +298,69 @@ def test_deletion_policy_delete_reaches_the_key_and_every_log_group() -> None:
     assert len(stateful) == 3
     for resource in stateful.values():
         assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Delete"
+
+
+ASYNC = [(name, template) for name, template in ALL if is_async(template)]
+
+
+def grants_of(template: dict[str, Any], role_id: str) -> dict[str, list[str]]:
+    """Action -> resources (as text) over the role's own policies and the policies on it."""
+    documents = []
+    for logical_id, resource in template["Resources"].items():
+        properties = resource.get("Properties", {})
+        if logical_id == role_id:
+            documents += [policy["PolicyDocument"] for policy in properties.get("Policies", [])]
+        elif resource["Type"] == "AWS::IAM::Policy" and {"Ref": role_id} in properties["Roles"]:
+            documents.append(properties["PolicyDocument"])
+    found: dict[str, list[str]] = {}
+    for document in documents:
+        for statement in document["Statement"]:
+            for action in statement["Action"]:
+                found.setdefault(action, []).extend(map(as_text, statement["Resource"]))
+    return found
+
+
+def as_text(value: Any) -> str:
+    """A literal, the template string of an Fn::Sub, or any other intrinsic as JSON."""
+    if isinstance(value, dict):
+        return value["Fn::Sub"] if "Fn::Sub" in value else json.dumps(value)
+    return str(value)
+
+
+def objects_under(path: str) -> str:
+    """The object grant for an async path: ``s3://b/p`` -> ``arn:...:s3:::b/p/*``."""
+    return "arn:${AWS::Partition}:s3:::" + path.removeprefix("s3://") + "/*"
+
+
+@pytest.mark.parametrize(("name", "template"), ASYNC, ids=[name for name, _ in ASYNC])
+def test_async_grants_are_exactly_the_paths_each_side_uses(
+    name: str, template: dict[str, Any]
+) -> None:
+    [config] = of_type(template, "AWS::SageMaker::EndpointConfig").values()
+    output = config["Properties"]["AsyncInferenceConfig"]["OutputConfig"]
+    results = sorted(
+        objects_under(as_text(output[key])) for key in ("S3OutputPath", "S3FailurePath")
+    )
+    topics = sorted(as_text(t) for t in output.get("NotificationConfig", {}).values())
+    [model] = of_type(template, "AWS::SageMaker::Model").values()
+    sagemaker = grants_of(template, model["Properties"]["ExecutionRoleArn"]["Fn::GetAtt"][0])
+    assert sorted(sagemaker["s3:PutObject"]) == results
+    assert sorted(sagemaker.get("sns:Publish", [])) == topics
+    for logical_id, function in of_type(template, "AWS::Lambda::Function").items():
+        role_id = function["Properties"]["Role"]["Fn::GetAtt"][0]
+        grants = grants_of(template, role_id)
+        variables = function["Properties"]["Environment"]["Variables"]
+        if "SAGEMAKER_ASYNC_INPUT_LOCATION" not in variables:
+            continue  # the caller's function: the pattern sets its variables on commit
+        # The function reads where SageMaker writes, and writes where SageMaker reads.
+        assert as_text(variables["SAGEMAKER_ASYNC_OUTPUT_LOCATION"]) == as_text(
+            output["S3OutputPath"]
+        )
+        assert as_text(variables["SAGEMAKER_ASYNC_FAILURE_LOCATION"]) == as_text(
+            output["S3FailurePath"]
+        )
+        inputs = [objects_under(as_text(variables["SAGEMAKER_ASYNC_INPUT_LOCATION"]))]
+        assert grants["s3:PutObject"] == inputs, logical_id
+        assert sorted(grants["s3:GetObject"]) == results, logical_id
+        assert set(inputs) <= set(sagemaker["s3:GetObject"])
+        assert "sns:Publish" not in grants
