@@ -1,6 +1,8 @@
-# troposphere-patterns developer tasks. Every target builds its own virtual
-# environment (.venv) from setup.cfg on first use; install output goes to
-# stderr so that `make template > out.json` captures the template alone.
+# troposphere-patterns developer tasks. Every target builds the virtual
+# environment it needs from setup.cfg on first use: `make template` a small one
+# with only what rendering needs (.venv-render), the rest the full toolchain
+# (.venv). Install output goes to stderr so that `make template > out.json`
+# captures the template alone.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,6 +10,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PKG    := troposphere_patterns
 CLI    := $(BIN)/troposphere-patterns
+RENDER_VENV  := .venv-render
+RENDER_STAMP := $(RENDER_VENV)/.installed
 SCAN_VENV  := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 # cfn-guard and the Control Tower rules ship inside this PyPI wheel's jsii bundle.
@@ -20,7 +24,15 @@ GUARD_BUNDLE = $(SCAN_VENV)/lib/python*/site-packages/cdklabs/cdk_validator_cfng
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
+$(RENDER_STAMP): setup.cfg pyproject.toml
+	@echo "make: installing what rendering needs (troposphere, awacs, PyYAML) into $(RENDER_VENV)..." >&2
+	@test -x $(RENDER_VENV)/bin/python || $(PYTHON) -m venv $(RENDER_VENV) >&2
+	@$(RENDER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[render]' >&2
+	@touch $@
+	@echo "make: $(RENDER_VENV) ready" >&2
+
 $(STAMP): setup.cfg pyproject.toml
+	@echo "make: installing the development and test tools into $(VENV) (a few minutes the first time)..." >&2
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) >&2
 	@$(BIN)/python -m pip install --quiet --upgrade pip >&2
 	@$(BIN)/python -m pip install --quiet -e '.[dev,diagram]' >&2
@@ -29,6 +41,7 @@ $(STAMP): setup.cfg pyproject.toml
 venv: $(STAMP) ## Create or refresh .venv from setup.cfg
 
 $(SCAN_STAMP): setup.cfg pyproject.toml
+	@echo "make: installing the security scanners into $(SCAN_VENV)..." >&2
 	@test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV) >&2
 	@$(SCAN_VENV)/bin/python -m pip install --quiet --upgrade pip >&2
 	@$(SCAN_VENV)/bin/python -m pip install --quiet '.[scan]' >&2
@@ -36,8 +49,8 @@ $(SCAN_STAMP): setup.cfg pyproject.toml
 	@tar -xzf $(GUARD_BUNDLE) -C $(SCAN_VENV)/guard package/bin package/rules
 	@touch $@
 
-template: $(STAMP) ## Print the default template (JSON) on stdout
-	@$(CLI) lambda-sagemakerendpoint
+template: $(RENDER_STAMP) ## Print the default template (JSON) on stdout
+	@$(RENDER_VENV)/bin/troposphere-patterns lambda-sagemakerendpoint
 
 templates: $(STAMP) ## Regenerate the committed renders in templates/ (review the diff)
 	$(BIN)/pytest -q tests/test_templates.py --update-templates
@@ -82,4 +95,4 @@ bench: $(STAMP) ## Run the benchmarks; results in bench/results/
 	$(BIN)/python bench/run.py
 
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) $(SCAN_VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info
+	rm -rf $(VENV) $(RENDER_VENV) $(SCAN_VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info

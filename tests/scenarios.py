@@ -26,6 +26,7 @@ EXISTING_VPC = ExistingVpc(
     subnet_ids=["subnet-0a1b2c3d4e5f60718", "subnet-1a1b2c3d4e5f60718"],
     route_table_ids=["rtb-0a1b2c3d4e5f60718", "rtb-1a1b2c3d4e5f60718"],
 )
+RUNTIME_ENDPOINT_GROUP = "sg-0f1e2d3c4b5a69788"  # a landing zone's SageMaker Runtime endpoint
 CALLER_ROLE_ARN = "arn:aws:iam::123456789012:role/CallerSagemakerRole"
 CALLER_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 CALLER_TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:transcripts-done"
@@ -202,6 +203,20 @@ def _async_existing_function() -> Template:
     return template
 
 
+def _shared_vpc_endpoints_two_instances() -> Template:
+    """Two instances in a landing-zone VPC whose central SageMaker Runtime endpoint they share."""
+    template = Template()
+    shared = ExistingVpc(
+        vpc_id=EXISTING_VPC.vpc_id,
+        subnet_ids=EXISTING_VPC.subnet_ids,
+        create_vpc_endpoints=False,
+        runtime_endpoint_security_group_id=RUNTIME_ENDPOINT_GROUP,
+    )
+    for prefix in ("Fraud", "Churn"):
+        add_lambda_sagemakerendpoint(template, props(existing_vpc=shared, id_prefix=prefix))
+    return template
+
+
 def _two_instances() -> Template:
     template = Template()
     for prefix in ("Fraud", "Churn"):
@@ -324,4 +339,5 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
             deploy_vpc=True,
         )
     ),
+    "shared_vpc_endpoints_two_instances": _shared_vpc_endpoints_two_instances,
 }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -244,18 +246,50 @@ def test_minified_json_is_the_same_template(capsys: pytest.CaptureFixture[str]) 
 @pytest.mark.parametrize(
     ("args", "content", "message"),
     [
-        (["--id-prefix", "my-prefix"], None, "id_prefix: 'my-prefix'"),
-        (["--env-var-name", "1X"], None, "sagemaker_environment_variable_name"),
-        (["--props", "PROPS"], "{not json", "--props"),
-        (["--props", "PROPS"], '{"modelprops": {}}', "unknown field(s) modelprops"),
+        (["--id-prefix", "my-prefix"], None, "--id-prefix: 'my-prefix' must contain only"),
+        (["--env-var-name", "1X"], None, "--env-var-name: '1X' is not a valid"),
+        (["--props", "PROPS"], "{not json", "--props PROPS: not valid JSON: line 1, column 2"),
+        (
+            ["--props", "PROPS"],
+            '{"modelprops": {}}',
+            "--props PROPS: modelprops: unknown props field; did you mean model_props?",
+        ),
         (
             ["--props", "PROPS"],
             '{"lambda_function_props": {"Memory": 1}}',
-            "lambda_function_props.Memory",
+            "--props PROPS: lambda_function_props.Memory: unknown property of "
+            "AWS::Lambda::Function; did you mean MemorySize?",
         ),
-        (["--props", "PROPS"], '{"deploy_vpc": "yes"}', "deploy_vpc must be a bool"),
-        (["--props", "PROPS"], '{"existing_vpc": {"vpc": "x"}}', "existing_vpc"),
-        (["--props", "/nonexistent/props.json"], None, "--props: cannot read"),
+        (
+            ["--props", "PROPS"],
+            '{"deploy_vpc": "yes"}',
+            "--props PROPS: deploy_vpc must be a bool",
+        ),
+        (
+            ["--props", "PROPS"],
+            '{"existing_vpc": {"vpc": "x"}}',
+            "--props PROPS: existing_vpc.vpc: unknown key of existing_vpc; did you mean vpc_id?",
+        ),
+        (
+            ["--props", "PROPS"],
+            '{"existing_vpc": {"vpc_id": "vpc-1"}}',
+            "--props PROPS: existing_vpc: needs subnet_ids",
+        ),
+        (
+            ["--existing-endpoint", "--props", "PROPS"],
+            '{"endpoint_props": {"Tags": [{"Key": "a", "Value": "b"}]}}',
+            "--existing-endpoint and endpoint_props (--props PROPS): give one or the other",
+        ),
+        (
+            ["--existing-endpoint", "--props", "PROPS"],
+            '{"model_props": {"EnableNetworkIsolation": false}}',
+            "--props PROPS: model_props with --existing-endpoint: no model",
+        ),
+        (
+            ["--props", "/nonexistent/props.json"],
+            None,
+            "--props /nonexistent/props.json: cannot read it: No such file or directory",
+        ),
         (["--format", "xml"], None, "--format"),
         (["--deploy-vpc", "--existing-vpc"], None, "not allowed with"),
     ],
@@ -267,9 +301,11 @@ def test_bad_input_exits_2_with_a_message_naming_it(
         path = tmp_path / "props.json"
         path.write_text(content)
         args = [str(path) if a == "PROPS" else a for a in args]
+        message = message.replace("PROPS", str(path))
     result = run("lambda-sagemakerendpoint", *args)
     assert result.returncode == 2
     assert message in result.stderr
+    assert "existing_sagemaker_endpoint_obj" not in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
 
@@ -304,6 +340,10 @@ def test_installed_wheel_renders_with_its_handler_outside_the_checkout(tmp_path:
     build = [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(source)]
     subprocess.run(build, check=True, capture_output=True, cwd=tmp_path)
     (wheel,) = tmp_path.glob("troposphere_patterns-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        licenses = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+        assert licenses, "the wheel carries no LICENSE"
+        assert archive.read(licenses[0]) == (root / "LICENSE").read_bytes()
     target = tmp_path / "site"
     install = [*pip, "install", "--no-deps", "--target", str(target), str(wheel)]
     subprocess.run(install, check=True, capture_output=True)
@@ -337,3 +377,100 @@ def test_installed_wheel_renders_with_its_handler_outside_the_checkout(tmp_path:
     assert result.returncode == 0, result.stderr
     function = json.loads(result.stdout)["Resources"]["LambdaFunction"]["Properties"]
     assert function["Code"]["ZipFile"] == HANDLER.read_text()
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("Fraud-Scorer-PROD", True),
+        ("fraud-scorer", True),
+        ("A", True),
+        ("a--b", True),
+        ("x" * 63, True),
+        ("x" * 64, False),
+        ("-fraud", False),
+        ("fraud-", False),
+        ("fraud_scorer", False),
+        ("fraud.scorer", False),
+    ],
+)
+def test_endpoint_name_parameter_takes_any_valid_sagemaker_name(
+    capsys: pytest.CaptureFixture[str], name: str, ok: bool
+) -> None:
+    import re
+
+    parameter = render(capsys, "--existing-endpoint")["Parameters"]["EndpointName"]  # type: ignore[index]
+    assert bool(re.match(parameter["AllowedPattern"], name)) is ok
+
+
+def evaluate(node: object, values: dict[str, str]) -> object:
+    """Resolve the intrinsics an ARN is built from, as CloudFormation would."""
+    if isinstance(node, list):
+        return [evaluate(item, values) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ((function, argument),) = node.items()
+    if function == "Fn::Sub":
+        text, variables = argument if isinstance(argument, list) else (argument, {})
+        for key, value in {**values, **variables}.items():
+            text = text.replace("${" + key + "}", str(evaluate(value, values)))
+        return text
+    argument = evaluate(argument, values)
+    if function == "Ref":
+        return values[argument]  # type: ignore[index]
+    if function == "Fn::Join":
+        delimiter, items = argument  # type: ignore[misc]
+        return str(delimiter).join(items)
+    if function == "Fn::Split":
+        delimiter, text = argument  # type: ignore[misc]
+        return str(text).split(delimiter)
+    raise AssertionError(f"unexpected {function}")
+
+
+def test_mixed_case_endpoint_name_keeps_its_case_and_the_grant_names_its_lower_case_arn(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    template = render(capsys, "--existing-endpoint")
+    values = {
+        "EndpointName": "Fraud-Scorer-PROD",
+        "AWS::Partition": "aws",
+        "AWS::Region": "us-east-1",
+        "AWS::AccountId": "123456789012",
+    }
+    resources = template["Resources"]
+    function = resources["LambdaFunction"]["Properties"]  # type: ignore[index]
+    variable = function["Environment"]["Variables"]["SAGEMAKER_ENDPOINT_NAME"]
+    assert evaluate(variable, values) == "Fraud-Scorer-PROD"
+    policy = resources["LambdaFunctionServiceRolePolicy"]["Properties"]["PolicyDocument"]  # type: ignore[index]
+    [invoke] = [s for s in policy["Statement"] if s["Action"] == ["sagemaker:InvokeEndpoint"]]
+    expected = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/fraud-scorer-prod"
+    assert evaluate(invoke["Resource"], values) == [expected]
+    output = template["Outputs"]["SagemakerEndpointArn"]["Value"]  # type: ignore[index]
+    assert evaluate(output, values) == expected
+
+
+def test_version_comes_from_the_package() -> None:
+    from importlib.metadata import version
+
+    import troposphere_patterns
+
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"troposphere-patterns {troposphere_patterns.__version__}"
+    assert version("troposphere-patterns") == troposphere_patterns.__version__
+
+
+def test_top_level_help_lists_every_mode_of_every_pattern() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    top = cli.parser()
+    commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in commands.choices.items():
+        assert name in result.stdout
+        if name not in cli.COMMAND_LINES:
+            continue  # a tool such as diagram, not a pattern
+        modes = [g for g in command._action_groups if (g.title or "").startswith("modes")]
+        flags = [a.option_strings[0] for group in modes for a in group._group_actions]
+        assert {"--deploy-vpc", "--existing-vpc", "--existing-endpoint"} <= set(flags)
+        for flag in flags:
+            assert flag in result.stdout

@@ -108,7 +108,7 @@ REFUSED = {
     "instance-type-not-allowed": ("default", {**MODEL, "InstanceType": "ml.m4.large"}),
     # Not a constraint: a real type that moto 5.2.5's SageMaker does not know (strict xfail).
     "g5-on-moto": ("default", {**MODEL, "InstanceType": "ml.g5.xlarge"}),
-    "endpoint-name-upper-case": ("existing-endpoint", {"EndpointName": "My-Endpoint"}),
+    "endpoint-name-invalid": ("existing-endpoint", {"EndpointName": "My_Endpoint"}),
 }
 
 
@@ -243,6 +243,11 @@ class Deployment:
         if self.case.existing_endpoint:
             return params["EndpointName"]
         return arn_name(resources["SagemakerEndpoint"])
+
+    def endpoint_arn(self, resources: dict[str, str], params: dict[str, str]) -> str:
+        """The ARN a stack's grants must name: SageMaker writes the name in lower case."""
+        name = self.endpoint_name(resources, params)
+        return endpoint_arn(name.lower() if self.case.existing_endpoint else name)
 
     def network_of(self, stack: Stack) -> Network:
         """The VPC, subnets and route tables a stack's resources must use."""
@@ -534,8 +539,9 @@ def lab(rendered: dict[str, Path], moto_server: LocalAws, aws: AwsCli) -> Lab:
         template = parse_template(source.read_text())
         endpoint = spare = None
         if case.existing_endpoint:
-            endpoint = _create_endpoint(moto_server, f"{case.slug}-existing")
-            spare = _create_endpoint(moto_server, f"{case.slug}-spare")
+            # Mixed case: the function must get the name as written, the grant its lower case.
+            endpoint = _create_endpoint(moto_server, f"{case.slug}-Existing-PROD")
+            spare = _create_endpoint(moto_server, f"{case.slug}-Spare")
 
         stacks = []
         for name in (f"e2e-{case.slug}", f"e2e-{case.slug}-lc")[: 2 if case.lifecycle else 1]:
@@ -763,9 +769,9 @@ def test_function_role_may_invoke_only_its_endpoint_and_write_only_its_logs(
     assert trusted_services(role) == {"lambda.amazonaws.com"}
     assert not iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
     statements = role_statements(moto_server, role["RoleName"])
-    endpoint = deployment.endpoint_name(stack.resources, stack.params)
+    arn = deployment.endpoint_arn(stack.resources, stack.params)
     invoke = invoke_action(deployment.case)
-    assert resources_for(statements, invoke) == {endpoint_arn(endpoint)}
+    assert resources_for(statements, invoke) == {arn}
     sagemaker = {a for s in statements for a in s["Action"] if a.startswith("sagemaker:")}
     assert sagemaker == {invoke}
     assert not [s for s in statements if {"*", "sagemaker:*"} & set(s["Action"])]
@@ -819,10 +825,10 @@ def test_vpc_endpoints_reach_only_this_endpoint_and_artifact(
     group_id = stack.resources["SagemakerRuntimeVpcEndpointSecurityGroup"]
     assert [g["GroupId"] for g in runtime["Groups"]] == [group_id]
     assert runtime["PrivateDnsEnabled"] is True
-    endpoint = deployment.endpoint_name(stack.resources, stack.params)
+    arn = deployment.endpoint_arn(stack.resources, stack.params)
     statements = statements_of(runtime["PolicyDocument"])
     invoke = invoke_action(deployment.case)
-    assert resources_for(statements, invoke) == {endpoint_arn(endpoint)}
+    assert resources_for(statements, invoke) == {arn}
     assert {a for s in statements for a in s["Action"]} == {invoke}
     assert s3["VpcEndpointType"] == "Gateway"
     assert s3["VpcId"] == network.vpc
@@ -1119,7 +1125,7 @@ def test_update_with_a_changed_parameter_reaches_update_complete(
     assert update.function_config is not None
     endpoint = deployment.endpoint_name(update.resources, update.params)
     assert update.function_config["Environment"]["Variables"]["SAGEMAKER_ENDPOINT_NAME"] == endpoint
-    assert update.invoke_resources == {endpoint_arn(endpoint)}
+    assert update.invoke_resources == {deployment.endpoint_arn(update.resources, update.params)}
     if "InstanceType" in changed:  # a new config (a config cannot change), on the new type
         assert update.endpoint_config is not None
         [variant] = update.endpoint_config["ProductionVariants"]
@@ -1232,7 +1238,7 @@ CONSTRAINT_GAP = pytest.mark.xfail(
     ("attempt", "parameter"),
     [
         pytest.param("instance-type-not-allowed", "InstanceType", marks=CONSTRAINT_GAP),
-        pytest.param("endpoint-name-upper-case", "EndpointName", marks=CONSTRAINT_GAP),
+        pytest.param("endpoint-name-invalid", "EndpointName", marks=CONSTRAINT_GAP),
     ],
 )
 def test_parameter_breaking_its_constraint_is_refused(
@@ -1258,6 +1264,65 @@ def test_real_aws_is_out_of_reach(aws: AwsCli) -> None:
     assert result.returncode != 0, str(result)
     assert "proxy" in result.stderr.lower(), str(result)
     assert result.seconds < 15
+
+
+def test_two_instances_share_one_vpc_and_its_runtime_endpoint(
+    moto_server: LocalAws, aws: AwsCli, tmp_path: Path
+) -> None:
+    """A landing-zone VPC with a central SageMaker Runtime endpoint: two stacks use it."""
+    network = _create_network(moto_server, 250)
+    ec2 = moto_server.client("ec2")
+    central = ec2.create_security_group(
+        GroupName="central-sagemaker-runtime",
+        Description="Central SageMaker Runtime endpoint",
+        VpcId=network.vpc,
+    )["GroupId"]
+    ec2.create_vpc_endpoint(
+        VpcId=network.vpc,
+        ServiceName=f"com.amazonaws.{REGION}.sagemaker.runtime",
+        VpcEndpointType="Interface",
+        SubnetIds=network.subnets,
+        SecurityGroupIds=[central],
+        PrivateDnsEnabled=True,
+    )
+    props = tmp_path / "shared.yaml"
+    props.write_text(
+        "existing_vpc:\n"
+        "  create_vpc_endpoints: false\n"
+        f"  runtime_endpoint_security_group_id: {central}\n"
+    )
+    template = tmp_path / "shared.json"
+    command = [sys.executable, "-m", "troposphere_patterns", PATTERN, "--existing-vpc"]
+    command += ["--props", str(props), "-o", str(template)]
+    rendered = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert rendered.returncode == 0, rendered.stderr
+    params = _parameters(parse_template(template.read_text()), network, None, INSTANCE_TYPE)
+    stacks = [Stack(f"e2e-shared-{name}", template, params, network) for name in ("a", "b")]
+    in_parallel({s.name: (lambda s=s: _deploy(moto_server, aws, s, True)) for s in stacks})
+
+    function_groups = []
+    for stack in stacks:
+        stack.require()
+        assert "AWS::EC2::VPCEndpoint" not in {
+            r["Type"] for r in parse_template(template.read_text())["Resources"].values()
+        }
+        assert stack.function_config is not None
+        vpc_config = stack.function_config["VpcConfig"]
+        assert sorted(vpc_config["SubnetIds"]) == sorted(network.subnets)
+        assert vpc_config["SecurityGroupIds"] == [stack.resources["LambdaSecurityGroup"]]
+        function_groups.append(stack.resources["LambdaSecurityGroup"])
+    # The VPC still has only its central endpoint, which now admits both functions on 443.
+    endpoints = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [network.vpc]}])
+    assert [e["Groups"][0]["GroupId"] for e in endpoints["VpcEndpoints"]] == [central]
+    [group] = ec2.describe_security_groups(GroupIds=[central])["SecurityGroups"]
+    sources = {
+        pair["GroupId"]
+        for permission in group["IpPermissions"]
+        if (permission["IpProtocol"], permission.get("FromPort"), permission.get("ToPort"))
+        == ("tcp", 443, 443)
+        for pair in permission["UserIdGroupPairs"]
+    }
+    assert sources == set(function_groups)
 
 
 def test_gpu_llm_from_an_s3_prefix_deploys_with_exact_grants_and_no_key(

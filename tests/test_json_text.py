@@ -22,11 +22,13 @@ def test_layout_is_the_same_json(name: str, template: dict[str, Any]) -> None:
 def test_a_wide_line_holds_one_unbreakable_value(name: str, template: dict[str, Any]) -> None:
     for line in json_text.dumps(template).splitlines():
         if len(line) > json_text.WIDTH:
-            # Only a long string (inlined code, an ARN), after its key: nothing to break.
+            # Only a long string (inlined code, an ARN), after its key: nothing to break; or
+            # an intrinsic too deep to open up (an endpoint name's lower-case chain).
             value = line.strip().rstrip(",")
             if value.startswith('"') and '": ' in value:
                 value = value.split('": ', 1)[1]
-            assert isinstance(json.loads(value), str), line[:120]
+            parsed = json.loads(value)
+            assert isinstance(parsed, str) or json_text.is_deep_intrinsic(parsed), line[:120]
 
 
 @pytest.mark.parametrize(

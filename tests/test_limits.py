@@ -228,7 +228,7 @@ def test_an_instance_that_would_make_501_is_refused() -> None:
 
 
 def fake_render(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
-    monkeypatch.setattr(cli, "render", lambda args: text)
+    monkeypatch.setattr(cli, "render", lambda args, sources=None: text)
 
 
 def test_cli_warns_on_stderr_and_exits_0_when_too_big_for_inline_deploy(

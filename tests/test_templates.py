@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from troposphere_patterns import cli
+from troposphere_patterns import cli, output_file
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -27,7 +27,7 @@ def test_committed_template_matches_a_fresh_render(name: str, update_templates: 
     fresh = cli.render(args)
     path = TEMPLATES / name
     if update_templates:
-        cli.write_atomically(str(path), fresh)
+        output_file.write(str(path), fresh)
     assert path.exists(), f"templates/{name} is missing: run `make templates`"
     assert path.read_text() == fresh, f"templates/{name} is stale: run `make templates`"
 

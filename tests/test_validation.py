@@ -146,6 +146,25 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "existing_lambda_obj has no VpcConfig",
     ),
     (
+        "8 shared VPC endpoints without their group",
+        {"existing_vpc": ExistingVpc("vpc-1", ["subnet-1"], create_vpc_endpoints=False)},
+        "existing_vpc.create_vpc_endpoints=False needs existing_vpc.runtime_endpoint_security",
+    ),
+    (
+        "8 endpoint group beside the pattern's own endpoints",
+        {
+            "existing_vpc": ExistingVpc(
+                "vpc-1", ["subnet-1"], ["rtb-1"], runtime_endpoint_security_group_id="sg-1"
+            )
+        },
+        "existing_vpc.runtime_endpoint_security_group_id: only with create_vpc_endpoints=False",
+    ),
+    (
+        "8 pattern's endpoints without route tables",
+        {"existing_vpc": ExistingVpc("vpc-1", ["subnet-1"])},
+        "existing_vpc.route_table_ids: required unless create_vpc_endpoints is False",
+    ),
+    (
         "7 vpc_props without deploy_vpc",
         {"vpc_props": {"CidrBlock": "10.1.0.0/16"}},
         "vpc_props without deploy_vpc=True",
@@ -499,6 +518,11 @@ def test_troposphere_error_part_way_leaves_the_template_and_function_untouched()
         ({"vpc_id": 7}, "existing_vpc.vpc_id must be"),
         ({"subnet_ids": "subnet-1,subnet-2"}, "existing_vpc.subnet_ids must be a non-empty list"),
         ({"route_table_ids": []}, "existing_vpc.route_table_ids must be a non-empty list"),
+        ({"create_vpc_endpoints": "no"}, "existing_vpc.create_vpc_endpoints must be a bool"),
+        (
+            {"runtime_endpoint_security_group_id": ["sg-1"]},
+            "existing_vpc.runtime_endpoint_security_group_id must be a security group ID",
+        ),
     ],
 )
 def test_existing_vpc_wrong_types_name_the_field(fields: dict[str, Any], message: str) -> None:

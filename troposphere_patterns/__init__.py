@@ -3,6 +3,10 @@
 Pure functions take a props dataclass and return (or add to) a troposphere ``Template``.
 """
 
+# The one place the version is written: setup.cfg and ``--version`` read it from here.
+__version__ = "0.2.0.dev0"
+
+
 from troposphere_patterns.core.async_inference import AsyncInference
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
@@ -20,6 +24,7 @@ __all__ = [
     "LambdaSagemakerEndpointProps",
     "PatternPropsError",
     "TemplateLimitError",
+    "__version__",
     "add_lambda_sagemakerendpoint",
     "lambda_sagemakerendpoint",
 ]

@@ -1,27 +1,30 @@
 """Command line: render a pattern's template to stdout or a file.
 
-The only module that reads files (the handler source, ``--props``) or writes output; the
-build functions stay pure.
+The front door, generic over patterns: each pattern declares its Parameters and modes as data
+(``patterns/<pattern>_cli.py``); this module turns them into arguments, layers the mode's props
+with the ``--props`` files, speaks of flags and files in its messages, and writes the output.
+The build functions stay pure.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import importlib.util
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from troposphere import Parameter, Template
+from troposphere import Parameter
 
-from troposphere_patterns import json_text
+from troposphere_patterns import __version__, json_text, output_file, references
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.diagram import command as diagram_command
@@ -29,15 +32,18 @@ from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 from troposphere_patterns.modes import CommandLine
 from troposphere_patterns.patterns import lambda_sagemakerendpoint_cli
 
+if TYPE_CHECKING:
+    from troposphere_patterns import props_files
+
 COMMAND_LINES = {c.name: c for c in (lambda_sagemakerendpoint_cli.COMMAND_LINE,)}
 
 EXIT_USAGE = 2
+PROG = "troposphere-patterns"
 HANDLER_PACKAGE = "troposphere_patterns.handler_src"
 HANDLER_FILE = "lambda_sagemakerendpoint.py"
-
-
-class UsageError(Exception):
-    """Bad command-line input; the message names the option or field."""
+# Global flags that set a props field; a pattern's modes declare their own.
+VALUE_FLAGS = {"id_prefix": "--id-prefix"}
+_PATH_PARTS = r"\.(\w+)|\[(\d+)\]"
 
 
 def handler_source() -> str:
@@ -50,90 +56,256 @@ def handler_source() -> str:
     return (folder / HANDLER_FILE).read_text(encoding="utf-8")
 
 
-def _read_props_file(path: str, props_type: type) -> dict[str, Any]:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"--props: cannot read {path}: {error.strerror}") from error
-    try:
-        data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as error:
-        raise UsageError(f"--props: {path} is not valid JSON/YAML: {error}") from error
-    if not isinstance(data, Mapping):
-        raise UsageError(f"--props: {path} must hold a mapping of props fields")
-    names = {field.name for field in fields(props_type)}
-    unknown = sorted(set(data) - names)
-    if "existing_lambda_obj" in data:
-        raise UsageError("--props: existing_lambda_obj needs a troposphere object; embed instead")
-    if unknown:
-        raise UsageError(
-            f"--props: unknown field(s) {', '.join(unknown)} (known: {', '.join(sorted(names))})"
-        )
-    return dict(data)
+@functools.cache
+def _field_in_message(props_type: type) -> re.Pattern[str]:
+    """A props field's name and the path after it; compiled only for a message."""
+    names = sorted((f.name for f in fields(props_type)), key=len, reverse=True)
+    return re.compile(rf"\b({'|'.join(names)})\b((?:\.\w+|\[\d+\])*)")
+
+
+def _schemas(command: CommandLine) -> dict[str, props_files.Schema]:
+    """What each props field holds, for the key check of props files."""
+    from troposphere_patterns import props_files  # only with --props
+
+    schemas = {f.name: props_files.Schema() for f in fields(command.props_type)}
+    for name, (cls, names) in command.keys.items():
+        schemas[name] = props_files.Schema(cls, names)
+    return schemas
+
+
+class UsageError(Exception):
+    """Bad command-line input; each problem names the option, file or field.
+
+    Attributes:
+        problems: One line per problem.
+    """
+
+    def __init__(self, *problems: str) -> None:
+        self.problems = problems
+        super().__init__(report(problems))
+
+
+def report(problems: Sequence[str]) -> str:
+    """One message for one or more problems."""
+    if len(problems) == 1:
+        return problems[0]
+    return f"{len(problems)} problems:\n" + "\n".join(f"  - {p}" for p in problems)
+
+
+@dataclass
+class Sources:
+    """Where each props field came from, so that messages name flags and files, not fields.
+
+    Attributes:
+        files: Each ``--props`` file and what it holds, in command-line order.
+        flags: Props field -> the flag that set it (and no file overrode).
+    """
+
+    files: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    flags: dict[str, str] = field(default_factory=dict)
+    props_type: type | None = None
+
+    def file_of(self, name: str, rest: str) -> str | None:
+        """The last file holding the most of the path ``name`` + ``rest`` (``.A[0].B``)."""
+        parts: list[str | int] = [
+            key if key else int(index) for key, index in re.findall(_PATH_PARTS, rest)
+        ]
+        best, best_depth = None, 0
+        for file, data in reversed(self.files):
+            if name not in data:
+                continue
+            depth, node = 1, data[name]
+            for part in parts:
+                found = (isinstance(node, Mapping) and part in node) or (
+                    isinstance(node, list) and isinstance(part, int) and part < len(node)
+                )
+                if not found:
+                    break
+                node = node[part]
+                depth += 1
+            if depth > best_depth:
+                best, best_depth = file, depth
+        return best
+
+    def cli_terms(self, message: str) -> str:
+        """``message`` (naming props fields) as the command line's user knows them."""
+        if message.startswith("--props ") or self.props_type is None:
+            return message  # already names its file, or nothing was read yet
+        lead: str | None = None
+
+        def term(match: re.Match[str]) -> str:
+            nonlocal lead
+            name, rest = match.group(1), match.group(2)
+            if name in self.flags:
+                return f"{self.flags[name]} ({name}{rest})" if rest else self.flags[name]
+            file = self.file_of(name, rest)
+            if match.start() == 0:
+                lead = file
+            if file is None or file == lead:
+                return match.group(0)
+            return f"{match.group(0)} (--props {file})"
+
+        text = _field_in_message(self.props_type).sub(term, message)
+        return f"--props {lead}: {text}" if lead is not None else text
+
+
+def read_props_files(
+    command: CommandLine, paths: Sequence[str]
+) -> list[tuple[str, dict[str, Any]]]:
+    """Read every ``--props`` file; report every problem in all of them at once."""
+    if not paths:
+        return []
+    from troposphere_patterns import props_files
+
+    loaded, found = [], []
+    schemas = _schemas(command)
+    for path in paths:
+        try:
+            data = props_files.read(path)
+        except props_files.PropsFileError as error:
+            found.append(str(error))
+            continue
+        if "existing_lambda_obj" in data:
+            found.append(
+                f"--props {path}: existing_lambda_obj: a function already in your template "
+                "needs the library (a troposphere object), not a props file"
+            )
+            del data["existing_lambda_obj"]
+        found += props_files.key_problems(path, data, schemas)
+        loaded.append((path, data))
+    if found:
+        raise UsageError(*found)
+    return loaded
+
+
+def _existing_vpc(value: Mapping[str, Any]) -> ExistingVpc:
+    missing = [name for name in ("vpc_id", "subnet_ids") if name not in value]
+    if missing:
+        raise UsageError(f"existing_vpc: needs {' and '.join(missing)}")
+    return ExistingVpc(**value)
+
+
+def _as_mapping(value: Any) -> Any:
+    """An ExistingVpc as its fields, so that a props file's mapping merges over a mode's."""
+    if isinstance(value, ExistingVpc):
+        return {f.name: getattr(value, f.name) for f in fields(ExistingVpc)}
+    return value
 
 
 def build_props(
-    command: CommandLine, args: argparse.Namespace, params: Mapping[str, Parameter]
+    command: CommandLine,
+    args: argparse.Namespace,
+    params: Mapping[str, Parameter],
+    sources: Sources | None = None,
 ) -> Any:
-    """Turn command-line arguments (modes, then ``--props``) into the pattern's props."""
-    layers = command.layers(params, handler_source(), vars(args))
-    if args.props:
-        layer = _read_props_file(args.props, command.props_type)
-        if isinstance(layer.get("existing_vpc"), Mapping):
-            try:
-                layer["existing_vpc"] = ExistingVpc(**layer["existing_vpc"])
-            except TypeError as error:
-                raise UsageError(f"--props: existing_vpc: {error}") from error
-        layers.append(layer)
-    if args.id_prefix is not None:
-        layers.append({"id_prefix": args.id_prefix})
-    return command.props_type(**command.combine(layers))
+    """Turn command-line arguments into the pattern's props: modes, ``--props`` files, flags.
+
+    Layers merge in that order (mappings deeply); a file that sets a field a mode sets also
+    applies that mode's drops (an endpoint named in a file drops the default model).
+    """
+    sources = sources if sources is not None else Sources()
+    sources.props_type = command.props_type
+    chosen = vars(args)
+    # Flags first, files over them; an option's value (--env-var-name NAME) wins over files.
+    values = {mode.dest for mode in command.modes if mode.metavar is not None}
+    flags = {dest: value for dest, value in chosen.items() if dest not in values}
+    handler = handler_source()
+    layers = command.layers(params, handler, flags)
+    sources.files = read_props_files(command, args.props or ())
+    given = {name for _, data in sources.files for name in data}
+    for mode in command.modes:
+        value = chosen.get(mode.dest)
+        sets = set(mode.props(params, value if value not in (None, False) else True))
+        if value not in (None, False) and (mode.dest in values or not sets & given):
+            for name in sets:
+                sources.flags[name] = mode.flag
+        if mode.drops and sets & given:
+            for layer in layers:
+                for name in mode.drops:
+                    if name not in given:
+                        layer.pop(name, None)
+    layers += [dict(data) for _, data in sources.files]
+    layers += command.layers(params, handler, {d: chosen.get(d) for d in values})[1:]
+    for name, flag in VALUE_FLAGS.items():
+        value = chosen.get(flag.lstrip("-").replace("-", "_"))
+        if value is not None:
+            layers.append({name: value})
+            sources.flags[name] = flag
+    combined = command.combine([{k: _as_mapping(v) for k, v in layer.items()} for layer in layers])
+    if isinstance(combined.get("existing_vpc"), Mapping):
+        combined["existing_vpc"] = _existing_vpc(combined["existing_vpc"])
+    return command.props_type(**combined)
 
 
-def render(args: argparse.Namespace) -> str:
+def output_format(args: argparse.Namespace) -> str:
+    """``--format``, else what ``-o``'s extension says (``.yaml``/``.yml``), else JSON."""
+    if args.format is not None:
+        return str(args.format)
+    extension = Path(args.output or "").suffix.lower()
+    return "yaml" if extension in (".yaml", ".yml") else "json"
+
+
+def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
     """Render the template text that ``args`` ask for."""
+    sources = sources if sources is not None else Sources()
     command = COMMAND_LINES[args.pattern]
     params = command.parameters()
-    template = command.render(build_props(command, args, params))
-    used = json.dumps(template.to_dict())
-    final = Template(Description=template.description)
-    for name, param in params.items():
-        if json.dumps({"Ref": name}) in used:
-            final.add_parameter(param)
-    final.conditions = template.conditions
-    final.resources, final.outputs = template.resources, template.outputs
-    if args.format == "yaml":
+    template = command.render(build_props(command, args, params, sources))
+    body = template.to_dict()  # once: encoding is most of a render's time
+    used = {ref.name for ref in references.references(body) if ref.kind == "name"}
+    kept = {name: param.to_dict() for name, param in params.items() if name in used}
+    if kept:
+        body["Parameters"] = kept
+    _check_references(sources, body)
+    if output_format(args) == "yaml":
         if args.minify:
             raise UsageError("--minify: only JSON can be minified (drop --format yaml)")
-        text: str = final.to_yaml()
+        import cfn_flip  # type: ignore[import-untyped]  # troposphere's own YAML writer
+
+        text: str = cfn_flip.to_yaml(json.dumps(body, indent=1, sort_keys=True))
         return text if text.endswith("\n") else text + "\n"
     if args.minify:
-        return json.dumps(final.to_dict(), sort_keys=True, separators=(",", ":")) + "\n"
-    return json_text.dumps(final.to_dict())
+        return json.dumps(body, sort_keys=True, separators=(",", ":")) + "\n"
+    return json_text.dumps(body)
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Replace ``path`` with ``text`` whole, or leave it as it was."""
-    import tempfile  # only when writing a file: it costs ~5 ms of start-up
+def _check_references(sources: Sources, body: Mapping[str, Any]) -> None:
+    """Refuse intrinsics in the props files that name what the template lacks."""
+    if not sources.files:
+        return
+    from troposphere_patterns import props_files
 
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    found = []
+    for file, data in sources.files:
+        for ref in references.problems(references.references(data), body):
+            what = {"name": "a parameter or resource", "resource": "a resource"}.get(
+                ref.kind, f"a {ref.kind}"
+            )
+            hint = props_files.suggestion(ref.name, references.known(ref, body))
+            if not hint and ref.kind in ("condition", "mapping"):
+                hint = f" (the command line's template has no {ref.kind}s: embed the library)"
+            problem = f"{ref.function} names {ref.name}, which is not {what} of the template"
+            found.append(str(props_files.PropsFileError(file, problem + hint, ref.path)))
+    if found:
+        raise UsageError(*found)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the examples' line breaks; wide enough for the option column."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=30)
 
 
 def parser() -> argparse.ArgumentParser:
     """The command-line parser: one sub-command per pattern, its options from its modes."""
     top = argparse.ArgumentParser(
-        prog="troposphere-patterns",
+        prog=PROG,
         description="Generate CloudFormation templates for well-architected AWS patterns.",
+        epilog=_modes_epilog(),
+        formatter_class=_Formatter,
     )
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = top.add_subparsers(dest="pattern", required=True, metavar="PATTERN")
     for pattern in COMMAND_LINES.values():
         command = commands.add_parser(
@@ -141,13 +313,38 @@ def parser() -> argparse.ArgumentParser:
             help=pattern.help,
             description=pattern.description,
             epilog=pattern.examples,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=_Formatter,
+        )
+        modes = command.add_argument_group("modes")
+        groups: dict[str, Any] = {}
+        for mode in pattern.modes:
+            where: Any = modes if mode.metavar is None else command
+            if mode.group is not None:
+                if mode.group not in groups:
+                    groups[mode.group] = where.add_mutually_exclusive_group()
+                where = groups[mode.group]
+            if mode.metavar is None:
+                where.add_argument(mode.flag, action="store_true", help=mode.help)
+            else:
+                where.add_argument(mode.flag, metavar=mode.metavar, help=mode.help)
+        command.add_argument(
+            "--props",
+            metavar="FILE",
+            action="append",
+            help="JSON or YAML props merged over the mode's; repeat to layer files (later wins)",
+        )
+        command.add_argument("--id-prefix", metavar="PREFIX", help="prefix for every logical ID")
+        command.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="write here instead of stdout ('-' is stdout); regular files are replaced "
+            "atomically, symlinks written through",
         )
         command.add_argument(
-            "--format", choices=("json", "yaml"), default="json", help="default: json"
-        )
-        command.add_argument(
-            "-o", "--output", metavar="FILE", help="write here (atomically), not stdout"
+            "--format",
+            choices=("json", "yaml"),
+            help="default: from -o's extension (.yaml/.yml: yaml), else json",
         )
         command.add_argument(
             "--minify",
@@ -155,50 +352,67 @@ def parser() -> argparse.ArgumentParser:
             help="JSON without whitespace: deploys inline (51,200 bytes) where the readable "
             "layout is too big",
         )
-        groups: dict[str, Any] = {}
-        for mode in pattern.modes:
-            where: Any = command
-            if mode.group is not None:
-                if mode.group not in groups:
-                    groups[mode.group] = command.add_mutually_exclusive_group()
-                where = groups[mode.group]
-            if mode.metavar is None:
-                where.add_argument(mode.flag, action="store_true", help=mode.help)
-            else:
-                where.add_argument(mode.flag, metavar=mode.metavar, help=mode.help)
-        command.add_argument(
-            "--props", metavar="FILE", help="JSON or YAML mapping of props fields merged over these"
-        )
-        command.add_argument("--id-prefix", metavar="PREFIX", help="prefix for every logical ID")
     diagram_command.add_parser(commands)
     return top
 
 
+def _modes_epilog() -> str:
+    """Every pattern and its modes, for the top-level ``--help``."""
+    lines = ["patterns and their modes (PATTERN --help for the rest):"]
+    for name, pattern in COMMAND_LINES.items():
+        lines += [f"  {name}", f"    {'(no mode flag)':<22}{pattern.default_mode}"]
+        for mode in pattern.modes:
+            if mode.metavar is None:
+                lines.append(f"    {mode.flag:<22}{mode.help}")
+    return "\n".join(lines)
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status (0, or 2 for any failure)."""
+    try:
+        return _run(argv)
+    except Exception as error:  # a bug, reported in one line rather than as a traceback
+        _error(f"internal error, please report it: {type(error).__name__}: {error}")
+        return EXIT_USAGE
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
     if args.pattern == diagram_command.NAME:
         return diagram_command.run(args)
+    sources = Sources()
+    problems: Sequence[str] = ()
     try:
         with contextlib.redirect_stderr(io.StringIO()):
-            text = render(args)
+            text = render(args, sources)
         check_body_size(text)
-    except (UsageError, PatternPropsError, TemplateLimitError, TypeError) as error:
-        print(f"troposphere-patterns: error: {error}", file=sys.stderr)
+    except UsageError as error:
+        problems = [sources.cli_terms(problem) for problem in error.problems]
+    except PatternPropsError as error:
+        problems = [sources.cli_terms(problem) for problem in error.problems]
+    except (TemplateLimitError, TypeError) as error:
+        problems = [sources.cli_terms(str(error))]
+    if problems:
+        _error(report(problems))
         return EXIT_USAGE
-    if args.output:
-        try:
-            write_atomically(args.output, text)
-        except OSError as error:
-            print(
-                f"troposphere-patterns: error: -o {args.output}: {error.strerror}", file=sys.stderr
-            )
-            return EXIT_USAGE
-    else:
-        sys.stdout.write(text)
+    try:
+        output_file.write(args.output or output_file.STDOUT, text)
+    except output_file.OutputError as error:
+        _error(str(error))
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (``| head``); say so once, without Python's own complaint.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - kept open until exit
+        _error("stdout: the reading end of the pipe closed")
+        return EXIT_USAGE
     warning = inline_deploy_warning(text)
     if warning is not None:
-        print(f"troposphere-patterns: warning: {warning}", file=sys.stderr)
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -14,6 +14,10 @@ import json
 from typing import Any
 
 WIDTH = 100
+# An intrinsic nested deeper than this stays on one line whatever its width: only the
+# lower-case chain of an endpoint name known at deploy time is (26 Fn::Join/Fn::Split pairs),
+# and opened up it alone would take ~17 KB of the 51,200 bytes a template may have inline.
+ONE_LINE_DEPTH = 32
 
 
 def dumps(value: Any, width: int = WIDTH) -> str:
@@ -26,7 +30,7 @@ def _render(value: Any, depth: int, column: int, width: int) -> str:
         return json.dumps(value, sort_keys=True)
     # One column stays free for the comma after an item. _fits stops counting as soon as the
     # budget is spent: a large container is never encoded whole just to be measured.
-    if _fits(value, width - column - 1):
+    if _fits(value, width - column - 1) or is_deep_intrinsic(value):
         return json.dumps(value, sort_keys=True, separators=(", ", ": "))
     pad = " " * (depth + 1)
     if isinstance(value, list):
@@ -53,6 +57,25 @@ def _fill(items: list[Any], pad: str, width: int) -> str:
         line += ("" if line == pad else " ") + text
     lines.append(line[:-1])  # no comma after the last item
     return "\n".join(lines)
+
+
+def is_deep_intrinsic(value: Any) -> bool:
+    """Whether ``value`` is an intrinsic nested deeper than :data:`ONE_LINE_DEPTH` levels."""
+    if not (
+        isinstance(value, dict) and len(value) == 1 and str(next(iter(value))).startswith("Fn::")
+    ):
+        return False
+    level: list[Any] = [value]
+    for _ in range(ONE_LINE_DEPTH):
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def _fits(value: Any, room: int) -> bool:

@@ -63,6 +63,10 @@ class CommandLine:
         parameters: Every Parameter any mode may use, made fresh for each run.
         base: The props layer every run starts from, given the Parameters and the handler code.
         modes: The pattern's options.
+        default_mode: What the template holds without a mode flag, for the top-level ``--help``.
+        keys: Props field -> what its mapping may hold: a troposphere class (its property
+            table, nested classes followed) or None, and further key names; a props file's
+            misspelt keys are found and named with a suggestion from these.
         alternatives: Keys that replace each other across layers, as dotted paths to a mapping
             and groups of its keys: when a later layer sets a key of one group, the keys of the
             other groups from earlier layers go (a props file's ``ModelDataSource`` replaces the
@@ -78,6 +82,8 @@ class CommandLine:
     parameters: Callable[[], Mapping[str, Parameter]]
     base: Callable[[Mapping[str, Parameter], str], Layer]
     modes: tuple[Mode, ...] = ()
+    default_mode: str = ""
+    keys: Mapping[str, tuple[type | None, tuple[str, ...]]] = field(default_factory=dict)
     alternatives: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = field(default=())
 
     def layers(

@@ -7,6 +7,7 @@ it; :data:`WILDCARD_ACTIONS` lists them so tests can hold the line.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Sequence
 from typing import Any
 
@@ -69,6 +70,34 @@ def arn(
     account_part = "${AWS::AccountId}" if account else ""
     text = f"arn:${{AWS::Partition}}:{service}:{region_part}:{account_part}:{resource}"
     return Sub(text, **values) if values else Sub(text)
+
+
+def lower_case(value: Any) -> Any:
+    """``value`` in lower case (ASCII letters), also when it is only known at deploy time.
+
+    CloudFormation has no lower-case function, so for an intrinsic each upper-case letter is
+    replaced in turn: ``Fn::Join`` of ``Fn::Split`` on that letter, 26 nested pairs. Meant for
+    names of ASCII letters, digits and hyphens (SageMaker endpoint names), whose ARNs AWS
+    writes in lower case while IAM compares ARNs case-sensitively.
+
+    Args:
+        value: A literal string or an intrinsic that resolves to one.
+    """
+    if not isinstance(value, AWSHelperFn):
+        return str(value).lower()
+    # Built as plain JSON inside one object: troposphere re-encodes nested intrinsic objects
+    # once per level, which for 52 levels costs more than rendering the rest of the template.
+    chain: Any = value.to_dict()
+    for letter in string.ascii_uppercase:
+        chain = {"Fn::Join": [letter.lower(), {"Fn::Split": [letter, chain]}]}
+    return _Intrinsic(chain)
+
+
+class _Intrinsic(AWSHelperFn):  # type: ignore[misc]  # troposphere is untyped here
+    """An intrinsic function given as the JSON CloudFormation reads."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
 
 
 def ecr_repository_arn(image: Any) -> Any:

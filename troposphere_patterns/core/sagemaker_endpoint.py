@@ -47,7 +47,8 @@ class EndpointReference:
     Attributes:
         name: The endpoint's name (``GetAtt Endpoint.EndpointName`` or a literal/intrinsic).
         arn: The endpoint's ARN (``Ref`` of an ``AWS::SageMaker::Endpoint``, or built from the
-            name; SageMaker ARNs carry the name in lower case).
+            name in lower case, as SageMaker writes it in ARNs, also for a name given as an
+            intrinsic: see :func:`iam_policies.lower_case`).
         endpoint: The ``AWS::SageMaker::Endpoint`` when there is one in the template.
     """
 
@@ -61,9 +62,11 @@ class EndpointReference:
         if isinstance(endpoint, sagemaker.Endpoint):
             return cls(GetAtt(endpoint, "EndpointName"), Ref(endpoint), endpoint)
         endpoint = plain(endpoint)  # a Parameter becomes its Ref
+        # The ARN carries the name in lower case, whatever case the endpoint was named in.
+        lowered = iam_policies.lower_case(endpoint)
         if isinstance(endpoint, AWSHelperFn):
-            return cls(endpoint, iam_policies.arn("sagemaker", "endpoint/${Name}", Name=endpoint))
-        return cls(endpoint, iam_policies.arn("sagemaker", f"endpoint/{str(endpoint).lower()}"))
+            return cls(endpoint, iam_policies.arn("sagemaker", "endpoint/${Name}", Name=lowered))
+        return cls(endpoint, iam_policies.arn("sagemaker", f"endpoint/{lowered}"))
 
 
 @dataclass(frozen=True)

@@ -55,25 +55,73 @@ class ExistingVpc:
             SageMaker Runtime endpoint: a list, or an intrinsic such as the ``Ref`` of a
             ``List<AWS::EC2::Subnet::Id>`` Parameter.
         route_table_ids: Route tables of those subnets, for the S3 gateway endpoint: a list or
-            an intrinsic.
+            an intrinsic. Required when the pattern creates VPC endpoints. Default None.
+        create_vpc_endpoints: Create the SageMaker Runtime and S3 VPC endpoints. False for a
+            VPC that already has them (a landing zone's central endpoints, or another instance
+            of the pattern): then ``runtime_endpoint_security_group_id`` is required. Default
+            True.
+        runtime_endpoint_security_group_id: The security group of the VPC's existing SageMaker
+            Runtime interface endpoint: the function's group may send HTTPS to it, and the
+            pattern adds an ingress rule to it from the function's group. Only with
+            ``create_vpc_endpoints=False``. Default None.
     """
 
     vpc_id: Any
     subnet_ids: Any
-    route_table_ids: Any
+    route_table_ids: Any = None
+    create_vpc_endpoints: bool = True
+    runtime_endpoint_security_group_id: Any = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.vpc_id, str | AWSHelperFn | Parameter):
+        ids = (str, AWSHelperFn, Parameter)
+        if not isinstance(self.vpc_id, ids):
             raise TypeError(
                 f"existing_vpc.vpc_id must be a str or an intrinsic, not {self.vpc_id!r}"
             )
         for name in ("subnet_ids", "route_table_ids"):
             value = getattr(self, name)
+            if name == "route_table_ids" and value is None:
+                continue
             if not isinstance(value, list | tuple | AWSHelperFn | Parameter) or not value:
                 raise TypeError(
                     f"existing_vpc.{name} must be a non-empty list of IDs or an intrinsic "
                     f"(e.g. Ref of a List<...> Parameter), not {value!r}"
                 )
+        if not isinstance(self.create_vpc_endpoints, bool):
+            raise TypeError(
+                "existing_vpc.create_vpc_endpoints must be a bool, not "
+                f"{self.create_vpc_endpoints!r}"
+            )
+        group = self.runtime_endpoint_security_group_id
+        if group is not None and not isinstance(group, ids):
+            raise TypeError(
+                "existing_vpc.runtime_endpoint_security_group_id must be a security group ID "
+                f"(a str) or an intrinsic, not {group!r}"
+            )
+
+    def problems(self) -> list[str]:
+        """Rules between the fields, each message naming them."""
+        group_given = self.runtime_endpoint_security_group_id is not None
+        if self.create_vpc_endpoints:
+            found = []
+            if self.route_table_ids is None:
+                found.append(
+                    "existing_vpc.route_table_ids: required unless create_vpc_endpoints is "
+                    "False (the S3 gateway endpoint attaches to these route tables)"
+                )
+            if group_given:
+                found.append(
+                    "existing_vpc.runtime_endpoint_security_group_id: only with "
+                    "create_vpc_endpoints=False (the pattern creates its own endpoint and group)"
+                )
+            return found
+        if not group_given:
+            return [
+                "existing_vpc.create_vpc_endpoints=False needs "
+                "existing_vpc.runtime_endpoint_security_group_id: the security group of the "
+                "VPC's SageMaker Runtime endpoint, for the function to reach it"
+            ]
+        return []
 
 
 @dataclass(frozen=True)

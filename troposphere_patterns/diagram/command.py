@@ -88,7 +88,7 @@ def render(template: Path, fmt: str, fenced: bool = False) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; return the exit status."""
-    from troposphere_patterns.cli import write_atomically
+    from troposphere_patterns import output_file
     from troposphere_patterns.diagram.architecture import TemplateError
 
     try:
@@ -102,8 +102,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     try:
-        write_atomically(args.output, text)
-    except OSError as error:
-        print(f"troposphere-patterns: error: -o {args.output}: {error.strerror}", file=sys.stderr)
+        output_file.write(args.output, text)
+    except output_file.OutputError as error:
+        print(f"troposphere-patterns: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     return 0

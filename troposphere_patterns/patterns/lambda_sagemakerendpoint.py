@@ -213,6 +213,8 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     in_vpc = _vpc_in_play(props)
     if props.existing_vpc is not None and props.deploy_vpc:
         found.append("existing_vpc and deploy_vpc=True: give one or the other")
+    if props.existing_vpc is not None:
+        found += props.existing_vpc.problems()
     if props.existing_vpc is not None and props.vpc_props is not None:
         found.append(
             "existing_vpc and vpc_props: vpc_props only shape a VPC that deploy_vpc creates"
@@ -325,11 +327,16 @@ class _Built:
 
 @dataclass(frozen=True)
 class _PrivateNetwork:
-    """A VPC in play and the pattern's groups in it: function and SageMaker Runtime endpoint."""
+    """A VPC in play, the function's group, and the SageMaker Runtime endpoint's group.
+
+    The endpoint's group is the pattern's own (``creates_endpoints``), or the group of an
+    endpoint the VPC already has.
+    """
 
     network: Network
     lambda_group: ec2.SecurityGroup
-    runtime_group: ec2.SecurityGroup
+    runtime_group_id: Any
+    creates_endpoints: bool = True
 
 
 def _build(props: LambdaSagemakerEndpointProps) -> _Built:
@@ -362,7 +369,7 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
     else:
         endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
-    if private is not None:
+    if private is not None and private.creates_endpoints:
         resources += _vpc_endpoints(props, ids, private, endpoint, creates_model, asynchronous)
 
     function, attachment = _function_side(
@@ -420,7 +427,14 @@ def _private_network(
     *,
     s3_egress: bool,
 ) -> _PrivateNetwork | None:
-    """The VPC (created or given) and the groups that let only the function reach the endpoint."""
+    """The VPC (created or given) and the groups that let only the function reach the endpoint.
+
+    In an existing VPC whose SageMaker Runtime endpoint is shared (``create_vpc_endpoints``
+    false), that endpoint's group takes the place of the pattern's own: the function's group
+    sends HTTPS to it, and it gets an ingress rule from the function's group, so several
+    instances can share one VPC and its endpoints.
+    """
+    shared = props.existing_vpc is not None and not props.existing_vpc.create_vpc_endpoints
     if props.deploy_vpc:
         network = vpc.isolated_vpc(
             ids,
@@ -433,12 +447,18 @@ def _private_network(
         network = Network.existing(props.existing_vpc)
     else:
         return None
-    runtime_group = vpc.security_group(
-        ids(Ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
-        vpc_id=network.vpc_id,
-        description="SageMaker Runtime VPC endpoint: HTTPS from the function only",
-    )
-    egress = [vpc.https_to_group(Ref(runtime_group), "SageMaker Runtime VPC endpoint")]
+    if shared:
+        assert props.existing_vpc is not None  # shared implies it
+        runtime_group_id = plain(props.existing_vpc.runtime_endpoint_security_group_id)
+    else:
+        runtime_group = vpc.security_group(
+            ids(Ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
+            vpc_id=network.vpc_id,
+            description="SageMaker Runtime VPC endpoint: HTTPS from the function only",
+        )
+        resources.append(runtime_group)
+        runtime_group_id = Ref(runtime_group)
+    egress = [vpc.https_to_group(runtime_group_id, "SageMaker Runtime VPC endpoint")]
     description = "Lambda function: HTTPS to the SageMaker Runtime VPC endpoint only"
     if s3_egress:  # async payloads and results
         egress.append(vpc.https_to_s3("S3 through the gateway endpoint (async payloads)"))
@@ -452,11 +472,11 @@ def _private_network(
     # A separate resource: inline on either group, the two groups would reference each other.
     ingress = ec2.SecurityGroupIngress(
         ids(Ids.RUNTIME_ENDPOINT_INGRESS),
-        GroupId=Ref(runtime_group),
+        GroupId=runtime_group_id,
         **vpc.https_from_group(Ref(lambda_group), "From the Lambda function"),
     )
-    resources += [runtime_group, lambda_group, ingress]
-    return _PrivateNetwork(network, lambda_group, runtime_group)
+    resources += [lambda_group, ingress]
+    return _PrivateNetwork(network, lambda_group, runtime_group_id, creates_endpoints=not shared)
 
 
 def _sagemaker_side(
@@ -518,7 +538,7 @@ def _vpc_endpoints(
             vpc_id=network.vpc_id,
             service="sagemaker.runtime",
             subnet_ids=network.subnet_ids,
-            security_group_ids=[Ref(private.runtime_group)],
+            security_group_ids=[private.runtime_group_id],
             policy=iam_policies.account_principals_only(
                 [awacs.sagemaker.InvokeEndpointAsync if asynchronous else invoke], [endpoint.arn]
             ),

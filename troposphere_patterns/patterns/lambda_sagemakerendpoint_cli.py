@@ -7,11 +7,12 @@ deploys anywhere. Which Parameters a template keeps depends on what its props us
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 
-from troposphere import Parameter, Ref
+from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
 
-from troposphere_patterns.core import sagemaker_endpoint
+from troposphere_patterns.core import sagemaker_endpoint, vpc
 from troposphere_patterns.core.async_inference import AsyncInference
 from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
 from troposphere_patterns.core.vpc import ExistingVpc
@@ -28,7 +29,7 @@ examples:
   troposphere-patterns lambda-sagemakerendpoint --existing-vpc -o out.json
   troposphere-patterns lambda-sagemakerendpoint --existing-endpoint -o out.json
   troposphere-patterns lambda-sagemakerendpoint --async --deploy-vpc -o out.json
-  troposphere-patterns lambda-sagemakerendpoint --props props.yaml -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --props base.yaml --props prod.yaml -o out.json
 
 deploy:
   aws cloudformation deploy --template-file out.json --stack-name my-endpoint \\
@@ -80,10 +81,10 @@ def parameters() -> dict[str, Parameter]:
         "EndpointName": Parameter(
             "EndpointName",
             Type="String",
-            Description="Name of the existing SageMaker endpoint to invoke",
-            # SageMaker ARNs carry the name in lower case and IAM compares ARNs as given.
-            AllowedPattern=r"^[a-z0-9](-*[a-z0-9]){0,62}$",
-            ConstraintDescription="the endpoint's name in lower case (as in its ARN)",
+            Description="Name of the existing SageMaker endpoint to invoke (any case)",
+            AllowedPattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
+            ConstraintDescription="a SageMaker endpoint name: up to 63 letters, digits and "
+            "hyphens, starting and ending with a letter or digit",
         ),
     }
 
@@ -122,6 +123,15 @@ COMMAND_LINE = CommandLine(
     render=lambda_sagemakerendpoint,
     parameters=parameters,
     base=base,
+    default_mode="a new endpoint (model, endpoint config, endpoint), no VPC",
+    keys={
+        "lambda_function_props": (awslambda.Function, ()),
+        "model_props": (sagemaker.Model, ()),
+        "endpoint_config_props": (sagemaker.EndpointConfig, ()),
+        "endpoint_props": (sagemaker.Endpoint, ()),
+        "vpc_props": (ec2.VPC, (vpc.AZ_COUNT_KEY,)),
+        "existing_vpc": (None, tuple(f.name for f in fields(ExistingVpc))),
+    },
     modes=(
         Mode(
             flag="--deploy-vpc",
