@@ -144,6 +144,28 @@ def test_existing_endpoint_name_is_a_parameter(capsys: pytest.CaptureFixture[str
     assert variables == {"SAGEMAKER_ENDPOINT_NAME": {"Ref": "EndpointName"}}
 
 
+@pytest.mark.parametrize("network", [[], ["--deploy-vpc"], ["--existing-vpc"]])
+def test_async_combines_with_every_network_mode(
+    capsys: pytest.CaptureFixture[str], network: list[str]
+) -> None:
+    template = render(capsys, "--async", *network)
+    resources = template["Resources"]
+    config = resources["SagemakerEndpointConfig"]["Properties"]  # type: ignore[index]
+    paths = config["AsyncInferenceConfig"]["OutputConfig"]
+    assert paths["S3OutputPath"] == {"Fn::Sub": "s3://${SagemakerDataBucket}/async-output"}
+    variables = resources["LambdaFunction"]["Properties"]["Environment"]["Variables"]  # type: ignore[index]
+    assert variables["SAGEMAKER_ASYNC_OUTPUT_LOCATION"] == paths["S3OutputPath"]
+    assert {"AsyncSuccessTopic", "AsyncErrorTopic", "SagemakerDataBucket"} <= set(resources)  # type: ignore[arg-type]
+    assert ("S3GatewayVpcEndpoint" in resources) == bool(network)  # type: ignore[operator]
+
+
+def test_async_with_an_existing_endpoint_is_refused() -> None:
+    result = run("lambda-sagemakerendpoint", "--async", "--existing-endpoint")
+    assert result.returncode == 2
+    assert "--async with --existing-endpoint: the pattern configures" in result.stderr
+    assert result.stdout == ""
+
+
 def test_props_file_yaml_merges_over_the_defaults(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
