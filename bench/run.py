@@ -48,6 +48,8 @@ MODES: dict[str, list[str]] = {
     "--existing-endpoint": ["--existing-endpoint"],
     "--async": ["--async"],
     "--async --deploy-vpc": ["--async", "--deploy-vpc"],
+    "--serverless": ["--serverless"],
+    "--autoscaling": ["--autoscaling"],
 }
 PROCESS_TARGET = 2.0  # CLI process time / bare `import troposphere` process time
 LINEAR_TARGET = 2.0  # per-instance time at the larger size / at the smaller size

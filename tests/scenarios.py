@@ -9,8 +9,10 @@ from troposphere import GetAtt, Parameter, Ref, Sub, Template, awslambda, iam, l
 
 from troposphere_patterns import (
     AsyncInference,
+    Autoscaling,
     ExistingVpc,
     LambdaSagemakerEndpointProps,
+    Serverless,
     add_lambda_sagemakerendpoint,
     lambda_sagemakerendpoint,
 )
@@ -304,6 +306,45 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
         )
     ),
     "instance_type_parameter": _instance_type_parameter,
+    # Spiky, low-volume traffic: nothing runs (or is billed) between requests.
+    "serverless": lambda: lambda_sagemakerendpoint(props(serverless=Serverless())),
+    # The function stays in the VPC and reaches the endpoint through SageMaker Runtime's
+    # interface endpoint; the model runs outside it (no model group, no S3 gateway).
+    "serverless_deploy_vpc": lambda: lambda_sagemakerendpoint(
+        props(serverless=Serverless(memory_size_in_mb=4096, max_concurrency=50), deploy_vpc=True)
+    ),
+    # The same rules for a ServerlessConfig written into the config by hand.
+    "serverless_config_in_endpoint_config_props": lambda: lambda_sagemakerendpoint(
+        props(
+            endpoint_config_props={
+                "ProductionVariants": [
+                    {
+                        "VariantName": "Serverless",
+                        "ServerlessConfig": {"MemorySizeInMB": 1024, "MaxConcurrency": 10},
+                    }
+                ]
+            },
+            existing_vpc=EXISTING_VPC,
+        )
+    ),
+    # Warm copies for the steady base, scaled with the traffic; bursts beyond them on demand.
+    "serverless_provisioned_concurrency_autoscaling": lambda: lambda_sagemakerendpoint(
+        props(
+            serverless=Serverless(max_concurrency=50, provisioned_concurrency=5),
+            autoscaling=Autoscaling(min_capacity=2, max_capacity=20, target_value=0.6),
+        )
+    ),
+    "two_autoscaled_variants": lambda: lambda_sagemakerendpoint(
+        props(
+            endpoint_config_props={
+                "ProductionVariants": [
+                    variant("Blue", "ml.c5.xlarge", InitialVariantWeight=0.9),
+                    variant("green-v2", "ml.c5.xlarge", InitialVariantWeight=0.1),
+                ]
+            },
+            autoscaling=Autoscaling(max_capacity=8, target_value=300.0, scale_in_cooldown=600),
+        )
+    ),
     "inference_pipeline": lambda: lambda_sagemakerendpoint(
         props(
             model_props={

@@ -166,6 +166,81 @@ def test_async_with_an_existing_endpoint_is_refused() -> None:
     assert result.stdout == ""
 
 
+def test_serverless_mode_takes_memory_and_concurrency_as_constrained_parameters(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    template = render(capsys, "--serverless")
+    parameters = template["Parameters"]
+    assert set(parameters) == {  # type: ignore[arg-type]
+        "ModelImageUri",
+        "ModelDataUrl",
+        "ServerlessMemorySizeInMB",
+        "ServerlessMaxConcurrency",
+    }
+    memory = parameters["ServerlessMemorySizeInMB"]  # type: ignore[index]
+    assert memory["AllowedValues"] == [1024, 2048, 3072, 4096, 5120, 6144]
+    assert memory["Default"] == 2048
+    concurrency = parameters["ServerlessMaxConcurrency"]  # type: ignore[index]
+    assert (concurrency["MinValue"], concurrency["MaxValue"], concurrency["Default"]) == (
+        1,
+        200,
+        20,
+    )
+    resources = template["Resources"]
+    [variant] = resources["SagemakerEndpointConfig"]["Properties"]["ProductionVariants"]  # type: ignore[index]
+    assert variant["ServerlessConfig"] == {
+        "MemorySizeInMB": {"Ref": "ServerlessMemorySizeInMB"},
+        "MaxConcurrency": {"Ref": "ServerlessMaxConcurrency"},
+    }
+    assert "InstanceType" not in variant and "InitialInstanceCount" not in variant
+    assert resources["SagemakerModel"]["Properties"]["EnableNetworkIsolation"] is False  # type: ignore[index]
+    assert not [r for r in resources.values() if "ApplicationAutoScaling" in r["Type"]]  # type: ignore[union-attr]
+
+
+def test_autoscaling_mode_scales_the_variant_and_drops_burstable_types(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
+
+    template = render(capsys, "--autoscaling")
+    parameters = template["Parameters"]
+    allowed = parameters["InstanceType"]["AllowedValues"]  # type: ignore[index]
+    assert allowed == [t for t in INSTANCE_TYPES if not t.startswith("ml.t2.")]
+    assert len(INSTANCE_TYPES) - len(allowed) == 4
+    assert parameters["AutoscalingMinCapacity"]["Default"] == 1  # type: ignore[index]
+    assert "Default" not in parameters["AutoscalingMaxCapacity"]  # type: ignore[index]  # the cost cap
+    resources = template["Resources"]
+    target = resources["SagemakerEndpointAllTrafficScalableTarget"]["Properties"]  # type: ignore[index]
+    assert target["MinCapacity"] == {"Ref": "AutoscalingMinCapacity"}
+    assert target["MaxCapacity"] == {"Ref": "AutoscalingMaxCapacity"}
+    assert target["ScalableDimension"] == "sagemaker:variant:DesiredInstanceCount"
+    policy = resources["SagemakerEndpointAllTrafficScalingPolicy"]["Properties"]  # type: ignore[index]
+    assert policy["ScalingTargetId"] == {"Ref": "SagemakerEndpointAllTrafficScalableTarget"}
+    assert resources["SagemakerEndpoint"]["Properties"]["RetainAllVariantProperties"] is True  # type: ignore[index]
+    # The default mode keeps every type.
+    assert len(render(capsys)["Parameters"]["InstanceType"]["AllowedValues"]) == len(INSTANCE_TYPES)  # type: ignore[index]
+
+
+def test_serverless_autoscaling_scales_provisioned_concurrency_from_a_props_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "props.yaml"
+    path.write_text("serverless: {provisioned_concurrency: 2}\nautoscaling: {target_value: 0.5}\n")
+    template = render(capsys, "--serverless", "--autoscaling", "--props", str(path))
+    resources = template["Resources"]
+    [variant] = resources["SagemakerEndpointConfig"]["Properties"]["ProductionVariants"]  # type: ignore[index]
+    assert variant["ServerlessConfig"]["ProvisionedConcurrency"] == 2
+    assert variant["ServerlessConfig"]["MaxConcurrency"] == {"Ref": "ServerlessMaxConcurrency"}
+    target = resources["SagemakerEndpointAllTrafficScalableTarget"]["Properties"]  # type: ignore[index]
+    assert target["ScalableDimension"] == "sagemaker:variant:DesiredProvisionedConcurrency"
+    policy = resources["SagemakerEndpointAllTrafficScalingPolicy"]["Properties"]  # type: ignore[index]
+    tracking = policy["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["TargetValue"] == 0.5
+    assert tracking["PredefinedMetricSpecification"] == {
+        "PredefinedMetricType": "SageMakerVariantProvisionedConcurrencyUtilization"
+    }
+
+
 def test_props_file_yaml_merges_over_the_defaults(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -314,6 +389,18 @@ def test_minified_json_is_the_same_template(capsys: pytest.CaptureFixture[str]) 
         ),
         (["--format", "xml"], None, "--format"),
         (["--deploy-vpc", "--existing-vpc"], None, "not allowed with"),
+        (["--serverless", "--autoscaling"], None, "a Serverless Inference variant without"),
+        (["--serverless", "--existing-endpoint"], None, "--serverless with --existing-endpoint"),
+        (
+            ["--autoscaling", "--props", "PROPS"],
+            '{"autoscaling": {"max": 2}}',
+            "autoscaling.max: unknown key of autoscaling (known: max_capacity,",
+        ),
+        (
+            ["--serverless", "--props", "PROPS"],
+            '{"serverless": {"memory_size_in_mb": 1000}}',
+            "serverless.memory_size_in_mb: 1000",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_a_message_naming_it(
@@ -496,3 +583,19 @@ def test_top_level_help_lists_every_mode_of_every_pattern() -> None:
         assert {"--deploy-vpc", "--existing-vpc", "--existing-endpoint"} <= set(flags)
         for flag in flags:
             assert flag in result.stdout
+
+
+def test_a_field_named_like_a_word_is_renamed_only_where_it_names_the_field() -> None:
+    from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
+        LambdaSagemakerEndpointProps,
+    )
+
+    sources = cli.Sources(flags={"serverless": "--serverless"})
+    sources.props_type = LambdaSagemakerEndpointProps
+    assert sources.cli_terms("a serverless variant has no instances") == (
+        "a serverless variant has no instances"
+    )
+    assert sources.cli_terms("serverless.max_concurrency: 300 is outside 1-200") == (
+        "--serverless (serverless.max_concurrency): 300 is outside 1-200"
+    )
+    assert sources.cli_terms("serverless and autoscaling: x").startswith("--serverless and")

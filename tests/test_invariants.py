@@ -300,6 +300,43 @@ def test_deletion_policy_delete_reaches_the_key_and_every_log_group() -> None:
         assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Delete"
 
 
+@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+def test_each_scaled_variant_has_one_target_on_its_endpoint_and_one_policy(
+    name: str, template: dict[str, Any]
+) -> None:
+    targets = of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget")
+    policies = of_type(template, "AWS::ApplicationAutoScaling::ScalingPolicy")
+    assert sorted(p["Properties"]["ScalingTargetId"]["Ref"] for p in policies.values()) == sorted(
+        targets
+    )
+    for endpoint_id, endpoint in of_type(template, "AWS::SageMaker::Endpoint").items():
+        mine = {
+            k: t["Properties"]
+            for k, t in targets.items()
+            if t["Properties"]["ResourceId"]["Fn::Sub"][1]["EndpointName"]
+            == {"Fn::GetAtt": [endpoint_id, "EndpointName"]}  # registered once it is InService
+        }
+        if not mine:
+            assert "RetainAllVariantProperties" not in endpoint["Properties"]
+            continue
+        assert endpoint["Properties"]["RetainAllVariantProperties"] is True
+        config_id = endpoint["Properties"]["EndpointConfigName"]["Fn::GetAtt"][0]
+        variants = template["Resources"][config_id]["Properties"]["ProductionVariants"]
+        expected = {
+            f"endpoint/${{EndpointName}}/variant/{v['VariantName']}": (
+                "sagemaker:variant:DesiredProvisionedConcurrency"
+                if "ServerlessConfig" in v
+                else "sagemaker:variant:DesiredInstanceCount"
+            )
+            for v in variants
+        }
+        assert {
+            t["ResourceId"]["Fn::Sub"][0]: t["ScalableDimension"] for t in mine.values()
+        } == expected
+        assert {t["ServiceNamespace"] for t in mine.values()} == {"sagemaker"}
+        assert not [t for t in mine.values() if "RoleARN" in t]  # the service-linked role
+
+
 ASYNC = [(name, template) for name, template in ALL if is_async(template)]
 
 

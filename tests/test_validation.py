@@ -11,9 +11,11 @@ from troposphere import GetAtt, Parameter, Ref, Select, Split, Template, awslamb
 from tests.scenarios import CODE, IMAGE, MODEL, caller_function, props, variant
 from troposphere_patterns import (
     AsyncInference,
+    Autoscaling,
     ExistingVpc,
     LambdaSagemakerEndpointProps,
     PatternPropsError,
+    Serverless,
     add_lambda_sagemakerendpoint,
     lambda_sagemakerendpoint,
 )
@@ -29,6 +31,18 @@ FUNCTION_NO_VPC = awslambda.Function(
 )
 
 GPU = variant("A", "ml.g5.xlarge")
+
+
+SERVERLESS_VARIANT = {
+    "VariantName": "AllTraffic",
+    "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 10},
+}
+WARM = Serverless(max_concurrency=10, provisioned_concurrency=2)
+SCALING = Autoscaling(max_capacity=4)
+
+
+def serverless_config(**variant: Any) -> dict[str, Any]:
+    return {"endpoint_config_props": {"ProductionVariants": [{**SERVERLESS_VARIANT, **variant}]}}
 
 
 def prefix(uri: Any) -> dict[str, Any]:
@@ -429,6 +443,287 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         },
         "endpoint_config_props.ProductionVariants[0].ServerlessConfig with async_inference",
     ),
+    (
+        "10 serverless memory size",
+        {"serverless": Serverless(memory_size_in_mb=1500)},
+        "serverless.memory_size_in_mb: 1500 must be one of 1024, 2048, 3072, 4096, 5120, 6144",
+    ),
+    (
+        "10 serverless memory size required",
+        {"serverless": Serverless(memory_size_in_mb=None)},
+        "serverless.memory_size_in_mb: required",
+    ),
+    (
+        "10 serverless concurrency above 200",
+        {"serverless": Serverless(max_concurrency=201)},
+        "serverless.max_concurrency: 201 must be an integer from 1 to 200",
+    ),
+    (
+        "10 serverless concurrency not an integer",
+        {"serverless": Serverless(max_concurrency="10")},
+        "serverless.max_concurrency: '10' must be an integer from 1 to 200",
+    ),
+    (
+        "10 serverless provisioned concurrency zero",
+        {"serverless": Serverless(provisioned_concurrency=0)},
+        "serverless.provisioned_concurrency: 0 must be an integer from 1 to 200",
+    ),
+    (
+        "10 serverless provisioned above the maximum",
+        {"serverless": Serverless(max_concurrency=5, provisioned_concurrency=6)},
+        "serverless.provisioned_concurrency: 6 is more than serverless.max_concurrency (5)",
+    ),
+    (
+        "10 serverless beside the caller's variants",
+        {"serverless": Serverless(), "endpoint_config_props": {"ProductionVariants": [GPU]}},
+        "serverless with endpoint_config_props.ProductionVariants: serverless writes the "
+        "endpoint's one variant",
+    ),
+    (
+        "10 ServerlessConfig memory size, same rule",
+        serverless_config(ServerlessConfig={"MemorySizeInMB": 512, "MaxConcurrency": 10}),
+        "endpoint_config_props.ProductionVariants[0].ServerlessConfig.MemorySizeInMB: 512 must "
+        "be one of",
+    ),
+    (
+        "10 ServerlessConfig provisioned above the maximum, same rule",
+        serverless_config(
+            ServerlessConfig={
+                "MemorySizeInMB": 1024,
+                "MaxConcurrency": 2,
+                "ProvisionedConcurrency": 3,
+            }
+        ),
+        "ServerlessConfig.ProvisionedConcurrency: 3 is more than endpoint_config_props."
+        "ProductionVariants[0].ServerlessConfig.MaxConcurrency (2)",
+    ),
+    (
+        "10 instance type beside ServerlessConfig",
+        serverless_config(InstanceType="ml.m5.large"),
+        "endpoint_config_props.ProductionVariants[0].InstanceType beside ServerlessConfig",
+    ),
+    (
+        "10 instance count beside ServerlessConfig",
+        serverless_config(InitialInstanceCount=1),
+        "ProductionVariants[0].InitialInstanceCount beside ServerlessConfig",
+    ),
+    (
+        "10 serverless with several variants",
+        {
+            "endpoint_config_props": {
+                "ProductionVariants": [
+                    SERVERLESS_VARIANT,
+                    {**SERVERLESS_VARIANT, "VariantName": "B"},
+                ]
+            }
+        },
+        "endpoint_config_props: a Serverless Inference endpoint has exactly one variant (2 given",
+    ),
+    (
+        "10 serverless with a shadow variant",
+        {
+            "serverless": Serverless(),
+            "endpoint_config_props": {"ShadowProductionVariants": [variant("S", "ml.m5.large")]},
+        },
+        "a Serverless Inference endpoint has exactly one variant (2 given, shadow variants "
+        "included)",
+    ),
+    (
+        "10 serverless with data capture",
+        {
+            "serverless": Serverless(),
+            "endpoint_config_props": {
+                "DataCaptureConfig": {
+                    "CaptureOptions": [{"CaptureMode": "Input"}],
+                    "DestinationS3Uri": "s3://captures/x",
+                    "InitialSamplingPercentage": 20,
+                }
+            },
+        },
+        "endpoint_config_props.DataCaptureConfig with serverless: Serverless Inference does not "
+        "support it",
+    ),
+    (
+        "10 serverless with network isolation forced on",
+        {"serverless": Serverless(), "model_props": {**MODEL, "EnableNetworkIsolation": True}},
+        "model_props.EnableNetworkIsolation with serverless: Serverless Inference does not",
+    ),
+    (
+        "10 ServerlessConfig with network isolation forced on",
+        {**serverless_config(), "model_props": {**MODEL, "EnableNetworkIsolation": True}},
+        "model_props.EnableNetworkIsolation with the ServerlessConfig of endpoint_config_props."
+        "ProductionVariants[0]",
+    ),
+    (
+        "10 serverless with a model VPC config",
+        {
+            "serverless": Serverless(),
+            "model_props": {
+                **MODEL,
+                "VpcConfig": {"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]},
+            },
+        },
+        "model_props.VpcConfig with serverless",
+    ),
+    (
+        "10 serverless with an inference pipeline",
+        {
+            "serverless": Serverless(),
+            "model_props": {"Containers": [{"Image": IMAGE}, {"Image": IMAGE}]},
+        },
+        "model_props.Containers (an inference pipeline) with serverless",
+    ),
+    (
+        "10 serverless from a private registry",
+        {
+            "serverless": Serverless(),
+            "model_props": {
+                "PrimaryContainer": {"Image": IMAGE, "ImageConfig": {"RepositoryAccessMode": "Vpc"}}
+            },
+        },
+        "model_props.PrimaryContainer.ImageConfig.RepositoryAccessMode 'Vpc' (a private "
+        "registry) with serverless",
+    ),
+    (
+        "10 serverless multi-model",
+        {
+            "serverless": Serverless(),
+            "model_props": {"PrimaryContainer": {"Image": IMAGE, "Mode": "MultiModel"}},
+        },
+        "model_props.PrimaryContainer.Mode 'MultiModel' with serverless",
+    ),
+    (
+        "10 serverless with a rolling update",
+        {
+            "serverless": Serverless(),
+            "endpoint_props": {
+                "DeploymentConfig": {
+                    "RollingUpdatePolicy": {
+                        "MaximumBatchSize": {"Type": "CAPACITY_PERCENT", "Value": 50},
+                        "WaitIntervalInSeconds": 300,
+                    }
+                }
+            },
+        },
+        "endpoint_props.DeploymentConfig.RollingUpdatePolicy with serverless",
+    ),
+    (
+        "10 serverless with an existing endpoint",
+        {
+            "model_props": None,
+            "existing_sagemaker_endpoint_obj": ENDPOINT,
+            "serverless": Serverless(),
+        },
+        "serverless with existing_sagemaker_endpoint_obj: no model or endpoint config is created",
+    ),
+    (
+        "10 autoscaling a real-time endpoint to zero",
+        {"autoscaling": Autoscaling(min_capacity=0, max_capacity=2)},
+        "autoscaling.min_capacity: 0 must be an integer of at least 1 for instance variants (a "
+        "real-time endpoint cannot scale to zero)",
+    ),
+    (
+        "10 autoscaling min above max",
+        {"autoscaling": Autoscaling(min_capacity=3, max_capacity=2)},
+        "autoscaling.min_capacity: 3 is above autoscaling.max_capacity (2)",
+    ),
+    (
+        "10 autoscaling max below one",
+        {"autoscaling": Autoscaling(max_capacity=0)},
+        "autoscaling.max_capacity: 0 must be an integer of at least 1",
+    ),
+    (
+        "10 autoscaling target not positive",
+        {"autoscaling": Autoscaling(max_capacity=2, target_value=0)},
+        "autoscaling.target_value: 0 must be a number above 0 for instance variants "
+        "(SageMakerVariantInvocationsPerInstance)",
+    ),
+    (
+        "10 autoscaling utilization above one",
+        {"serverless": WARM, "autoscaling": Autoscaling(max_capacity=4, target_value=70)},
+        "autoscaling.target_value: 70 must be a number above 0 and at most 1.0 for Serverless "
+        "Inference provisioned concurrency",
+    ),
+    (
+        "10 autoscaling cooldown",
+        {"autoscaling": Autoscaling(max_capacity=2, scale_in_cooldown=-1)},
+        "autoscaling.scale_in_cooldown: -1 must be a whole number of seconds",
+    ),
+    (
+        "10 autoscaling a burstable type",
+        {
+            "autoscaling": SCALING,
+            "endpoint_config_props": {"ProductionVariants": [variant("A", "ml.t2.medium")]},
+        },
+        "autoscaling with endpoint_config_props.ProductionVariants[0].InstanceType "
+        "'ml.t2.medium': SageMaker cannot autoscale burstable (T2) instances",
+    ),
+    (
+        "10 autoscaling a burstable instance pool",
+        {
+            "autoscaling": SCALING,
+            "endpoint_config_props": {
+                "ProductionVariants": [
+                    {
+                        "VariantName": "A",
+                        "InitialInstanceCount": 1,
+                        "InstancePools": [{"InstanceType": "ml.t2.large", "Priority": 1}],
+                    }
+                ]
+            },
+        },
+        "ProductionVariants[0].InstancePools[0].InstanceType 'ml.t2.large': SageMaker cannot",
+    ),
+    (
+        "10 autoscaling serverless without provisioned concurrency",
+        {"serverless": Serverless(), "autoscaling": SCALING},
+        "autoscaling with endpoint_config_props.ProductionVariants[0], a Serverless Inference "
+        "variant without provisioned concurrency",
+    ),
+    (
+        "10 autoscaling provisioned concurrency past the serverless maximum",
+        {"serverless": WARM, "autoscaling": Autoscaling(max_capacity=11)},
+        "autoscaling.max_capacity: 11 is more than endpoint_config_props.ProductionVariants[0]."
+        "ServerlessConfig.MaxConcurrency (10)",
+    ),
+    (
+        "10 autoscaling a variant name from an intrinsic",
+        {
+            "autoscaling": SCALING,
+            "endpoint_config_props": {
+                "ProductionVariants": [
+                    {
+                        **variant("A", "ml.m5.large"),
+                        "VariantName": Ref(Parameter("V", Type="String")),
+                    }
+                ]
+            },
+        },
+        'endpoint_config_props.ProductionVariants[0].VariantName: {"Ref": "V"} must be a literal',
+    ),
+    (
+        "10 autoscaling variant names that give the same IDs",
+        {
+            "autoscaling": SCALING,
+            "endpoint_config_props": {
+                "ProductionVariants": [
+                    variant("blue", "ml.m5.large"),
+                    variant("Blue", "ml.m5.large"),
+                ]
+            },
+        },
+        "ProductionVariants[1].VariantName: 'Blue' and 'blue' give the same logical IDs (Blue)",
+    ),
+    (
+        "10 autoscaling with variant properties reset",
+        {"autoscaling": SCALING, "endpoint_props": {"RetainAllVariantProperties": False}},
+        "endpoint_props.RetainAllVariantProperties: False with autoscaling",
+    ),
+    (
+        "10 autoscaling an existing endpoint",
+        {"model_props": None, "existing_sagemaker_endpoint_obj": ENDPOINT, "autoscaling": SCALING},
+        "autoscaling with existing_sagemaker_endpoint_obj: no model or endpoint config is created",
+    ),
 ]
 
 
@@ -478,6 +773,8 @@ def test_every_problem_is_reported_at_once() -> None:
         ("existing_sagemaker_endpoint_obj", 42),
         ("id_prefix", 7),
         ("async_inference", {"output_path": "s3://b/o"}),
+        ("serverless", {"memory_size_in_mb": 2048}),
+        ("autoscaling", 4),
     ],
 )
 def test_wrong_python_type_is_a_type_error_naming_the_field(field: str, value: Any) -> None:

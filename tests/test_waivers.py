@@ -54,13 +54,24 @@ def test_skips_only_where_the_setting_is_absent(name: str, template: dict[str, A
             logical_id
         )
         assert ("CKV_AWS_173" in waived) == ("KmsKeyArn" not in properties), logical_id
+    serverless_configs = [
+        config
+        for config in of_type(template, "AWS::SageMaker::EndpointConfig").values()
+        if any("ServerlessConfig" in v for v in config["Properties"]["ProductionVariants"])
+    ]
+    for logical_id, model in of_type(template, "AWS::SageMaker::Model").items():
+        # Serverless endpoints cannot isolate their model; every other model stays isolated.
+        isolated = model["Properties"].get("EnableNetworkIsolation") is True
+        assert set(skips(model)) == (set() if isolated else {"CKV_AWS_370"}), logical_id
+        assert isolated != bool(serverless_configs), logical_id
     for logical_id, bucket in of_type(template, "AWS::S3::Bucket").items():
         assert set(skips(bucket)) == {"CKV_AWS_18"}, logical_id
         assert "LoggingConfiguration" not in bucket["Properties"]
+    waivable = ("AWS::Lambda::Function", "AWS::SageMaker::Model", "AWS::S3::Bucket")
     others = [
         logical_id
         for logical_id, resource in template["Resources"].items()
-        if skips(resource) and resource["Type"] not in ("AWS::Lambda::Function", "AWS::S3::Bucket")
+        if skips(resource) and resource["Type"] not in waivable
     ]
     assert others == []
 

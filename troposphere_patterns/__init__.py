@@ -8,6 +8,8 @@ __version__ = "0.2.0.dev0"
 
 
 from troposphere_patterns.core.async_inference import AsyncInference
+from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
+from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
@@ -19,10 +21,12 @@ from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
 
 __all__ = [
     "AsyncInference",
+    "Autoscaling",
     "ExistingVpc",
     "LambdaSagemakerEndpoint",
     "LambdaSagemakerEndpointProps",
     "PatternPropsError",
+    "Serverless",
     "TemplateLimitError",
     "__version__",
     "add_lambda_sagemakerendpoint",

@@ -60,7 +60,11 @@ def handler_source() -> str:
 def _field_in_message(props_type: type) -> re.Pattern[str]:
     """A props field's name and the path after it; compiled only for a message."""
     names = sorted((f.name for f in fields(props_type)), key=len, reverse=True)
-    return re.compile(rf"\b({'|'.join(names)})\b((?:\.\w+|\[\d+\])*)")
+    # A one-word field ("serverless") is also a word of prose: it names the field only where
+    # a path, a colon or another field follows it.
+    field_follows = r"(?=[.\[:=,)]|\s+(?:and|with|without|or)\s|$)"
+    alternatives = [name if "_" in name else name + field_follows for name in names]
+    return re.compile(rf"\b({'|'.join(alternatives)})\b((?:\.\w+|\[\d+\])*)")
 
 
 def _schemas(command: CommandLine) -> dict[str, props_files.Schema]:
@@ -234,7 +238,7 @@ def build_props(
     combined = command.combine([{k: _as_mapping(v) for k, v in layer.items()} for layer in layers])
     if isinstance(combined.get("existing_vpc"), Mapping):
         combined["existing_vpc"] = _existing_vpc(combined["existing_vpc"])
-    return command.props_type(**combined)
+    return command.props_type(**command.with_options(combined))
 
 
 def output_format(args: argparse.Namespace) -> str:
@@ -249,7 +253,7 @@ def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
     """Render the template text that ``args`` ask for."""
     sources = sources if sources is not None else Sources()
     command = COMMAND_LINES[args.pattern]
-    params = command.parameters()
+    params = command.parameters_for(vars(args))
     template = command.render(build_props(command, args, params, sources))
     body = template.to_dict()  # once: encoding is most of a render's time
     used = {ref.name for ref in references.references(body) if ref.kind == "name"}

@@ -19,6 +19,19 @@ from troposphere_patterns.core.overrides import merge
 
 # A props layer: props field name -> value. Values that are mappings merge over earlier layers.
 Layer = Mapping[str, Any]
+# What a mode does to one of the pattern's Parameters: the Parameter in, its replacement out.
+ParameterChange = Callable[[Parameter], Parameter]
+
+
+def allowed_values_without(unwanted: Callable[[Any], bool]) -> ParameterChange:
+    """A change that drops the values ``unwanted`` picks from a Parameter's AllowedValues."""
+
+    def change(parameter: Parameter) -> Parameter:
+        properties = dict(parameter.properties)
+        allowed = [value for value in properties["AllowedValues"] if not unwanted(value)]
+        return Parameter(parameter.title, **{**properties, "AllowedValues": allowed})
+
+    return change
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,6 +45,8 @@ class Mode:
             value (True for a flag).
         drops: Props fields the mode removes from the layers before it (``--existing-endpoint``
             drops the model the base layer describes).
+        parameter_changes: Parameter name -> how the mode changes that Parameter (``--autoscaling``
+            drops the burstable types from ``InstanceType``'s AllowedValues).
         group: Modes of one group exclude each other.
         metavar: Set for an option that takes a value; None for a flag.
     """
@@ -40,6 +55,7 @@ class Mode:
     help: str
     props: Callable[[Mapping[str, Parameter], Any], Layer] = lambda params, value: {}
     drops: tuple[str, ...] = ()
+    parameter_changes: Mapping[str, ParameterChange] = field(default_factory=dict)
     group: str | None = None
     metavar: str | None = None
 
@@ -71,6 +87,9 @@ class CommandLine:
             and groups of its keys: when a later layer sets a key of one group, the keys of the
             other groups from earlier layers go (a props file's ``ModelDataSource`` replaces the
             default ``ModelDataUrl``; its S3 ``Code`` replaces the inlined ``ZipFile``).
+        options: Props fields that layers may give as mappings of an option type's fields
+            (``autoscaling: {max_capacity: 4}`` in a props file): merged like any mapping, then
+            built into the type once all layers are combined.
     """
 
     name: str
@@ -85,20 +104,46 @@ class CommandLine:
     default_mode: str = ""
     keys: Mapping[str, tuple[type | None, tuple[str, ...]]] = field(default_factory=dict)
     alternatives: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = field(default=())
+    options: Mapping[str, type] = field(default_factory=dict)
+
+    def chosen_modes(self, chosen: Mapping[str, Any]) -> list[Mode]:
+        """The modes the command line turned on, in declaration order."""
+        return [mode for mode in self.modes if chosen.get(mode.dest) not in (None, False)]
+
+    def parameters_for(self, chosen: Mapping[str, Any]) -> dict[str, Parameter]:
+        """Fresh Parameters, as the chosen modes change them."""
+        params = dict(self.parameters())
+        for mode in self.chosen_modes(chosen):
+            for name, change in mode.parameter_changes.items():
+                params[name] = change(params[name])
+        return params
+
+    def with_options(self, combined: Mapping[str, Any]) -> dict[str, Any]:
+        """Merged props with the :attr:`options` given as mappings built into their types.
+
+        Raises:
+            TypeError: An option mapping with a field its type does not have, naming the prop.
+        """
+        result = dict(combined)
+        for name, option_type in self.options.items():
+            value = result.get(name)
+            if isinstance(value, Mapping):
+                try:
+                    result[name] = option_type(**value)
+                except TypeError as error:
+                    raise TypeError(f"{name}: {error}") from error
+        return result
 
     def layers(
         self, params: Mapping[str, Parameter], handler: str, chosen: Mapping[str, Any]
     ) -> list[dict[str, Any]]:
         """The base layer and one layer per chosen mode, with each mode's drops applied."""
         layers: list[dict[str, Any]] = [dict(self.base(params, handler))]
-        for mode in self.modes:
-            value = chosen.get(mode.dest)
-            if value is None or value is False:
-                continue
+        for mode in self.chosen_modes(chosen):
             for layer in layers:
                 for name in mode.drops:
                     layer.pop(name, None)
-            layers.append(dict(mode.props(params, value)))
+            layers.append(dict(mode.props(params, chosen[mode.dest])))
         return layers
 
     def combine(self, layers: Sequence[Layer]) -> dict[str, Any]:

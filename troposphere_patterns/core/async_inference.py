@@ -265,15 +265,21 @@ def async_inference(option: AsyncInference, context: AsyncContext) -> AsyncInfer
     )
 
 
-def problems(option: AsyncInference, config_props: Mapping[str, Any] | None) -> list[str]:
+def problems(
+    option: AsyncInference, config_props: Mapping[str, Any] | None, serverless: Any = None
+) -> list[str]:
     """Every problem with the option and with the endpoint config it would go on.
 
     Args:
         option: The caller's option, reported as ``async_inference.<field>``.
         config_props: The merged EndpointConfig properties; None when the endpoint is not the
             pattern's (an existing endpoint has its own config).
+        serverless: The pattern's ``serverless`` option, if any.
     """
     found = option.problems("async_inference")
+    if serverless is not None:
+        # Asynchronous inference queues requests for instances; a serverless endpoint has none.
+        return [*found, "async_inference with serverless: async endpoints run on instances"]
     if config_props is None:
         found.append(
             "async_inference with existing_sagemaker_endpoint_obj: the pattern configures "

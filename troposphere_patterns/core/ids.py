@@ -20,6 +20,10 @@ VPC_ROUTE_TABLE_ASSOCIATION = "VpcIsolatedSubnet{n}RouteTableAssociation"
 VPC_FLOW_LOG = "VpcFlowLog"
 VPC_FLOW_LOG_GROUP = "VpcFlowLogGroup"
 VPC_FLOW_LOG_ROLE = "VpcFlowLogRole"
+# Names used by the core autoscaling builder: the endpoint's logical ID, then the variant's name
+# in PascalCase, so adding a variant never renames another variant's target.
+SCALABLE_TARGET = "{endpoint}{variant}ScalableTarget"
+SCALING_POLICY = "{endpoint}{variant}ScalingPolicy"
 
 
 def is_valid_prefix(prefix: str) -> bool:

@@ -9,8 +9,17 @@ from typing import Any
 from awacs.aws import Statement
 from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, If, NoValue, Ref, iam, sagemaker
 
-from troposphere_patterns.core import iam_policies, instance_types, model_data
+from troposphere_patterns.core import (
+    endpoint_autoscaling,
+    iam_policies,
+    instance_types,
+    model_data,
+    serverless_inference,
+    waivers,
+)
+from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.overrides import build, merge, plain
+from troposphere_patterns.core.serverless_inference import HostingProps, Serverless
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
 DEFAULT_VARIANT_NAME = "AllTraffic"
@@ -28,6 +37,8 @@ MODEL_DEFAULTS: Mapping[str, Any] = {
     # The container gets no network: it cannot leak data or fetch code at run time.
     "EnableNetworkIsolation": True,
 }
+# Serverless endpoints refuse network isolation (and a VPC): SageMaker runs them on its own.
+SERVERLESS_MODEL_DEFAULTS: Mapping[str, Any] = {"EnableNetworkIsolation": False}
 
 
 def default_variant(instance_type: Any = DEFAULT_INSTANCE_TYPE) -> dict[str, Any]:
@@ -92,6 +103,7 @@ class SagemakerEndpointBundle:
         endpoint_config: The ``AWS::SageMaker::EndpointConfig``.
         endpoint: The ``AWS::SageMaker::Endpoint``.
         conditions: Conditions the resources use (the deploy-time key placement).
+        scaling: The variants' scalable targets and policies, when scaling was asked for.
     """
 
     role: iam.Role | None
@@ -99,12 +111,13 @@ class SagemakerEndpointBundle:
     endpoint_config: sagemaker.EndpointConfig
     endpoint: sagemaker.Endpoint
     conditions: Mapping[str, Any] = field(default_factory=dict)
+    scaling: tuple[BaseAWSObject, ...] = ()
 
     @property
     def resources(self) -> tuple[BaseAWSObject, ...]:
         """Everything to add to a template."""
         head = (self.role,) if self.role is not None else ()
-        return (*head, self.model, self.endpoint_config, self.endpoint)
+        return (*head, self.model, self.endpoint_config, self.endpoint, *self.scaling)
 
 
 def execution_role_statements(
@@ -240,9 +253,46 @@ def volume_key(config_props: Mapping[str, Any], key_arn: Any, condition_id: str)
     return If(condition_id, key_arn, NoValue), instance_types.all_ebs_only(later)
 
 
-def config_with_defaults(caller: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The caller's EndpointConfig properties over the default ``AllTraffic`` variant."""
-    return merge({"ProductionVariants": [default_variant()]}, caller)
+def config_with_defaults(
+    caller: Mapping[str, Any] | None, serverless_option: Serverless | None = None
+) -> dict[str, Any]:
+    """The caller's EndpointConfig properties over the default ``AllTraffic`` variant.
+
+    With a :class:`Serverless` option the default variant is serverless.
+    """
+    variant = (
+        default_variant()
+        if serverless_option is None
+        else serverless_option.variant(DEFAULT_VARIANT_NAME)
+    )
+    return merge({"ProductionVariants": [variant]}, caller)
+
+
+def hosting_problems(
+    *,
+    model_props: Mapping[str, Any],
+    endpoint_config_props: Mapping[str, Any] | None,
+    endpoint_props: Mapping[str, Any] | None,
+    serverless_option: Serverless | None,
+    scaling: Autoscaling | None,
+) -> list[str]:
+    """The serverless and autoscaling rules, on what :func:`sagemaker_endpoint` would build.
+
+    Messages name the props as ``model_props``, ``endpoint_config_props``, ``endpoint_props``,
+    ``serverless`` and ``autoscaling``.
+    """
+    config = config_with_defaults(endpoint_config_props, serverless_option)
+    hosting = HostingProps(
+        config=config,
+        model=plain(model_props),
+        endpoint=plain(endpoint_props or {}),
+        caller_config=plain(endpoint_config_props) if endpoint_config_props is not None else None,
+    )
+    found = serverless_inference.problems(serverless_option, hosting)
+    if scaling is not None:
+        found += endpoint_autoscaling.scaled_variants(scaling, config)[1]
+        found += endpoint_autoscaling.endpoint_problems(hosting.endpoint)
+    return found
 
 
 @dataclass(frozen=True)
@@ -273,6 +323,8 @@ def sagemaker_endpoint(
     endpoint_props: Mapping[str, Any] | None = None,
     kms_key_arn: Any = None,
     network: ModelNetwork | None = None,
+    serverless_option: Serverless | None = None,
+    scaling: Autoscaling | None = None,
     role_statements: Sequence[Statement] = (),
 ) -> SagemakerEndpointBundle:
     """Build a model, its endpoint config and endpoint, and (unless given) the execution role.
@@ -290,11 +342,24 @@ def sagemaker_endpoint(
         kms_key_arn: The pattern's key for the endpoint's volume, also granted to the created
             role; None when the caller names its own ``KmsKeyId``. Either key goes on the config
             only where the instance types allow it (:func:`volume_key`).
-        network: Put the model in a VPC.
+        network: Put the model in a VPC (not for a serverless endpoint, which has no VPC).
+        serverless_option: Make the default variant serverless. A serverless endpoint, by this
+            option or by a ``ServerlessConfig`` in ``endpoint_config_props``, runs its model
+            without network isolation.
+        scaling: Scale each production variant (the Endpoint then retains the scaled counts
+            across config updates).
         role_statements: More grants for the created role (what an endpoint feature uses).
+
+    Raises:
+        ValueError: A network for a serverless endpoint.
     """
     model_props = merge(model_props)
-    config_props = config_with_defaults(endpoint_config_props)
+    config_props = config_with_defaults(endpoint_config_props, serverless_option)
+    model_defaults = MODEL_DEFAULTS
+    if serverless_inference.used(config_props):
+        if network is not None:
+            raise ValueError("a serverless endpoint's model cannot run in a VPC")
+        model_defaults = SERVERLESS_MODEL_DEFAULTS
     key_arn = config_props.get("KmsKeyId", kms_key_arn)
     conditions: dict[str, Any] = {}
     if key_arn is not None:
@@ -329,7 +394,9 @@ def sagemaker_endpoint(
             "Subnets": network.subnet_ids,
             "SecurityGroupIds": [network.security_group_id],
         }
-    model = build(sagemaker.Model, merge(MODEL_DEFAULTS, model_props, required), ids.model)
+    model = build(sagemaker.Model, merge(model_defaults, model_props, required), ids.model)
+    if model_defaults is SERVERLESS_MODEL_DEFAULTS:
+        model.Metadata = waivers.checkov_metadata(["CKV_AWS_370"])
 
     model_name = GetAtt(model, "ModelName")
     for name in VARIANT_LISTS:
@@ -343,9 +410,12 @@ def sagemaker_endpoint(
                 for variant in variants
             ]
     config = build(sagemaker.EndpointConfig, config_props, ids.endpoint_config)
-    endpoint = build(
-        sagemaker.Endpoint,
-        merge(endpoint_props, {"EndpointConfigName": GetAtt(config, "EndpointConfigName")}),
-        ids.endpoint,
-    )
-    return SagemakerEndpointBundle(role, model, config, endpoint, conditions)
+    required_endpoint = {"EndpointConfigName": GetAtt(config, "EndpointConfigName")}
+    if scaling is not None:
+        required_endpoint.update(endpoint_autoscaling.ENDPOINT_PROPERTIES)
+    endpoint = build(sagemaker.Endpoint, merge(endpoint_props, required_endpoint), ids.endpoint)
+    scaled: tuple[BaseAWSObject, ...] = ()
+    if scaling is not None:
+        variants, _ = endpoint_autoscaling.scaled_variants(scaling, config_props)
+        scaled = endpoint_autoscaling.endpoint_scaling(scaling, variants, endpoint).resources
+    return SagemakerEndpointBundle(role, model, config, endpoint, conditions, scaled)

@@ -26,6 +26,11 @@ CHECKOV_WAIVERS: dict[str, str] = {
         "The caller chose no VPC (neither deploy_vpc nor existing_vpc): the function reaches "
         "SageMaker Runtime's HTTPS endpoint with IAM-signed requests."
     ),
+    "CKV_AWS_370": (
+        "A serverless endpoint: SageMaker Serverless Inference does not support network "
+        "isolation or a VPC for the model, so the container is not isolated; use an "
+        "instance-backed endpoint where the model must run without network access."
+    ),
     "CKV_AWS_173": (
         "The environment holds only the endpoint's name, no secret, and Lambda encrypts it at "
         "rest with an AWS-managed key; a customer key adds a KMS call to every cold start. Set "

@@ -31,7 +31,7 @@ from troposphere import (
 )
 from troposphere.validators.awslambda import validate_variables_name
 
-from troposphere_patterns.core import iam_policies, model_data, vpc
+from troposphere_patterns.core import iam_policies, model_data, serverless_inference, vpc
 from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.async_inference import (
     AsyncContext,
@@ -41,6 +41,7 @@ from troposphere_patterns.core.async_inference import (
 )
 from troposphere_patterns.core.async_inference import problems as async_problems
 from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
+from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
@@ -59,9 +60,11 @@ from troposphere_patterns.core.sagemaker_endpoint import (
     SagemakerIds,
     config_with_defaults,
     endpoint_config_problems,
+    hosting_problems,
     sagemaker_endpoint,
     volume_key,
 )
+from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.vpc import ExistingVpc, Network
 from troposphere_patterns.errors import PatternPropsError
 
@@ -136,6 +139,13 @@ class LambdaSagemakerEndpointProps:
         deletion_policy: ``DeletionPolicy`` and ``UpdateReplacePolicy`` of the KMS key and the
             log groups: ``Retain`` keeps data readable after the stack is gone; ``Delete`` for
             throwaway stacks. Default ``Retain``.
+        serverless: Make the endpoint serverless (:class:`Serverless`: memory 2048 MB, at most
+            20 concurrent invocations, no provisioned concurrency by default): no instances, no
+            model VPC or network isolation; the function may still sit in the VPC. Default None.
+        autoscaling: Scale each variant (:class:`Autoscaling`: ``max_capacity`` required,
+            ``min_capacity`` 1, cooldowns 300 s in and 60 s out, the target per mode): instance
+            counts on invocations per instance, serverless provisioned concurrency on its
+            utilization. Default None.
         async_inference: Host the model behind an asynchronous endpoint (requests and results
             through S3, notifications through SNS); the function gets the handler's async
             environment and grants. Default None: a real-time endpoint.
@@ -153,6 +163,8 @@ class LambdaSagemakerEndpointProps:
     sagemaker_environment_variable_name: str = DEFAULT_ENVIRONMENT_VARIABLE
     id_prefix: str = ""
     deletion_policy: str = DEFAULT_DELETION_POLICY
+    serverless: Serverless | None = None
+    autoscaling: Autoscaling | None = None
     async_inference: AsyncInference | None = None
 
     def __post_init__(self) -> None:
@@ -167,6 +179,8 @@ class LambdaSagemakerEndpointProps:
             "sagemaker_environment_variable_name": (str, "a str"),
             "id_prefix": (str, "a str"),
             "deletion_policy": (str, "a str"),
+            "serverless": (Serverless, "a Serverless"),
+            "autoscaling": (Autoscaling, "an Autoscaling"),
             "async_inference": (AsyncInference, "an AsyncInference"),
         }
         for name in (
@@ -231,7 +245,7 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     if existing_endpoint and props.endpoint_props is not None:
         found.append("existing_sagemaker_endpoint_obj and endpoint_props: give one or the other")
     if existing_endpoint:
-        for name in ("model_props", "endpoint_config_props"):
+        for name in ("model_props", "endpoint_config_props", "serverless", "autoscaling"):
             if getattr(props, name) is not None:
                 found.append(
                     f"{name} with existing_sagemaker_endpoint_obj: no model or endpoint config "
@@ -259,13 +273,20 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
 
     if props.model_props is not None and not existing_endpoint:
         found += model_data.problems(plain(props.model_props), "model_props")
-        config = config_with_defaults(props.endpoint_config_props)
+        config = config_with_defaults(props.endpoint_config_props, props.serverless)
         found += endpoint_config_problems(config, "endpoint_config_props")
-    if props.async_inference is not None:
-        own_config = (
-            None if existing_endpoint else config_with_defaults(props.endpoint_config_props)
+        found += hosting_problems(
+            model_props=props.model_props,
+            endpoint_config_props=props.endpoint_config_props,
+            endpoint_props=props.endpoint_props,
+            serverless_option=props.serverless,
+            scaling=props.autoscaling,
         )
-        found += async_problems(props.async_inference, own_config)
+    if props.async_inference is not None:
+        own_config = None
+        if not existing_endpoint:
+            own_config = config_with_defaults(props.endpoint_config_props, props.serverless)
+        found += async_problems(props.async_inference, own_config, props.serverless)
 
     function_props = merge(props.lambda_function_props)
     if props.lambda_function_props is not None:
@@ -307,6 +328,12 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     return found
 
 
+def _serverless_endpoint(props: LambdaSagemakerEndpointProps) -> bool:
+    return serverless_inference.used(
+        config_with_defaults(props.endpoint_config_props, props.serverless)
+    )
+
+
 def _role_problem(role: Any, where: str) -> list[str]:
     try:
         role_name(role)
@@ -344,10 +371,9 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     creates_model = props.existing_sagemaker_endpoint_obj is None
     creates_function = props.existing_lambda_obj is None
     config_key_given = "KmsKeyId" in (props.endpoint_config_props or {})
+    config = config_with_defaults(props.endpoint_config_props, props.serverless)
     config_takes_key = (
-        creates_model
-        and not config_key_given
-        and volume_key(config_with_defaults(props.endpoint_config_props), "", "")[0] is not None
+        creates_model and not config_key_given and volume_key(config, "", "")[0] is not None
     )
     # What the options store in the pattern's bucket, one prefix each.
     bucket_prefixes = props.async_inference.bucket_prefixes() if props.async_inference else []
@@ -370,7 +396,8 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     else:
         endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
     if private is not None and private.creates_endpoints:
-        resources += _vpc_endpoints(props, ids, private, endpoint, creates_model, asynchronous)
+        model_in_vpc = creates_model and not _serverless_endpoint(props)
+        resources += _vpc_endpoints(props, ids, private, endpoint, model_in_vpc, asynchronous)
 
     function, attachment = _function_side(
         props, ids, key, private, endpoint, resources, asynchronous
@@ -490,7 +517,7 @@ def _sagemaker_side(
     """Model, endpoint config and endpoint (and their role), in the VPC when there is one."""
     assert props.model_props is not None  # validated
     model_network = None
-    if private is not None:
+    if private is not None and not _serverless_endpoint(props):
         model_group = vpc.security_group(
             ids(Ids.MODEL_SECURITY_GROUP),
             vpc_id=private.network.vpc_id,
@@ -516,6 +543,8 @@ def _sagemaker_side(
         endpoint_props=props.endpoint_props,
         kms_key_arn=volume_key.arn if volume_key is not None else None,
         network=model_network,
+        serverless_option=props.serverless,
+        scaling=props.autoscaling,
         role_statements=asynchronous.sagemaker_statements if asynchronous else (),
     )
     resources += bundle.resources
@@ -527,7 +556,7 @@ def _vpc_endpoints(
     ids: LogicalIds,
     private: _PrivateNetwork,
     endpoint: EndpointReference,
-    creates_model: bool,
+    model_in_vpc: bool,
     asynchronous: AsyncInferenceBundle | None,
 ) -> list[BaseAWSObject]:
     """SageMaker Runtime for the function; S3 for the model's artifact and async payloads."""
@@ -545,7 +574,7 @@ def _vpc_endpoints(
         )
     ]
     reads = model_data.s3_reads(plain(props.model_props or {}), "model_props")
-    s3_statements = model_data.read_statements(reads) if creates_model else []
+    s3_statements = model_data.read_statements(reads) if model_in_vpc else []
     s3_statements += asynchronous.s3_statements if asynchronous else []
     if s3_statements:
         endpoints.append(

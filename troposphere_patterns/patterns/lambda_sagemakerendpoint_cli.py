@@ -12,11 +12,19 @@ from typing import Any
 
 from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
 
-from troposphere_patterns.core import sagemaker_endpoint, vpc
+from troposphere_patterns.core import (
+    endpoint_autoscaling,
+    sagemaker_endpoint,
+    serverless_inference,
+    vpc,
+)
 from troposphere_patterns.core.async_inference import AsyncInference
+from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
+from troposphere_patterns.core.instance_types import burstable
+from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.vpc import ExistingVpc
-from troposphere_patterns.modes import CommandLine, Layer, Mode
+from troposphere_patterns.modes import CommandLine, Layer, Mode, allowed_values_without
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpointProps,
     lambda_sagemakerendpoint,
@@ -29,6 +37,8 @@ examples:
   troposphere-patterns lambda-sagemakerendpoint --existing-vpc -o out.json
   troposphere-patterns lambda-sagemakerendpoint --existing-endpoint -o out.json
   troposphere-patterns lambda-sagemakerendpoint --async --deploy-vpc -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --serverless -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --autoscaling -o out.json
   troposphere-patterns lambda-sagemakerendpoint --props base.yaml --props prod.yaml -o out.json
 
 deploy:
@@ -86,6 +96,34 @@ def parameters() -> dict[str, Parameter]:
             ConstraintDescription="a SageMaker endpoint name: up to 63 letters, digits and "
             "hyphens, starting and ending with a letter or digit",
         ),
+        "ServerlessMemorySizeInMB": Parameter(
+            "ServerlessMemorySizeInMB",
+            Type="Number",
+            Description="Memory of the serverless endpoint in MB (vCPUs grow with it)",
+            Default=serverless_inference.DEFAULT_MEMORY_SIZE_MB,
+            AllowedValues=list(serverless_inference.MEMORY_SIZES_MB),
+        ),
+        "ServerlessMaxConcurrency": Parameter(
+            "ServerlessMaxConcurrency",
+            Type="Number",
+            Description="Invocations the serverless endpoint serves at once (more are throttled)",
+            Default=serverless_inference.DEFAULT_MAX_CONCURRENCY,
+            MinValue=serverless_inference.CONCURRENCY[0],
+            MaxValue=serverless_inference.CONCURRENCY[1],
+        ),
+        "AutoscalingMinCapacity": Parameter(
+            "AutoscalingMinCapacity",
+            Type="Number",
+            Description="Fewest instances (or warm serverless copies) per variant",
+            Default=endpoint_autoscaling.DEFAULT_MIN_CAPACITY,
+            MinValue=1,
+        ),
+        "AutoscalingMaxCapacity": Parameter(
+            "AutoscalingMaxCapacity",
+            Type="Number",
+            Description="Most instances (or warm serverless copies) per variant: the cost ceiling",
+            MinValue=1,
+        ),
     }
 
 
@@ -103,6 +141,22 @@ def base(params: Mapping[str, Parameter], handler: str) -> Layer:
             "ProductionVariants": [sagemaker_endpoint.default_variant(Ref(params["InstanceType"]))]
         },
     }
+
+
+def _serverless(params: Mapping[str, Parameter], value: Any) -> Layer:
+    option = {
+        "memory_size_in_mb": Ref(params["ServerlessMemorySizeInMB"]),
+        "max_concurrency": Ref(params["ServerlessMaxConcurrency"]),
+    }
+    return {"serverless": option}
+
+
+def _autoscaling(params: Mapping[str, Parameter], value: Any) -> Layer:
+    option = {
+        "min_capacity": Ref(params["AutoscalingMinCapacity"]),
+        "max_capacity": Ref(params["AutoscalingMaxCapacity"]),
+    }
+    return {"autoscaling": option}
 
 
 def _existing_vpc(params: Mapping[str, Parameter], value: Any) -> Layer:
@@ -131,6 +185,8 @@ COMMAND_LINE = CommandLine(
         "endpoint_props": (sagemaker.Endpoint, ()),
         "vpc_props": (ec2.VPC, (vpc.AZ_COUNT_KEY,)),
         "existing_vpc": (None, tuple(f.name for f in fields(ExistingVpc))),
+        "serverless": (None, tuple(f.name for f in fields(Serverless))),
+        "autoscaling": (None, tuple(f.name for f in fields(Autoscaling))),
     },
     modes=(
         Mode(
@@ -155,10 +211,24 @@ COMMAND_LINE = CommandLine(
             drops=("model_props", "endpoint_config_props"),
         ),
         Mode(
+            flag="--serverless",
+            help="a serverless endpoint: no instances, billed per request "
+            "(ServerlessMemorySizeInMB, ServerlessMaxConcurrency parameters)",
+            props=_serverless,
+            drops=("endpoint_config_props",),
+        ),
+        Mode(
+            flag="--autoscaling",
+            help="scale each variant on its invocations (AutoscalingMinCapacity, "
+            "AutoscalingMaxCapacity parameters; no burstable ml.t2 types)",
+            props=_autoscaling,
+            parameter_changes={"InstanceType": allowed_values_without(burstable)},
+        ),
+        Mode(
             flag="--async",
             help="an asynchronous endpoint: requests and results through the pattern's bucket, "
             "notifications through SNS topics",
-            props=lambda params, value: {"async_inference": AsyncInference()},
+            props=lambda params, value: {"async_inference": {}},
         ),
         Mode(
             flag="--env-var-name",
@@ -167,6 +237,11 @@ COMMAND_LINE = CommandLine(
             props=lambda params, value: {"sagemaker_environment_variable_name": value},
         ),
     ),
+    options={
+        "serverless": Serverless,
+        "autoscaling": Autoscaling,
+        "async_inference": AsyncInference,
+    },
     alternatives=(
         ("model_props", (frozenset({"PrimaryContainer"}), frozenset({"Containers"}))),
         (

@@ -1,0 +1,332 @@
+"""Application Auto Scaling for SageMaker endpoint variants: a target and a policy per variant.
+
+Each scaled variant gets an ``AWS::ApplicationAutoScaling::ScalableTarget`` on
+``endpoint/<name>/variant/<variant>`` and a target-tracking ``ScalingPolicy``. What scales, and on
+which metric, depends on how the variant is hosted, a :class:`ScalingMode`: instance variants
+scale their instance count on invocations per instance; serverless variants with provisioned
+concurrency scale that concurrency on its utilization (the only metric that dimension accepts).
+A mode also says how low the minimum may go: real-time variants keep at least one instance.
+
+No ``RoleARN``: Application Auto Scaling uses (and creates on first use) its service-linked role
+``AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint``. The target names the endpoint
+through ``GetAtt``, so CloudFormation registers it only once the endpoint is InService (the
+variant does not exist before). With scaling on, the Endpoint sets
+``RetainAllVariantProperties``: a config update then keeps the scaled instance count instead of
+resetting it to ``InitialInstanceCount``. Changing a scaled variant's instance type fails while
+the variant is registered (SageMaker developer guide, endpoint-scaling-update).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from troposphere import AWSHelperFn, GetAtt, Parameter, Ref, Sub, applicationautoscaling, sagemaker
+
+from troposphere_patterns.core import ids as logical_ids
+from troposphere_patterns.core import instance_types
+from troposphere_patterns.core.overrides import build
+
+SERVICE_NAMESPACE = "sagemaker"
+POLICY_TYPE = "TargetTrackingScaling"
+DEFAULT_MIN_CAPACITY = 1
+DEFAULT_SCALE_IN_COOLDOWN = 300
+DEFAULT_SCALE_OUT_COOLDOWN = 60
+# The Endpoint properties scaling needs: keep the scaled count across config updates.
+ENDPOINT_PROPERTIES: Mapping[str, Any] = {"RetainAllVariantProperties": True}
+
+# (endpoint name, variant name) -> a CustomizedMetricSpecification.
+CustomizedMetric = Callable[[Any, str], dict[str, Any]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScalingMode:
+    """What scales for one way of hosting a variant, and on which metric.
+
+    Attributes:
+        name: For messages, e.g. ``instance variants``.
+        dimension: The ``ScalableDimension``.
+        metric_name: The metric: one of Application Auto Scaling's predefined metric types,
+            or the name of a customized one. It also names the policy.
+        default_target: The target value when the option gives none.
+        lowest_min: The lowest ``min_capacity`` the mode allows.
+        highest_target: The highest target value, for a utilization (a fraction); None if none.
+        customized_metric: For a metric that is not predefined: builds its
+            ``CustomizedMetricSpecification``. None for a predefined metric.
+    """
+
+    name: str
+    dimension: str
+    metric_name: str
+    default_target: float
+    lowest_min: int = 1
+    highest_target: float | None = None
+    customized_metric: CustomizedMetric | None = None
+
+    def metric(self, endpoint_name: Any, variant: str) -> dict[str, Any]:
+        """The policy's metric specification for one variant."""
+        if self.customized_metric is not None:
+            spec = self.customized_metric(endpoint_name, variant)
+            return {"CustomizedMetricSpecification": spec}
+        return {"PredefinedMetricSpecification": {"PredefinedMetricType": self.metric_name}}
+
+
+INSTANCES = ScalingMode(
+    name="instance variants",
+    dimension="sagemaker:variant:DesiredInstanceCount",
+    metric_name="SageMakerVariantInvocationsPerInstance",
+    # Invocations per instance per minute, as in the SageMaker developer guide's example; the
+    # right value is a load test's sustainable requests per second x 60 x a safety factor.
+    default_target=70.0,
+)
+PROVISIONED_CONCURRENCY = ScalingMode(
+    name="Serverless Inference provisioned concurrency",
+    dimension="sagemaker:variant:DesiredProvisionedConcurrency",
+    metric_name="SageMakerVariantProvisionedConcurrencyUtilization",
+    # A fraction of the warm copies in use. Requests beyond them are still served on demand
+    # (with a cold start) up to MaxConcurrency, so the warm pool may run fairly full.
+    default_target=0.7,
+    highest_target=1.0,
+)
+
+
+def _deploy_time(value: Any) -> bool:
+    return isinstance(value, AWSHelperFn | Parameter)
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Autoscaling:
+    """Scale each variant of the endpoint between a minimum and a maximum, on a target metric.
+
+    Values may be literals or intrinsics (a ``Ref`` to a Parameter).
+
+    Attributes:
+        max_capacity: The most instances (or warm copies, for serverless provisioned
+            concurrency) a variant scales to: the cost ceiling. Required.
+        min_capacity: The fewest, at least 1 for a real-time endpoint. Default 1.
+        target_value: The metric's target per variant: invocations per instance per minute for
+            instance variants (default 70), the fraction of provisioned concurrency in use for
+            serverless (default 0.7). Default None (the mode's default).
+        scale_in_cooldown: Seconds after a scale-in before the next one. Default 300.
+        scale_out_cooldown: Seconds after a scale-out before the next one; short, so spikes are
+            met quickly. Default 60.
+    """
+
+    max_capacity: Any
+    min_capacity: Any = DEFAULT_MIN_CAPACITY
+    target_value: Any = None
+    scale_in_cooldown: Any = DEFAULT_SCALE_IN_COOLDOWN
+    scale_out_cooldown: Any = DEFAULT_SCALE_OUT_COOLDOWN
+
+    def target(self, mode: ScalingMode) -> Any:
+        """The target value under ``mode``."""
+        return mode.default_target if self.target_value is None else self.target_value
+
+    def problems(self, mode: ScalingMode, where: str = "autoscaling") -> list[str]:
+        """What is wrong with the values under ``mode``, each naming its field."""
+        found: list[str] = []
+        low, high = self.min_capacity, self.max_capacity
+        if not _deploy_time(low) and (not _integer(low) or low < mode.lowest_min):
+            found.append(
+                f"{where}.min_capacity: {low!r} must be an integer of at least {mode.lowest_min} "
+                f"for {mode.name}"
+                + (" (a real-time endpoint cannot scale to zero)" if low == 0 else "")
+            )
+        if not _deploy_time(high) and (not _integer(high) or high < 1):
+            found.append(f"{where}.max_capacity: {high!r} must be an integer of at least 1")
+        elif _integer(low) and _integer(high) and low > high:
+            found.append(f"{where}.min_capacity: {low} is above {where}.max_capacity ({high})")
+        target = self.target(mode)
+        if not _deploy_time(target) and (
+            not _number(target)
+            or target <= 0
+            or (mode.highest_target is not None and target > mode.highest_target)
+        ):
+            limit = f" and at most {mode.highest_target}" if mode.highest_target else ""
+            found.append(
+                f"{where}.target_value: {target!r} must be a number above 0{limit} for "
+                f"{mode.name} ({mode.metric_name})"
+            )
+        for name in ("scale_in_cooldown", "scale_out_cooldown"):
+            value = getattr(self, name)
+            if not _deploy_time(value) and (not _integer(value) or value < 0):
+                found.append(f"{where}.{name}: {value!r} must be a whole number of seconds")
+        return found
+
+
+@dataclass(frozen=True)
+class ScaledVariant:
+    """A variant to scale.
+
+    Attributes:
+        name: The variant's name (a literal: it goes into the logical IDs).
+        mode: How it scales.
+    """
+
+    name: str
+    mode: ScalingMode
+
+
+def variant_id(name: str) -> str:
+    """A variant name as a part of a logical ID: ``blue-v2`` -> ``BlueV2``."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("-"))
+
+
+def scaled_variants(
+    option: Autoscaling, config: Mapping[str, Any], where: str = "endpoint_config_props"
+) -> tuple[list[ScaledVariant], list[str]]:
+    """The production variants of a (merged) EndpointConfig to scale, and the problems found.
+
+    Instance variants scale their count; a serverless variant scales its provisioned
+    concurrency, and without any it has nothing to scale. Burstable (T2) instances cannot
+    autoscale. Shadow variants keep their count.
+    """
+    scaled: list[ScaledVariant] = []
+    found: list[str] = []
+    variants = config.get("ProductionVariants")
+    seen: dict[str, str] = {}
+    for index, variant in enumerate(variants if isinstance(variants, list | tuple) else []):
+        if not isinstance(variant, Mapping):
+            continue
+        path = f"{where}.ProductionVariants[{index}]"
+        name = variant.get("VariantName")
+        if not isinstance(name, str) or not re.fullmatch(r"[a-zA-Z0-9](-*[a-zA-Z0-9])*", name):
+            shown = json.dumps(name.to_dict()) if isinstance(name, AWSHelperFn) else repr(name)
+            found.append(
+                f"{path}.VariantName: {shown} must be a literal variant name (letters, digits "
+                "and hyphens) to autoscale: it names the scalable target and its logical ID"
+            )
+            continue
+        if variant_id(name) in seen:
+            found.append(
+                f"{path}.VariantName: {name!r} and {seen[variant_id(name)]!r} give the same "
+                f"logical IDs ({variant_id(name)}); rename one"
+            )
+        seen.setdefault(variant_id(name), name)
+        serverless = variant.get("ServerlessConfig")
+        if isinstance(serverless, Mapping):
+            warm, most = serverless.get("ProvisionedConcurrency"), serverless.get("MaxConcurrency")
+            if warm is None:
+                found.append(
+                    f"autoscaling with {path}, a Serverless Inference variant without provisioned "
+                    "concurrency: SageMaker already scales it per request and there is nothing "
+                    "to scale; give it provisioned concurrency (serverless.provisioned_concurrency "
+                    "or its ServerlessConfig.ProvisionedConcurrency) or drop autoscaling"
+                )
+                continue
+            high = option.max_capacity
+            if _integer(high) and _integer(most) and high > most:
+                found.append(
+                    f"autoscaling.max_capacity: {high} is more than {path}.ServerlessConfig."
+                    f"MaxConcurrency ({most}); provisioned concurrency cannot exceed it"
+                )
+            scaled.append(ScaledVariant(name, PROVISIONED_CONCURRENCY))
+            continue
+        types = [(f"{path}.InstanceType", variant.get("InstanceType"))]
+        pools = variant.get("InstancePools")
+        for number, pool in enumerate(pools if isinstance(pools, list | tuple) else []):
+            if isinstance(pool, Mapping):
+                types.append(
+                    (f"{path}.InstancePools[{number}].InstanceType", pool.get("InstanceType"))
+                )
+        for type_path, instance_type in types:
+            if isinstance(instance_type, str) and instance_types.burstable(instance_type):
+                found.append(
+                    f"autoscaling with {type_path} {instance_type!r}: SageMaker cannot autoscale "
+                    "burstable (T2) instances; choose another type or drop autoscaling"
+                )
+        scaled.append(ScaledVariant(name, INSTANCES))
+    for mode in {variant.mode.name: variant.mode for variant in scaled}.values():
+        found += option.problems(mode)
+    return scaled, found
+
+
+def endpoint_problems(
+    endpoint_props: Mapping[str, Any], where: str = "endpoint_props"
+) -> list[str]:
+    """Endpoint properties that would undo scaling."""
+    if endpoint_props.get("RetainAllVariantProperties") is False:
+        return [
+            f"{where}.RetainAllVariantProperties: False with autoscaling: every config update "
+            "would reset the scaled instance count to InitialInstanceCount"
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class ScalingBundle:
+    """The scaling resources of one endpoint.
+
+    Attributes:
+        targets: One ``ScalableTarget`` per scaled variant.
+        policies: One target-tracking ``ScalingPolicy`` per target.
+    """
+
+    targets: tuple[applicationautoscaling.ScalableTarget, ...]
+    policies: tuple[applicationautoscaling.ScalingPolicy, ...]
+
+    @property
+    def resources(self) -> tuple[Any, ...]:
+        """Everything to add to a template."""
+        return (*self.targets, *self.policies)
+
+
+def endpoint_scaling(
+    option: Autoscaling, variants: Sequence[ScaledVariant], endpoint: sagemaker.Endpoint
+) -> ScalingBundle:
+    """Build a scalable target and a target-tracking policy for each variant.
+
+    Args:
+        option: The limits, target and cooldowns (checked with :meth:`Autoscaling.problems`).
+        variants: What to scale, from :func:`scaled_variants`.
+        endpoint: The endpoint; its logical ID starts the resources' IDs, which then carry the
+            variant's name, so adding a variant never renames another's target (a replaced
+            target with the same ResourceId would be deregistered by the old one's deletion).
+    """
+    name = GetAtt(endpoint, "EndpointName")
+    targets, policies = [], []
+    for variant in variants:
+        mode = variant.mode
+        names = {"endpoint": endpoint.title, "variant": variant_id(variant.name)}
+        resource_id = f"endpoint/${{EndpointName}}/variant/{variant.name}"
+        target = build(
+            applicationautoscaling.ScalableTarget,
+            {
+                "ServiceNamespace": SERVICE_NAMESPACE,
+                "ScalableDimension": mode.dimension,
+                "ResourceId": Sub(resource_id, EndpointName=name),
+                "MinCapacity": option.min_capacity,
+                "MaxCapacity": option.max_capacity,
+            },
+            logical_ids.SCALABLE_TARGET.format(**names),
+        )
+        configuration = {
+            "TargetValue": option.target(mode),
+            "ScaleInCooldown": option.scale_in_cooldown,
+            "ScaleOutCooldown": option.scale_out_cooldown,
+            **mode.metric(name, variant.name),
+        }
+        policy = build(
+            applicationautoscaling.ScalingPolicy,
+            {
+                "PolicyName": f"{variant.name}-{mode.metric_name}",
+                "PolicyType": POLICY_TYPE,
+                "ScalingTargetId": Ref(target),
+                "TargetTrackingScalingPolicyConfiguration": configuration,
+            },
+            logical_ids.SCALING_POLICY.format(**names),
+        )
+        targets.append(target)
+        policies.append(policy)
+    return ScalingBundle(tuple(targets), tuple(policies))
