@@ -366,6 +366,13 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
         )
     ),
     "async_existing_function": _async_existing_function,
+    # Scales on the queue down to no instance; an alarm starts the first when requests queue.
+    "async_autoscaling_to_zero": lambda: lambda_sagemakerendpoint(
+        props(
+            async_inference=AsyncInference(),
+            autoscaling=Autoscaling(min_capacity=0, max_capacity=4),
+        )
+    ),
     # The caller's own bucket prefixes and topic, no error notification, in a private VPC.
     "async_caller_paths_deploy_vpc": lambda: lambda_sagemakerendpoint(
         props(

@@ -95,6 +95,7 @@ RENDERS: dict[str, tuple[str, ...]] = {
     "default-gpu": (),
     "async": ("--async",),
     "async-deploy-vpc": ("--async", "--deploy-vpc"),
+    "async-autoscaling": ("--async", "--autoscaling"),
     "serverless": ("--serverless",),
     "autoscaling": ("--autoscaling",),
 }
@@ -106,12 +107,14 @@ COMMITTED = sorted((ROOT / "templates").glob("*.json"))
 SERVERLESS = {"ServerlessMemorySizeInMB": "3072", "ServerlessMaxConcurrency": "10"}
 SCALING = {"AutoscalingMinCapacity": "1", "AutoscalingMaxCapacity": "3"}
 # moto 5.2.5's CloudFormation skips these types (no resource, no status): the scaling test
-# registers the template's target and policy through the Application Auto Scaling API instead;
-# the bucket policy is a strict xfail (test_async_bucket_is_private_expiring_and_tls_only).
+# registers the template's target and policy through the Application Auto Scaling API instead
+# (and the async wake-up alarm through CloudWatch's); the bucket policy is a strict xfail
+# (test_async_bucket_is_private_expiring_and_tls_only).
 SKIPPED_BY_MOTO = {
     "AWS::ApplicationAutoScaling::ScalableTarget",
     "AWS::ApplicationAutoScaling::ScalingPolicy",
     "AWS::S3::BucketPolicy",
+    "AWS::CloudWatch::Alarm",
 }
 # The serverless variant scaled on provisioned concurrency, as a golden scenario renders it.
 PROVISIONED = ROOT / "tests" / "golden" / "serverless_provisioned_concurrency_autoscaling.json"
@@ -452,6 +455,9 @@ def _parameters(
         "InstanceType": instance_type,
         "EndpointName": endpoint or "",
     }
+    # An async template scales to zero by default: deploy it with that default.
+    if template.get("Parameters", {}).get("AutoscalingMinCapacity", {}).get("Default") == 0:
+        del values["AutoscalingMinCapacity"]
     if network is not None:
         values["VpcId"] = network.vpc
         values["SubnetIds"] = ",".join(network.subnets)
@@ -645,7 +651,7 @@ def test_deploy_reaches_create_complete(
     # moto gap: list parameters come back as a Python list's repr, so only the rest compare.
     lists = {n for n, spec in declared.items() if spec["Type"].startswith(("List<", "Comma"))}
     assert {n: v for n, v in given.items() if n not in lists} == {
-        n: stack.params.get(n, spec.get("Default"))
+        n: str(stack.params.get(n, spec.get("Default")))  # parameter values are strings
         for n, spec in declared.items()
         if n not in lists
     }
@@ -1476,3 +1482,74 @@ def test_provisioned_concurrency_target_is_accepted(lab: Lab, moto_server: Local
         ServiceNamespace="sagemaker", ResourceIds=[resource_id]
     )["ScalableTargets"]
     assert target["ScalableDimension"] == "sagemaker:variant:DesiredProvisionedConcurrency"
+
+
+def test_async_scaling_goes_to_zero_and_an_alarm_wakes_it(lab: Lab, moto_server: LocalAws) -> None:
+    """The async render's target, policies and alarm, registered as CloudFormation would."""
+    deployment, stack = deployed(lab, "async-autoscaling")
+    resources = deployment.template["Resources"]
+
+    def of(kind: str) -> dict[str, dict[str, Any]]:
+        return {lid: r["Properties"] for lid, r in resources.items() if r["Type"] == kind}
+
+    [target] = of("AWS::ApplicationAutoScaling::ScalableTarget").values()
+    [(alarm_id, alarm)] = of("AWS::CloudWatch::Alarm").items()
+    name = arn_name(stack.resources["SagemakerEndpoint"])
+    resolved = json.dumps(name)
+
+    def resolve(value: Any) -> Any:  # the endpoint's name where the template takes it
+        text = json.dumps(value)
+        return json.loads(
+            text.replace('{"Fn::GetAtt": ["SagemakerEndpoint", "EndpointName"]}', resolved)
+        )
+
+    assert "AutoscalingMinCapacity" not in stack.params  # the template's default
+    assert deployment.template["Parameters"]["AutoscalingMinCapacity"]["Default"] == 0
+    where = {
+        "ServiceNamespace": "sagemaker",
+        "ResourceId": target["ResourceId"]["Fn::Sub"][0].replace("${EndpointName}", name),
+        "ScalableDimension": target["ScalableDimension"],
+    }
+    scaling = moto_server.client("application-autoscaling")
+    scaling.register_scalable_target(
+        **where, MinCapacity=0, MaxCapacity=int(stack.params["AutoscalingMaxCapacity"])
+    )
+    arns = {}
+    for logical_id, policy in of("AWS::ApplicationAutoScaling::ScalingPolicy").items():
+        kind = next(k for k in policy if k.endswith("PolicyConfiguration"))
+        arns[logical_id] = scaling.put_scaling_policy(
+            **where,
+            PolicyName=policy["PolicyName"],
+            PolicyType=policy["PolicyType"],
+            **{kind: resolve(policy[kind])},
+        )["PolicyARN"]
+    [registered] = scaling.describe_scalable_targets(
+        ServiceNamespace="sagemaker", ResourceIds=[where["ResourceId"]]
+    )["ScalableTargets"]
+    assert registered["MinCapacity"] == 0
+    described = scaling.describe_scaling_policies(
+        ServiceNamespace="sagemaker", ResourceId=where["ResourceId"]
+    )["ScalingPolicies"]
+    by_type = {p["PolicyType"]: p for p in described}
+    tracking = by_type["TargetTrackingScaling"]["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["CustomizedMetricSpecification"] == {
+        "MetricName": "ApproximateBacklogSizePerInstance",
+        "Namespace": "AWS/SageMaker",
+        "Dimensions": [{"Name": "EndpointName", "Value": name}],
+        "Statistic": "Average",
+    }
+    step = by_type["StepScaling"]["StepScalingPolicyConfiguration"]
+    assert step["AdjustmentType"] == "ChangeInCapacity"
+    assert [a["ScalingAdjustment"] for a in step["StepAdjustments"]] == [1]
+    # The alarm runs the step policy when requests queue with no instance.
+    [action] = alarm["AlarmActions"]
+    cloudwatch = moto_server.client("cloudwatch")
+    fields = {
+        k: v for k, v in resolve(alarm).items() if k not in ("AlarmActions", "AlarmDescription")
+    }
+    alarm_name = f"{stack.name}-{alarm_id}"
+    cloudwatch.put_metric_alarm(AlarmName=alarm_name, AlarmActions=[arns[action["Ref"]]], **fields)
+    [put] = cloudwatch.describe_alarms(AlarmNames=[alarm_name])["MetricAlarms"]
+    assert put["AlarmActions"] == [arns[action["Ref"]]]
+    assert (put["MetricName"], put["Threshold"]) == ("HasBacklogWithoutCapacity", 1.0)
+    assert put["Dimensions"] == [{"Name": "EndpointName", "Value": name}]

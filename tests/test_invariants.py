@@ -305,10 +305,21 @@ def test_each_scaled_variant_has_one_target_on_its_endpoint_and_one_policy(
     name: str, template: dict[str, Any]
 ) -> None:
     targets = of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget")
-    policies = of_type(template, "AWS::ApplicationAutoScaling::ScalingPolicy")
+    every = of_type(template, "AWS::ApplicationAutoScaling::ScalingPolicy")
+    policies = {k: p for k, p in every.items() if p["Properties"]["PolicyType"] != "StepScaling"}
     assert sorted(p["Properties"]["ScalingTargetId"]["Ref"] for p in policies.values()) == sorted(
         targets
     )
+    # A step policy only wakes an async variant that may stop every instance, run by its alarm.
+    alarms = of_type(template, "AWS::CloudWatch::Alarm").values()
+    for step_id, step in every.items():
+        if step_id in policies:
+            continue
+        target = targets[step["Properties"]["ScalingTargetId"]["Ref"]]["Properties"]
+        assert target["MinCapacity"] == 0 or isinstance(target["MinCapacity"], dict)
+        assert is_async(template)
+        [alarm] = [a for a in alarms if a["Properties"]["AlarmActions"] == [{"Ref": step_id}]]
+        assert alarm["Properties"]["MetricName"] == "HasBacklogWithoutCapacity"
     for endpoint_id, endpoint in of_type(template, "AWS::SageMaker::Endpoint").items():
         mine = {
             k: t["Properties"]

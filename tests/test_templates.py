@@ -18,6 +18,7 @@ MODES: dict[str, list[str]] = {
     "lambda-sagemakerendpoint-existing-endpoint.json": ["--existing-endpoint"],
     "lambda-sagemakerendpoint-async.json": ["--async"],
     "lambda-sagemakerendpoint-async-deploy-vpc.json": ["--async", "--deploy-vpc"],
+    "lambda-sagemakerendpoint-async-autoscaling.json": ["--async", "--autoscaling"],
     "lambda-sagemakerendpoint-serverless.json": ["--serverless"],
     "lambda-sagemakerendpoint-autoscaling.json": ["--autoscaling"],
 }

@@ -419,6 +419,24 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "async_inference with existing_sagemaker_endpoint_obj: the pattern configures",
     ),
     (
+        "10 async with serverless",
+        {"async_inference": AsyncInference(), "serverless": Serverless()},
+        "async_inference with serverless: async endpoints run on instances",
+    ),
+    (
+        "10 async autoscaling below zero",
+        {
+            "async_inference": AsyncInference(),
+            "autoscaling": Autoscaling(min_capacity=-1, max_capacity=2),
+        },
+        "autoscaling.min_capacity: -1 must be an integer of at least 0 for asynchronous",
+    ),
+    (
+        "10 real-time autoscaling to zero, still refused",
+        {"autoscaling": Autoscaling(min_capacity=0, max_capacity=2)},
+        "autoscaling.min_capacity: 0 must be an integer of at least 1 for instance variants",
+    ),
+    (
         "10 async and the caller's AsyncInferenceConfig",
         {
             "async_inference": AsyncInference(),

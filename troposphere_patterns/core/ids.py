@@ -24,6 +24,9 @@ VPC_FLOW_LOG_ROLE = "VpcFlowLogRole"
 # in PascalCase, so adding a variant never renames another variant's target.
 SCALABLE_TARGET = "{endpoint}{variant}ScalableTarget"
 SCALING_POLICY = "{endpoint}{variant}ScalingPolicy"
+# An async variant that may scale to zero: the step policy and alarm that start its first instance.
+WAKE_FROM_ZERO_POLICY = "{endpoint}{variant}WakeFromZeroPolicy"
+WAKE_FROM_ZERO_ALARM = "{endpoint}{variant}BacklogWithoutCapacityAlarm"
 
 
 def is_valid_prefix(prefix: str) -> bool:

@@ -275,9 +275,11 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
         found += model_data.problems(plain(props.model_props), "model_props")
         config = config_with_defaults(props.endpoint_config_props, props.serverless)
         found += endpoint_config_problems(config, "endpoint_config_props")
+        # Whether the config is async decides how it may scale; its paths do not matter here.
+        async_config: dict[str, Any] = {"AsyncInferenceConfig": {}} if props.async_inference else {}
         found += hosting_problems(
             model_props=props.model_props,
-            endpoint_config_props=props.endpoint_config_props,
+            endpoint_config_props=merge(props.endpoint_config_props, async_config),
             endpoint_props=props.endpoint_props,
             serverless_option=props.serverless,
             scaling=props.autoscaling,

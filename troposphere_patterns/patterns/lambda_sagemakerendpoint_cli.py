@@ -159,6 +159,12 @@ def _autoscaling(params: Mapping[str, Parameter], value: Any) -> Layer:
     return {"autoscaling": option}
 
 
+def _scale_to_zero(parameter: Parameter) -> Parameter:
+    properties = {**parameter.properties, "Default": 0, "MinValue": 0}
+    properties["Description"] = "Fewest instances; 0 stops them all while no request is queued"
+    return Parameter(parameter.title, **properties)
+
+
 def _existing_vpc(params: Mapping[str, Parameter], value: Any) -> Layer:
     vpc = ExistingVpc(
         vpc_id=Ref(params["VpcId"]),
@@ -229,6 +235,8 @@ COMMAND_LINE = CommandLine(
             help="an asynchronous endpoint: requests and results through the pattern's bucket, "
             "notifications through SNS topics",
             props=lambda params, value: {"async_inference": {}},
+            # With --autoscaling an async endpoint scales to zero by default: no cost at rest.
+            parameter_changes={"AutoscalingMinCapacity": _scale_to_zero},
         ),
         Mode(
             flag="--env-var-name",
