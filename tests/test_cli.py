@@ -159,6 +159,21 @@ def test_async_combines_with_every_network_mode(
     assert ("S3GatewayVpcEndpoint" in resources) == bool(network)  # type: ignore[operator]
 
 
+def test_async_fields_come_from_a_props_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "props.yaml"
+    path.write_text(
+        "async_inference:\n  error_topic: false\n  max_concurrent_invocations_per_instance: 4\n"
+    )
+    template = render(capsys, "--async", "--props", str(path))
+    resources = template["Resources"]
+    config = resources["SagemakerEndpointConfig"]["Properties"]["AsyncInferenceConfig"]  # type: ignore[index]
+    assert config["ClientConfig"] == {"MaxConcurrentInvocationsPerInstance": 4}
+    assert list(config["OutputConfig"]["NotificationConfig"]) == ["SuccessTopic"]
+    assert "AsyncErrorTopic" not in resources  # type: ignore[operator]
+
+
 def test_async_with_an_existing_endpoint_is_refused() -> None:
     result = run("lambda-sagemakerendpoint", "--async", "--existing-endpoint")
     assert result.returncode == 2
