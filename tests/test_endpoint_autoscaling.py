@@ -13,42 +13,21 @@ from troposphere_patterns.core.endpoint_autoscaling import (
     ASYNC_BACKLOG,
     INSTANCES,
     ScaledVariant,
-    ScalingMode,
     endpoint_scaling,
     scaled_variants,
 )
 
 
-def backlog(endpoint_name: Any, variant: str) -> dict[str, Any]:
-    return {
-        "MetricName": "ApproximateBacklogSizePerInstance",
-        "Namespace": "AWS/SageMaker",
-        "Dimensions": [{"Name": "EndpointName", "Value": endpoint_name}],
-        "Statistic": "Average",
-    }
-
-
-# A mode that may scale to zero, on a metric that is not one of the predefined ones.
-QUEUE = ScalingMode(
-    name="queued variants",
-    dimension="sagemaker:variant:DesiredInstanceCount",
-    metric_name="ApproximateBacklogSizePerInstance",
-    default_target=5.0,
-    lowest_min=0,
-    customized_metric=backlog,
-)
-
-
 def test_a_mode_chooses_the_metric_and_how_low_the_minimum_goes() -> None:
     option = Autoscaling(min_capacity=0, max_capacity=2)
-    assert option.problems(QUEUE) == []
+    assert option.problems(ASYNC_BACKLOG) == []
     assert option.problems(INSTANCES) == [
         "autoscaling.min_capacity: 0 must be an integer of at least 1 for instance variants "
         "(a real-time endpoint cannot scale to zero)"
     ]
     endpoint = sagemaker.Endpoint("QueueEndpoint", EndpointConfigName="cfg")
-    bundle = endpoint_scaling(option, [ScaledVariant("AllTraffic", QUEUE)], endpoint)
-    [policy] = bundle.policies
+    bundle = endpoint_scaling(option, [ScaledVariant("AllTraffic", ASYNC_BACKLOG)], endpoint)
+    [policy, _] = bundle.policies  # target tracking, then the step policy that wakes it from 0
     tracking = policy.to_dict()["Properties"]["TargetTrackingScalingPolicyConfiguration"]
     assert tracking["TargetValue"] == 5.0
     assert "PredefinedMetricSpecification" not in tracking
