@@ -9,11 +9,14 @@ Scanners, each with zero findings required:
   3. cfn-guard with the AWS Control Tower proactive rules plus security/guard/*.guard; a Control
      Tower rule is left out of a template's scan only when every resource it reports on carries
      the rule's skip in Metadata (``cfn-guard.skip``, from the same allow-list);
-  4. cfripper, with intrinsic functions resolved.
+  4. cfripper, with intrinsic functions resolved. pycfmodel 2.1.3, which it parses with, types an
+     alarm's Threshold as an integer (CloudFormation: a double) and fails on the template
+     otherwise; no cfripper rule reads thresholds, so fractional ones are left out for it.
 
 The Control Tower rules and cfripper judge resolved property values (they run as deploy-time
 hooks); for them a template's Parameter references are replaced by the example values in
-security/example-parameters.json, as CloudFormation would at deploy time.
+security/example-parameters.json, and its Conditions decide each Fn::If, as CloudFormation
+would at deploy time.
 """
 
 from __future__ import annotations
@@ -51,26 +54,49 @@ def resources_of(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [r for r in template.get("Resources", {}).values() if r.get("Type") == kind]
 
 
+NO_VALUE = object()  # Ref AWS::NoValue: the property is left out
+
+
 def resolve_parameters(template: dict[str, Any]) -> dict[str, Any]:
-    """Replace each ``{"Ref": <Parameter>}`` by its example value, as a deploy would."""
+    """Put example values in for Parameters and decide each ``Fn::If``, as a deploy would."""
     names = set(template.get("Parameters", {}))
     missing = sorted(names - set(EXAMPLES))
     if missing:
         raise SystemExit(f"security/example-parameters.json has no value for {missing}")
+    conditions = template.get("Conditions", {})
+
+    def holds(expression: Any) -> bool:
+        [(function, arguments)] = expression.items()
+        if function == "Condition":
+            return holds(conditions[arguments])
+        if function == "Fn::Equals":
+            left, right = (walk(argument) for argument in arguments)
+            return bool(left == right)
+        if function == "Fn::Not":
+            return not holds(arguments[0])
+        checks = [holds(argument) for argument in arguments]
+        return any(checks) if function == "Fn::Or" else all(checks)  # Fn::And
 
     def walk(value: Any) -> Any:
         if isinstance(value, dict):
             if set(value) == {"Ref"} and value["Ref"] in names:
                 return copy.deepcopy(EXAMPLES[value["Ref"]])
-            return {key: walk(item) for key, item in value.items()}
+            if value == {"Ref": "AWS::NoValue"}:
+                return NO_VALUE
+            if set(value) == {"Fn::If"}:
+                condition, then, otherwise = value["Fn::If"]
+                return walk(then if holds(conditions[condition]) else otherwise)
+            items = {key: walk(item) for key, item in value.items()}
+            return {key: item for key, item in items.items() if item is not NO_VALUE}
         if isinstance(value, list):
-            return [walk(item) for item in value]
+            return [item for item in map(walk, value) if item is not NO_VALUE]
         return value
 
     resolved = dict(template)
     resolved["Resources"] = walk(template["Resources"])
     resolved["Outputs"] = walk(template.get("Outputs", {}))
     resolved.pop("Parameters", None)
+    resolved.pop("Conditions", None)
     return resolved
 
 
@@ -126,10 +152,20 @@ def cfn_guard(files: list[Path], workdir: Path) -> Iterator[tuple[str, int, str]
         yield path.name, code, out
 
 
+def without_fractional_thresholds(template: dict[str, Any]) -> dict[str, Any]:
+    """The template as pycfmodel can parse it: no alarm Threshold with a fractional part."""
+    for alarm in resources_of(template, "AWS::CloudWatch::Alarm"):
+        properties = alarm.get("Properties", {})
+        if isinstance(properties.get("Threshold"), float) and properties["Threshold"] % 1:
+            del properties["Threshold"]
+    return template
+
+
 def cfripper(files: list[Path], workdir: Path) -> Iterator[tuple[str, int, str]]:
     for path in files:
         resolved = workdir / f"cfripper-{path.parent.name}-{path.name}"
-        resolved.write_text(json.dumps(resolve_parameters(json.loads(path.read_text()))))
+        template = resolve_parameters(json.loads(path.read_text()))
+        resolved.write_text(json.dumps(without_fractional_thresholds(template)))
         command = [str(BIN / "cfripper"), "--resolve", "--aws-account-id", ACCOUNT_ID]
         command += ["--format", "txt", "--logging", "ERROR", str(resolved)]
         code, out = run(command)

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -115,11 +116,10 @@ class AwsCli:
         extra_env = None
         if template.stat().st_size > INLINE_BODY_BYTES:  # as the README says to deploy it
             args += ["--s3-bucket", TEMPLATE_BUCKET]
-            # The CLI hands CloudFormation a path-style TemplateURL on its endpoint's host, and
-            # moto 5.2.5 reads the bucket from the URL's path only when the host is "localhost"
-            # (for 127.0.0.1 it takes "127" as the bucket). Same server, same 127.0.0.1 socket.
-            endpoint = self.env["AWS_ENDPOINT_URL"].replace(f"//{HOST}:", "//localhost:")
-            extra_env = {"AWS_ENDPOINT_URL": endpoint}
+            # moto 5.2.5 finds the bucket of a TemplateURL in its path only when the URL says
+            # "localhost" (it takes 127.0.0.1's "127" for a bucket): same server, named so.
+            endpoint = urlsplit(self.env["AWS_ENDPOINT_URL"])
+            extra_env = {"AWS_ENDPOINT_URL_S3": f"http://localhost:{endpoint.port}"}
         if params:
             args += ["--parameter-overrides", *(f"{k}={v}" for k, v in params.items())]
         return self.run(*args, extra_env=extra_env)

@@ -8,10 +8,13 @@ from typing import Any
 from troposphere import GetAtt, Parameter, Ref, Sub, Template, awslambda, iam, logs, sagemaker
 
 from troposphere_patterns import (
+    Alarms,
     AsyncInference,
     Autoscaling,
+    DataCapture,
     ExistingVpc,
     LambdaSagemakerEndpointProps,
+    Rollout,
     Serverless,
     add_lambda_sagemakerendpoint,
     lambda_sagemakerendpoint,
@@ -32,8 +35,9 @@ RUNTIME_ENDPOINT_GROUP = "sg-0f1e2d3c4b5a69788"  # a landing zone's SageMaker Ru
 CALLER_ROLE_ARN = "arn:aws:iam::123456789012:role/CallerSagemakerRole"
 CALLER_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 CALLER_TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:transcripts-done"
+ALARM_TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:ml-alarms"
 # Literal ARNs that scenarios pass in: the only "arn:aws:" strings a template may hold.
-CALLER_ARNS = {CALLER_ROLE_ARN, CALLER_KEY_ARN, CALLER_TOPIC_ARN}
+CALLER_ARNS = {CALLER_ROLE_ARN, CALLER_KEY_ARN, CALLER_TOPIC_ARN, ALARM_TOPIC_ARN}
 
 
 # An LLM served by the Hugging Face TGI container from uncompressed weights under an S3 prefix.
@@ -306,6 +310,22 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
         )
     ),
     "instance_type_parameter": _instance_type_parameter,
+    # Model Monitor's input from a private endpoint: the S3 gateway lets the capture through.
+    "data_capture_deploy_vpc": lambda: lambda_sagemakerendpoint(
+        props(deploy_vpc=True, data_capture=DataCapture(sampling_percentage=50))
+    ),
+    # A model update goes to 10% of the new fleet first and rolls back if an alarm goes off;
+    # autoscaling keeps at least the two instances a 10% canary needs.
+    "canary_rollout_autoscaling": lambda: lambda_sagemakerendpoint(
+        props(
+            endpoint_config_props={
+                "ProductionVariants": [variant("AllTraffic", "ml.m5.large", InitialInstanceCount=2)]
+            },
+            rollout=Rollout.canary(percent=10, wait_seconds=600),
+            alarms=Alarms(topic=ALARM_TOPIC_ARN),
+            autoscaling=Autoscaling(min_capacity=2, max_capacity=6),
+        )
+    ),
     # Spiky, low-volume traffic: nothing runs (or is billed) between requests.
     "serverless": lambda: lambda_sagemakerendpoint(props(serverless=Serverless())),
     # The function stays in the VPC and reaches the endpoint through SageMaker Runtime's

@@ -43,7 +43,7 @@ def test_default_prints_one_template_with_the_inlined_handler_and_parameters() -
     assert function["Code"]["ZipFile"] == HANDLER.read_text()
     assert function["Runtime"] == "python3.14"
     parameters = template["Parameters"]
-    assert set(parameters) == {"ModelImageUri", "ModelDataUrl", "InstanceType"}
+    assert set(parameters) == {"ModelImageUri", "ModelDataUrl", "InstanceType", "AlarmTopicArn"}
     assert parameters["InstanceType"]["Default"] == "ml.m5.large"
     assert "ml.m5.large" in parameters["InstanceType"]["AllowedValues"]
     assert set(template["Outputs"]) == {
@@ -52,6 +52,11 @@ def test_default_prints_one_template_with_the_inlined_handler_and_parameters() -
         "SagemakerEndpointName",
         "SagemakerEndpointArn",
         "SagemakerModelName",
+        "SagemakerEndpointAllTrafficInvocation5XXErrorsAlarmName",
+        "SagemakerEndpointAllTrafficModelLatencyAlarmName",
+        "SagemakerEndpointAllTrafficInvocation4XXErrorsAlarmName",
+        "LambdaFunctionErrorsAlarmName",
+        "LambdaFunctionThrottlesAlarmName",
     }
     minified = json.dumps(template, separators=(",", ":"))
     assert len(minified.encode()) < 51_200
@@ -137,7 +142,7 @@ def test_existing_vpc_ids_are_parameters(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_existing_endpoint_name_is_a_parameter(capsys: pytest.CaptureFixture[str]) -> None:
     template = render(capsys, "--existing-endpoint")
-    assert set(template["Parameters"]) == {"EndpointName"}  # type: ignore[arg-type]
+    assert set(template["Parameters"]) == {"EndpointName", "AlarmTopicArn"}  # type: ignore[arg-type]
     resources = template["Resources"]
     assert not [r for r in resources.values() if r["Type"].startswith("AWS::SageMaker")]  # type: ignore[union-attr]
     variables = resources["LambdaFunction"]["Properties"]["Environment"]["Variables"]  # type: ignore[index]
@@ -191,6 +196,7 @@ def test_serverless_mode_takes_memory_and_concurrency_as_constrained_parameters(
         "ModelDataUrl",
         "ServerlessMemorySizeInMB",
         "ServerlessMaxConcurrency",
+        "AlarmTopicArn",
     }
     memory = parameters["ServerlessMemorySizeInMB"]  # type: ignore[index]
     assert memory["AllowedValues"] == [1024, 2048, 3072, 4096, 5120, 6144]
@@ -317,7 +323,7 @@ def test_props_file_model_data_source_replaces_the_model_data_url_parameter(
     container = template["Resources"]["SagemakerModel"]["Properties"]["PrimaryContainer"]  # type: ignore[index]
     assert container["ModelDataSource"] == source
     assert "ModelDataUrl" not in container
-    assert set(template["Parameters"]) == {"ModelImageUri", "InstanceType"}  # type: ignore[arg-type]
+    assert set(template["Parameters"]) == {"ModelImageUri", "InstanceType", "AlarmTopicArn"}  # type: ignore[arg-type]
 
 
 def test_props_file_containers_replace_the_primary_container(
@@ -334,7 +340,7 @@ def test_props_file_containers_replace_the_primary_container(
     model = template["Resources"]["SagemakerModel"]["Properties"]  # type: ignore[index]
     assert "PrimaryContainer" not in model
     assert model["Containers"] == containers
-    assert set(template["Parameters"]) == {"InstanceType"}  # type: ignore[arg-type]
+    assert set(template["Parameters"]) == {"InstanceType", "AlarmTopicArn"}  # type: ignore[arg-type]
 
 
 def test_props_file_s3_code_replaces_the_inlined_handler(
@@ -598,6 +604,85 @@ def test_top_level_help_lists_every_mode_of_every_pattern() -> None:
         assert {"--deploy-vpc", "--existing-vpc", "--existing-endpoint"} <= set(flags)
         for flag in flags:
             assert flag in result.stdout
+
+
+# --------------------------------------------------------------------------- day-2 operations
+
+
+def test_alarms_notify_the_topic_parameter_when_it_is_set(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    template = render(capsys)
+    topic = template["Parameters"]["AlarmTopicArn"]  # type: ignore[index]
+    assert topic["Default"] == ""
+    alarms = [r for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm"]  # type: ignore[union-attr]
+    assert len(alarms) == 5
+    for alarm in alarms:
+        assert alarm["Properties"]["AlarmActions"] == {
+            "Fn::If": ["AlarmTopicGiven", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]
+        }
+
+
+@pytest.mark.parametrize(
+    ("choice", "policy", "instances"),
+    [
+        ("canary", "BlueGreenUpdatePolicy", 2),
+        ("linear", "BlueGreenUpdatePolicy", 2),
+        ("all-at-once", "BlueGreenUpdatePolicy", 1),
+        ("rolling", "RollingUpdatePolicy", 2),
+    ],
+)
+def test_rollout_choice_sets_the_update_policy(
+    capsys: pytest.CaptureFixture[str], choice: str, policy: str, instances: int
+) -> None:
+    template = render(capsys, "--rollout", choice)
+    resources = template["Resources"]
+    config = resources["SagemakerEndpoint"]["Properties"]["DeploymentConfig"]  # type: ignore[index]
+    assert set(config) == {policy, "AutoRollbackConfiguration"}
+    assert len(config["AutoRollbackConfiguration"]["Alarms"]) == 3
+    [variant] = resources["SagemakerEndpointConfig"]["Properties"]["ProductionVariants"]  # type: ignore[index]
+    assert variant["InitialInstanceCount"] == instances
+    assert variant["InstanceType"] == {"Ref": "InstanceType"}
+
+
+def test_rollout_refuses_an_unknown_choice() -> None:
+    result = run("lambda-sagemakerendpoint", "--rollout", "big-bang")
+    assert result.returncode == 2
+    assert "invalid choice: 'big-bang'" in result.stderr
+
+
+def test_a_props_files_variants_win_over_the_rollout_and_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "one.yaml"
+    variant = {
+        "VariantName": "AllTraffic",
+        "InitialInstanceCount": 1,
+        "InstanceType": "ml.m5.large",
+    }
+    path.write_text(yaml.safe_dump({"endpoint_config_props": {"ProductionVariants": [variant]}}))
+    result = run("lambda-sagemakerendpoint", "--rollout", "canary", "--props", str(path))
+    assert result.returncode == 2
+    assert (
+        "variant 'AllTraffic' has 1 instance and 10% of them is 1, more than half" in result.stderr
+    )
+
+
+def test_data_capture_flag_adds_the_bucket_and_the_capture(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    resources = render(capsys, "--data-capture")["Resources"]
+    capture = resources["SagemakerEndpointConfig"]["Properties"]["DataCaptureConfig"]  # type: ignore[index]
+    assert capture["DestinationS3Uri"] == {"Fn::Sub": "s3://${SagemakerDataBucket}/data-capture/"}
+    assert resources["SagemakerDataBucket"]["Type"] == "AWS::S3::Bucket"  # type: ignore[index]
+
+
+def test_a_props_file_turns_the_alarms_off(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "quiet.json"
+    path.write_text(json.dumps({"alarms": None}))
+    template = render(capsys, "--props", str(path))
+    assert not [r for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm"]  # type: ignore[union-attr]
+    assert "AlarmTopicArn" not in template["Parameters"]  # type: ignore[operator]
 
 
 def test_a_field_named_like_a_word_is_renamed_only_where_it_names_the_field() -> None:

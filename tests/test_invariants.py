@@ -318,7 +318,7 @@ def test_each_scaled_variant_has_one_target_on_its_endpoint_and_one_policy(
         target = targets[step["Properties"]["ScalingTargetId"]["Ref"]]["Properties"]
         assert target["MinCapacity"] == 0 or isinstance(target["MinCapacity"], dict)
         assert is_async(template)
-        [alarm] = [a for a in alarms if a["Properties"]["AlarmActions"] == [{"Ref": step_id}]]
+        [alarm] = [a for a in alarms if a["Properties"].get("AlarmActions") == [{"Ref": step_id}]]
         assert alarm["Properties"]["MetricName"] == "HasBacklogWithoutCapacity"
     for endpoint_id, endpoint in of_type(template, "AWS::SageMaker::Endpoint").items():
         mine = {

@@ -190,10 +190,15 @@ def test_minified_size_counts_non_ascii_as_utf8() -> None:
 # These pass once add_lambda_sagemakerendpoint calls check_resource_count before adding.
 
 
-@pytest.mark.parametrize(("deploy_vpc", "fit"), [(False, 50), (True, 19)])
-def test_adding_instances_stops_at_500_resources(deploy_vpc: bool, fit: int) -> None:
+def instance_size(**fields: object) -> int:
+    """How many resources one instance of the pattern adds."""
+    return len(lambda_sagemakerendpoint(props(**fields)).resources)
+
+
+@pytest.mark.parametrize("deploy_vpc", [False, True])
+def test_adding_instances_stops_at_500_resources(deploy_vpc: bool) -> None:
     template = Template()
-    for index in range(fit):
+    for index in range(500 // instance_size(deploy_vpc=deploy_vpc)):
         add_lambda_sagemakerendpoint(template, props(id_prefix=f"P{index}", deploy_vpc=deploy_vpc))
     held = len(template.resources)
     assert held <= 500
@@ -210,17 +215,17 @@ def test_adding_instances_stops_at_500_resources(deploy_vpc: bool, fit: int) -> 
 
 def test_an_instance_that_lands_exactly_on_500_is_accepted() -> None:
     template = Template()
-    fillers(template, 490)
+    fillers(template, 500 - instance_size())
     add_lambda_sagemakerendpoint(template, props())
     assert len(template.resources) == 500
 
 
 def test_an_instance_that_would_make_501_is_refused() -> None:
     template = Template()
-    fillers(template, 491)
+    fillers(template, 501 - instance_size())
     with pytest.raises(TemplateLimitError, match="would hold 501 resources"):
         add_lambda_sagemakerendpoint(template, props())
-    assert len(template.resources) == 491
+    assert len(template.resources) == 501 - instance_size()
 
 
 # --------------------------------------------------------------------------- CLI wiring

@@ -10,11 +10,14 @@ from troposphere import GetAtt, Parameter, Ref, Select, Split, Template, awslamb
 
 from tests.scenarios import CODE, IMAGE, MODEL, caller_function, props, variant
 from troposphere_patterns import (
+    Alarms,
     AsyncInference,
     Autoscaling,
+    DataCapture,
     ExistingVpc,
     LambdaSagemakerEndpointProps,
     PatternPropsError,
+    Rollout,
     Serverless,
     add_lambda_sagemakerendpoint,
     lambda_sagemakerendpoint,
@@ -31,6 +34,8 @@ FUNCTION_NO_VPC = awslambda.Function(
 )
 
 GPU = variant("A", "ml.g5.xlarge")
+# Two instances: the smallest variant a canary, linear step or rolling batch fits.
+TWO = {"ProductionVariants": [variant("AllTraffic", "ml.m5.large", InitialInstanceCount=2)]}
 
 
 SERVERLESS_VARIANT = {
@@ -462,6 +467,259 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "endpoint_config_props.ProductionVariants[0].ServerlessConfig with async_inference",
     ),
     (
+        "12 latency threshold",
+        {"alarms": Alarms(latency_p99_ms=0)},
+        "alarms.latency_p99_ms: 0 is outside 1-3.6e+06",
+    ),
+    (
+        "12 4xx rate is a share",
+        {"alarms": Alarms(client_error_rate=5)},
+        "alarms.client_error_rate: 5 is outside 0.0001-1",
+    ),
+    (
+        "12 threshold type",
+        {"alarms": Alarms(server_errors="many")},
+        "alarms.server_errors: 'many' must be a number",
+    ),
+    (
+        "12 datapoints over periods",
+        {"alarms": Alarms(datapoints_to_alarm=6)},
+        "alarms.datapoints_to_alarm: 6 is more than evaluation_periods (5)",
+    ),
+    (
+        "12 period",
+        {"alarms": Alarms(period_seconds=90)},
+        "alarms.period_seconds: 90 is not a multiple of 60",
+    ),
+    (
+        "12 a day of periods",
+        {"alarms": Alarms(period_seconds=3600, evaluation_periods=25, datapoints_to_alarm=1)},
+        "alarms.evaluation_periods: 25 periods of 3600 s exceed the day",
+    ),
+    (
+        "12 topic",
+        {"alarms": Alarms(topic="ml-alarms")},
+        "alarms.topic: 'ml-alarms' is not an SNS topic ARN",
+    ),
+    (
+        "12 variants alarms cannot tell apart",
+        {
+            "endpoint_config_props": {
+                "ProductionVariants": [
+                    variant("blue-a", "ml.m5.large"),
+                    variant("blueA", "ml.m5.large"),
+                ]
+            }
+        },
+        "endpoint_config_props.ProductionVariants[1].VariantName: 'blueA' and 'blue-a' give the "
+        "same alarm logical IDs",
+    ),
+    (
+        "12 canary over half",
+        {"rollout": Rollout.canary(percent=60), "endpoint_config_props": TWO},
+        "rollout.percent: 60 is outside 1-50",
+    ),
+    (
+        "12 canary on one instance",
+        {"rollout": Rollout.canary()},
+        "rollout.percent: variant 'AllTraffic' has 1 instance and 10% of them is 1, more than "
+        "half; give it at least 2 instances",
+    ),
+    (
+        "12 canary over half of 3 instances",
+        {
+            "rollout": Rollout.canary(percent=50),
+            "endpoint_config_props": {
+                "ProductionVariants": [variant("A", "ml.m5.large", InitialInstanceCount=3)]
+            },
+        },
+        "rollout.percent: variant 'A' has 3 instances and 50% of them is 2, more than half; give "
+        "it at least 4 instances",
+    ),
+    (
+        "12 linear step",
+        {"rollout": Rollout.linear(step_percent=5), "endpoint_config_props": TWO},
+        "rollout.percent: 5 is outside 10-50",
+    ),
+    (
+        "12 wait",
+        {"rollout": Rollout.canary(wait_seconds=3601), "endpoint_config_props": TWO},
+        "rollout.wait_seconds: 3601 is outside 0-3600",
+    ),
+    (
+        "12 waits exceed the timeout",
+        {
+            "rollout": Rollout.canary(
+                wait_seconds=900,
+                termination_wait_seconds=600,
+                maximum_execution_timeout_seconds=1200,
+            ),
+            "endpoint_config_props": TWO,
+        },
+        "rollout.maximum_execution_timeout_seconds: 1200 s does not exceed the rollout's total "
+        "wait of 1500 s",
+    ),
+    (
+        "12 linear waits exceed the longest timeout",
+        {
+            "rollout": Rollout.linear(step_percent=10, wait_seconds=3600),
+            "endpoint_config_props": TWO,
+        },
+        "rollout.maximum_execution_timeout_seconds: 28800 s does not exceed the rollout's total "
+        "wait of 36000 s (10 x 3600 s + 0 s)",
+    ),
+    (
+        "12 timeout range",
+        {
+            "rollout": Rollout.all_at_once(maximum_execution_timeout_seconds=300),
+            "endpoint_config_props": TWO,
+        },
+        "rollout.maximum_execution_timeout_seconds: 300 is outside 600-28800",
+    ),
+    (
+        "12 all at once has no step",
+        {"rollout": Rollout(strategy="ALL_AT_ONCE", percent=10)},
+        "rollout.percent: ALL_AT_ONCE moves all traffic at once",
+    ),
+    (
+        "12 unknown strategy",
+        {"rollout": Rollout(strategy="BIG_BANG")},
+        "rollout.strategy: 'BIG_BANG' must be one of CANARY, LINEAR, ALL_AT_ONCE, ROLLING",
+    ),
+    (
+        "12 rolling keeps no old fleet",
+        {"rollout": Rollout.rolling(termination_wait_seconds=60), "endpoint_config_props": TWO},
+        "rollout.termination_wait_seconds: a rolling update keeps no old fleet",
+    ),
+    (
+        "12 rolling on several variants",
+        {
+            "rollout": Rollout.rolling(batch_percent=50),
+            "endpoint_config_props": {
+                "ProductionVariants": [
+                    variant("A", "ml.m5.large", InitialInstanceCount=2),
+                    variant("B", "ml.m5.large", InitialInstanceCount=2),
+                ]
+            },
+        },
+        "rollout: a rolling update serves one variant and this endpoint has 2",
+    ),
+    (
+        "12 rollout without alarms",
+        {"rollout": Rollout.all_at_once(), "alarms": None},
+        "rollout with alarms=None: a rollout rolls back on the endpoint's alarms",
+    ),
+    (
+        "12 more rollback alarms than SageMaker takes",
+        {
+            "rollout": Rollout.all_at_once(),
+            "endpoint_config_props": {
+                "ProductionVariants": [variant(name, "ml.m5.large") for name in "ABCD"]
+            },
+        },
+        "rollout: 4 variants give 12 rollback alarms and SageMaker takes at most 10",
+    ),
+    (
+        "12 rollout of an existing endpoint",
+        {
+            "model_props": None,
+            "existing_sagemaker_endpoint_obj": ENDPOINT,
+            "rollout": Rollout.canary(),
+        },
+        "rollout with existing_sagemaker_endpoint_obj: the pattern makes no endpoint",
+    ),
+    (
+        "12 rollout and a caller DeploymentConfig",
+        {
+            "rollout": Rollout.all_at_once(),
+            "endpoint_props": {"DeploymentConfig": {"RollingUpdatePolicy": {}}},
+        },
+        "rollout and endpoint_props.DeploymentConfig: give one or the other",
+    ),
+    (
+        "12 rolling on serverless",
+        {"rollout": Rollout.rolling(), "serverless": Serverless()},
+        "rollout: a rolling update replaces instances and Serverless Inference variant "
+        "'AllTraffic' has none",
+    ),
+    (
+        "12 canary below half of the autoscaling minimum",
+        {
+            "rollout": Rollout.canary(),
+            "endpoint_config_props": TWO,
+            "autoscaling": Autoscaling(min_capacity=1, max_capacity=4),
+        },
+        "rollout.percent: variant 'AllTraffic' may scale to 1 instance and 10% of them is 1, more "
+        "than half; give it at least 2 instances (autoscaling.min_capacity)",
+    ),
+    (
+        "12 rollout on Inf1",
+        {
+            "rollout": Rollout.all_at_once(),
+            "endpoint_config_props": {"ProductionVariants": [variant("A", "ml.inf1.xlarge")]},
+        },
+        "rollout with ml.inf1.xlarge: SageMaker's deployment guardrails exclude Inf1",
+    ),
+    (
+        "12 capture on serverless",
+        {"data_capture": DataCapture(), "serverless": Serverless()},
+        "data_capture with Serverless Inference variant 'AllTraffic': serverless endpoints do "
+        "not support data capture",
+    ),
+    (
+        "12 sampling over 100",
+        {"data_capture": DataCapture(sampling_percentage=101)},
+        "data_capture.sampling_percentage: 101 is outside 0-100",
+    ),
+    (
+        "12 sampling below 0",
+        {"data_capture": DataCapture(sampling_percentage=-1)},
+        "data_capture.sampling_percentage: -1 is outside 0-100",
+    ),
+    (
+        "12 capture modes",
+        {"data_capture": DataCapture(capture=("Everything",))},
+        "data_capture.capture: ('Everything',) must name Input, Output or both",
+    ),
+    (
+        "12 capture destination",
+        {"data_capture": DataCapture(destination="my-bucket/capture")},
+        "data_capture.destination: 'my-bucket/capture' is not an s3://bucket/prefix",
+    ),
+    (
+        "12 content type",
+        {"data_capture": DataCapture(json_content_types=("json",))},
+        "data_capture.json_content_types: 'json' is not a content type",
+    ),
+    (
+        "12 capture of an existing endpoint",
+        {
+            "model_props": None,
+            "existing_sagemaker_endpoint_obj": ENDPOINT,
+            "data_capture": DataCapture(),
+        },
+        "data_capture with existing_sagemaker_endpoint_obj: the pattern makes no endpoint",
+    ),
+    (
+        "12 capture twice",
+        {
+            "data_capture": DataCapture(),
+            "endpoint_config_props": {
+                "DataCaptureConfig": {
+                    "DestinationS3Uri": "s3://b/p",
+                    "InitialSamplingPercentage": 5,
+                    "CaptureOptions": [{"CaptureMode": "Input"}],
+                }
+            },
+        },
+        "data_capture and endpoint_config_props.DataCaptureConfig: give one",
+    ),
+    (
+        "12 caller capture config checked against the endpoint-config schema",
+        {"endpoint_config_props": {"DataCaptureConfig": {"EnableCapture": True, "Sample": 5}}},
+        "endpoint_config_props.DataCaptureConfig",
+    ),
+    (
         "10 serverless memory size",
         {"serverless": Serverless(memory_size_in_mb=1500)},
         "serverless.memory_size_in_mb: 1500 must be one of 1024, 2048, 3072, 4096, 5120, 6144",
@@ -791,6 +1049,9 @@ def test_every_problem_is_reported_at_once() -> None:
         ("existing_sagemaker_endpoint_obj", 42),
         ("id_prefix", 7),
         ("async_inference", {"output_path": "s3://b/o"}),
+        ("alarms", {"topic": "arn:aws:sns:us-east-1:123456789012:t"}),
+        ("rollout", "canary"),
+        ("data_capture", True),
         ("serverless", {"memory_size_in_mb": 2048}),
         ("autoscaling", 4),
     ],

@@ -7,8 +7,11 @@ Pure functions take a props dataclass and return (or add to) a troposphere ``Tem
 __version__ = "0.2.0.dev0"
 
 
+from troposphere_patterns.core.alarms import Alarms
 from troposphere_patterns.core.async_inference import AsyncInference
+from troposphere_patterns.core.data_capture import DataCapture
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
+from troposphere_patterns.core.rollout import Rollout
 from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
@@ -20,12 +23,15 @@ from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
 )
 
 __all__ = [
+    "Alarms",
     "AsyncInference",
     "Autoscaling",
+    "DataCapture",
     "ExistingVpc",
     "LambdaSagemakerEndpoint",
     "LambdaSagemakerEndpointProps",
     "PatternPropsError",
+    "Rollout",
     "Serverless",
     "TemplateLimitError",
     "__version__",

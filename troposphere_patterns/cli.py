@@ -327,10 +327,12 @@ def parser() -> argparse.ArgumentParser:
                 if mode.group not in groups:
                     groups[mode.group] = where.add_mutually_exclusive_group()
                 where = groups[mode.group]
-            if mode.metavar is None:
+            if mode.metavar is None and mode.choices is None:
                 where.add_argument(mode.flag, action="store_true", help=mode.help)
             else:
-                where.add_argument(mode.flag, metavar=mode.metavar, help=mode.help)
+                where.add_argument(
+                    mode.flag, metavar=mode.metavar, choices=mode.choices, help=mode.help
+                )
         command.add_argument(
             "--props",
             metavar="FILE",
@@ -367,7 +369,8 @@ def _modes_epilog() -> str:
         lines += [f"  {name}", f"    {'(no mode flag)':<22}{pattern.default_mode}"]
         for mode in pattern.modes:
             if mode.metavar is None:
-                lines.append(f"    {mode.flag:<22}{mode.help}")
+                flag = f"{mode.flag} {{{','.join(mode.choices)}}}" if mode.choices else mode.flag
+                lines.append(f"    {flag:<22}{mode.help}")
     return "\n".join(lines)
 
 

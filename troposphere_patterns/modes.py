@@ -48,7 +48,9 @@ class Mode:
         parameter_changes: Parameter name -> how the mode changes that Parameter (``--autoscaling``
             drops the burstable types from ``InstanceType``'s AllowedValues).
         group: Modes of one group exclude each other.
-        metavar: Set for an option that takes a value; None for a flag.
+        metavar: Set for an option that takes any value; None for a flag or a choice.
+        choices: The values an option that takes one of a few accepts (``--help`` lists
+            them); None for a flag or any value.
     """
 
     flag: str
@@ -58,6 +60,7 @@ class Mode:
     parameter_changes: Mapping[str, ParameterChange] = field(default_factory=dict)
     group: str | None = None
     metavar: str | None = None
+    choices: tuple[str, ...] | None = None
 
     @property
     def dest(self) -> str:

@@ -410,9 +410,12 @@ def _wake_from_zero(
         },
         logical_ids.WAKE_FROM_ZERO_POLICY.format(**names),
     )
+    alarm_id = logical_ids.WAKE_FROM_ZERO_ALARM.format(**names)
     alarm = build(
         cloudwatch.Alarm,
         {
+            # Named like the pattern's other alarms: the stack's name, then the logical ID.
+            "AlarmName": Sub(f"${{AWS::StackName}}-{alarm_id}"),
             "AlarmDescription": "Requests are queued and no instance runs: start one",
             "Namespace": ASYNC_NAMESPACE,
             "MetricName": WAKE_METRIC,
@@ -427,6 +430,6 @@ def _wake_from_zero(
             "TreatMissingData": "missing",
             "AlarmActions": [Ref(policy)],  # a scaling policy's Ref is its ARN
         },
-        logical_ids.WAKE_FROM_ZERO_ALARM.format(**names),
+        alarm_id,
     )
     return policy, alarm

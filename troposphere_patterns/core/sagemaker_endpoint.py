@@ -17,6 +17,7 @@ from troposphere_patterns.core import (
     serverless_inference,
     waivers,
 )
+from troposphere_patterns.core.data_capture import EndpointConfig
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.serverless_inference import HostingProps, Serverless
@@ -170,6 +171,12 @@ def instance_backed(config_props: Mapping[str, Any], where: str) -> list[tuple[s
                         (f"{path}.InstancePools[{number}].InstanceType", pool["InstanceType"])
                     )
     return found
+
+
+def production_variants(config_props: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The config's production variants that are mappings (an intrinsic list gives none)."""
+    variants = config_props.get("ProductionVariants")
+    return [v for v in variants if isinstance(v, Mapping)] if isinstance(variants, list) else []
 
 
 def endpoint_config_problems(config_props: Mapping[str, Any], where: str) -> list[str]:
@@ -348,7 +355,8 @@ def sagemaker_endpoint(
             without network isolation.
         scaling: Scale each production variant (the Endpoint then retains the scaled counts
             across config updates).
-        role_statements: More grants for the created role (what an endpoint feature uses).
+        role_statements: More grants for the created execution role (what an option makes
+            SageMaker write, such as captured data).
 
     Raises:
         ValueError: A network for a serverless endpoint.
@@ -376,8 +384,7 @@ def sagemaker_endpoint(
     if "ExecutionRoleArn" not in model_props:
         statements = execution_role_statements(
             model_props, kms_key_arn=kms_key_arn, in_vpc=network is not None
-        )
-        statements += role_statements
+        ) + list(role_statements)
         role = iam.Role(
             ids.role,
             AssumeRolePolicyDocument=iam_policies.trust("sagemaker.amazonaws.com"),
@@ -409,7 +416,7 @@ def sagemaker_endpoint(
                 else variant
                 for variant in variants
             ]
-    config = build(sagemaker.EndpointConfig, config_props, ids.endpoint_config)
+    config = build(EndpointConfig, config_props, ids.endpoint_config)
     required_endpoint = {"EndpointConfigName": GetAtt(config, "EndpointConfigName")}
     if scaling is not None:
         required_endpoint.update(endpoint_autoscaling.ENDPOINT_PROPERTIES)

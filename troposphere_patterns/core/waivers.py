@@ -44,6 +44,10 @@ CHECKOV_WAIVERS: dict[str, str] = {
 }
 
 GUARD_WAIVERS: dict[str, str] = {
+    "CT.CLOUDWATCH.PR.1": (
+        "The caller gave the alarms no topic (Alarms(topic=...)): they change state, show in "
+        "the console and can roll a deployment back, but notify no one."
+    ),
     "CT.LAMBDA.PR.3": CHECKOV_WAIVERS["CKV_AWS_117"],
     "CT.S3.PR.2": CHECKOV_WAIVERS["CKV_AWS_18"],
     "CT.S3.PR.9": (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import awacs.sagemaker
@@ -26,13 +26,17 @@ from troposphere import (
     Sub,
     Template,
     awslambda,
+    cloudwatch,
     ec2,
     sagemaker,
 )
 from troposphere.validators.awslambda import validate_variables_name
 
+from troposphere_patterns.core import alarms as alarm_rules
+from troposphere_patterns.core import data_capture as capture_rules
 from troposphere_patterns.core import iam_policies, model_data, serverless_inference, vpc
 from troposphere_patterns.core.addition import Addition, add_all
+from troposphere_patterns.core.alarms import Alarms, AlarmsBundle, AlarmTargets
 from troposphere_patterns.core.async_inference import (
     AsyncContext,
     AsyncInference,
@@ -41,6 +45,7 @@ from troposphere_patterns.core.async_inference import (
 )
 from troposphere_patterns.core.async_inference import problems as async_problems
 from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
+from troposphere_patterns.core.data_capture import CaptureBundle, DataCapture, EndpointConfig
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.ids import LogicalIds, is_valid_prefix
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
@@ -53,6 +58,7 @@ from troposphere_patterns.core.lambda_function import (
     role_name,
 )
 from troposphere_patterns.core.overrides import merge, plain, problems
+from troposphere_patterns.core.rollout import Rollout, deployment_config
 from troposphere_patterns.core.sagemaker_endpoint import (
     EndpointReference,
     ModelNetwork,
@@ -61,6 +67,7 @@ from troposphere_patterns.core.sagemaker_endpoint import (
     config_with_defaults,
     endpoint_config_problems,
     hosting_problems,
+    production_variants,
     sagemaker_endpoint,
     volume_key,
 )
@@ -85,6 +92,8 @@ class Ids:
     SAGEMAKER_ENDPOINT = "SagemakerEndpoint"
     # Condition: every deploy-time instance type is EBS-only, so the config takes a key.
     SAGEMAKER_KEY_CONDITION = "SagemakerInstancesEbsOnly"
+    # Condition: the alarm topic Parameter is not empty, so the alarms notify it.
+    ALARM_TOPIC_CONDITION = "AlarmTopicGiven"
     LAMBDA_ROLE = "LambdaFunctionServiceRole"
     LAMBDA_POLICY = "LambdaFunctionServiceRolePolicy"
     LAMBDA_FUNCTION = "LambdaFunction"
@@ -146,6 +155,11 @@ class LambdaSagemakerEndpointProps:
             ``min_capacity`` 1, cooldowns 300 s in and 60 s out, the target per mode): instance
             counts on invocations per instance, serverless provisioned concurrency on its
             utilization. Default None.
+        alarms: CloudWatch alarms on the created endpoint's variants and the function; None
+            for none. Default ``Alarms()`` (no actions).
+        rollout: Model updates shift traffic step by step, rolling back on those alarms
+            (``Rollout.canary(...)``, ...). Default None: all at once, unwatched.
+        data_capture: Capture requests and responses for Model Monitor. Default None.
         async_inference: Host the model behind an asynchronous endpoint (requests and results
             through S3, notifications through SNS); the function gets the handler's async
             environment and grants. Default None: a real-time endpoint.
@@ -165,6 +179,9 @@ class LambdaSagemakerEndpointProps:
     deletion_policy: str = DEFAULT_DELETION_POLICY
     serverless: Serverless | None = None
     autoscaling: Autoscaling | None = None
+    alarms: Alarms | None = field(default_factory=Alarms)
+    rollout: Rollout | None = None
+    data_capture: DataCapture | None = None
     async_inference: AsyncInference | None = None
 
     def __post_init__(self) -> None:
@@ -181,6 +198,9 @@ class LambdaSagemakerEndpointProps:
             "deletion_policy": (str, "a str"),
             "serverless": (Serverless, "a Serverless"),
             "autoscaling": (Autoscaling, "an Autoscaling"),
+            "alarms": (Alarms, "an Alarms (or None)"),
+            "rollout": (Rollout, "a Rollout, such as Rollout.canary()"),
+            "data_capture": (DataCapture, "a DataCapture"),
             "async_inference": (AsyncInference, "an AsyncInference"),
         }
         for name in (
@@ -208,6 +228,7 @@ class LambdaSagemakerEndpoint:
         sagemaker_endpoint_config: The created EndpointConfig; None with an existing endpoint.
         sagemaker_model: The created Model; None with an existing endpoint.
         vpc: The created ``AWS::EC2::VPC``, the caller's :class:`ExistingVpc`, or None.
+        alarms: The CloudWatch alarms created.
     """
 
     lambda_function: awslambda.Function
@@ -215,6 +236,7 @@ class LambdaSagemakerEndpoint:
     sagemaker_endpoint_config: sagemaker.EndpointConfig | None
     sagemaker_model: sagemaker.Model | None
     vpc: ec2.VPC | ExistingVpc | None
+    alarms: tuple[cloudwatch.Alarm, ...] = ()
 
 
 def _vpc_in_play(props: LambdaSagemakerEndpointProps) -> bool:
@@ -257,7 +279,7 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     checks = (
         ("lambda_function_props", awslambda.Function),
         ("model_props", sagemaker.Model),
-        ("endpoint_config_props", sagemaker.EndpointConfig),
+        ("endpoint_config_props", EndpointConfig),
         ("endpoint_props", sagemaker.Endpoint),
     )
     # troposphere reports validator failures on stderr as well as in the exception.
@@ -284,6 +306,7 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
             serverless_option=props.serverless,
             scaling=props.autoscaling,
         )
+    found += _option_problems(props)
     if props.async_inference is not None:
         own_config = None
         if not existing_endpoint:
@@ -344,6 +367,33 @@ def _role_problem(role: Any, where: str) -> list[str]:
     return []
 
 
+def _option_problems(props: LambdaSagemakerEndpointProps) -> list[str]:
+    """Each option's own problems, and what the endpoint the pattern builds allows of them."""
+    options = {name: getattr(props, name) for name in ("alarms", "rollout", "data_capture")}
+    found = [p for name, option in options.items() if option for p in option.problems(name)]
+    if props.existing_sagemaker_endpoint_obj is not None:
+        unused = [name for name in ("rollout", "data_capture") if options[name] is not None]
+        return found + [
+            f"{n} with existing_sagemaker_endpoint_obj: the pattern makes no endpoint"
+            for n in unused
+        ]
+    if props.data_capture and "DataCaptureConfig" in (props.endpoint_config_props or {}):
+        found.append("data_capture and endpoint_config_props.DataCaptureConfig: give one")
+    config = config_with_defaults(props.endpoint_config_props, props.serverless)
+    variants = production_variants(config)
+    if props.data_capture is not None:
+        found += props.data_capture.endpoint_problems(variants)
+    if props.alarms is not None:
+        found += alarm_rules.target_problems(variants, "endpoint_config_props.ProductionVariants")
+    if props.rollout is not None:
+        watched = alarm_rules.PER_VARIANT * len(variants) if props.alarms is not None else 0
+        scaled_min = props.autoscaling.min_capacity if props.autoscaling else None
+        found += props.rollout.endpoint_problems(
+            variants, watched, props.endpoint_props, scaled_min=scaled_min
+        )
+    return found
+
+
 @dataclass(frozen=True)
 class _Built:
     """Everything built for one instance, before any of it touches the template."""
@@ -378,8 +428,10 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         creates_model and not config_key_given and volume_key(config, "", "")[0] is not None
     )
     # What the options store in the pattern's bucket, one prefix each.
-    bucket_prefixes = props.async_inference.bucket_prefixes() if props.async_inference else []
-    needs_key = config_takes_key or creates_function or props.deploy_vpc or bool(bucket_prefixes)
+    capture = props.data_capture
+    bucket_prefixes = [capture_rules.PREFIX] if capture and capture.destination is None else []
+    bucket_prefixes += props.async_inference.bucket_prefixes() if props.async_inference else []
+    needs_key = config_takes_key or creates_function or props.deploy_vpc or capture is not None
     needs_key = needs_key or props.async_inference is not None
     key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
     resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
@@ -389,21 +441,26 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
 
     asynchronous = _async_side(props, ids, key, bucket, resources)
     private = _private_network(props, ids, key, resources, s3_egress=asynchronous is not None)
+    existing = props.existing_lambda_obj
+    function_id = existing.title if existing is not None else ids(Ids.LAMBDA_FUNCTION)
+    ops = _operations(props, ids, function_id, bucket, key)
+    watch = ops.alarms
     sagemaker_bundle = None
     if creates_model:
         sagemaker_bundle = _sagemaker_side(
-            props, ids, None if config_key_given else key, private, resources, asynchronous
+            props, ids, None if config_key_given else key, private, resources, ops, asynchronous
         )
         endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
     else:
         endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
     if private is not None and private.creates_endpoints:
         model_in_vpc = creates_model and not _serverless_endpoint(props)
-        resources += _vpc_endpoints(props, ids, private, endpoint, model_in_vpc, asynchronous)
+        resources += _vpc_endpoints(props, ids, private, endpoint, model_in_vpc, ops, asynchronous)
 
     function, attachment = _function_side(
         props, ids, key, private, endpoint, resources, asynchronous
     )
+    resources += watch.alarms if watch is not None else ()
     vpc_result = private.network.vpc if private is not None else None
     result = LambdaSagemakerEndpoint(
         lambda_function=function,
@@ -411,8 +468,12 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         sagemaker_endpoint_config=sagemaker_bundle.endpoint_config if sagemaker_bundle else None,
         sagemaker_model=sagemaker_bundle.model if sagemaker_bundle else None,
         vpc=vpc_result if vpc_result is not None else props.existing_vpc,
+        alarms=watch.alarms if watch is not None else (),
     )
-    conditions = sagemaker_bundle.conditions if sagemaker_bundle else {}
+    conditions = {
+        **(sagemaker_bundle.conditions if sagemaker_bundle else {}),
+        **(watch.conditions if watch is not None else {}),
+    }
     return _Built(tuple(resources), result, attachment, conditions)
 
 
@@ -436,6 +497,47 @@ def _async_side(
     bundle = async_inference(props.async_inference, context)
     resources += bundle.resources
     return bundle
+
+
+@dataclass(frozen=True)
+class _Operations:
+    """What the day-2 options add: alarms, and what they set on the endpoint and its role."""
+
+    alarms: AlarmsBundle | None
+    capture: CaptureBundle | None
+    endpoint_props: dict[str, Any] | None  # the rollout's DeploymentConfig
+    config_props: dict[str, Any] | None  # the DataCaptureConfig
+
+
+def _operations(
+    props: LambdaSagemakerEndpointProps,
+    ids: LogicalIds,
+    function_id: str,
+    bucket: PatternBucket | None,
+    key: KeyBundle,
+) -> _Operations:
+    """Alarms on the function and the created endpoint's variants; the endpoint's capture."""
+    variants = production_variants(
+        config_with_defaults(props.endpoint_config_props, props.serverless)
+    )
+    targets = AlarmTargets(  # no endpoint ID (an existing endpoint): no variant alarms
+        endpoint_id=ids(Ids.SAGEMAKER_ENDPOINT)
+        if not props.existing_sagemaker_endpoint_obj
+        else None,
+        variant_names=[variant["VariantName"] for variant in variants],
+        function_id=function_id,
+        topic_condition_id=ids(Ids.ALARM_TOPIC_CONDITION),
+    )
+    watch = alarm_rules.alarms(props.alarms, targets) if props.alarms is not None else None
+    rollout = props.rollout and watch and deployment_config(props.rollout, watch.rollback_names)
+    option = props.data_capture
+    capture = capture_rules.data_capture(option, bucket=bucket, key_arn=key.arn) if option else None
+    return _Operations(
+        watch,
+        capture,
+        {"DeploymentConfig": rollout} if rollout else None,
+        {"DataCaptureConfig": capture.config} if capture else None,
+    )
 
 
 def _data_bucket(
@@ -514,6 +616,7 @@ def _sagemaker_side(
     volume_key: KeyBundle | None,
     private: _PrivateNetwork | None,
     resources: list[BaseAWSObject],
+    ops: _Operations,
     asynchronous: AsyncInferenceBundle | None,
 ) -> SagemakerEndpointBundle:
     """Model, endpoint config and endpoint (and their role), in the VPC when there is one."""
@@ -541,13 +644,16 @@ def _sagemaker_side(
     bundle = sagemaker_endpoint(
         sagemaker_ids,
         model_props=props.model_props,
-        endpoint_config_props=config_props,
-        endpoint_props=props.endpoint_props,
+        endpoint_config_props=merge(config_props, ops.config_props),
+        endpoint_props=merge(props.endpoint_props, ops.endpoint_props),
         kms_key_arn=volume_key.arn if volume_key is not None else None,
         network=model_network,
         serverless_option=props.serverless,
         scaling=props.autoscaling,
-        role_statements=asynchronous.sagemaker_statements if asynchronous else (),
+        role_statements=[
+            *(ops.capture.statements if ops.capture else ()),
+            *(asynchronous.sagemaker_statements if asynchronous else ()),
+        ],
     )
     resources += bundle.resources
     return bundle
@@ -559,9 +665,10 @@ def _vpc_endpoints(
     private: _PrivateNetwork,
     endpoint: EndpointReference,
     model_in_vpc: bool,
+    ops: _Operations,
     asynchronous: AsyncInferenceBundle | None,
 ) -> list[BaseAWSObject]:
-    """SageMaker Runtime for the function; S3 for the model's artifact and async payloads."""
+    """SageMaker Runtime for the function; S3 for the model's download, captures, async data."""
     network, invoke = private.network, awacs.sagemaker.InvokeEndpoint
     endpoints: list[BaseAWSObject] = [
         vpc.interface_endpoint(
@@ -577,6 +684,7 @@ def _vpc_endpoints(
     ]
     reads = model_data.s3_reads(plain(props.model_props or {}), "model_props")
     s3_statements = model_data.read_statements(reads) if model_in_vpc else []
+    s3_statements += [ops.capture.write] if model_in_vpc and ops.capture else []
     s3_statements += asynchronous.s3_statements if asynchronous else []
     if s3_statements:
         endpoints.append(
@@ -724,5 +832,10 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
                 Value=value,
                 Export=Export(Sub(f"${{AWS::StackName}}-{output_id}")),
             )
+        )
+    # Not exported: an alarm's name is already ${AWS::StackName}-<its logical ID>.
+    for alarm in result.alarms:
+        template.add_output(
+            Output(f"{alarm.title}Name", Description="Alarm name", Value=Ref(alarm))
         )
     return template

@@ -6,7 +6,7 @@ deploys anywhere. Which Parameters a template keeps depends on what its props us
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import fields
 from typing import Any
 
@@ -18,10 +18,13 @@ from troposphere_patterns.core import (
     serverless_inference,
     vpc,
 )
+from troposphere_patterns.core.alarms import Alarms
 from troposphere_patterns.core.async_inference import AsyncInference
+from troposphere_patterns.core.data_capture import DataCapture, EndpointConfig
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
 from troposphere_patterns.core.instance_types import burstable
+from troposphere_patterns.core.rollout import Rollout
 from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.modes import CommandLine, Layer, Mode, allowed_values_without
@@ -37,6 +40,7 @@ examples:
   troposphere-patterns lambda-sagemakerendpoint --existing-vpc -o out.json
   troposphere-patterns lambda-sagemakerendpoint --existing-endpoint -o out.json
   troposphere-patterns lambda-sagemakerendpoint --async --deploy-vpc -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --rollout canary --data-capture -o out.json
   troposphere-patterns lambda-sagemakerendpoint --serverless -o out.json
   troposphere-patterns lambda-sagemakerendpoint --autoscaling -o out.json
   troposphere-patterns lambda-sagemakerendpoint --props base.yaml --props prod.yaml -o out.json
@@ -45,7 +49,8 @@ deploy:
   aws cloudformation deploy --template-file out.json --stack-name my-endpoint \\
     --capabilities CAPABILITY_IAM --parameter-overrides \\
     ModelImageUri=123456789012.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1 \\
-    ModelDataUrl=s3://my-bucket/model.tar.gz InstanceType=ml.g5.xlarge
+    ModelDataUrl=s3://my-bucket/model.tar.gz InstanceType=ml.g5.xlarge \\
+    AlarmTopicArn=arn:aws:sns:us-east-1:123456789012:ml-alarms
 """
 
 
@@ -87,6 +92,14 @@ def parameters() -> dict[str, Parameter]:
             "RouteTableIds",
             Type="CommaDelimitedList",
             Description="Route tables of those subnets, for the S3 gateway endpoint",
+        ),
+        "AlarmTopicArn": Parameter(
+            "AlarmTopicArn",
+            Type="String",
+            Description="SNS topic the alarms notify; empty: the alarms only change state",
+            Default="",
+            AllowedPattern=r"^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})?$",
+            ConstraintDescription="empty, or arn:PARTITION:sns:REGION:ACCOUNT:TOPIC",
         ),
         "EndpointName": Parameter(
             "EndpointName",
@@ -130,6 +143,7 @@ def parameters() -> dict[str, Parameter]:
 def base(params: Mapping[str, Parameter], handler: str) -> Layer:
     """The default template: the inlined handler, the model and instance type as Parameters."""
     return {
+        "alarms": Alarms(topic=params["AlarmTopicArn"]),
         "lambda_function_props": {"Code": {"ZipFile": handler}},
         "model_props": {
             "PrimaryContainer": {
@@ -141,6 +155,27 @@ def base(params: Mapping[str, Parameter], handler: str) -> Layer:
             "ProductionVariants": [sagemaker_endpoint.default_variant(Ref(params["InstanceType"]))]
         },
     }
+
+
+# --rollout presets. Canary, linear and rolling steps are at most half of a variant's instances,
+# so those run the default variant on two.
+ROLLOUTS: dict[str, Callable[[], Rollout]] = {
+    "canary": Rollout.canary,
+    "linear": Rollout.linear,
+    "all-at-once": Rollout.all_at_once,
+    "rolling": Rollout.rolling,
+}
+STEPPED_INSTANCE_COUNT = 2
+
+
+def _rollout(params: Mapping[str, Parameter], value: Any) -> Layer:
+    # The front door also asks with True which fields a mode sets: any preset answers that.
+    rollout = ROLLOUTS.get(value, Rollout.canary)()
+    if rollout.percent is None:
+        return {"rollout": rollout}
+    variant = sagemaker_endpoint.default_variant(Ref(params["InstanceType"]))
+    variant["InitialInstanceCount"] = STEPPED_INSTANCE_COUNT
+    return {"rollout": rollout, "endpoint_config_props": {"ProductionVariants": [variant]}}
 
 
 def _serverless(params: Mapping[str, Parameter], value: Any) -> Layer:
@@ -187,12 +222,16 @@ COMMAND_LINE = CommandLine(
     keys={
         "lambda_function_props": (awslambda.Function, ()),
         "model_props": (sagemaker.Model, ()),
-        "endpoint_config_props": (sagemaker.EndpointConfig, ()),
+        # troposphere's own class has the batch-transform DataCaptureConfig (core/data_capture).
+        "endpoint_config_props": (EndpointConfig, ()),
         "endpoint_props": (sagemaker.Endpoint, ()),
         "vpc_props": (ec2.VPC, (vpc.AZ_COUNT_KEY,)),
         "existing_vpc": (None, tuple(f.name for f in fields(ExistingVpc))),
         "serverless": (None, tuple(f.name for f in fields(Serverless))),
         "autoscaling": (None, tuple(f.name for f in fields(Autoscaling))),
+        "alarms": (None, tuple(f.name for f in fields(Alarms))),
+        "rollout": (None, tuple(f.name for f in fields(Rollout))),
+        "data_capture": (None, tuple(f.name for f in fields(DataCapture))),
     },
     modes=(
         Mode(
@@ -207,6 +246,21 @@ COMMAND_LINE = CommandLine(
             "parameters)",
             props=_existing_vpc,
             group="network",
+        ),
+        Mode(
+            flag="--rollout",
+            help="how a model update shifts traffic, rolling back on the endpoint's alarms: "
+            "canary (10%%, bakes 10 min), linear (20%% steps, 5 min each), all-at-once (bakes "
+            "10 min), rolling (25%% batches, 5 min each); canary, linear and rolling run the "
+            "variant on 2 instances",
+            choices=tuple(ROLLOUTS),
+            props=_rollout,
+        ),
+        Mode(
+            flag="--data-capture",
+            help="capture 20%% of requests and responses for Model Monitor, into the "
+            "data-capture/ prefix of a bucket the template creates",
+            props=lambda params, value: {"data_capture": DataCapture()},
         ),
         Mode(
             flag="--existing-endpoint",
@@ -248,6 +302,9 @@ COMMAND_LINE = CommandLine(
     options={
         "serverless": Serverless,
         "autoscaling": Autoscaling,
+        "alarms": Alarms,
+        "rollout": Rollout,
+        "data_capture": DataCapture,
         "async_inference": AsyncInference,
     },
     alternatives=(

@@ -1,0 +1,294 @@
+"""CloudWatch alarms on a SageMaker endpoint's variants and on the function that calls it.
+
+Watched by default, because each is how a bad model or a broken caller shows first:
+
+- ``Invocation5XXErrors`` (Sum): the model container failed requests;
+- ``ModelLatency`` p99: the model got slow (SageMaker reports it in microseconds);
+- ``Invocation4XXErrors`` (Average, which is the share of requests answered 4xx): callers and
+  the model disagree on the input, as after a model update that changed its format;
+- the function's ``Errors`` and ``Throttles``.
+
+Every alarm is named ``${AWS::StackName}-<logical ID>``: deterministic, so the endpoint's
+``DeploymentConfig`` can list its rollback alarms by name while the alarms take the endpoint's
+name from ``GetAtt``. A ``Ref`` both ways would be a cycle; a fixed endpoint name would break
+it, but would also stop CloudFormation from ever replacing the endpoint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from troposphere import (
+    AWSHelperFn,
+    Equals,
+    GetAtt,
+    If,
+    Not,
+    NoValue,
+    Parameter,
+    Ref,
+    Sub,
+    cloudwatch,
+)
+
+from troposphere_patterns.core.options import collect, number_problem
+from troposphere_patterns.core.waivers import guard_metadata
+
+SAGEMAKER_NAMESPACE = "AWS/SageMaker"
+LAMBDA_NAMESPACE = "AWS/Lambda"
+MICROSECONDS_PER_MILLISECOND = 1000
+# Alarms on each endpoint variant: 5xx errors, p99 model latency, 4xx rate.
+PER_VARIANT = 3
+# CloudWatch evaluates at most one day of periods per alarm.
+MAX_EVALUATED_SECONDS = 86_400
+# A literal topic: an SNS topic ARN in any partition (FIFO topics cannot take alarm actions).
+_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Alarms:
+    """CloudWatch alarms the pattern creates (on by default; ``alarms=None`` opts out).
+
+    An alarm goes off when ``datapoints_to_alarm`` of the last ``evaluation_periods`` periods
+    break its threshold; a period without data (no traffic) counts as fine.
+
+    Attributes:
+        topic: SNS topic ARN the alarms notify: a literal, an intrinsic, or a ``Parameter``
+            (then an empty value at deploy time means no actions). Default None: no actions.
+        server_errors: ``Invocation5XXErrors`` per period (Sum) at or above which a variant
+            alarms. Default 1.
+        client_error_rate: Share of requests answered 4xx (``Invocation4XXErrors`` Average,
+            0-1) above which a variant alarms. Default 0.05.
+        latency_p99_ms: ``ModelLatency`` p99, in milliseconds, above which a variant alarms
+            (the alarm's threshold is this times 1000: SageMaker reports microseconds).
+            Default 1000.
+        function_errors: Function ``Errors`` per period at or above which it alarms. Default 1.
+        function_throttles: Function ``Throttles`` per period at or above which it alarms.
+            Default 1.
+        period_seconds: Length of a period, a multiple of 60 (SageMaker publishes per minute).
+            Default 60.
+        evaluation_periods: Periods looked at. Default 5.
+        datapoints_to_alarm: Breaching periods among them that set the alarm off. Default 3.
+    """
+
+    topic: Any = None
+    server_errors: float = 1
+    client_error_rate: float = 0.05
+    latency_p99_ms: float = 1000
+    function_errors: float = 1
+    function_throttles: float = 1
+    period_seconds: int = 60
+    evaluation_periods: int = 5
+    datapoints_to_alarm: int = 3
+
+    def problems(self, where: str = "alarms") -> list[str]:
+        """Every problem with the fields, each naming ``<where>.<field>``."""
+        found = collect(
+            number_problem(self.server_errors, f"{where}.server_errors", 1, 1e9, integer=False),
+            number_problem(
+                self.client_error_rate, f"{where}.client_error_rate", 0.0001, 1, integer=False
+            ),
+            number_problem(self.latency_p99_ms, f"{where}.latency_p99_ms", 1, 3.6e6, integer=False),
+            number_problem(self.function_errors, f"{where}.function_errors", 1, 1e9, integer=False),
+            number_problem(
+                self.function_throttles, f"{where}.function_throttles", 1, 1e9, integer=False
+            ),
+            number_problem(self.period_seconds, f"{where}.period_seconds", 60, 86_400),
+            number_problem(self.evaluation_periods, f"{where}.evaluation_periods", 1, 1440),
+            number_problem(self.datapoints_to_alarm, f"{where}.datapoints_to_alarm", 1, 1440),
+        )
+        if found:
+            return found
+        if self.period_seconds % 60:
+            found.append(f"{where}.period_seconds: {self.period_seconds} is not a multiple of 60")
+        if self.datapoints_to_alarm > self.evaluation_periods:
+            found.append(
+                f"{where}.datapoints_to_alarm: {self.datapoints_to_alarm} is more than "
+                f"evaluation_periods ({self.evaluation_periods})"
+            )
+        if self.period_seconds * self.evaluation_periods > MAX_EVALUATED_SECONDS:
+            found.append(
+                f"{where}.evaluation_periods: {self.evaluation_periods} periods of "
+                f"{self.period_seconds} s exceed the day CloudWatch evaluates"
+            )
+        topic = self.topic
+        if isinstance(topic, str) and not _TOPIC_ARN.match(topic):
+            found.append(f"{where}.topic: {topic!r} is not an SNS topic ARN")
+        elif topic is not None and not isinstance(topic, str | AWSHelperFn | Parameter):
+            found.append(
+                f"{where}.topic: must be an SNS topic ARN, an intrinsic or a Parameter, not "
+                f"{type(topic).__name__}"
+            )
+        return found
+
+
+@dataclass(frozen=True)
+class AlarmTargets:
+    """What the alarms watch, by logical ID (so the alarms can be built before the resources).
+
+    Attributes:
+        endpoint_id: The ``AWS::SageMaker::Endpoint`` logical ID; None for an endpoint the
+            pattern did not create (its variants are unknown).
+        variant_names: The endpoint's production variants.
+        function_id: The function's logical ID.
+        topic_condition_id: The Condition to create when ``topic`` is a Parameter.
+    """
+
+    endpoint_id: str | None
+    variant_names: Sequence[str]
+    function_id: str
+    topic_condition_id: str
+
+
+@dataclass(frozen=True)
+class AlarmsBundle:
+    """The alarms, and what refers to them.
+
+    Attributes:
+        alarms: The ``AWS::CloudWatch::Alarm`` resources.
+        rollback_names: Names of the endpoint's alarms, for ``AutoRollbackConfiguration``.
+        conditions: Conditions the alarms use (a topic Parameter may be empty).
+    """
+
+    alarms: tuple[cloudwatch.Alarm, ...]
+    rollback_names: tuple[Sub, ...]
+    conditions: Mapping[str, Any] = field(default_factory=dict)
+
+
+def variant_id(name: str) -> str:
+    """The logical-ID part for a variant name (``my-variant`` -> ``MyVariant``)."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
+
+
+def target_problems(variants: Sequence[Mapping[str, Any]], where: str) -> list[str]:
+    """Variants the alarms cannot tell apart, or name: alarms need literal, distinct names."""
+    found: list[str] = []
+    seen: dict[str, str] = {}
+    for index, name in enumerate(variant.get("VariantName") for variant in variants):
+        if not isinstance(name, str):
+            found.append(
+                f"{where}[{index}].VariantName: alarms watch each variant by name; give a "
+                "literal name, or alarms=None"
+            )
+            continue
+        key = variant_id(name)
+        if key in seen:
+            found.append(
+                f"{where}[{index}].VariantName: {name!r} and {seen[key]!r} give the same alarm "
+                "logical IDs; rename one"
+            )
+        seen[key] = name
+    return found
+
+
+def alarm_name(logical_id: str) -> Sub:
+    """An alarm's deterministic name: the stack's name and the alarm's logical ID."""
+    return Sub(f"${{AWS::StackName}}-{logical_id}")
+
+
+def alarms(option: Alarms, targets: AlarmTargets) -> AlarmsBundle:
+    """Build the alarms for the endpoint's variants (when known) and the function.
+
+    Args:
+        option: Thresholds and topic.
+        targets: Logical IDs of what to watch.
+    """
+    conditions: dict[str, Any] = {}
+    actions: Any = None
+    if isinstance(option.topic, Parameter):
+        conditions[targets.topic_condition_id] = Not(Equals(Ref(option.topic), ""))
+        actions = If(targets.topic_condition_id, [Ref(option.topic)], NoValue)
+    elif option.topic is not None:
+        actions = [option.topic]
+
+    def alarm(logical_id: str, watch: dict[str, Any]) -> cloudwatch.Alarm:
+        if actions is not None:
+            watch["AlarmActions"] = actions
+        else:  # no actions by the caller's choice: Control Tower's CT.CLOUDWATCH.PR.1 waived
+            watch["Metadata"] = guard_metadata(["CT.CLOUDWATCH.PR.1"])
+        return cloudwatch.Alarm(
+            logical_id,
+            AlarmName=alarm_name(logical_id),
+            Period=option.period_seconds,
+            EvaluationPeriods=option.evaluation_periods,
+            DatapointsToAlarm=option.datapoints_to_alarm,
+            TreatMissingData="notBreaching",
+            **watch,
+        )
+
+    endpoint_alarms: list[cloudwatch.Alarm] = []
+    if targets.endpoint_id is not None:
+        endpoint_name = _dimension("EndpointName", GetAtt(targets.endpoint_id, "EndpointName"))
+        for variant in targets.variant_names:
+            stem = f"{targets.endpoint_id}{variant_id(variant)}"
+            on_variant = {
+                "Namespace": SAGEMAKER_NAMESPACE,
+                "Dimensions": [endpoint_name, _dimension("VariantName", variant)],
+            }
+            endpoint_alarms += [
+                alarm(
+                    f"{stem}Invocation5XXErrorsAlarm",
+                    {
+                        **on_variant,
+                        "AlarmDescription": f"{variant}: the model failed requests (5xx)",
+                        "MetricName": "Invocation5XXErrors",
+                        "Statistic": "Sum",
+                        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                        "Threshold": option.server_errors,
+                    },
+                ),
+                alarm(
+                    f"{stem}ModelLatencyAlarm",
+                    {
+                        **on_variant,
+                        "AlarmDescription": f"{variant}: p99 model latency over "
+                        f"{option.latency_p99_ms:g} ms",
+                        "MetricName": "ModelLatency",
+                        "ExtendedStatistic": "p99",
+                        "ComparisonOperator": "GreaterThanThreshold",
+                        "Threshold": option.latency_p99_ms * MICROSECONDS_PER_MILLISECOND,
+                    },
+                ),
+                alarm(
+                    f"{stem}Invocation4XXErrorsAlarm",
+                    {
+                        **on_variant,
+                        "AlarmDescription": f"{variant}: over {option.client_error_rate:.0%} "
+                        "of requests answered 4xx",
+                        "MetricName": "Invocation4XXErrors",
+                        "Statistic": "Average",
+                        "ComparisonOperator": "GreaterThanThreshold",
+                        "Threshold": option.client_error_rate,
+                    },
+                ),
+            ]
+    on_function = {
+        "Namespace": LAMBDA_NAMESPACE,
+        "Dimensions": [_dimension("FunctionName", Ref(targets.function_id))],
+        "Statistic": "Sum",
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+    }
+    function_alarms = [
+        alarm(
+            f"{targets.function_id}{metric}Alarm",
+            {
+                **on_function,
+                "AlarmDescription": f"The function's {metric.lower()}",
+                "MetricName": metric,
+                "Threshold": threshold,
+            },
+        )
+        for metric, threshold in (
+            ("Errors", option.function_errors),
+            ("Throttles", option.function_throttles),
+        )
+    ]
+    rollback = tuple(alarm_name(a.title) for a in endpoint_alarms)
+    return AlarmsBundle((*endpoint_alarms, *function_alarms), rollback, conditions)
+
+
+def _dimension(name: str, value: Any) -> cloudwatch.MetricDimension:
+    return cloudwatch.MetricDimension(Name=name, Value=value)

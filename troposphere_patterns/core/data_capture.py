@@ -1,0 +1,194 @@
+"""Data capture: a sample of an endpoint's requests and responses, written to S3 for Model Monitor.
+
+SageMaker Model Monitor compares what an endpoint receives and answers with a baseline; it reads
+what the endpoint config's ``DataCaptureConfig`` writes. The capture goes under one prefix of
+the pattern's bucket (or the caller's S3 URI), encrypted with the pattern's key, and the
+execution role may write exactly that prefix.
+
+troposphere 4.11.1 attaches the batch-transform ``DataCaptureConfig`` class
+(``DestinationS3Uri``, ``GenerateInferenceId``, ``KmsKeyId``) to ``AWS::SageMaker::EndpointConfig``,
+so ``EnableCapture``, ``CaptureOptions`` and ``InitialSamplingPercentage`` are refused and what
+it accepts fails cfn-lint (``CaptureOptions`` and the sampling percentage are required). The
+property is built correctly here, once: :class:`EndpointConfig` is troposphere's class with the
+endpoint-config ``DataCaptureConfig`` in its property table, and every EndpointConfig the
+project builds or checks uses it (a caller's own ``DataCaptureConfig`` passes too).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import awacs.kms
+import awacs.s3
+from awacs.aws import Allow, Statement
+from troposphere import PropsDictType, Sub, sagemaker
+from troposphere.validators import boolean, integer
+
+from troposphere_patterns.core.bucket import PatternBucket
+from troposphere_patterns.core.options import number_problem
+
+# The prefix of the pattern's bucket that captured data goes under.
+PREFIX = "data-capture/"
+CAPTURE_MODES = ("Input", "Output")
+MAX_CONTENT_TYPES = 10
+_CONTENT_TYPE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$")
+_S3_URI = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/(?P<prefix>.*))?$")
+
+
+class EndpointDataCaptureConfig(sagemaker.DataCaptureConfig):  # type: ignore[misc]
+    """``AWS::SageMaker::EndpointConfig.DataCaptureConfig``, as CloudFormation defines it.
+
+    A subclass of troposphere's (batch-transform) class, so troposphere's own type check on
+    :class:`EndpointConfig` accepts it.
+    """
+
+    props: PropsDictType = {  # noqa: RUF012 - troposphere's class-level property table
+        "CaptureContentTypeHeader": (sagemaker.CaptureContentTypeHeader, False),
+        "CaptureOptions": ([sagemaker.CaptureOption], True),
+        "DestinationS3Uri": (str, True),
+        "EnableCapture": (boolean, False),
+        "InitialSamplingPercentage": (integer, True),
+        "KmsKeyId": (str, False),
+    }
+
+
+class EndpointConfig(sagemaker.EndpointConfig):  # type: ignore[misc]
+    """troposphere's ``AWS::SageMaker::EndpointConfig`` with the right ``DataCaptureConfig``."""
+
+    props: PropsDictType = {  # noqa: RUF012 - troposphere's class-level property table
+        **sagemaker.EndpointConfig.props,
+        "DataCaptureConfig": (EndpointDataCaptureConfig, False),
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataCapture:
+    """Capture a sample of the endpoint's requests and responses for Model Monitor.
+
+    Attributes:
+        destination: ``s3://bucket/prefix`` to write to. Default None: the ``data-capture/``
+            prefix of the pattern's bucket.
+        sampling_percentage: Percent of requests captured (0-100). Default 20.
+        capture: What is captured: ``Input``, ``Output`` or both. Default both.
+        json_content_types: Content types captured as JSON text (others are base64 encoded).
+            Default ``("application/json",)``.
+        csv_content_types: Content types captured as CSV text. Default ``("text/csv",)``.
+        kms_key_arn: The key the capture is encrypted with. Default None: the pattern's key.
+    """
+
+    destination: str | None = None
+    sampling_percentage: int = 20
+    capture: tuple[str, ...] = CAPTURE_MODES
+    json_content_types: tuple[str, ...] = ("application/json",)
+    csv_content_types: tuple[str, ...] = ("text/csv",)
+    kms_key_arn: Any = None
+
+    def problems(self, where: str = "data_capture") -> list[str]:
+        """Every problem with the fields, each naming ``<where>.<field>``."""
+        found: list[str] = []
+        if self.destination is not None and not (
+            isinstance(self.destination, str) and _S3_URI.match(self.destination)
+        ):
+            found.append(f"{where}.destination: {self.destination!r} is not an s3://bucket/prefix")
+        sampling = number_problem(self.sampling_percentage, f"{where}.sampling_percentage", 0, 100)
+        found += [sampling] if sampling else []
+        modes = self.capture
+        if not isinstance(modes, tuple | list) or not modes or not set(modes) <= set(CAPTURE_MODES):
+            found.append(f"{where}.capture: {modes!r} must name Input, Output or both (a tuple)")
+        for name in ("json_content_types", "csv_content_types"):
+            types = getattr(self, name)
+            if not isinstance(types, tuple | list) or len(types) > MAX_CONTENT_TYPES:
+                found.append(f"{where}.{name}: give a tuple of at most {MAX_CONTENT_TYPES}")
+                continue
+            found += [
+                f"{where}.{name}: {value!r} is not a content type (type/subtype)"
+                for value in types
+                if not (isinstance(value, str) and _CONTENT_TYPE.match(value))
+            ]
+        return found
+
+    def endpoint_problems(
+        self, variants: Sequence[Mapping[str, Any]], where: str = "data_capture"
+    ) -> list[str]:
+        """What the endpoint's variants allow: Serverless Inference captures no data."""
+        return [
+            f"{where} with Serverless Inference variant {variant.get('VariantName')!r}: "
+            "serverless endpoints do not support data capture; use an instance variant"
+            for variant in variants
+            if "ServerlessConfig" in variant
+        ][:1]
+
+
+@dataclass(frozen=True)
+class CaptureBundle:
+    """What capturing needs.
+
+    Attributes:
+        config: The EndpointConfig's ``DataCaptureConfig`` (a plain mapping to merge).
+        write: The execution role's grant: ``s3:PutObject`` under the destination only.
+        key_use: The execution role's grant on the capture's key.
+    """
+
+    config: dict[str, Any]
+    write: Statement
+    key_use: Statement
+
+    @property
+    def statements(self) -> tuple[Statement, ...]:
+        """The execution role's statements."""
+        return (self.write, self.key_use)
+
+
+def data_capture(
+    option: DataCapture, *, bucket: PatternBucket | None, key_arn: Any
+) -> CaptureBundle:
+    """Build the ``DataCaptureConfig`` and the grants that let SageMaker write it.
+
+    Args:
+        option: What to capture and where (call after :meth:`DataCapture.problems` found none).
+        bucket: The pattern's bucket, when ``option.destination`` is None.
+        key_arn: The pattern's key, used when ``option.kms_key_arn`` is None.
+    """
+    if option.destination is None:
+        assert bucket is not None, "the pattern's bucket holds the capture"
+        uri: Any = bucket.uri(PREFIX)
+        objects: Any = bucket.objects_arn(PREFIX)
+    else:
+        uri = option.destination
+        found = _S3_URI.match(option.destination)
+        assert found is not None  # validated
+        prefix = found["prefix"] or ""
+        objects = Sub(f"arn:${{AWS::Partition}}:s3:::{found['bucket']}/{prefix}*")
+    key = option.kms_key_arn if option.kms_key_arn is not None else key_arn
+    config: dict[str, Any] = {
+        "EnableCapture": True,
+        "InitialSamplingPercentage": option.sampling_percentage,
+        "DestinationS3Uri": uri,
+        "KmsKeyId": key,
+        "CaptureOptions": [{"CaptureMode": mode} for mode in option.capture],
+    }
+    header = _content_types(option.json_content_types, option.csv_content_types)
+    if header:
+        config["CaptureContentTypeHeader"] = header
+    write = Statement(
+        Sid="DataCaptureWrite", Effect=Allow, Action=[awacs.s3.PutObject], Resource=[objects]
+    )
+    key_use = Statement(
+        Sid="DataCaptureKeyUse",
+        Effect=Allow,
+        Action=[awacs.kms.GenerateDataKey, awacs.kms.Encrypt],
+        Resource=[key],
+    )
+    return CaptureBundle(config, write, key_use)
+
+
+def _content_types(json_types: Sequence[str], csv_types: Sequence[str]) -> dict[str, Any]:
+    header: dict[str, Any] = {}
+    if json_types:
+        header["JsonContentTypes"] = list(json_types)
+    if csv_types:
+        header["CsvContentTypes"] = list(csv_types)
+    return header
