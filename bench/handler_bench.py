@@ -139,17 +139,17 @@ def measure_overhead(iterations: int = 500, warmup: int = 50) -> dict[str, list[
         timings: dict[str, list[float]] = {"bare": [], "handler": [], "in-call": []}
         # Also time the InvokeEndpoint call inside each handler call: handler minus that is the
         # handler's own work, per invocation, without the server's jitter in it.
-        invoke = module._invoke
+        call_api = module._call
 
-        def timed_invoke(params: dict[str, Any], context: Any) -> Any:
+        def timed_call(operation: str, params: dict[str, Any], context: Any, *rest: Any) -> Any:
             started = time.perf_counter()
             try:
-                return invoke(params, context)
+                return call_api(operation, params, context, *rest)
             finally:
                 inner.append(time.perf_counter() - started)
 
         inner: list[float] = []
-        module._invoke = timed_invoke
+        module._call = timed_call
         calls = (("bare", bare), ("handler", through_handler))
         with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
             for i in range(warmup + iterations):

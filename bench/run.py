@@ -46,6 +46,8 @@ MODES: dict[str, list[str]] = {
     "--deploy-vpc": ["--deploy-vpc"],
     "--existing-vpc": ["--existing-vpc"],
     "--existing-endpoint": ["--existing-endpoint"],
+    "--async": ["--async"],
+    "--async --deploy-vpc": ["--async", "--deploy-vpc"],
     "--serverless": ["--serverless"],
     "--autoscaling": ["--autoscaling"],
 }

@@ -124,20 +124,36 @@ def reported_types(rule: Path) -> list[str]:
     return [line.strip("# ").strip() for line in lines[start:] if line.startswith("#   ")][:1]
 
 
-def waived(template: dict[str, Any], rule: Path) -> bool:
-    """Every resource the rule reports on carries the rule's skip in its Metadata."""
+def waived(template: dict[str, Any], rule: Path, workdir: Path) -> bool:
+    """Every resource the rule reports on carries the rule's skip, or passes the rule alone.
+
+    A resource without the skip is checked by itself (the rule on a template holding only the
+    resources without it): a waiver covers the resources that carry it, never another one.
+    """
     rule_id = rule.stem.upper().replace("-", ".")  # ct-s3-pr-2 -> CT.S3.PR.2
-    resources = [r for t in reported_types(rule) for r in resources_of(template, t)]
-    skipped = [
-        {s["id"] for s in r.get("Metadata", {}).get("cfn-guard", {}).get("skip", [])}
-        for r in resources
-    ]
-    return bool(resources) and all(rule_id in ids for ids in skipped)
+    kinds = reported_types(rule)
+    resources = {
+        lid: r for lid, r in template.get("Resources", {}).items() if r.get("Type") in kinds
+    }
+    unwaived = {
+        lid: r
+        for lid, r in resources.items()
+        if rule_id
+        not in {s["id"] for s in r.get("Metadata", {}).get("cfn-guard", {}).get("skip", [])}
+    }
+    if not resources or len(unwaived) == len(resources):
+        return False
+    if not unwaived:
+        return True
+    probe = workdir / f"guard-probe-{rule.stem}.json"
+    probe.write_text(json.dumps(resolve_parameters({**template, "Resources": unwaived})))
+    command = [str(guard_binary()), "validate", "--data", str(probe), "--rules", str(rule)]
+    return run(command)[0] == 0
 
 
-def guard_rules(template: dict[str, Any]) -> list[str]:
+def guard_rules(template: dict[str, Any], workdir: Path) -> list[str]:
     rules = sorted(CONTROL_TOWER_RULES.rglob("*.guard"))
-    rules = [rule for rule in rules if not waived(template, rule)]
+    rules = [rule for rule in rules if not waived(template, rule, workdir)]
     return [str(rule) for rule in rules] + [str(PROJECT_RULES)]
 
 
@@ -147,7 +163,7 @@ def cfn_guard(files: list[Path], workdir: Path) -> Iterator[tuple[str, int, str]
         resolved = workdir / f"guard-{path.parent.name}-{path.name}"
         resolved.write_text(json.dumps(resolve_parameters(template)))
         command = [str(guard_binary()), "validate", "--show-summary", "fail", "--data"]
-        command += [str(resolved), "--rules", *guard_rules(template)]
+        command += [str(resolved), "--rules", *guard_rules(template, workdir)]
         code, out = run(command)
         yield path.name, code, out
 

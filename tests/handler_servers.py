@@ -2,7 +2,8 @@
 
 ``FakeSageMaker`` is a stdlib HTTP server in a thread, bound to 127.0.0.1 on a free port and
 stopped by whoever started it, that speaks InvokeEndpoint's REST shape
-(``POST /endpoints/{name}/invocations``) and can be scripted with modelled errors, throttling,
+(``POST /endpoints/{name}/invocations``; for the async path it also takes S3's path-style
+``PUT``/``GET /{bucket}/{key}``) and can be scripted with modelled errors, throttling,
 slow answers and binary predictions. It records every request it receives. tests/test_handler.py
 runs the happy paths against moto's server instead (``tests.moto_server.MotoServer``: the real
 REST shape, SigV4 and all, with predictions seeded through moto's endpoint-results API).
@@ -27,6 +28,12 @@ class Reply:
     body: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+
+    @classmethod
+    def s3_error(cls, code: str, status: int) -> Reply:
+        """An S3 error the way S3 sends it (rest-xml protocol)."""
+        body = f"<Error><Code>{code}</Code><Message>{code}</Message></Error>"
+        return cls(status=status, body=body.encode(), headers={"Content-Type": "application/xml"})
 
     @classmethod
     def error(cls, code: str, status: int, **fields: Any) -> Reply:
@@ -71,7 +78,10 @@ class FakeSageMaker:
                 body = self.rfile.read(length)
                 fake.requests.append(
                     Received(
-                        "POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body
+                        self.command,
+                        self.path,
+                        {k.lower(): v for k, v in self.headers.items()},
+                        body,
                     )
                 )
                 reply = fake.replies.pop(0) if fake.replies else Reply()
@@ -93,6 +103,12 @@ class FakeSageMaker:
                     self.wfile.write(out)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (read timeout)
+
+            def do_GET(self) -> None:  # S3 GetObject, for the async path
+                self.do_POST()
+
+            def do_PUT(self) -> None:  # S3 PutObject
+                self.do_POST()
 
         self._server = ThreadingHTTPServer((HOST, 0), Handler)
         self._server.daemon_threads = True

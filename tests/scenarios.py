@@ -9,6 +9,7 @@ from troposphere import GetAtt, Parameter, Ref, Sub, Template, awslambda, iam, l
 
 from troposphere_patterns import (
     Alarms,
+    AsyncInference,
     Autoscaling,
     DataCapture,
     ExistingVpc,
@@ -33,9 +34,10 @@ EXISTING_VPC = ExistingVpc(
 RUNTIME_ENDPOINT_GROUP = "sg-0f1e2d3c4b5a69788"  # a landing zone's SageMaker Runtime endpoint
 CALLER_ROLE_ARN = "arn:aws:iam::123456789012:role/CallerSagemakerRole"
 CALLER_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+CALLER_TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:transcripts-done"
 ALARM_TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:ml-alarms"
 # Literal ARNs that scenarios pass in: the only "arn:aws:" strings a template may hold.
-CALLER_ARNS = {CALLER_ROLE_ARN, CALLER_KEY_ARN, ALARM_TOPIC_ARN}
+CALLER_ARNS = {CALLER_ROLE_ARN, CALLER_KEY_ARN, CALLER_TOPIC_ARN, ALARM_TOPIC_ARN}
 
 
 # An LLM served by the Hugging Face TGI container from uncompressed weights under an S3 prefix.
@@ -188,6 +190,20 @@ def _existing_vpc_parameters() -> Template:
             existing_vpc=ExistingVpc(
                 vpc_id=vpc_id, subnet_ids=Ref(subnets), route_table_ids=Ref(tables)
             )
+        ),
+    )
+    return template
+
+
+def _async_existing_function() -> Template:
+    template = Template()
+    function = caller_function(template)
+    add_lambda_sagemakerendpoint(
+        template,
+        props(
+            lambda_function_props=None,
+            existing_lambda_obj=function,
+            async_inference=AsyncInference(error_topic=False),
         ),
     )
     return template
@@ -358,6 +374,36 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
                 ],
                 "InferenceExecutionConfig": {"Mode": "Serial"},
             },
+            deploy_vpc=True,
+        )
+    ),
+    # Requests, results and failures in the pattern's bucket, both topics created.
+    "async": lambda: lambda_sagemakerendpoint(props(async_inference=AsyncInference())),
+    "async_existing_vpc": lambda: lambda_sagemakerendpoint(
+        props(
+            async_inference=AsyncInference(max_concurrent_invocations_per_instance=2),
+            existing_vpc=EXISTING_VPC,
+        )
+    ),
+    "async_existing_function": _async_existing_function,
+    # Scales on the queue down to no instance; an alarm starts the first when requests queue.
+    "async_autoscaling_to_zero": lambda: lambda_sagemakerendpoint(
+        props(
+            async_inference=AsyncInference(),
+            autoscaling=Autoscaling(min_capacity=0, max_capacity=4),
+        )
+    ),
+    # The caller's own bucket prefixes and topic, no error notification, in a private VPC.
+    "async_caller_paths_deploy_vpc": lambda: lambda_sagemakerendpoint(
+        props(
+            async_inference=AsyncInference(
+                input_path="s3://speech-jobs/requests/",
+                output_path="s3://speech-jobs/transcripts",
+                failure_path="s3://speech-jobs/failures",
+                success_topic=CALLER_TOPIC_ARN,
+                error_topic=False,
+                max_concurrent_invocations_per_instance=4,
+            ),
             deploy_vpc=True,
         )
     ),

@@ -149,6 +149,43 @@ def test_existing_endpoint_name_is_a_parameter(capsys: pytest.CaptureFixture[str
     assert variables == {"SAGEMAKER_ENDPOINT_NAME": {"Ref": "EndpointName"}}
 
 
+@pytest.mark.parametrize("network", [[], ["--deploy-vpc"], ["--existing-vpc"]])
+def test_async_combines_with_every_network_mode(
+    capsys: pytest.CaptureFixture[str], network: list[str]
+) -> None:
+    template = render(capsys, "--async", *network)
+    resources = template["Resources"]
+    config = resources["SagemakerEndpointConfig"]["Properties"]  # type: ignore[index]
+    paths = config["AsyncInferenceConfig"]["OutputConfig"]
+    assert paths["S3OutputPath"] == {"Fn::Sub": "s3://${SagemakerDataBucket}/async-output"}
+    variables = resources["LambdaFunction"]["Properties"]["Environment"]["Variables"]  # type: ignore[index]
+    assert variables["SAGEMAKER_ASYNC_OUTPUT_LOCATION"] == paths["S3OutputPath"]
+    assert {"AsyncSuccessTopic", "AsyncErrorTopic", "SagemakerDataBucket"} <= set(resources)  # type: ignore[arg-type]
+    assert ("S3GatewayVpcEndpoint" in resources) == bool(network)  # type: ignore[operator]
+
+
+def test_async_fields_come_from_a_props_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "props.yaml"
+    path.write_text(
+        "async_inference:\n  error_topic: false\n  max_concurrent_invocations_per_instance: 4\n"
+    )
+    template = render(capsys, "--async", "--props", str(path))
+    resources = template["Resources"]
+    config = resources["SagemakerEndpointConfig"]["Properties"]["AsyncInferenceConfig"]  # type: ignore[index]
+    assert config["ClientConfig"] == {"MaxConcurrentInvocationsPerInstance": 4}
+    assert list(config["OutputConfig"]["NotificationConfig"]) == ["SuccessTopic"]
+    assert "AsyncErrorTopic" not in resources  # type: ignore[operator]
+
+
+def test_async_with_an_existing_endpoint_is_refused() -> None:
+    result = run("lambda-sagemakerendpoint", "--async", "--existing-endpoint")
+    assert result.returncode == 2
+    assert "--async with --existing-endpoint: the pattern configures" in result.stderr
+    assert result.stdout == ""
+
+
 def test_serverless_mode_takes_memory_and_concurrency_as_constrained_parameters(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -97,6 +97,9 @@ RENDERS: dict[str, tuple[str, ...]] = {
     "existing-endpoint": ("--existing-endpoint",),
     "default-yaml": ("--format", "yaml"),
     "default-gpu": (),
+    "async": ("--async",),
+    "async-deploy-vpc": ("--async", "--deploy-vpc"),
+    "async-autoscaling": ("--async", "--autoscaling"),
     "rollout-data-capture": ("--rollout", "canary", "--data-capture"),
     "serverless": ("--serverless",),
     "autoscaling": ("--autoscaling",),
@@ -111,7 +114,9 @@ COMMITTED = sorted((ROOT / "templates").glob("*.json"))
 SERVERLESS = {"ServerlessMemorySizeInMB": "3072", "ServerlessMaxConcurrency": "10"}
 SCALING = {"AutoscalingMinCapacity": "1", "AutoscalingMaxCapacity": "3"}
 # moto 5.2.5's CloudFormation skips these types (no resource, no status): the scaling test
-# registers the template's target and policy through the Application Auto Scaling API instead.
+# registers the template's target and policy through the Application Auto Scaling API instead
+# (and the async wake-up alarm through CloudWatch's); the bucket policy is a strict xfail
+# (test_async_bucket_is_private_expiring_and_tls_only).
 SKIPPED_BY_MOTO = {
     "AWS::ApplicationAutoScaling::ScalableTarget",
     "AWS::ApplicationAutoScaling::ScalingPolicy",
@@ -138,6 +143,7 @@ class Case:
     id: str
     vpc: str  # "none", "deploy" (the stack makes one) or "existing" (parameters name one)
     existing_endpoint: bool
+    asynchronous: bool = False
     flags: tuple[str, ...] = ()
     committed: Path | None = None
 
@@ -154,7 +160,7 @@ def _render_case(case_id: str, flags: tuple[str, ...]) -> Case:
     vpc = (
         "deploy" if "--deploy-vpc" in flags else "existing" if "--existing-vpc" in flags else "none"
     )
-    return Case(case_id, vpc, "--existing-endpoint" in flags, flags=flags)
+    return Case(case_id, vpc, "--existing-endpoint" in flags, "--async" in flags, flags=flags)
 
 
 def _committed_case(path: Path) -> Case:
@@ -162,10 +168,12 @@ def _committed_case(path: Path) -> Case:
         template = json.loads(path.read_text())
         params, resources = template.get("Parameters", {}), template.get("Resources", {})
         kinds = {r.get("Type") for r in resources.values()}
+        asynchronous = "AsyncInferenceConfig" in json.dumps(resources)
     except (OSError, ValueError, AttributeError):
-        params, kinds = {}, set()  # the deploy test reports what is wrong with the file
+        params, kinds, asynchronous = {}, set(), False  # the deploy test reports what is wrong
     vpc = "existing" if "VpcId" in params else "deploy" if "AWS::EC2::VPC" in kinds else "none"
-    return Case(f"templates/{path.name}", vpc, "EndpointName" in params, committed=path)
+    name = f"templates/{path.name}"
+    return Case(name, vpc, "EndpointName" in params, asynchronous, committed=path)
 
 
 def _renders_in_process() -> dict[str, bytes]:
@@ -207,6 +215,8 @@ MAKES_ENDPOINT = [case.id for case in CASES if not case.existing_endpoint]
 USES_ENDPOINT = [case.id for case in CASES if case.existing_endpoint]
 IN_VPC = [case.id for case in CASES if case.vpc != "none"]
 MAKES_VPC = [case.id for case in CASES if case.vpc == "deploy"]
+ASYNC = [case.id for case in CASES if case.asynchronous]
+REAL_TIME = [case.id for case in CASES if not case.asynchronous]
 
 
 # --------------------------------------------------------------------------- records
@@ -354,6 +364,16 @@ def resources_for(statements: Iterable[dict[str, Any]], action: str) -> set[str]
     return {r for s in statements if action in s["Action"] for r in s["Resource"]}
 
 
+def invoke_action(case: Case) -> str:
+    """The one SageMaker Runtime action a case's function is granted."""
+    return "sagemaker:InvokeEndpointAsync" if case.asynchronous else "sagemaker:InvokeEndpoint"
+
+
+def async_objects(stack: Stack, prefix: str) -> str:
+    """The ARN of every object under one async prefix of the stack's bucket."""
+    return f"arn:{PARTITION}:s3:::{stack.resources['SagemakerDataBucket']}/{prefix}/*"
+
+
 def trusted_services(role: dict[str, Any]) -> set[str]:
     trust = role["AssumeRolePolicyDocument"]["Statement"]
     return {p for s in trust for p in as_list(s["Principal"]["Service"])}
@@ -448,6 +468,9 @@ def _parameters(
         "InstanceType": instance_type,
         "EndpointName": endpoint or "",
     }
+    # An async template scales to zero by default: deploy it with that default.
+    if template.get("Parameters", {}).get("AutoscalingMinCapacity", {}).get("Default") == 0:
+        del values["AutoscalingMinCapacity"]
     if topic is not None:
         values["AlarmTopicArn"] = topic
     if network is not None:
@@ -652,7 +675,7 @@ def test_deploy_reaches_create_complete(
     # moto gap: list parameters come back as a Python list's repr, so only the rest compare.
     lists = {n for n, spec in declared.items() if spec["Type"].startswith(("List<", "Comma"))}
     assert {n: v for n, v in given.items() if n not in lists} == {
-        n: stack.params.get(n, spec.get("Default"))
+        n: str(stack.params.get(n, spec.get("Default")))  # parameter values are strings
         for n, spec in declared.items()
         if n not in lists
     }
@@ -738,7 +761,8 @@ def test_model_runs_the_given_image_and_artifact_with_a_role_to_fetch_only_them(
     assert model["ExecutionRoleArn"] == role["Arn"]
     assert trusted_services(role) == {"sagemaker.amazonaws.com"}
     statements = role_statements(moto_server, role["RoleName"])
-    assert resources_for(statements, "s3:GetObject") == {ARTIFACT_ARN}
+    inputs = {async_objects(stack, "async-input")} if deployment.case.asynchronous else set()
+    assert resources_for(statements, "s3:GetObject") == {ARTIFACT_ARN, *inputs}
     assert resources_for(statements, "ecr:BatchGetImage") == {REPOSITORY_ARN}
     if deployment.case.vpc != "none":
         network = deployment.network_of(stack)
@@ -806,7 +830,10 @@ def test_function_role_may_invoke_only_its_endpoint_and_write_only_its_logs(
     assert not iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
     statements = role_statements(moto_server, role["RoleName"])
     arn = deployment.endpoint_arn(stack.resources, stack.params)
-    assert resources_for(statements, "sagemaker:InvokeEndpoint") == {arn}
+    invoke = invoke_action(deployment.case)
+    assert resources_for(statements, invoke) == {arn}
+    sagemaker = {a for s in statements for a in s["Action"] if a.startswith("sagemaker:")}
+    assert sagemaker == {invoke}
     assert not [s for s in statements if {"*", "sagemaker:*"} & set(s["Action"])]
     log_group = stack.resources["LambdaFunctionLogGroup"]
     assert log_group == f"/aws/lambda/{stack.resources['LambdaFunction']}"
@@ -860,14 +887,22 @@ def test_vpc_endpoints_reach_only_this_endpoint_and_artifact(
     assert runtime["PrivateDnsEnabled"] is True
     arn = deployment.endpoint_arn(stack.resources, stack.params)
     statements = statements_of(runtime["PolicyDocument"])
-    assert resources_for(statements, "sagemaker:InvokeEndpoint") == {arn}
-    assert {a for s in statements for a in s["Action"]} == {"sagemaker:InvokeEndpoint"}
+    invoke = invoke_action(deployment.case)
+    assert resources_for(statements, invoke) == {arn}
+    assert {a for s in statements for a in s["Action"]} == {invoke}
     assert s3["VpcEndpointType"] == "Gateway"
     assert s3["VpcId"] == network.vpc
     assert sorted(s3["RouteTableIds"]) == sorted(network.route_tables)
     statements = statements_of(s3["PolicyDocument"])
-    assert resources_for(statements, "s3:GetObject") == {ARTIFACT_ARN}
-    assert {a for s in statements for a in s["Action"]} == {"s3:GetObject"}
+    if deployment.case.asynchronous:  # payloads and results pass the gateway too
+        prefixes = ("async-input", "async-output", "async-failure")
+        objects = {async_objects(stack, prefix) for prefix in prefixes}
+        assert resources_for(statements, "s3:GetObject") == {ARTIFACT_ARN, *objects}
+        assert resources_for(statements, "s3:PutObject") == objects
+        assert {a for s in statements for a in s["Action"]} == {"s3:GetObject", "s3:PutObject"}
+    else:
+        assert resources_for(statements, "s3:GetObject") == {ARTIFACT_ARN}
+        assert {a for s in statements for a in s["Action"]} == {"s3:GetObject"}
     # The gateway's route is in each subnet's route table.
     for table in ec2.describe_route_tables(RouteTableIds=network.route_tables)["RouteTables"]:
         assert s3["VpcEndpointId"] in {r.get("GatewayId") for r in table["Routes"]}
@@ -926,14 +961,10 @@ class LambdaContext:
         return int((self.timeout_s - (time.monotonic() - self.started)) * 1000)
 
 
-@pytest.mark.parametrize("case_id", ALL)
-def test_deployed_code_answers_with_its_endpoints_prediction(
-    case_id: str,
-    lab: Lab,
-    moto_server: LocalAws,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    deployment, stack = deployed(lab, case_id)
+def deployed_code(
+    deployment: Deployment, stack: Stack, server: LocalAws, monkeypatch: pytest.MonkeyPatch
+) -> types.ModuleType:
+    """The stack's deployed handler, loaded as Lambda would, in the environment moto resolved."""
     assert stack.deployed_template is not None and stack.function_config is not None
     code = stack.deployed_template["Resources"]["LambdaFunction"]["Properties"]["Code"]["ZipFile"]
     assert isinstance(code, str)
@@ -942,7 +973,7 @@ def test_deployed_code_answers_with_its_endpoints_prediction(
     for name in list(os.environ):
         if name.startswith("AWS_") or name.upper() in PROXY_VARS:
             monkeypatch.delenv(name)
-    for name, value in moto_server.env.items():
+    for name, value in server.env.items():
         if name.startswith("AWS_") or name.upper() in PROXY_VARS:
             monkeypatch.setenv(name, value)
     for name, value in stack.function_config["Environment"]["Variables"].items():
@@ -952,7 +983,19 @@ def test_deployed_code_answers_with_its_endpoints_prediction(
     module.__file__ = "index.py"
     monkeypatch.setitem(sys.modules, module.__name__, module)
     exec(compile(code, "index.py", "exec"), module.__dict__)
+    return module
 
+
+@pytest.mark.parametrize("case_id", REAL_TIME)
+def test_deployed_code_answers_with_its_endpoints_prediction(
+    case_id: str,
+    lab: Lab,
+    moto_server: LocalAws,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    deployment, stack = deployed(lab, case_id)
+    module = deployed_code(deployment, stack, moto_server, monkeypatch)
+    assert stack.function_config is not None
     payload = {"instances": [[5.1, 3.5, 1.4, 0.2]], "case": case_id}
     prediction = {"predictions": [{"label": "setosa", "score": 0.97}], "case": case_id}
     seeded = {"Body": json.dumps(prediction), "ContentType": JSON}
@@ -978,6 +1021,150 @@ def test_deployed_code_answers_with_its_endpoints_prediction(
     assert json.loads(again["Body"].read()) == prediction, "the function sent another payload"
 
 
+@pytest.mark.parametrize("case_id", ASYNC)
+def test_async_endpoint_writes_to_the_stacks_bucket_and_notifies_its_topics(
+    case_id: str,
+    lab: Lab,
+    moto_server: LocalAws,
+) -> None:
+    _deployment, stack = deployed(lab, case_id)
+    bucket, key = stack.resources["SagemakerDataBucket"], stack.resources["EncryptionKey"]
+    topics = {stack.resources["AsyncSuccessTopic"], stack.resources["AsyncErrorTopic"]}
+    sagemaker = moto_server.client("sagemaker")
+    config = sagemaker.describe_endpoint_config(
+        EndpointConfigName=arn_name(stack.resources["SagemakerEndpointConfig"])
+    )
+    assert config["AsyncInferenceConfig"]["OutputConfig"] == {
+        "S3OutputPath": f"s3://{bucket}/async-output",
+        "S3FailurePath": f"s3://{bucket}/async-failure",
+        "KmsKeyId": key_arn(key),
+        "NotificationConfig": {
+            "SuccessTopic": stack.resources["AsyncSuccessTopic"],
+            "ErrorTopic": stack.resources["AsyncErrorTopic"],
+        },
+    }
+    sns = moto_server.client("sns")
+    for topic in topics:
+        attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+        assert attributes["KmsMasterKeyId"] == key_arn(key)
+    s3 = moto_server.client("s3")
+    [rule] = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": key_arn(key),
+    }
+    # SageMaker reads the input and writes results and failures; the function the other way.
+    prefixes = {
+        p: async_objects(stack, p) for p in ("async-input", "async-output", "async-failure")
+    }
+    results = {prefixes["async-output"], prefixes["async-failure"]}
+    model_role = role_statements(moto_server, stack.resources["SagemakerRole"])
+    assert resources_for(model_role, "s3:PutObject") == results
+    assert resources_for(model_role, "sns:Publish") == topics
+    function_role = role_statements(moto_server, stack.resources["LambdaFunctionServiceRole"])
+    assert resources_for(function_role, "s3:PutObject") == {prefixes["async-input"]}
+    assert resources_for(function_role, "s3:GetObject") == results
+    assert resources_for(function_role, "sns:Publish") == set()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="moto 5.2.5's CloudFormation makes the bucket with its encryption only: no public "
+    "access block, lifecycle rule or bucket policy (README: moto gaps)",
+)
+@pytest.mark.parametrize("case_id", ASYNC)
+def test_async_bucket_is_private_expiring_and_tls_only(
+    case_id: str, lab: Lab, moto_server: LocalAws
+) -> None:
+    _, stack = deployed(lab, case_id)
+    bucket, s3 = stack.resources["SagemakerDataBucket"], moto_server.client("s3")
+    blocked = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert set(blocked.values()) == {True}
+    [rule] = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert rule["Expiration"]["Days"] > 0
+    assert "aws:SecureTransport" in s3.get_bucket_policy(Bucket=bucket)["Policy"]
+
+
+def status_request(inference_id: str) -> dict[str, Any]:
+    """A function URL GET asking for one inference's result."""
+    return {
+        "version": "2.0",
+        "rawPath": "/predict",
+        "rawQueryString": f"inferenceId={inference_id}",
+        "queryStringParameters": {"inferenceId": inference_id},
+        "headers": {},
+        "requestContext": {
+            "domainName": "e2e.lambda-url.us-east-1.on.aws",
+            "http": {"method": "GET", "path": "/predict"},
+            "requestId": "e2e-status",
+        },
+        "isBase64Encoded": False,
+    }
+
+
+@pytest.mark.parametrize("case_id", ASYNC)
+def test_deployed_async_code_queues_the_request_then_answers_with_the_result(
+    case_id: str,
+    lab: Lab,
+    moto_server: LocalAws,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    deployment, stack = deployed(lab, case_id)
+    module = deployed_code(deployment, stack, moto_server, monkeypatch)
+    assert stack.function_config is not None
+    timeout = stack.function_config["Timeout"]
+    bucket = stack.resources["SagemakerDataBucket"]
+    s3 = moto_server.client("s3")
+    endpoint = deployment.endpoint_name(stack.resources, stack.params)
+    queued = f"/endpoints/{endpoint}/async-invocations"
+
+    def submit(payload: dict[str, Any]) -> dict[str, Any]:
+        event = {**status_request(""), "body": json.dumps(payload), "headers": {"accept": JSON}}
+        del event["queryStringParameters"]
+        before = moto_server.answered("POST", queued)
+        response = module.handler(event, LambdaContext(timeout))
+        assert response["statusCode"] == 202, response
+        assert moto_server.answered("POST", queued) - before == 1
+        accepted: dict[str, Any] = json.loads(response["body"])
+        return accepted
+
+    payload = {"audio": "s3-sized payloads go here", "case": case_id}
+    accepted = submit(payload)
+    inference_id = accepted["inferenceId"]
+    assert accepted["outputLocation"] == f"s3://{bucket}/async-output/{inference_id}.out"
+    assert accepted["failureLocation"] == f"s3://{bucket}/async-failure/{inference_id}-error.out"
+    stored = s3.get_object(Bucket=bucket, Key=f"async-input/{inference_id}")
+    assert json.loads(stored["Body"].read()) == payload
+    assert stored["ContentType"] == JSON
+    assert stored["ServerSideEncryption"] == "aws:kms"  # the bucket's key, by default
+    assert stored["SSEKMSKeyId"] == key_arn(stack.resources["EncryptionKey"])
+
+    pending = module.handler(status_request(inference_id), LambdaContext(timeout))
+    assert (pending["statusCode"], json.loads(pending["body"])) == (
+        202,
+        {"inferenceId": inference_id, "status": "InProgress"},
+    )
+    # moto runs no model: the test writes the result where SageMaker writes it.
+    prediction = {"transcript": "hello", "case": case_id}
+    s3.put_object(
+        Bucket=bucket,
+        Key=f"async-output/{inference_id}.out",
+        Body=json.dumps(prediction).encode(),
+        ContentType=JSON,
+    )
+    done = module.handler(status_request(inference_id), LambdaContext(timeout))
+    assert done["statusCode"] == 200
+    assert json.loads(done["body"]) == prediction
+
+    failing = submit({"audio": "corrupt"})["inferenceId"]
+    s3.put_object(
+        Bucket=bucket, Key=f"async-failure/{failing}-error.out", Body=b"could not decode audio"
+    )
+    failed = module.handler(status_request(failing), LambdaContext(timeout))
+    assert failed["statusCode"] == 502
+    assert json.loads(failed["body"])["message"] == "could not decode audio"
+
+
 # --------------------------------------------------------------------------- operations
 
 
@@ -999,6 +1186,8 @@ def alarms_as_deployed(deployment: Deployment, stack: Stack) -> dict[str, dict[s
         if resource["Type"] != "AWS::CloudWatch::Alarm":
             continue
         properties = dict(resource["Properties"])
+        if properties["MetricName"] == "HasBacklogWithoutCapacity":
+            continue  # runs a scaling policy: test_async_scaling_goes_to_zero_... puts it
         properties["AlarmName"] = value(properties["AlarmName"])
         properties["Dimensions"] = [
             {"Name": d["Name"], "Value": value(d["Value"])} for d in properties["Dimensions"]
@@ -1460,3 +1649,80 @@ def test_provisioned_concurrency_target_is_accepted(lab: Lab, moto_server: Local
         ServiceNamespace="sagemaker", ResourceIds=[resource_id]
     )["ScalableTargets"]
     assert target["ScalableDimension"] == "sagemaker:variant:DesiredProvisionedConcurrency"
+
+
+def test_async_scaling_goes_to_zero_and_an_alarm_wakes_it(lab: Lab, moto_server: LocalAws) -> None:
+    """The async render's target, policies and alarm, registered as CloudFormation would."""
+    deployment, stack = deployed(lab, "async-autoscaling")
+    resources = deployment.template["Resources"]
+
+    def of(kind: str) -> dict[str, dict[str, Any]]:
+        return {lid: r["Properties"] for lid, r in resources.items() if r["Type"] == kind}
+
+    [target] = of("AWS::ApplicationAutoScaling::ScalableTarget").values()
+    [(alarm_id, alarm)] = [
+        (lid, a)
+        for lid, a in of("AWS::CloudWatch::Alarm").items()
+        if a["MetricName"] == "HasBacklogWithoutCapacity"
+    ]
+    name = arn_name(stack.resources["SagemakerEndpoint"])
+    resolved = json.dumps(name)
+
+    def resolve(value: Any) -> Any:  # the endpoint's name where the template takes it
+        text = json.dumps(value)
+        return json.loads(
+            text.replace('{"Fn::GetAtt": ["SagemakerEndpoint", "EndpointName"]}', resolved)
+        )
+
+    assert "AutoscalingMinCapacity" not in stack.params  # the template's default
+    assert deployment.template["Parameters"]["AutoscalingMinCapacity"]["Default"] == 0
+    where = {
+        "ServiceNamespace": "sagemaker",
+        "ResourceId": target["ResourceId"]["Fn::Sub"][0].replace("${EndpointName}", name),
+        "ScalableDimension": target["ScalableDimension"],
+    }
+    scaling = moto_server.client("application-autoscaling")
+    scaling.register_scalable_target(
+        **where, MinCapacity=0, MaxCapacity=int(stack.params["AutoscalingMaxCapacity"])
+    )
+    arns = {}
+    for logical_id, policy in of("AWS::ApplicationAutoScaling::ScalingPolicy").items():
+        kind = next(k for k in policy if k.endswith("PolicyConfiguration"))
+        arns[logical_id] = scaling.put_scaling_policy(
+            **where,
+            PolicyName=policy["PolicyName"],
+            PolicyType=policy["PolicyType"],
+            **{kind: resolve(policy[kind])},
+        )["PolicyARN"]
+    [registered] = scaling.describe_scalable_targets(
+        ServiceNamespace="sagemaker", ResourceIds=[where["ResourceId"]]
+    )["ScalableTargets"]
+    assert registered["MinCapacity"] == 0
+    described = scaling.describe_scaling_policies(
+        ServiceNamespace="sagemaker", ResourceId=where["ResourceId"]
+    )["ScalingPolicies"]
+    by_type = {p["PolicyType"]: p for p in described}
+    tracking = by_type["TargetTrackingScaling"]["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["CustomizedMetricSpecification"] == {
+        "MetricName": "ApproximateBacklogSizePerInstance",
+        "Namespace": "AWS/SageMaker",
+        "Dimensions": [{"Name": "EndpointName", "Value": name}],
+        "Statistic": "Average",
+    }
+    step = by_type["StepScaling"]["StepScalingPolicyConfiguration"]
+    assert step["AdjustmentType"] == "ChangeInCapacity"
+    assert [a["ScalingAdjustment"] for a in step["StepAdjustments"]] == [1]
+    # The alarm runs the step policy when requests queue with no instance.
+    [action] = alarm["AlarmActions"]
+    cloudwatch = moto_server.client("cloudwatch")
+    fields = {
+        k: v
+        for k, v in resolve(alarm).items()
+        if k not in ("AlarmName", "AlarmActions", "AlarmDescription")
+    }
+    alarm_name = f"{stack.name}-{alarm_id}"
+    cloudwatch.put_metric_alarm(AlarmName=alarm_name, AlarmActions=[arns[action["Ref"]]], **fields)
+    [put] = cloudwatch.describe_alarms(AlarmNames=[alarm_name])["MetricAlarms"]
+    assert put["AlarmActions"] == [arns[action["Ref"]]]
+    assert (put["MetricName"], put["Threshold"]) == ("HasBacklogWithoutCapacity", 1.0)
+    assert put["Dimensions"] == [{"Name": "EndpointName", "Value": name}]

@@ -9,15 +9,19 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
+import os
+import re
 import subprocess
 import sys
 import time
+import tracemalloc
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from tests.handler_servers import FakeSageMaker, Reply
@@ -225,10 +229,10 @@ def test_client_uses_aws_endpoint_url_and_is_created_once(
 ) -> None:
     moto.seed(PREDICTION, PREDICTION)
     call(mod, {"a": 1})
-    client = mod._client
+    client = mod._clients["sagemaker-runtime"]
     assert client.meta.endpoint_url == moto.url
     call(mod, {"a": 2})
-    assert mod._client is client
+    assert mod._clients["sagemaker-runtime"] is client
 
 
 def test_template_inlines_this_handler_and_it_runs(moto: MotoServer) -> None:
@@ -575,7 +579,7 @@ def test_missing_endpoint_configuration(
 def test_unexpected_failures_are_500_without_details(
     mod: types.ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def explode(context: Any) -> Any:
+    def explode(context: Any, service: str = "") -> Any:
         raise RuntimeError(f"boom arn:aws:iam::{ACCOUNT}:role/secret")
 
     monkeypatch.setattr(mod, "_client_for", explode)
@@ -613,3 +617,305 @@ def test_one_structured_log_line_per_request_without_the_payload(
     )
     assert failed["modelStatus"] == 400
     assert "4111" not in json.dumps([ok, failed])
+
+
+# --------------------------------------------------------------------------- async endpoints
+
+BUCKET = "async-bucket"
+INPUT = f"s3://{BUCKET}/async-input/"
+OUTPUT = f"s3://{BUCKET}/async-output"  # without the trailing slash: the handler adds it
+FAILURE = f"s3://{BUCKET}/async-failure/"
+INFERENCE_ID = re.compile(r"[0-9a-f]{32}")
+
+
+@pytest.fixture
+def async_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAGEMAKER_ASYNC_INPUT_LOCATION", INPUT)
+    monkeypatch.setenv("SAGEMAKER_ASYNC_OUTPUT_LOCATION", OUTPUT)
+    monkeypatch.setenv("SAGEMAKER_ASYNC_FAILURE_LOCATION", FAILURE)
+
+
+@pytest.fixture
+def s3(moto: MotoServer, async_env: None) -> Any:
+    client = boto3.client("s3", endpoint_url=moto.url, region_name="us-east-1")
+    client.create_bucket(Bucket=BUCKET)
+    return client
+
+
+def status_event(inference_id: str, make_event: Any = http_event) -> Any:
+    event = make_event(None)
+    event["queryStringParameters"] = {"inferenceId": inference_id}
+    if "httpMethod" in event:
+        event["httpMethod"] = "GET"
+    else:
+        event["requestContext"]["http"]["method"] = "GET"
+    return event
+
+
+def test_async_request_uploads_the_payload_and_queues_it(
+    s3: Any, moto: MotoServer, mod: types.ModuleType
+) -> None:
+    response = call(mod, rest_event('{"audio": "..."}', {"Content-Type": "application/json"}))
+    assert response["statusCode"] == 202
+    body = json.loads(response["body"])
+    inference_id = body["inferenceId"]
+    assert INFERENCE_ID.fullmatch(inference_id)
+    assert body == {
+        "inferenceId": inference_id,
+        "status": "InProgress",
+        "outputLocation": f"s3://{BUCKET}/async-output/{inference_id}.out",
+        "failureLocation": f"s3://{BUCKET}/async-failure/{inference_id}-error.out",
+    }
+    stored = s3.get_object(Bucket=BUCKET, Key=f"async-input/{inference_id}")
+    assert stored["Body"].read() == b'{"audio": "..."}'
+    assert stored["ContentType"] == "application/json"
+    assert moto.answered("POST", f"/endpoints/{ENDPOINT}/async-invocations") == 1
+    # A second request gets its own id and its own input object.
+    again = json.loads(call(mod, rest_event('{"audio": "2"}'))["body"])["inferenceId"]
+    assert again != inference_id
+
+
+@pytest.mark.parametrize("make_event", [rest_event, http_event, url_event])
+def test_async_status_is_pending_then_the_result(
+    s3: Any, mod: types.ModuleType, make_event: Any
+) -> None:
+    submitted = json.loads(call(mod, make_event('{"x": 1}'))["body"])
+    inference_id = submitted["inferenceId"]
+    pending = call(mod, status_event(inference_id, make_event))
+    assert pending["statusCode"] == 202
+    assert json.loads(pending["body"]) == {"inferenceId": inference_id, "status": "InProgress"}
+    s3.put_object(
+        Bucket=BUCKET,
+        Key=f"async-output/{inference_id}.out",
+        Body=b'{"transcript": "hello"}',
+        ContentType="application/json",
+    )
+    done = call(mod, status_event(inference_id, make_event))
+    assert done == {
+        "statusCode": 200,
+        "headers": {"Content-Type": "application/json"},
+        "body": '{"transcript": "hello"}',
+        "isBase64Encoded": False,
+    }
+
+
+def test_async_direct_invocation_submits_and_asks_for_the_result(
+    s3: Any, mod: types.ModuleType
+) -> None:
+    submitted = call(mod, {"Body": "1,2,3", "ContentType": "text/csv", "Accept": "text/csv"})
+    inference_id = submitted["inferenceId"]
+    assert submitted["status"] == "InProgress"
+    assert s3.get_object(Bucket=BUCKET, Key=f"async-input/{inference_id}")["Body"].read() == (
+        b"1,2,3"
+    )
+    assert call(mod, {"InferenceId": inference_id}) == {
+        "inferenceId": inference_id,
+        "status": "InProgress",
+    }
+    s3.put_object(
+        Bucket=BUCKET,
+        Key=f"async-output/{inference_id}.out",
+        Body=b'{"label": "cat"}',
+        ContentType="application/json",
+    )
+    assert call(mod, {"InferenceId": inference_id}) == {"label": "cat"}
+
+
+def test_async_binary_result_comes_back_as_base64(s3: Any, mod: types.ModuleType) -> None:
+    inference_id = call(mod, {"x": 1})["inferenceId"]
+    image = bytes(range(256))
+    s3.put_object(
+        Bucket=BUCKET, Key=f"async-output/{inference_id}.out", Body=image, ContentType="image/png"
+    )
+    response = call(mod, status_event(inference_id, url_event))
+    assert response["isBase64Encoded"] is True
+    assert response["headers"]["Content-Type"] == "image/png"
+    assert base64.b64decode(response["body"]) == image
+
+
+def test_async_failure_is_a_502_with_the_failure_text(s3: Any, mod: types.ModuleType) -> None:
+    inference_id = call(mod, {"x": 1})["inferenceId"]
+    s3.put_object(
+        Bucket=BUCKET,
+        Key=f"async-failure/{inference_id}-error.out",
+        Body=f"CUDA out of memory on arn:aws:sagemaker:us-east-1:{ACCOUNT}:endpoint/x".encode(),
+    )
+    response = call(mod, status_event(inference_id))
+    assert response["statusCode"] == 502
+    assert error_of(response) == {
+        "error": "ModelError",
+        "message": "CUDA out of memory on <redacted>",
+        "requestId": FakeContext.aws_request_id,
+    }
+    assert_nothing_leaks(response)
+    with pytest.raises(mod.EndpointInvocationError, match="CUDA out of memory") as info:
+        call(mod, {"InferenceId": inference_id})
+    assert info.value.status == 502
+
+
+def test_async_result_too_large_for_lambda_is_refused_unread(
+    s3: Any, mod: types.ModuleType
+) -> None:
+    inference_id = call(mod, {"x": 1})["inferenceId"]
+    s3.put_object(
+        Bucket=BUCKET, Key=f"async-output/{inference_id}.out", Body=b"x" * (6 * 1024 * 1024)
+    )
+    response = call(mod, status_event(inference_id))
+    assert response["statusCode"] == 502
+    assert error_of(response)["error"] == "ResponseTooLarge"
+
+
+@pytest.mark.parametrize(
+    "inference_id",
+    [
+        "../async-input/0123456789abcdef0123456789abcdef",
+        "0123456789ABCDEF0123456789ABCDEF",  # not what the function draws
+        "0123456789abcdef0123456789abcde",  # 31 characters
+        "0123456789abcdef0123456789abcdef0",
+        "0123456789abcdef0123456789abcdef\n",
+        "",
+        7,
+    ],
+)
+def test_async_status_refuses_any_id_the_function_did_not_draw(
+    fake: FakeSageMaker, async_env: None, mod: types.ModuleType, inference_id: Any
+) -> None:
+    if isinstance(inference_id, str):
+        response = call(mod, status_event(inference_id))
+        assert response["statusCode"] == 400
+        assert error_of(response)["message"] == "Invalid inferenceId"
+    with pytest.raises(mod.EndpointInvocationError, match="Invalid inferenceId"):
+        call(mod, {"InferenceId": inference_id})
+    assert fake.requests == []  # nothing was read
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-Amzn-SageMaker-Inference-Id": "mine"}, {"X-Amzn-SageMaker-Target-Variant": "blue"}],
+)
+def test_async_request_refuses_options_an_async_endpoint_cannot_honour(
+    fake: FakeSageMaker, async_env: None, mod: types.ModuleType, headers: dict[str, str]
+) -> None:
+    response = call(mod, http_event('{"x": 1}', headers))
+    assert response["statusCode"] == 400
+    assert "not accepted by an async endpoint" in error_of(response)["message"]
+    assert fake.requests == []
+
+
+def test_async_request_sends_what_invoke_endpoint_async_takes(
+    fake: FakeSageMaker, async_env: None, mod: types.ModuleType
+) -> None:
+    image = bytes(range(256)) * 64  # binary, not UTF-8
+    fake.replies += [Reply(body=b""), Reply(body=b"{}")]
+    event = url_event(
+        base64.b64encode(image).decode(),
+        {
+            "Content-Type": "image/jpeg",
+            "Accept": "application/json",
+            "X-Amzn-SageMaker-Custom-Attributes": "tenant=acme",
+        },
+        b64=True,
+    )
+    response = call(mod, event)
+    assert response["statusCode"] == 202
+    inference_id = json.loads(response["body"])["inferenceId"]
+    put, queued = fake.requests
+    assert (put.method, put.path) == ("PUT", f"/{BUCKET}/async-input/{inference_id}")
+    assert put.headers["content-type"] == "image/jpeg"
+    assert image in put.body  # the decoded payload, whole
+    assert (queued.method, queued.path) == ("POST", f"/endpoints/{ENDPOINT}/async-invocations")
+    assert queued.headers["x-amzn-sagemaker-inputlocation"] == (
+        f"s3://{BUCKET}/async-input/{inference_id}"
+    )
+    assert queued.headers["x-amzn-sagemaker-inference-id"] == inference_id
+    assert queued.headers["x-amzn-sagemaker-content-type"] == "image/jpeg"
+    assert queued.headers["x-amzn-sagemaker-accept"] == "application/json"
+    assert queued.headers["x-amzn-sagemaker-custom-attributes"] == "tenant=acme"
+    assert queued.body == b""  # the payload went to S3, not into the call
+
+
+def test_async_status_reads_access_denied_as_not_written_yet(
+    fake: FakeSageMaker, async_env: None, mod: types.ModuleType
+) -> None:
+    """Without s3:ListBucket (not granted), S3 answers a missing object with 403, not 404."""
+    fake.replies += [Reply.s3_error("AccessDenied", 403), Reply.s3_error("AccessDenied", 403)]
+    inference_id = "0123456789abcdef0123456789abcdef"
+    response = call(mod, status_event(inference_id))
+    assert response["statusCode"] == 202
+    assert [(r.method, r.path) for r in fake.requests] == [
+        ("GET", f"/{BUCKET}/async-output/{inference_id}.out"),
+        ("GET", f"/{BUCKET}/async-failure/{inference_id}-error.out"),
+    ]
+
+
+def test_async_status_reports_other_s3_errors(
+    fake: FakeSageMaker, async_env: None, mod: types.ModuleType
+) -> None:
+    fake.replies.append(Reply.s3_error("InternalError", 500))
+    response = call(mod, status_event("0123456789abcdef0123456789abcdef"))
+    assert response["statusCode"] == 500
+    assert_nothing_leaks(response)
+
+
+def test_async_queue_throttling_is_retried_and_then_a_429(
+    fake: FakeSageMaker, async_env: None, mod: types.ModuleType
+) -> None:
+    fake.replies.append(Reply(body=b""))  # the upload
+    fake.replies += [Reply.error("ThrottlingException", 400, message="Rate exceeded")] * 3
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == 429
+    assert [r.method for r in fake.requests] == ["PUT", "POST", "POST", "POST"]
+
+
+def test_async_without_its_locations_is_a_configuration_error(
+    fake: FakeSageMaker, async_env: None, mod: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAGEMAKER_ASYNC_OUTPUT_LOCATION", "https://example.com/out")
+    response = call(mod, status_event("0123456789abcdef0123456789abcdef"))
+    assert response["statusCode"] == 500
+    assert error_of(response)["error"] == "ConfigurationError"
+    assert fake.requests == []
+
+
+def test_async_upload_holds_one_copy_of_the_payload(s3: Any, mod: types.ModuleType) -> None:
+    """The decoded body is the only copy: decoding, upload and signing never copy it whole."""
+    payload = os.urandom(5 * 1024 * 1024 + 512 * 1024)
+    event = url_event(base64.b64encode(payload).decode(), {"Content-Type": "image/jpeg"}, True)
+    call(mod, {"warm": "up"})  # clients and imports are created outside the measurement
+    tracemalloc.start()
+    try:
+        response = call(mod, event)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert response["statusCode"] == 202
+    # Beyond the decoded body itself: botocore hashes a body sent over http:// (this test's
+    # server) in 1 MiB reads, so up to ~2 MiB in flight; a second copy would add 5.5 MiB.
+    extra = peak - len(payload)
+    assert extra < 3 * 1024 * 1024, f"{extra} bytes beyond a {len(payload)}-byte payload"
+    inference_id = json.loads(response["body"])["inferenceId"]
+    assert s3.get_object(Bucket=BUCKET, Key=f"async-input/{inference_id}")["Body"].read() == (
+        payload
+    )
+
+
+def test_async_logs_one_line_per_request_with_the_id(
+    s3: Any, mod: types.ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inference_id = call(mod, rest_event('{"secret": "4111-1111"}'))
+    inference_id = json.loads(inference_id["body"])["inferenceId"]
+    call(mod, status_event(inference_id))
+    submitted, status = log_lines(capsys)
+    assert (submitted["message"], submitted["status"], submitted["outcome"]) == (
+        "invoke_endpoint_async",
+        202,
+        "accepted",
+    )
+    assert submitted["inferenceId"] == inference_id
+    assert submitted["bytesIn"] == len('{"secret": "4111-1111"}')
+    assert (status["message"], status["status"], status["outcome"]) == (
+        "async_status",
+        202,
+        "pending",
+    )
+    assert "4111" not in json.dumps([submitted, status])

@@ -79,10 +79,24 @@ def test_wildcard_resources_only_on_the_allow_list(name: str, template: dict[str
         assert set(actions) <= set(WILDCARD_ACTIONS), (logical_id, statement)
 
 
+def is_async(template: dict[str, Any]) -> bool:
+    configs = of_type(template, "AWS::SageMaker::EndpointConfig").values()
+    return any("AsyncInferenceConfig" in config["Properties"] for config in configs)
+
+
+def invokes(statement: dict[str, Any]) -> bool:
+    return bool(
+        {"sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointAsync"} & set(statement["Action"])
+    )
+
+
 @pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
 def test_invoke_permission_is_on_the_endpoint_arn(name: str, template: dict[str, Any]) -> None:
-    invoke = [s for _, s in statements(template) if "sagemaker:InvokeEndpoint" in s["Action"]]
-    assert invoke, "no statement grants sagemaker:InvokeEndpoint"
+    invoke = [s for _, s in statements(template) if invokes(s)]
+    assert invoke, "no statement grants sagemaker:InvokeEndpoint or InvokeEndpointAsync"
+    # An async endpoint is only ever invoked asynchronously, a real-time one synchronously.
+    wanted = "sagemaker:InvokeEndpointAsync" if is_async(template) else "sagemaker:InvokeEndpoint"
+    assert {action for s in invoke for action in s["Action"]} == {wanted}
     endpoints = of_type(template, "AWS::SageMaker::Endpoint")
     for statement in invoke:
         (resource,) = statement["Resource"]
@@ -120,7 +134,7 @@ def test_env_var_holds_the_name_of_the_endpoint_it_may_invoke(
                 for policy in of_type(template, "AWS::IAM::Policy").values()
                 if role in policy["Properties"]["Roles"]
                 for statement in policy["Properties"]["PolicyDocument"]["Statement"]
-                if "sagemaker:InvokeEndpoint" in statement["Action"]
+                if invokes(statement)
             ]
         )
         variables = function["Properties"]["Environment"]["Variables"]
@@ -291,10 +305,21 @@ def test_each_scaled_variant_has_one_target_on_its_endpoint_and_one_policy(
     name: str, template: dict[str, Any]
 ) -> None:
     targets = of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget")
-    policies = of_type(template, "AWS::ApplicationAutoScaling::ScalingPolicy")
+    every = of_type(template, "AWS::ApplicationAutoScaling::ScalingPolicy")
+    policies = {k: p for k, p in every.items() if p["Properties"]["PolicyType"] != "StepScaling"}
     assert sorted(p["Properties"]["ScalingTargetId"]["Ref"] for p in policies.values()) == sorted(
         targets
     )
+    # A step policy only wakes an async variant that may stop every instance, run by its alarm.
+    alarms = of_type(template, "AWS::CloudWatch::Alarm").values()
+    for step_id, step in every.items():
+        if step_id in policies:
+            continue
+        target = targets[step["Properties"]["ScalingTargetId"]["Ref"]]["Properties"]
+        assert target["MinCapacity"] == 0 or isinstance(target["MinCapacity"], dict)
+        assert is_async(template)
+        [alarm] = [a for a in alarms if a["Properties"].get("AlarmActions") == [{"Ref": step_id}]]
+        assert alarm["Properties"]["MetricName"] == "HasBacklogWithoutCapacity"
     for endpoint_id, endpoint in of_type(template, "AWS::SageMaker::Endpoint").items():
         mine = {
             k: t["Properties"]
@@ -321,3 +346,69 @@ def test_each_scaled_variant_has_one_target_on_its_endpoint_and_one_policy(
         } == expected
         assert {t["ServiceNamespace"] for t in mine.values()} == {"sagemaker"}
         assert not [t for t in mine.values() if "RoleARN" in t]  # the service-linked role
+
+
+ASYNC = [(name, template) for name, template in ALL if is_async(template)]
+
+
+def grants_of(template: dict[str, Any], role_id: str) -> dict[str, list[str]]:
+    """Action -> resources (as text) over the role's own policies and the policies on it."""
+    documents = []
+    for logical_id, resource in template["Resources"].items():
+        properties = resource.get("Properties", {})
+        if logical_id == role_id:
+            documents += [policy["PolicyDocument"] for policy in properties.get("Policies", [])]
+        elif resource["Type"] == "AWS::IAM::Policy" and {"Ref": role_id} in properties["Roles"]:
+            documents.append(properties["PolicyDocument"])
+    found: dict[str, list[str]] = {}
+    for document in documents:
+        for statement in document["Statement"]:
+            for action in statement["Action"]:
+                found.setdefault(action, []).extend(map(as_text, statement["Resource"]))
+    return found
+
+
+def as_text(value: Any) -> str:
+    """A literal, the template string of an Fn::Sub, or any other intrinsic as JSON."""
+    if isinstance(value, dict):
+        return value["Fn::Sub"] if "Fn::Sub" in value else json.dumps(value)
+    return str(value)
+
+
+def objects_under(path: str) -> str:
+    """The object grant for an async path: ``s3://b/p`` -> ``arn:...:s3:::b/p/*``."""
+    return "arn:${AWS::Partition}:s3:::" + path.removeprefix("s3://") + "/*"
+
+
+@pytest.mark.parametrize(("name", "template"), ASYNC, ids=[name for name, _ in ASYNC])
+def test_async_grants_are_exactly_the_paths_each_side_uses(
+    name: str, template: dict[str, Any]
+) -> None:
+    [config] = of_type(template, "AWS::SageMaker::EndpointConfig").values()
+    output = config["Properties"]["AsyncInferenceConfig"]["OutputConfig"]
+    results = sorted(
+        objects_under(as_text(output[key])) for key in ("S3OutputPath", "S3FailurePath")
+    )
+    topics = sorted(as_text(t) for t in output.get("NotificationConfig", {}).values())
+    [model] = of_type(template, "AWS::SageMaker::Model").values()
+    sagemaker = grants_of(template, model["Properties"]["ExecutionRoleArn"]["Fn::GetAtt"][0])
+    assert sorted(sagemaker["s3:PutObject"]) == results
+    assert sorted(sagemaker.get("sns:Publish", [])) == topics
+    for logical_id, function in of_type(template, "AWS::Lambda::Function").items():
+        role_id = function["Properties"]["Role"]["Fn::GetAtt"][0]
+        grants = grants_of(template, role_id)
+        variables = function["Properties"]["Environment"]["Variables"]
+        if "SAGEMAKER_ASYNC_INPUT_LOCATION" not in variables:
+            continue  # the caller's function: the pattern sets its variables on commit
+        # The function reads where SageMaker writes, and writes where SageMaker reads.
+        assert as_text(variables["SAGEMAKER_ASYNC_OUTPUT_LOCATION"]) == as_text(
+            output["S3OutputPath"]
+        )
+        assert as_text(variables["SAGEMAKER_ASYNC_FAILURE_LOCATION"]) == as_text(
+            output["S3FailurePath"]
+        )
+        inputs = [objects_under(as_text(variables["SAGEMAKER_ASYNC_INPUT_LOCATION"]))]
+        assert grants["s3:PutObject"] == inputs, logical_id
+        assert sorted(grants["s3:GetObject"]) == results, logical_id
+        assert set(inputs) <= set(sagemaker["s3:GetObject"])
+        assert "sns:Publish" not in grants

@@ -16,6 +16,9 @@ MODES: dict[str, list[str]] = {
     "lambda-sagemakerendpoint-deploy-vpc.json": ["--deploy-vpc"],
     "lambda-sagemakerendpoint-existing-vpc.json": ["--existing-vpc"],
     "lambda-sagemakerendpoint-existing-endpoint.json": ["--existing-endpoint"],
+    "lambda-sagemakerendpoint-async.json": ["--async"],
+    "lambda-sagemakerendpoint-async-deploy-vpc.json": ["--async", "--deploy-vpc"],
+    "lambda-sagemakerendpoint-async-autoscaling.json": ["--async", "--autoscaling"],
     "lambda-sagemakerendpoint-serverless.json": ["--serverless"],
     "lambda-sagemakerendpoint-autoscaling.json": ["--autoscaling"],
 }

@@ -37,6 +37,7 @@ from tests.scenarios import (
 )
 from troposphere_patterns import (
     Alarms,
+    AsyncInference,
     Autoscaling,
     DataCapture,
     ExistingVpc,
@@ -646,6 +647,98 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "model_props.Containers[0].ModelDataUrl: 's3://x' is not an S3 object URL",
     ),
     (
+        "10 async output path not an S3 URI",
+        {"async_inference": AsyncInference(output_path="my-bucket/results")},
+        "async_inference.output_path: 'my-bucket/results' is not an S3 URI",
+    ),
+    (
+        "10 async failure path over https",
+        {"async_inference": AsyncInference(failure_path="https://my-bucket.s3.amazonaws.com/f")},
+        "async_inference.failure_path: 'https://my-bucket.s3.amazonaws.com/f' is not an S3 URI",
+    ),
+    (
+        "10 async input path not a string",
+        {"async_inference": AsyncInference(input_path=42)},
+        "async_inference.input_path: 42 is not an S3 URI",
+    ),
+    (
+        "10 async topic not an SNS ARN",
+        {"async_inference": AsyncInference(success_topic="jobs-done")},
+        "async_inference.success_topic: 'jobs-done' is not an SNS topic ARN",
+    ),
+    (
+        "10 async topic is an SQS ARN",
+        {"async_inference": AsyncInference(error_topic="arn:aws:sqs:us-east-1:123456789012:q")},
+        "async_inference.error_topic: 'arn:aws:sqs:us-east-1:123456789012:q' is not an SNS",
+    ),
+    (
+        "10 async topic True",
+        {"async_inference": AsyncInference(error_topic=True)},
+        "async_inference.error_topic: True is not an SNS topic ARN (None creates a topic",
+    ),
+    (
+        "10 async concurrency out of range",
+        {"async_inference": AsyncInference(max_concurrent_invocations_per_instance=1001)},
+        "async_inference.max_concurrent_invocations_per_instance: 1001 must be an integer from 1",
+    ),
+    (
+        "10 async concurrency a bool",
+        {"async_inference": AsyncInference(max_concurrent_invocations_per_instance=True)},
+        "async_inference.max_concurrent_invocations_per_instance: True must be an integer",
+    ),
+    (
+        "10 async with an existing endpoint",
+        {
+            "async_inference": AsyncInference(),
+            "model_props": None,
+            "existing_sagemaker_endpoint_obj": "fraud",
+        },
+        "async_inference with existing_sagemaker_endpoint_obj: the pattern configures",
+    ),
+    (
+        "10 async with serverless",
+        {"async_inference": AsyncInference(), "serverless": Serverless()},
+        "async_inference with serverless: async endpoints run on instances",
+    ),
+    (
+        "10 async autoscaling below zero",
+        {
+            "async_inference": AsyncInference(),
+            "autoscaling": Autoscaling(min_capacity=-1, max_capacity=2),
+        },
+        "autoscaling.min_capacity: -1 must be an integer of at least 0 for asynchronous",
+    ),
+    (
+        "10 real-time autoscaling to zero, still refused",
+        {"autoscaling": Autoscaling(min_capacity=0, max_capacity=2)},
+        "autoscaling.min_capacity: 0 must be an integer of at least 1 for instance variants",
+    ),
+    (
+        "10 async and the caller's AsyncInferenceConfig",
+        {
+            "async_inference": AsyncInference(),
+            "endpoint_config_props": {
+                "AsyncInferenceConfig": {"OutputConfig": {"S3OutputPath": "s3://b/o"}}
+            },
+        },
+        "endpoint_config_props.AsyncInferenceConfig with async_inference: give one or the other",
+    ),
+    (
+        "10 async on a serverless variant",
+        {
+            "async_inference": AsyncInference(),
+            "endpoint_config_props": {
+                "ProductionVariants": [
+                    {
+                        "VariantName": "AllTraffic",
+                        "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5},
+                    }
+                ]
+            },
+        },
+        "endpoint_config_props.ProductionVariants[0].ServerlessConfig with async_inference",
+    ),
+    (
         "12 latency threshold",
         {"alarms": Alarms(latency_p99_ms=0)},
         "alarms.latency_p99_ms: 0 is outside 1-3.6e+06",
@@ -1231,6 +1324,7 @@ def test_every_problem_is_reported_at_once() -> None:
         ("sagemaker_environment_variable_name", None),
         ("deletion_policy", None),
         ("deploy_vpc", None),
+        ("async_inference", {"output_path": "s3://b/o"}),
         ("alarms", {"topic": "arn:aws:sns:us-east-1:123456789012:t"}),
         ("rollout", "canary"),
         ("data_capture", True),

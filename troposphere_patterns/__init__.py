@@ -8,6 +8,7 @@ __version__ = "0.2.0.dev0"
 
 
 from troposphere_patterns.core.alarms import Alarms
+from troposphere_patterns.core.async_inference import AsyncInference
 from troposphere_patterns.core.data_capture import DataCapture
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.rollout import Rollout
@@ -23,6 +24,7 @@ from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
 
 __all__ = [
     "Alarms",
+    "AsyncInference",
     "Autoscaling",
     "DataCapture",
     "ExistingVpc",

@@ -4,8 +4,12 @@ Each scaled variant gets an ``AWS::ApplicationAutoScaling::ScalableTarget`` on
 ``endpoint/<name>/variant/<variant>`` and a target-tracking ``ScalingPolicy``. What scales, and on
 which metric, depends on how the variant is hosted, a :class:`ScalingMode`: instance variants
 scale their instance count on invocations per instance; serverless variants with provisioned
-concurrency scale that concurrency on its utilization (the only metric that dimension accepts).
-A mode also says how low the minimum may go: real-time variants keep at least one instance.
+concurrency scale that concurrency on its utilization (the only metric that dimension accepts);
+asynchronous endpoints scale their instances on the queue (async endpoints publish no
+invocations metric). A mode also says how low the minimum may go: real-time variants keep at
+least one instance, async ones may stop all of them, and then an alarm on
+``HasBacklogWithoutCapacity`` starts the first one when a request queues (target tracking
+cannot: with no instance there is no backlog per instance to track).
 
 No ``RoleARN``: Application Auto Scaling uses (and creates on first use) its service-linked role
 ``AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint``. The target names the endpoint
@@ -24,7 +28,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from troposphere import AWSHelperFn, GetAtt, Parameter, Ref, Sub, applicationautoscaling, sagemaker
+from troposphere import (
+    AWSHelperFn,
+    GetAtt,
+    Parameter,
+    Ref,
+    Sub,
+    applicationautoscaling,
+    cloudwatch,
+    sagemaker,
+)
 
 from troposphere_patterns.core import ids as logical_ids
 from troposphere_patterns.core import instance_types
@@ -56,6 +69,7 @@ class ScalingMode:
         highest_target: The highest target value, for a utilization (a fraction); None if none.
         customized_metric: For a metric that is not predefined: builds its
             ``CustomizedMetricSpecification``. None for a predefined metric.
+        wakes_from_zero: At zero capacity, a step policy and its alarm add the first instance.
     """
 
     name: str
@@ -65,6 +79,7 @@ class ScalingMode:
     lowest_min: int = 1
     highest_target: float | None = None
     customized_metric: CustomizedMetric | None = None
+    wakes_from_zero: bool = False
 
     def metric(self, endpoint_name: Any, variant: str) -> dict[str, Any]:
         """The policy's metric specification for one variant."""
@@ -91,6 +106,36 @@ PROVISIONED_CONCURRENCY = ScalingMode(
     default_target=0.7,
     highest_target=1.0,
 )
+ASYNC_NAMESPACE = "AWS/SageMaker"
+
+
+def _endpoint_metric(metric_name: str) -> CustomizedMetric:
+    def spec(endpoint_name: Any, variant: str) -> dict[str, Any]:
+        # Async queue metrics are per endpoint, not per variant.
+        return {
+            "MetricName": metric_name,
+            "Namespace": ASYNC_NAMESPACE,
+            "Dimensions": [{"Name": "EndpointName", "Value": endpoint_name}],
+            "Statistic": "Average",
+        }
+
+    return spec
+
+
+ASYNC_BACKLOG = ScalingMode(
+    name="asynchronous endpoints",
+    dimension="sagemaker:variant:DesiredInstanceCount",
+    metric_name="ApproximateBacklogSizePerInstance",
+    # Queued requests per instance: a few keep every instance busy and the queue short.
+    default_target=5.0,
+    lowest_min=0,
+    customized_metric=_endpoint_metric("ApproximateBacklogSizePerInstance"),
+    wakes_from_zero=True,
+)
+# The first instance after zero: one more whenever requests queue with no instance to take them.
+WAKE_METRIC = "HasBacklogWithoutCapacity"
+WAKE_PERIOD_SECONDS = 60
+WAKE_EVALUATION_PERIODS = 2
 
 
 def _deploy_time(value: Any) -> bool:
@@ -188,10 +233,12 @@ def scaled_variants(
 ) -> tuple[list[ScaledVariant], list[str]]:
     """The production variants of a (merged) EndpointConfig to scale, and the problems found.
 
-    Instance variants scale their count; a serverless variant scales its provisioned
-    concurrency, and without any it has nothing to scale. Burstable (T2) instances cannot
+    Instance variants scale their count (on the queue, for an asynchronous endpoint: one with
+    an ``AsyncInferenceConfig``); a serverless variant scales its provisioned concurrency, and
+    without any it has nothing to scale. Burstable (T2) instances cannot
     autoscale. Shadow variants keep their count.
     """
+    instance_mode = ASYNC_BACKLOG if "AsyncInferenceConfig" in config else INSTANCES
     scaled: list[ScaledVariant] = []
     found: list[str] = []
     variants = config.get("ProductionVariants")
@@ -246,7 +293,7 @@ def scaled_variants(
                     f"autoscaling with {type_path} {instance_type!r}: SageMaker cannot autoscale "
                     "burstable (T2) instances; choose another type or drop autoscaling"
                 )
-        scaled.append(ScaledVariant(name, INSTANCES))
+        scaled.append(ScaledVariant(name, instance_mode))
     for mode in {variant.mode.name: variant.mode for variant in scaled}.values():
         found += option.problems(mode)
     return scaled, found
@@ -270,16 +317,19 @@ class ScalingBundle:
 
     Attributes:
         targets: One ``ScalableTarget`` per scaled variant.
-        policies: One target-tracking ``ScalingPolicy`` per target.
+        policies: One target-tracking ``ScalingPolicy`` per target, and a step policy per
+            target that may scale to zero (async endpoints).
+        alarms: The ``HasBacklogWithoutCapacity`` alarm that runs each step policy.
     """
 
     targets: tuple[applicationautoscaling.ScalableTarget, ...]
     policies: tuple[applicationautoscaling.ScalingPolicy, ...]
+    alarms: tuple[cloudwatch.Alarm, ...] = ()
 
     @property
     def resources(self) -> tuple[Any, ...]:
         """Everything to add to a template."""
-        return (*self.targets, *self.policies)
+        return (*self.targets, *self.policies, *self.alarms)
 
 
 def endpoint_scaling(
@@ -295,7 +345,7 @@ def endpoint_scaling(
             target with the same ResourceId would be deregistered by the old one's deletion).
     """
     name = GetAtt(endpoint, "EndpointName")
-    targets, policies = [], []
+    targets, policies, alarms = [], [], []
     for variant in variants:
         mode = variant.mode
         names = {"endpoint": endpoint.title, "variant": variant_id(variant.name)}
@@ -329,4 +379,57 @@ def endpoint_scaling(
         )
         targets.append(target)
         policies.append(policy)
-    return ScalingBundle(tuple(targets), tuple(policies))
+        low = option.min_capacity
+        if mode.wakes_from_zero and (low == 0 or _deploy_time(low)):
+            wake, alarm = _wake_from_zero(option, variant, target, name, names)
+            policies.append(wake)
+            alarms.append(alarm)
+    return ScalingBundle(tuple(targets), tuple(policies), tuple(alarms))
+
+
+def _wake_from_zero(
+    option: Autoscaling,
+    variant: ScaledVariant,
+    target: applicationautoscaling.ScalableTarget,
+    endpoint_name: Any,
+    names: Mapping[str, str],
+) -> tuple[applicationautoscaling.ScalingPolicy, cloudwatch.Alarm]:
+    """A step policy adding one instance, run by an alarm on requests queued without any."""
+    policy = build(
+        applicationautoscaling.ScalingPolicy,
+        {
+            "PolicyName": f"{variant.name}-{WAKE_METRIC}",
+            "PolicyType": "StepScaling",
+            "ScalingTargetId": Ref(target),
+            "StepScalingPolicyConfiguration": {
+                "AdjustmentType": "ChangeInCapacity",
+                "Cooldown": option.scale_out_cooldown,
+                "MetricAggregationType": "Average",
+                "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
+            },
+        },
+        logical_ids.WAKE_FROM_ZERO_POLICY.format(**names),
+    )
+    alarm_id = logical_ids.WAKE_FROM_ZERO_ALARM.format(**names)
+    alarm = build(
+        cloudwatch.Alarm,
+        {
+            # Named like the pattern's other alarms: the stack's name, then the logical ID.
+            "AlarmName": Sub(f"${{AWS::StackName}}-{alarm_id}"),
+            "AlarmDescription": "Requests are queued and no instance runs: start one",
+            "Namespace": ASYNC_NAMESPACE,
+            "MetricName": WAKE_METRIC,
+            "Dimensions": [{"Name": "EndpointName", "Value": endpoint_name}],
+            "Statistic": "Average",
+            "Period": WAKE_PERIOD_SECONDS,
+            "EvaluationPeriods": WAKE_EVALUATION_PERIODS,
+            "DatapointsToAlarm": WAKE_EVALUATION_PERIODS,
+            "Threshold": 1,
+            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+            # No data while the endpoint is busy or idle with instances: keep the alarm's state.
+            "TreatMissingData": "missing",
+            "AlarmActions": [Ref(policy)],  # a scaling policy's Ref is its ARN
+        },
+        alarm_id,
+    )
+    return policy, alarm

@@ -45,6 +45,11 @@ def vpc_names(az_count: int) -> list[str]:
     return [name.format(n=n) for name in VPC_NAMES for n in range(1, az_count + 1)]
 
 
+# An async variant that may scale to zero: the step policy and alarm that start its first instance.
+WAKE_FROM_ZERO_POLICY = "{endpoint}{variant}WakeFromZeroPolicy"
+WAKE_FROM_ZERO_ALARM = "{endpoint}{variant}BacklogWithoutCapacityAlarm"
+
+
 def is_valid_prefix(prefix: str) -> bool:
     """Tell whether ``prefix`` can start a CloudFormation logical ID (alphanumerics only)."""
     return bool(_PREFIX_PATTERN.fullmatch(prefix))

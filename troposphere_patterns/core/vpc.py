@@ -317,6 +317,21 @@ def https_to_group(group_id: Any, description: str) -> dict[str, Any]:
     }
 
 
+def https_to_s3(description: str) -> dict[str, Any]:
+    """An egress rule: TCP 443 to any address, for S3 through a gateway endpoint.
+
+    The gateway endpoint is a route, not an address a rule can name; in the pattern's isolated
+    subnets it is also the only route out.
+    """
+    return {
+        "IpProtocol": "tcp",
+        "FromPort": HTTPS,
+        "ToPort": HTTPS,
+        "CidrIp": "0.0.0.0/0",
+        "Description": description,
+    }
+
+
 def https_from_group(group_id: Any, description: str) -> dict[str, Any]:
     """An ingress rule: TCP 443 from a security group."""
     return {

@@ -36,6 +36,13 @@ from troposphere_patterns.core import data_capture as capture_rules
 from troposphere_patterns.core import iam_policies, model_data, serverless_inference, vpc
 from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.alarms import Alarms, AlarmsBundle, AlarmTargets
+from troposphere_patterns.core.async_inference import (
+    AsyncContext,
+    AsyncInference,
+    AsyncInferenceBundle,
+    async_inference,
+)
+from troposphere_patterns.core.async_inference import problems as async_problems
 from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
 from troposphere_patterns.core.data_capture import CaptureBundle, DataCapture, EndpointConfig
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
@@ -102,6 +109,8 @@ class Ids:
     RUNTIME_ENDPOINT_SECURITY_GROUP = "SagemakerRuntimeVpcEndpointSecurityGroup"
     RUNTIME_ENDPOINT_INGRESS = "SagemakerRuntimeVpcEndpointIngressFromLambda"
     S3_ENDPOINT = "S3GatewayVpcEndpoint"
+    ASYNC_SUCCESS_TOPIC = "AsyncSuccessTopic"
+    ASYNC_ERROR_TOPIC = "AsyncErrorTopic"
     DATA_BUCKET = "SagemakerDataBucket"
     DATA_BUCKET_POLICY = "SagemakerDataBucketPolicy"
     # Outputs
@@ -165,6 +174,9 @@ class LambdaSagemakerEndpointProps:
         rollout: Model updates shift traffic step by step, rolling back on those alarms
             (``Rollout.canary(...)``, ...). Default None: all at once, unwatched.
         data_capture: Capture requests and responses for Model Monitor. Default None.
+        async_inference: Host the model behind an asynchronous endpoint (requests and results
+            through S3, notifications through SNS); the function gets the handler's async
+            environment and grants. Default None: a real-time endpoint.
     """
 
     existing_lambda_obj: awslambda.Function | None = None
@@ -184,6 +196,7 @@ class LambdaSagemakerEndpointProps:
     alarms: Alarms | None = field(default_factory=Alarms)
     rollout: Rollout | None = None
     data_capture: DataCapture | None = None
+    async_inference: AsyncInference | None = None
 
     def __post_init__(self) -> None:
         expected: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -202,6 +215,7 @@ class LambdaSagemakerEndpointProps:
             "alarms": ((Alarms, type(None)), "an Alarms (or None)"),
             "rollout": (Rollout, "a Rollout, such as Rollout.canary()"),
             "data_capture": (DataCapture, "a DataCapture"),
+            "async_inference": (AsyncInference, "an AsyncInference"),
         }
         for name, _ in _PROPS_TABLES:
             expected[name] = (Mapping, "a mapping of CloudFormation property names")
@@ -288,14 +302,21 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
         found += model_props_problems(plain(props.model_props), "model_props", in_vpc=in_vpc)
         config = config_with_defaults(props.endpoint_config_props, props.serverless)
         found += endpoint_config_problems(config, "endpoint_config_props")
+        # Whether the config is async decides how it may scale; its paths do not matter here.
+        async_config: dict[str, Any] = {"AsyncInferenceConfig": {}} if props.async_inference else {}
         found += hosting_problems(
             model_props=props.model_props,
-            endpoint_config_props=props.endpoint_config_props,
+            endpoint_config_props=merge(props.endpoint_config_props, async_config),
             endpoint_props=props.endpoint_props,
             serverless_option=props.serverless,
             scaling=props.autoscaling,
         )
     found += _option_problems(props)
+    if props.async_inference is not None:
+        own_config = None
+        if not existing_endpoint:
+            own_config = config_with_defaults(props.endpoint_config_props, props.serverless)
+        found += async_problems(props.async_inference, own_config, props.serverless)
     if props.lambda_function_props is not None:
         function_props = merge(props.lambda_function_props)
         found += function_props_problems(function_props, "lambda_function_props", in_vpc=in_vpc)
@@ -408,18 +429,21 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     config_takes_key = (
         creates_model and not config_key_given and volume_key(config, "", "")[0] is not None
     )
-    # What the options store in the pattern's bucket, one prefix each (none yet by default).
+    # What the options store in the pattern's bucket, one prefix each.
     capture = props.data_capture
     bucket_prefixes = [capture_rules.PREFIX] if capture and capture.destination is None else []
+    bucket_prefixes += props.async_inference.bucket_prefixes() if props.async_inference else []
     needs_key = config_takes_key or creates_function or props.deploy_vpc or capture is not None
+    needs_key = needs_key or props.async_inference is not None
     key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
     resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
     bucket = _data_bucket(props, ids, key, bucket_prefixes)
     if bucket is not None:
         resources += bucket.resources
 
+    asynchronous = _async_side(props, ids, key, bucket, resources)
     with rejected(*_given(props, "vpc_props", "existing_vpc")):
-        private = _private_network(props, ids, key, resources)
+        private = _private_network(props, ids, key, resources, s3_egress=asynchronous is not None)
     existing = props.existing_lambda_obj
     function_id = existing.title if existing is not None else ids(Ids.LAMBDA_FUNCTION)
     ops = _operations(props, ids, function_id, bucket, key)
@@ -428,16 +452,20 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     with rejected(*_given(props, *_SAGEMAKER_FIELDS, "existing_sagemaker_endpoint_obj")):
         if creates_model:
             sagemaker_bundle = _sagemaker_side(
-                props, ids, None if config_key_given else key, private, resources, ops
+                props, ids, None if config_key_given else key, private, resources, ops, asynchronous
             )
             endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
         else:
             endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
         if private is not None and private.creates_endpoints:
             model_in_vpc = creates_model and not _serverless_endpoint(props)
-            resources += _vpc_endpoints(props, ids, private, endpoint, model_in_vpc, ops)
+            resources += _vpc_endpoints(
+                props, ids, private, endpoint, model_in_vpc, ops, asynchronous
+            )
     with rejected(*_given(props, "lambda_function_props", "existing_lambda_obj")):
-        function, attachment = _function_side(props, ids, key, private, endpoint, resources)
+        function, attachment = _function_side(
+            props, ids, key, private, endpoint, resources, asynchronous
+        )
     resources += watch.alarms if watch is not None else ()
     vpc_result = private.network.vpc if private is not None else None
     result = LambdaSagemakerEndpoint(
@@ -453,6 +481,28 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         **(watch.conditions if watch is not None else {}),
     }
     return _Built(tuple(resources), result, attachment, conditions)
+
+
+def _async_side(
+    props: LambdaSagemakerEndpointProps,
+    ids: LogicalIds,
+    key: KeyBundle,
+    bucket: PatternBucket | None,
+    resources: list[BaseAWSObject],
+) -> AsyncInferenceBundle | None:
+    """Async inference: its topics and grants, in the pattern's bucket unless given paths."""
+    if props.async_inference is None:
+        return None
+    context = AsyncContext(
+        success_topic_id=ids(Ids.ASYNC_SUCCESS_TOPIC),
+        error_topic_id=ids(Ids.ASYNC_ERROR_TOPIC),
+        endpoint_arn=Ref(ids(Ids.SAGEMAKER_ENDPOINT)),  # the endpoint, built later
+        kms_key_arn=key.arn,
+        bucket=bucket,
+    )
+    bundle = async_inference(props.async_inference, context)
+    resources += bundle.resources
+    return bundle
 
 
 @dataclass(frozen=True)
@@ -511,6 +561,8 @@ def _private_network(
     ids: LogicalIds,
     key: KeyBundle,
     resources: list[BaseAWSObject],
+    *,
+    s3_egress: bool,
 ) -> _PrivateNetwork | None:
     """The VPC (created or given) and the groups that let only the function reach the endpoint.
 
@@ -543,11 +595,16 @@ def _private_network(
         )
         resources.append(runtime_group)
         runtime_group_id = Ref(runtime_group)
+    egress = [vpc.https_to_group(runtime_group_id, "SageMaker Runtime VPC endpoint")]
+    description = "Lambda function: HTTPS to the SageMaker Runtime VPC endpoint only"
+    if s3_egress:  # async payloads and results
+        egress.append(vpc.https_to_s3("S3 through the gateway endpoint (async payloads)"))
+        description = "Lambda function: HTTPS to the SageMaker Runtime VPC endpoint and S3"
     lambda_group = vpc.security_group(
         ids(Ids.LAMBDA_SECURITY_GROUP),
         vpc_id=network.vpc_id,
-        description="Lambda function: HTTPS to the SageMaker Runtime VPC endpoint only",
-        egress=[vpc.https_to_group(runtime_group_id, "SageMaker Runtime VPC endpoint")],
+        description=description,
+        egress=egress,
     )
     # A separate resource: inline on either group, the two groups would reference each other.
     ingress = ec2.SecurityGroupIngress(
@@ -566,6 +623,7 @@ def _sagemaker_side(
     private: _PrivateNetwork | None,
     resources: list[BaseAWSObject],
     ops: _Operations,
+    asynchronous: AsyncInferenceBundle | None,
 ) -> SagemakerEndpointBundle:
     """Model, endpoint config and endpoint (and their role), in the VPC when there is one."""
     assert props.model_props is not None  # validated
@@ -575,15 +633,7 @@ def _sagemaker_side(
             ids(Ids.MODEL_SECURITY_GROUP),
             vpc_id=private.network.vpc_id,
             description="SageMaker model: HTTPS out for the model download (S3 gateway)",
-            egress=[
-                {
-                    "IpProtocol": "tcp",
-                    "FromPort": vpc.HTTPS,
-                    "ToPort": vpc.HTTPS,
-                    "CidrIp": "0.0.0.0/0",
-                    "Description": "S3 through the gateway endpoint; no other route out",
-                }
-            ],
+            egress=[vpc.https_to_s3("S3 through the gateway endpoint; no other route out")],
         )
         resources.append(model_group)
         model_network = ModelNetwork(private.network.subnet_ids, Ref(model_group))
@@ -594,16 +644,22 @@ def _sagemaker_side(
         endpoint=ids(Ids.SAGEMAKER_ENDPOINT),
         key_condition=ids(Ids.SAGEMAKER_KEY_CONDITION),
     )
+    config_props = props.endpoint_config_props
+    if asynchronous is not None:
+        config_props = merge(config_props, {"AsyncInferenceConfig": asynchronous.config})
     bundle = sagemaker_endpoint(
         sagemaker_ids,
         model_props=props.model_props,
-        endpoint_config_props=merge(props.endpoint_config_props, ops.config_props),
+        endpoint_config_props=merge(config_props, ops.config_props),
         endpoint_props=merge(props.endpoint_props, ops.endpoint_props),
         kms_key_arn=volume_key.arn if volume_key is not None else None,
         network=model_network,
         serverless_option=props.serverless,
         scaling=props.autoscaling,
-        role_statements=ops.capture.statements if ops.capture else (),
+        role_statements=[
+            *(ops.capture.statements if ops.capture else ()),
+            *(asynchronous.sagemaker_statements if asynchronous else ()),
+        ],
     )
     resources += bundle.resources
     return bundle
@@ -616,9 +672,10 @@ def _vpc_endpoints(
     endpoint: EndpointReference,
     model_in_vpc: bool,
     ops: _Operations,
+    asynchronous: AsyncInferenceBundle | None,
 ) -> list[BaseAWSObject]:
-    """SageMaker Runtime for the function; S3 for the model's download and captured data."""
-    network = private.network
+    """SageMaker Runtime for the function; S3 for the model's download, captures, async data."""
+    network, invoke = private.network, awacs.sagemaker.InvokeEndpoint
     endpoints: list[BaseAWSObject] = [
         vpc.interface_endpoint(
             ids(Ids.RUNTIME_ENDPOINT),
@@ -627,20 +684,22 @@ def _vpc_endpoints(
             subnet_ids=network.subnet_ids,
             security_group_ids=[private.runtime_group_id],
             policy=iam_policies.account_principals_only(
-                [awacs.sagemaker.InvokeEndpoint], [endpoint.arn]
+                [awacs.sagemaker.InvokeEndpointAsync if asynchronous else invoke], [endpoint.arn]
             ),
         )
     ]
     reads = model_data.s3_reads(plain(props.model_props or {}), "model_props")
-    if model_in_vpc and reads:
-        s3 = model_data.read_statements(reads) + ([ops.capture.write] if ops.capture else [])
+    s3_statements = model_data.read_statements(reads) if model_in_vpc else []
+    s3_statements += [ops.capture.write] if model_in_vpc and ops.capture else []
+    s3_statements += asynchronous.s3_statements if asynchronous else []
+    if s3_statements:
         endpoints.append(
             vpc.gateway_endpoint(
                 ids(Ids.S3_ENDPOINT),
                 vpc_id=network.vpc_id,
                 service="s3",
                 route_table_ids=network.route_table_ids,
-                policy=iam_policies.for_account_principals(s3),
+                policy=iam_policies.for_account_principals(s3_statements),
             )
         )
     return endpoints
@@ -653,18 +712,22 @@ def _function_side(
     private: _PrivateNetwork | None,
     endpoint: EndpointReference,
     resources: list[BaseAWSObject],
+    asynchronous: AsyncInferenceBundle | None,
 ) -> tuple[awslambda.Function, FunctionAttachment | None]:
     """The function that invokes the endpoint: created, or the caller's with its update."""
     variable = props.sagemaker_environment_variable_name
     variables: dict[str, Any] = {variable: endpoint.name}
-    invoke = iam_policies.invoke_endpoint(endpoint.arn)
+    grants = [iam_policies.invoke_endpoint(endpoint.arn)]
+    if asynchronous is not None:
+        variables.update(asynchronous.variables)
+        grants = asynchronous.function_statements
     if props.existing_lambda_obj is not None:
         function = props.existing_lambda_obj
         attachment = attach_to_function(
             function,
             policy_id=ids(Ids.LAMBDA_POLICY),
             variables=variables,
-            statements=[invoke],
+            statements=grants,
             security_group_id=Ref(private.lambda_group) if private is not None else None,
         )
         resources.append(attachment.policy)
@@ -683,7 +746,7 @@ def _function_side(
         kms_key_arn=key.arn,
         deletion_policy=props.deletion_policy,
         variables=variables,
-        statements=[invoke],
+        statements=grants,
         network=(
             FunctionNetwork(private.network.subnet_ids, Ref(private.lambda_group))
             if private is not None
@@ -735,8 +798,9 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
     Raises:
         PatternPropsError: Every problem with ``props``.
     """
+    kind = "asynchronous" if props.async_inference else "real-time"
     template = Template(
-        Description="Lambda function invoking a SageMaker real-time endpoint (troposphere-patterns)"
+        Description=f"Lambda function invoking a SageMaker {kind} endpoint (troposphere-patterns)"
     )
     result = add_lambda_sagemakerendpoint(template, props)
     ids = LogicalIds(props.id_prefix)

@@ -19,6 +19,7 @@ from troposphere_patterns.core import (
     vpc,
 )
 from troposphere_patterns.core.alarms import Alarms
+from troposphere_patterns.core.async_inference import AsyncInference
 from troposphere_patterns.core.data_capture import DataCapture, EndpointConfig
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
@@ -38,6 +39,7 @@ examples:
   troposphere-patterns lambda-sagemakerendpoint --deploy-vpc --format yaml -o out.yaml
   troposphere-patterns lambda-sagemakerendpoint --existing-vpc -o out.json
   troposphere-patterns lambda-sagemakerendpoint --existing-endpoint -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --async --deploy-vpc -o out.json
   troposphere-patterns lambda-sagemakerendpoint --rollout canary --data-capture -o out.json
   troposphere-patterns lambda-sagemakerendpoint --serverless -o out.json
   troposphere-patterns lambda-sagemakerendpoint --autoscaling -o out.json
@@ -192,6 +194,12 @@ def _autoscaling(params: Mapping[str, Parameter], value: Any) -> Layer:
     return {"autoscaling": option}
 
 
+def _scale_to_zero(parameter: Parameter) -> Parameter:
+    properties = {**parameter.properties, "Default": 0, "MinValue": 0}
+    properties["Description"] = "Fewest instances; 0 stops them all while no request is queued"
+    return Parameter(parameter.title, **properties)
+
+
 def _existing_vpc(params: Mapping[str, Parameter], value: Any) -> Layer:
     vpc = ExistingVpc(
         vpc_id=Ref(params["VpcId"]),
@@ -277,6 +285,14 @@ COMMAND_LINE = CommandLine(
             parameter_changes={"InstanceType": allowed_values_without(burstable)},
         ),
         Mode(
+            flag="--async",
+            help="an asynchronous endpoint: requests and results through the pattern's bucket, "
+            "notifications through SNS topics",
+            props=lambda params, value: {"async_inference": {}},
+            # With --autoscaling an async endpoint scales to zero by default: no cost at rest.
+            parameter_changes={"AutoscalingMinCapacity": _scale_to_zero},
+        ),
+        Mode(
             flag="--env-var-name",
             help="environment variable holding the endpoint name",
             metavar="NAME",
@@ -289,6 +305,7 @@ COMMAND_LINE = CommandLine(
         "alarms": Alarms,
         "rollout": Rollout,
         "data_capture": DataCapture,
+        "async_inference": AsyncInference,
     },
     alternatives=(
         ("model_props", (frozenset({"PrimaryContainer"}), frozenset({"Containers"}))),
