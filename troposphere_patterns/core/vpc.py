@@ -377,3 +377,80 @@ def interface_endpoint(
         SecurityGroupIds=security_group_ids,
         PolicyDocument=policy,
     )
+
+
+@dataclass(frozen=True)
+class PrivateNetworkIds:
+    """Logical IDs of the groups that let only the function reach SageMaker Runtime."""
+
+    lambda_group: str
+    runtime_group: str
+    runtime_ingress: str
+
+
+@dataclass(frozen=True)
+class PrivateNetwork:
+    """A VPC in play, the function's group, and the SageMaker Runtime endpoint's group.
+
+    Attributes:
+        network: The VPC (created or given).
+        lambda_group: The function's security group.
+        runtime_group_id: The Runtime endpoint's group: the pattern's own, or the group of an
+            endpoint the VPC already has.
+        creates_endpoints: Whether the pattern creates the VPC endpoints.
+        resources: Everything to add (the VPC's resources when created, and the groups).
+    """
+
+    network: Network
+    lambda_group: ec2.SecurityGroup
+    runtime_group_id: Any
+    creates_endpoints: bool
+    resources: tuple[BaseAWSObject, ...]
+
+
+def private_network(
+    network: Network,
+    ids: PrivateNetworkIds,
+    *,
+    shared_runtime_group_id: Any = None,
+    s3_egress: bool = False,
+) -> PrivateNetwork:
+    """The groups that let only the function reach the SageMaker Runtime endpoint.
+
+    Args:
+        network: The VPC (from :func:`isolated_vpc` or :meth:`Network.existing`).
+        ids: Logical IDs.
+        shared_runtime_group_id: The group of a SageMaker Runtime endpoint the VPC already has
+            (a landing zone's, or another instance's); None creates the pattern's own. The
+            function's group sends HTTPS to it and it gets an ingress rule from that group, so
+            several instances share one VPC and its endpoints.
+        s3_egress: The function also reaches S3 (through the gateway endpoint).
+    """
+    created: list[BaseAWSObject] = list(network.resources)
+    if shared_runtime_group_id is not None:
+        runtime_group_id = plain(shared_runtime_group_id)
+    else:
+        runtime_group = security_group(
+            ids.runtime_group,
+            vpc_id=network.vpc_id,
+            description="SageMaker Runtime VPC endpoint: HTTPS from the function only",
+        )
+        created.append(runtime_group)
+        runtime_group_id = Ref(runtime_group)
+    egress = [https_to_group(runtime_group_id, "SageMaker Runtime VPC endpoint")]
+    description = "Lambda function: HTTPS to the SageMaker Runtime VPC endpoint only"
+    if s3_egress:  # async payloads and results
+        egress.append(https_to_s3("S3 through the gateway endpoint (async payloads)"))
+        description = "Lambda function: HTTPS to the SageMaker Runtime VPC endpoint and S3"
+    lambda_group = security_group(
+        ids.lambda_group, vpc_id=network.vpc_id, description=description, egress=egress
+    )
+    # A separate resource: inline on either group, the two groups would reference each other.
+    ingress = ec2.SecurityGroupIngress(
+        ids.runtime_ingress,
+        GroupId=runtime_group_id,
+        **https_from_group(Ref(lambda_group), "From the Lambda function"),
+    )
+    created += [lambda_group, ingress]
+    shared = shared_runtime_group_id is not None
+    return PrivateNetwork(network, lambda_group, runtime_group_id, not shared, tuple(created))

@@ -76,7 +76,7 @@ from troposphere_patterns.core.sagemaker_endpoint import (
 )
 from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.values import check_field_types, props_problems
-from troposphere_patterns.core.vpc import ExistingVpc, Network
+from troposphere_patterns.core.vpc import ExistingVpc, Network, PrivateNetwork
 from troposphere_patterns.errors import PatternPropsError
 
 DEFAULT_ENVIRONMENT_VARIABLE = "SAGEMAKER_ENDPOINT_NAME"
@@ -406,20 +406,6 @@ class _Built:
     conditions: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class _PrivateNetwork:
-    """A VPC in play, the function's group, and the SageMaker Runtime endpoint's group.
-
-    The endpoint's group is the pattern's own (``creates_endpoints``), or the group of an
-    endpoint the VPC already has.
-    """
-
-    network: Network
-    lambda_group: ec2.SecurityGroup
-    runtime_group_id: Any
-    creates_endpoints: bool = True
-
-
 def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     ids = LogicalIds(props.id_prefix)
     creates_model = props.existing_sagemaker_endpoint_obj is None
@@ -443,7 +429,8 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
 
     asynchronous = _async_side(props, ids, key, bucket, resources)
     with rejected(*_given(props, "vpc_props", "existing_vpc")):
-        private = _private_network(props, ids, key, resources, s3_egress=asynchronous is not None)
+        private = _private_network(props, ids, key, s3_egress=asynchronous is not None)
+        resources += private.resources if private is not None else ()
     existing = props.existing_lambda_obj
     function_id = existing.title if existing is not None else ids(Ids.LAMBDA_FUNCTION)
     ops = _operations(props, ids, function_id, bucket, key)
@@ -557,21 +544,9 @@ def _data_bucket(
 
 
 def _private_network(
-    props: LambdaSagemakerEndpointProps,
-    ids: LogicalIds,
-    key: KeyBundle,
-    resources: list[BaseAWSObject],
-    *,
-    s3_egress: bool,
-) -> _PrivateNetwork | None:
-    """The VPC (created or given) and the groups that let only the function reach the endpoint.
-
-    In an existing VPC whose SageMaker Runtime endpoint is shared (``create_vpc_endpoints``
-    false), that endpoint's group takes the place of the pattern's own: the function's group
-    sends HTTPS to it, and it gets an ingress rule from the function's group, so several
-    instances can share one VPC and its endpoints.
-    """
-    shared = props.existing_vpc is not None and not props.existing_vpc.create_vpc_endpoints
+    props: LambdaSagemakerEndpointProps, ids: LogicalIds, key: KeyBundle, *, s3_egress: bool
+) -> PrivateNetwork | None:
+    """The VPC (created or given) and the groups that let only the function reach the endpoint."""
     if props.deploy_vpc:
         network = vpc.isolated_vpc(
             ids,
@@ -579,48 +554,31 @@ def _private_network(
             overrides=props.vpc_props,
             deletion_policy=props.deletion_policy,
         )
-        resources += network.resources
     elif props.existing_vpc is not None:
         network = Network.existing(props.existing_vpc)
     else:
         return None
-    if shared:
-        assert props.existing_vpc is not None  # shared implies it
-        runtime_group_id = plain(props.existing_vpc.runtime_endpoint_security_group_id)
-    else:
-        runtime_group = vpc.security_group(
-            ids(Ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
-            vpc_id=network.vpc_id,
-            description="SageMaker Runtime VPC endpoint: HTTPS from the function only",
-        )
-        resources.append(runtime_group)
-        runtime_group_id = Ref(runtime_group)
-    egress = [vpc.https_to_group(runtime_group_id, "SageMaker Runtime VPC endpoint")]
-    description = "Lambda function: HTTPS to the SageMaker Runtime VPC endpoint only"
-    if s3_egress:  # async payloads and results
-        egress.append(vpc.https_to_s3("S3 through the gateway endpoint (async payloads)"))
-        description = "Lambda function: HTTPS to the SageMaker Runtime VPC endpoint and S3"
-    lambda_group = vpc.security_group(
-        ids(Ids.LAMBDA_SECURITY_GROUP),
-        vpc_id=network.vpc_id,
-        description=description,
-        egress=egress,
+    existing = props.existing_vpc
+    shared = (
+        existing.runtime_endpoint_security_group_id
+        if existing and not existing.create_vpc_endpoints
+        else None
     )
-    # A separate resource: inline on either group, the two groups would reference each other.
-    ingress = ec2.SecurityGroupIngress(
-        ids(Ids.RUNTIME_ENDPOINT_INGRESS),
-        GroupId=runtime_group_id,
-        **vpc.https_from_group(Ref(lambda_group), "From the Lambda function"),
+    group_ids = vpc.PrivateNetworkIds(
+        lambda_group=ids(Ids.LAMBDA_SECURITY_GROUP),
+        runtime_group=ids(Ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
+        runtime_ingress=ids(Ids.RUNTIME_ENDPOINT_INGRESS),
     )
-    resources += [lambda_group, ingress]
-    return _PrivateNetwork(network, lambda_group, runtime_group_id, creates_endpoints=not shared)
+    return vpc.private_network(
+        network, group_ids, shared_runtime_group_id=shared, s3_egress=s3_egress
+    )
 
 
 def _sagemaker_side(
     props: LambdaSagemakerEndpointProps,
     ids: LogicalIds,
     volume_key: KeyBundle | None,
-    private: _PrivateNetwork | None,
+    private: PrivateNetwork | None,
     resources: list[BaseAWSObject],
     ops: _Operations,
     asynchronous: AsyncInferenceBundle | None,
@@ -668,7 +626,7 @@ def _sagemaker_side(
 def _vpc_endpoints(
     props: LambdaSagemakerEndpointProps,
     ids: LogicalIds,
-    private: _PrivateNetwork,
+    private: PrivateNetwork,
     endpoint: EndpointReference,
     model_in_vpc: bool,
     ops: _Operations,
@@ -709,7 +667,7 @@ def _function_side(
     props: LambdaSagemakerEndpointProps,
     ids: LogicalIds,
     key: KeyBundle,
-    private: _PrivateNetwork | None,
+    private: PrivateNetwork | None,
     endpoint: EndpointReference,
     resources: list[BaseAWSObject],
     asynchronous: AsyncInferenceBundle | None,
