@@ -312,3 +312,25 @@ def test_a_callers_endpoint_config_data_capture_is_built_as_cloudformation_defin
     template = render(endpoint_config_props={"DataCaptureConfig": caller})
     properties = template["Resources"]["SagemakerEndpointConfig"]["Properties"]
     assert properties["DataCaptureConfig"] == caller
+
+
+def test_an_async_endpoint_also_watches_the_age_of_its_oldest_request() -> None:
+    from troposphere_patterns import AsyncInference
+
+    template = render(async_inference=AsyncInference(), rollout=Rollout.all_at_once(600))
+    alarm = alarms_of(template)["SagemakerEndpointOldestRequestAlarm"]
+    assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == (
+        "AWS/SageMaker",
+        "ApproximateAgeOfOldestRequest",
+        "Maximum",
+    )
+    assert dimensions(alarm) == {
+        "EndpointName": {"Fn::GetAtt": ["SagemakerEndpoint", "EndpointName"]}
+    }
+    assert alarm["Threshold"] == 900
+    rollback = template["Resources"]["SagemakerEndpoint"]["Properties"]["DeploymentConfig"][
+        "AutoRollbackConfiguration"
+    ]["Alarms"]
+    names = {a["AlarmName"]["Fn::Sub"] for a in rollback}
+    assert "${AWS::StackName}-SagemakerEndpointOldestRequestAlarm" not in names  # load, not a fault
+    assert "SagemakerEndpointOldestRequestAlarm" not in alarms_of(render())

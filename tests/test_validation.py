@@ -739,6 +739,11 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "endpoint_config_props.ProductionVariants[0].ServerlessConfig with async_inference",
     ),
     (
+        "12 async queue age threshold",
+        {"alarms": Alarms(oldest_request_seconds=0)},
+        "alarms.oldest_request_seconds: 0 is outside 1-86400",
+    ),
+    (
         "12 latency threshold",
         {"alarms": Alarms(latency_p99_ms=0)},
         "alarms.latency_p99_ms: 0 is outside 1-3.6e+06",

@@ -68,6 +68,9 @@ class Alarms:
         function_errors: Function ``Errors`` per period at or above which it alarms. Default 1.
         function_throttles: Function ``Throttles`` per period at or above which it alarms.
             Default 1.
+        oldest_request_seconds: For an async endpoint, ``ApproximateAgeOfOldestRequest`` (the
+            queue's oldest request, Maximum) in seconds above which it alarms: requests wait
+            longer than callers expect. Default 900.
         period_seconds: Length of a period, a multiple of 60 (SageMaker publishes per minute).
             Default 60.
         evaluation_periods: Periods looked at. Default 5.
@@ -80,6 +83,7 @@ class Alarms:
     latency_p99_ms: float = 1000
     function_errors: float = 1
     function_throttles: float = 1
+    oldest_request_seconds: float = 900
     period_seconds: int = 60
     evaluation_periods: int = 5
     datapoints_to_alarm: int = 3
@@ -95,6 +99,13 @@ class Alarms:
             number_problem(self.function_errors, f"{where}.function_errors", 1, 1e9, integer=False),
             number_problem(
                 self.function_throttles, f"{where}.function_throttles", 1, 1e9, integer=False
+            ),
+            number_problem(
+                self.oldest_request_seconds,
+                f"{where}.oldest_request_seconds",
+                1,
+                86_400,
+                integer=False,
             ),
             number_problem(self.period_seconds, f"{where}.period_seconds", 60, 86_400),
             number_problem(self.evaluation_periods, f"{where}.evaluation_periods", 1, 1440),
@@ -135,12 +146,14 @@ class AlarmTargets:
         variant_names: The endpoint's production variants.
         function_id: The function's logical ID.
         topic_condition_id: The Condition to create when ``topic`` is a Parameter.
+        asynchronous: The endpoint queues requests (async inference): its queue is watched.
     """
 
     endpoint_id: str | None
     variant_names: Sequence[str]
     function_id: str
     topic_condition_id: str
+    asynchronous: bool = False
 
 
 @dataclass(frozen=True)
@@ -265,6 +278,25 @@ def alarms(option: Alarms, targets: AlarmTargets) -> AlarmsBundle:
                     },
                 ),
             ]
+    # A long queue is load, not a broken model: not a reason to roll a deployment back.
+    rollback = tuple(alarm_name(a.title) for a in endpoint_alarms)
+    if targets.endpoint_id is not None and targets.asynchronous:
+        endpoint_name = _dimension("EndpointName", GetAtt(targets.endpoint_id, "EndpointName"))
+        endpoint_alarms.append(
+            alarm(
+                f"{targets.endpoint_id}OldestRequestAlarm",
+                {
+                    "Namespace": SAGEMAKER_NAMESPACE,
+                    "Dimensions": [endpoint_name],
+                    "AlarmDescription": "The oldest queued request has waited over "
+                    f"{option.oldest_request_seconds:g} s",
+                    "MetricName": "ApproximateAgeOfOldestRequest",
+                    "Statistic": "Maximum",
+                    "ComparisonOperator": "GreaterThanThreshold",
+                    "Threshold": option.oldest_request_seconds,
+                },
+            )
+        )
     on_function = {
         "Namespace": LAMBDA_NAMESPACE,
         "Dimensions": [_dimension("FunctionName", Ref(targets.function_id))],
@@ -286,7 +318,6 @@ def alarms(option: Alarms, targets: AlarmTargets) -> AlarmsBundle:
             ("Throttles", option.function_throttles),
         )
     ]
-    rollback = tuple(alarm_name(a.title) for a in endpoint_alarms)
     return AlarmsBundle((*endpoint_alarms, *function_alarms), rollback, conditions)
 
 

@@ -520,6 +520,7 @@ def _operations(
         variant_names=[variant["VariantName"] for variant in variants],
         function_id=function_id,
         topic_condition_id=ids(Ids.ALARM_TOPIC_CONDITION),
+        asynchronous=props.async_inference is not None,
     )
     watch = alarm_rules.alarms(props.alarms, targets) if props.alarms is not None else None
     rollout = props.rollout and watch and deployment_config(props.rollout, watch.rollback_names)
