@@ -1230,7 +1230,9 @@ def test_alarms_watch_the_stacks_endpoint_variant_and_function(
         alarm = described[f"check-{properties['AlarmName']}"]
         assert alarm["AlarmName"] == f"check-{stack.name}-{logical_id}"
         dimensions = {d["Name"]: d["Value"] for d in alarm["Dimensions"]}
-        if alarm["Namespace"] == "AWS/SageMaker":
+        if alarm["MetricName"] == "ApproximateAgeOfOldestRequest":  # an async endpoint's queue
+            assert dimensions == {"EndpointName": arn_name(endpoint)}
+        elif alarm["Namespace"] == "AWS/SageMaker":
             assert dimensions == {"EndpointName": arn_name(endpoint), "VariantName": "AllTraffic"}
         else:
             assert dimensions == {"FunctionName": stack.resources["LambdaFunction"]}
