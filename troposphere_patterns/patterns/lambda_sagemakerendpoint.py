@@ -42,10 +42,10 @@ from troposphere_patterns.core.async_inference import (
     AsyncInferenceBundle,
     async_inference,
 )
-from troposphere_patterns.core.async_inference import problems as async_problems
 from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
 from troposphere_patterns.core.data_capture import CaptureBundle, DataCapture, EndpointConfig
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
+from troposphere_patterns.core.hosting import Hosting
 from troposphere_patterns.core.ids import VPC, LogicalIds, prefix_problems, vpc_names
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
@@ -66,10 +66,7 @@ from troposphere_patterns.core.sagemaker_endpoint import (
     SagemakerEndpointBundle,
     SagemakerIds,
     config_with_defaults,
-    endpoint_config_problems,
     endpoint_name_problems,
-    hosting_problems,
-    model_props_problems,
     production_variants,
     sagemaker_endpoint,
     volume_key,
@@ -298,25 +295,8 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
             if value is not None:
                 found += problems(cls, value, name)
 
-    if props.model_props is not None and not existing_endpoint:
-        found += model_props_problems(plain(props.model_props), "model_props", in_vpc=in_vpc)
-        config = config_with_defaults(props.endpoint_config_props, props.serverless)
-        found += endpoint_config_problems(config, "endpoint_config_props")
-        # Whether the config is async decides how it may scale; its paths do not matter here.
-        async_config: dict[str, Any] = {"AsyncInferenceConfig": {}} if props.async_inference else {}
-        found += hosting_problems(
-            model_props=props.model_props,
-            endpoint_config_props=merge(props.endpoint_config_props, async_config),
-            endpoint_props=props.endpoint_props,
-            serverless_option=props.serverless,
-            scaling=props.autoscaling,
-        )
-    found += _option_problems(props)
-    if props.async_inference is not None:
-        own_config = None
-        if not existing_endpoint:
-            own_config = config_with_defaults(props.endpoint_config_props, props.serverless)
-        found += async_problems(props.async_inference, own_config, props.serverless)
+    hosting = Hosting(**{name: getattr(props, name) for name in _HOSTING_FIELDS})
+    found += hosting.problems(existing_endpoint=existing_endpoint, in_vpc=in_vpc)
     if props.lambda_function_props is not None:
         function_props = merge(props.lambda_function_props)
         found += function_props_problems(function_props, "lambda_function_props", in_vpc=in_vpc)
@@ -350,6 +330,17 @@ def _logical_id_names() -> list[str]:
     return own + vpc_names(vpc.MAX_AZ_COUNT)
 
 
+_HOSTING_FIELDS = (
+    "model_props",
+    "endpoint_config_props",
+    "endpoint_props",
+    "serverless",
+    "autoscaling",
+    "alarms",
+    "rollout",
+    "data_capture",
+    "async_inference",
+)
 _SAGEMAKER_FIELDS = ("model_props", "endpoint_config_props", "endpoint_props")
 # The props each created resource is built from, to name them in the rare error troposphere
 # raises only when rendering (validation should have caught it first).
@@ -367,33 +358,6 @@ def _serverless_endpoint(props: LambdaSagemakerEndpointProps) -> bool:
     return serverless_inference.used(
         config_with_defaults(props.endpoint_config_props, props.serverless)
     )
-
-
-def _option_problems(props: LambdaSagemakerEndpointProps) -> list[str]:
-    """Each option's own problems, and what the endpoint the pattern builds allows of them."""
-    options = {name: getattr(props, name) for name in ("alarms", "rollout", "data_capture")}
-    found = [p for name, option in options.items() if option for p in option.problems(name)]
-    if props.existing_sagemaker_endpoint_obj is not None:
-        unused = [name for name in ("rollout", "data_capture") if options[name] is not None]
-        return found + [
-            f"{n} with existing_sagemaker_endpoint_obj: the pattern makes no endpoint"
-            for n in unused
-        ]
-    if props.data_capture and "DataCaptureConfig" in (props.endpoint_config_props or {}):
-        found.append("data_capture and endpoint_config_props.DataCaptureConfig: give one")
-    config = config_with_defaults(props.endpoint_config_props, props.serverless)
-    variants = production_variants(config)
-    if props.data_capture is not None:
-        found += props.data_capture.endpoint_problems(variants)
-    if props.alarms is not None:
-        found += alarm_rules.target_problems(variants, "endpoint_config_props.ProductionVariants")
-    if props.rollout is not None:
-        watched = alarm_rules.PER_VARIANT * len(variants) if props.alarms is not None else 0
-        scaled_min = props.autoscaling.min_capacity if props.autoscaling else None
-        found += props.rollout.endpoint_problems(
-            variants, watched, props.endpoint_props, scaled_min=scaled_min
-        )
-    return found
 
 
 @dataclass(frozen=True)
