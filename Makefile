@@ -68,7 +68,7 @@ diagrams: $(STAMP) ## Redraw docs/diagrams/ (SVG + Mermaid) from templates/ (rev
 golden: $(STAMP) ## Rewrite tests/golden/ from the scenarios (review the diff)
 	$(BIN)/pytest -q tests/test_golden.py --update-golden
 
-instance-types: $(STAMP) ## Regenerate core/instance_type_table.py from the pinned botocore
+instance-types: $(STAMP) ## Regenerate core/hosting/instance_type_table.py from the pinned botocore
 	$(BIN)/python scripts/instance_types.py
 
 lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict

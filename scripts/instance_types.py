@@ -1,4 +1,4 @@
-"""Regenerate troposphere_patterns/core/instance_type_table.py from botocore's service model.
+"""Regenerate core/hosting/instance_type_table.py from botocore's service model.
 
 Run by ``make instance-types``. The list of instance types comes from botocore's SageMaker
 model (the ``ProductionVariantInstanceType`` enum); what each family allows is kept by hand
@@ -18,7 +18,10 @@ import json
 import sys
 from pathlib import Path
 
-TABLE = Path(__file__).resolve().parent.parent / "troposphere_patterns/core/instance_type_table.py"
+TABLE = (
+    Path(__file__).resolve().parent.parent
+    / "troposphere_patterns/core/hosting/instance_type_table.py"
+)
 SHAPE = "ProductionVariantInstanceType"
 
 # Families whose instances carry local NVMe instance storage, encrypted in hardware

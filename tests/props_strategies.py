@@ -49,8 +49,8 @@ from troposphere_patterns import (
     Rollout,
     Serverless,
 )
-from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
-from troposphere_patterns.core.instance_types import burstable, local_nvme
+from troposphere_patterns.core.hosting.instance_type_table import INSTANCE_TYPES
+from troposphere_patterns.core.hosting.instance_types import burstable, local_nvme
 from troposphere_patterns.core.values import MAX_DEPTH
 
 # `make fuzz` (HYPOTHESIS_PROFILE=fuzz) runs this many times the examples of `make test`.

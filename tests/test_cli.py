@@ -221,7 +221,7 @@ def test_serverless_mode_takes_memory_and_concurrency_as_constrained_parameters(
 def test_autoscaling_mode_scales_the_variant_and_drops_burstable_types(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
+    from troposphere_patterns.core.hosting.instance_type_table import INSTANCE_TYPES
 
     template = render(capsys, "--autoscaling")
     parameters = template["Parameters"]
@@ -296,7 +296,7 @@ def test_props_file_json_literal_image_drops_the_unused_parameter(
 def test_instance_type_parameter_allows_every_type_in_the_table(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
+    from troposphere_patterns.core.hosting.instance_type_table import INSTANCE_TYPES
 
     template = render(capsys)
     allowed = template["Parameters"]["InstanceType"]["AllowedValues"]  # type: ignore[index]

@@ -55,7 +55,7 @@ from tests.e2e_support import (
     uses_fn_cidr,
 )
 from troposphere_patterns import cli as pattern_cli
-from troposphere_patterns.core.instance_types import local_nvme
+from troposphere_patterns.core.hosting.instance_types import local_nvme
 
 pytestmark = pytest.mark.e2e
 

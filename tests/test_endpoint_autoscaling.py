@@ -9,7 +9,7 @@ from troposphere import Parameter, Template, sagemaker
 
 from tests.scenarios import props
 from troposphere_patterns import Autoscaling, Serverless, add_lambda_sagemakerendpoint
-from troposphere_patterns.core.endpoint_autoscaling import (
+from troposphere_patterns.core.hosting.options.autoscaling import (
     ASYNC_BACKLOG,
     INSTANCES,
     ScaledVariant,

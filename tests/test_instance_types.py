@@ -18,8 +18,8 @@ from troposphere_patterns import (
     add_lambda_sagemakerendpoint,
     lambda_sagemakerendpoint,
 )
-from troposphere_patterns.core import instance_types
-from troposphere_patterns.core.instance_type_table import FAMILIES, INSTANCE_TYPES
+from troposphere_patterns.core.hosting import instance_types
+from troposphere_patterns.core.hosting.instance_type_table import FAMILIES, INSTANCE_TYPES
 
 ROOT = Path(__file__).parent.parent
 SCRIPT = ROOT / "scripts" / "instance_types.py"

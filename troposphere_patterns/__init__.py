@@ -7,13 +7,13 @@ Pure functions take a props dataclass and return (or add to) a troposphere ``Tem
 __version__ = "0.2.0.dev0"
 
 
-from troposphere_patterns.core.alarms import Alarms
-from troposphere_patterns.core.async_inference import AsyncInference
-from troposphere_patterns.core.data_capture import DataCapture
-from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
-from troposphere_patterns.core.rollout import Rollout
-from troposphere_patterns.core.serverless_inference import Serverless
-from troposphere_patterns.core.vpc import ExistingVpc
+from troposphere_patterns.core.hosting.options.alarms import Alarms
+from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
+from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
+from troposphere_patterns.core.hosting.options.data_capture import DataCapture
+from troposphere_patterns.core.hosting.options.rollout import Rollout
+from troposphere_patterns.core.hosting.options.serverless import Serverless
+from troposphere_patterns.core.network import ExistingVpc
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpoint,

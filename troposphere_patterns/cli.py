@@ -26,7 +26,7 @@ from troposphere import Parameter
 
 from troposphere_patterns import __version__, json_text, output_file, references
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
-from troposphere_patterns.core.vpc import ExistingVpc
+from troposphere_patterns.core.network import ExistingVpc
 from troposphere_patterns.diagram import command as diagram_command
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 from troposphere_patterns.modes import CommandLine

@@ -31,21 +31,41 @@ from troposphere import (
     sagemaker,
 )
 
-from troposphere_patterns.core import alarms as alarm_rules
-from troposphere_patterns.core import data_capture as capture_rules
-from troposphere_patterns.core import iam_policies, model_data, serverless_inference, vpc
+from troposphere_patterns.core import iam_policies
+from troposphere_patterns.core import network as vpc
 from troposphere_patterns.core.addition import Addition, add_all
-from troposphere_patterns.core.alarms import Alarms, AlarmsBundle, AlarmTargets
-from troposphere_patterns.core.async_inference import (
+from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
+from troposphere_patterns.core.hosting import model_data
+from troposphere_patterns.core.hosting.endpoint import (
+    EndpointReference,
+    ModelNetwork,
+    SagemakerEndpointBundle,
+    SagemakerIds,
+    config_with_defaults,
+    endpoint_name_problems,
+    production_variants,
+    sagemaker_endpoint,
+    volume_key,
+)
+from troposphere_patterns.core.hosting.options import alarms as alarm_rules
+from troposphere_patterns.core.hosting.options import data_capture as capture_rules
+from troposphere_patterns.core.hosting.options import serverless as serverless_inference
+from troposphere_patterns.core.hosting.options.alarms import Alarms, AlarmsBundle, AlarmTargets
+from troposphere_patterns.core.hosting.options.async_inference import (
     AsyncContext,
     AsyncInference,
     AsyncInferenceBundle,
     async_inference,
 )
-from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
-from troposphere_patterns.core.data_capture import CaptureBundle, DataCapture, EndpointConfig
-from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
-from troposphere_patterns.core.hosting import Hosting
+from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
+from troposphere_patterns.core.hosting.options.data_capture import (
+    CaptureBundle,
+    DataCapture,
+    EndpointConfig,
+)
+from troposphere_patterns.core.hosting.options.rollout import Rollout, deployment_config
+from troposphere_patterns.core.hosting.options.serverless import Serverless
+from troposphere_patterns.core.hosting.rules import Hosting
 from troposphere_patterns.core.ids import VPC, LogicalIds, prefix_problems, vpc_names
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
@@ -58,22 +78,9 @@ from troposphere_patterns.core.lambda_function import (
     lambda_function,
     variable_name_problem,
 )
+from troposphere_patterns.core.network import ExistingVpc, Network, PrivateNetwork
 from troposphere_patterns.core.overrides import merge, plain, problems, rejected
-from troposphere_patterns.core.rollout import Rollout, deployment_config
-from troposphere_patterns.core.sagemaker_endpoint import (
-    EndpointReference,
-    ModelNetwork,
-    SagemakerEndpointBundle,
-    SagemakerIds,
-    config_with_defaults,
-    endpoint_name_problems,
-    production_variants,
-    sagemaker_endpoint,
-    volume_key,
-)
-from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.values import check_field_types, props_problems
-from troposphere_patterns.core.vpc import ExistingVpc, Network, PrivateNetwork
 from troposphere_patterns.errors import PatternPropsError
 
 DEFAULT_ENVIRONMENT_VARIABLE = "SAGEMAKER_ENDPOINT_NAME"

@@ -12,21 +12,19 @@ from typing import Any
 
 from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
 
-from troposphere_patterns.core import (
-    endpoint_autoscaling,
-    sagemaker_endpoint,
-    serverless_inference,
-    vpc,
-)
-from troposphere_patterns.core.alarms import Alarms
-from troposphere_patterns.core.async_inference import AsyncInference
-from troposphere_patterns.core.data_capture import DataCapture, EndpointConfig
-from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
-from troposphere_patterns.core.instance_type_table import INSTANCE_TYPES
-from troposphere_patterns.core.instance_types import burstable
-from troposphere_patterns.core.rollout import Rollout
-from troposphere_patterns.core.serverless_inference import Serverless
-from troposphere_patterns.core.vpc import ExistingVpc
+from troposphere_patterns.core import network as vpc
+from troposphere_patterns.core.hosting import endpoint as sagemaker_endpoint
+from troposphere_patterns.core.hosting.instance_type_table import INSTANCE_TYPES
+from troposphere_patterns.core.hosting.instance_types import burstable
+from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
+from troposphere_patterns.core.hosting.options import serverless as serverless_inference
+from troposphere_patterns.core.hosting.options.alarms import Alarms
+from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
+from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
+from troposphere_patterns.core.hosting.options.data_capture import DataCapture, EndpointConfig
+from troposphere_patterns.core.hosting.options.rollout import Rollout
+from troposphere_patterns.core.hosting.options.serverless import Serverless
+from troposphere_patterns.core.network import ExistingVpc
 from troposphere_patterns.modes import CommandLine, Layer, Mode, allowed_values_without
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpointProps,

@@ -12,22 +12,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from troposphere_patterns.core import alarms as alarm_rules
-from troposphere_patterns.core.alarms import Alarms
-from troposphere_patterns.core.async_inference import AsyncInference
-from troposphere_patterns.core.async_inference import problems as async_problems
-from troposphere_patterns.core.data_capture import DataCapture
-from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
-from troposphere_patterns.core.overrides import merge, plain
-from troposphere_patterns.core.rollout import Rollout
-from troposphere_patterns.core.sagemaker_endpoint import (
+from troposphere_patterns.core.hosting.endpoint import (
     config_with_defaults,
     endpoint_config_problems,
     hosting_problems,
     model_props_problems,
     production_variants,
 )
-from troposphere_patterns.core.serverless_inference import Serverless
+from troposphere_patterns.core.hosting.options import alarms as alarm_rules
+from troposphere_patterns.core.hosting.options.alarms import Alarms
+from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
+from troposphere_patterns.core.hosting.options.async_inference import problems as async_problems
+from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
+from troposphere_patterns.core.hosting.options.data_capture import DataCapture
+from troposphere_patterns.core.hosting.options.rollout import Rollout
+from troposphere_patterns.core.hosting.options.serverless import Serverless
+from troposphere_patterns.core.overrides import merge, plain
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 from troposphere import AWSHelperFn, Equals, FindInMap, Not, Or, Parameter, Ref
 
-from troposphere_patterns.core.instance_type_table import FAMILIES, INSTANCE_TYPES, Family
+from troposphere_patterns.core.hosting.instance_type_table import FAMILIES, INSTANCE_TYPES, Family
 
 # Fn::Or takes 2 to 10 conditions.
 _MAX_OR = 10

@@ -40,7 +40,7 @@ from troposphere import (
 )
 
 from troposphere_patterns.core import ids as logical_ids
-from troposphere_patterns.core import instance_types
+from troposphere_patterns.core.hosting import instance_types
 from troposphere_patterns.core.overrides import build
 
 SERVICE_NAMESPACE = "sagemaker"

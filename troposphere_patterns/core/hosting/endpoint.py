@@ -10,19 +10,14 @@ from typing import Any
 from awacs.aws import Statement
 from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, If, NoValue, Ref, iam, sagemaker
 
-from troposphere_patterns.core import (
-    endpoint_autoscaling,
-    iam_policies,
-    instance_types,
-    model_data,
-    serverless_inference,
-    values,
-    waivers,
-)
-from troposphere_patterns.core.data_capture import EndpointConfig
-from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
+from troposphere_patterns.core import iam_policies, values, waivers
+from troposphere_patterns.core.hosting import instance_types, model_data
+from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
+from troposphere_patterns.core.hosting.options import serverless as serverless_inference
+from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
+from troposphere_patterns.core.hosting.options.data_capture import EndpointConfig
+from troposphere_patterns.core.hosting.options.serverless import HostingProps, Serverless
 from troposphere_patterns.core.overrides import build, merge, plain
-from troposphere_patterns.core.serverless_inference import HostingProps, Serverless
 
 # CreateEndpoint's EndpointName pattern, matched whole (``$`` would admit a trailing newline).
 _ENDPOINT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")

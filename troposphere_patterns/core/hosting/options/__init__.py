@@ -1,0 +1,1 @@
+"""The hosting options a caller sets (alarms, rollout, capture, async, serverless, scaling)."""
