@@ -2,7 +2,7 @@
 
 Logical IDs are public API. CloudFormation replaces a resource whose logical ID changes, so a
 renamed ID deletes a live endpoint or VPC. Core builders name their resources from the
-constants here; each pattern keeps its own table of the rest.
+constants here; a pattern keeps only its Outputs' names.
 """
 
 from __future__ import annotations
@@ -16,6 +16,59 @@ from typing import Any
 # Resources section). Matched whole: ``$`` would admit a trailing newline.
 _PREFIX_PATTERN = re.compile(r"[A-Za-z0-9]*")
 MAX_LOGICAL_ID_LENGTH = 255
+
+# The pattern's key (KMS): volumes, logs, the bucket, the topics.
+ENCRYPTION_KEY = "EncryptionKey"
+# The SageMaker side (core/hosting).
+SAGEMAKER_ROLE = "SagemakerRole"
+SAGEMAKER_MODEL = "SagemakerModel"
+SAGEMAKER_ENDPOINT_CONFIG = "SagemakerEndpointConfig"
+SAGEMAKER_ENDPOINT = "SagemakerEndpoint"
+# Condition: every deploy-time instance type is EBS-only, so the config takes a key.
+SAGEMAKER_KEY_CONDITION = "SagemakerInstancesEbsOnly"
+# Condition: the alarm topic Parameter is not empty, so the alarms notify it.
+ALARM_TOPIC_CONDITION = "AlarmTopicGiven"
+MODEL_SECURITY_GROUP = "SagemakerModelSecurityGroup"
+ASYNC_SUCCESS_TOPIC = "AsyncSuccessTopic"
+ASYNC_ERROR_TOPIC = "AsyncErrorTopic"
+DATA_BUCKET = "SagemakerDataBucket"
+DATA_BUCKET_POLICY = "SagemakerDataBucketPolicy"
+# The private network's groups and VPC endpoints (core/network).
+RUNTIME_ENDPOINT = "SagemakerRuntimeVpcEndpoint"
+RUNTIME_ENDPOINT_SECURITY_GROUP = "SagemakerRuntimeVpcEndpointSecurityGroup"
+S3_ENDPOINT = "S3GatewayVpcEndpoint"
+# The Lambda function (core/lambda_function), created or the caller's.
+LAMBDA_ROLE = "LambdaFunctionServiceRole"
+LAMBDA_POLICY = "LambdaFunctionServiceRolePolicy"
+LAMBDA_FUNCTION = "LambdaFunction"
+LAMBDA_LOG_GROUP = "LambdaFunctionLogGroup"
+LAMBDA_LOG_POLICY = "LambdaFunctionLogPolicy"
+LAMBDA_SECURITY_GROUP = "LambdaSecurityGroup"
+RUNTIME_ENDPOINT_INGRESS = "SagemakerRuntimeVpcEndpointIngressFromLambda"
+RESOURCE_NAMES = (
+    ENCRYPTION_KEY,
+    SAGEMAKER_ROLE,
+    SAGEMAKER_MODEL,
+    SAGEMAKER_ENDPOINT_CONFIG,
+    SAGEMAKER_ENDPOINT,
+    SAGEMAKER_KEY_CONDITION,
+    ALARM_TOPIC_CONDITION,
+    MODEL_SECURITY_GROUP,
+    ASYNC_SUCCESS_TOPIC,
+    ASYNC_ERROR_TOPIC,
+    DATA_BUCKET,
+    DATA_BUCKET_POLICY,
+    RUNTIME_ENDPOINT,
+    RUNTIME_ENDPOINT_SECURITY_GROUP,
+    S3_ENDPOINT,
+    LAMBDA_ROLE,
+    LAMBDA_POLICY,
+    LAMBDA_FUNCTION,
+    LAMBDA_LOG_GROUP,
+    LAMBDA_LOG_POLICY,
+    LAMBDA_SECURITY_GROUP,
+    RUNTIME_ENDPOINT_INGRESS,
+)
 
 # Names used by the core VPC builder; ``{n}`` is the 1-based subnet number.
 VPC = "Vpc"

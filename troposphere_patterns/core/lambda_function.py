@@ -22,6 +22,8 @@ from troposphere import (
 )
 
 from troposphere_patterns.core import iam_policies, values, waivers
+from troposphere_patterns.core import ids as core_ids
+from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
 from troposphere_patterns.core.overrides import build, merge, plain
 
@@ -298,12 +300,8 @@ def _waived_checks(props: Mapping[str, Any], *, in_vpc: bool) -> list[str]:
 
 
 def lambda_function(
+    ids: LogicalIds,
     *,
-    function_id: str,
-    role_id: str,
-    policy_id: str,
-    log_group_id: str,
-    log_policy_id: str,
     function_props: Mapping[str, Any],
     kms_key_arn: Any,
     deletion_policy: str = DEFAULT_DELETION_POLICY,
@@ -314,11 +312,8 @@ def lambda_function(
     """Build a traced function, its role and policies, and its encrypted log group.
 
     Args:
-        function_id: Logical ID of the function.
-        role_id: Logical ID of the role (unused when ``function_props`` has ``Role``).
-        policy_id: Logical ID of the policy the function waits for.
-        log_group_id: Logical ID of the log group.
-        log_policy_id: Logical ID of the log-writing policy.
+        ids: Logical IDs (``LambdaFunction``, its role, policies and log group in
+            ``core/ids.py``; the role is not created when ``function_props`` has ``Role``).
         function_props: Caller's ``AWS::Lambda::Function`` properties, merged over the
             defaults (``python3.14``, ``index.handler``, 90 s, 256 MB, active tracing).
         kms_key_arn: Key for the log group.
@@ -327,6 +322,7 @@ def lambda_function(
         statements: Extra permissions for the function's policy.
         network: Put the function in a VPC.
     """
+    function_id = ids(core_ids.LAMBDA_FUNCTION)
     caller = merge(function_props)
     defaults = merge(DEFAULTS, None if is_image(caller) else ZIP_DEFAULTS)
     if is_nodejs(caller.get("Runtime")):
@@ -337,7 +333,8 @@ def lambda_function(
         role_ref = role_name(caller["Role"])
     else:
         role = iam.Role(
-            role_id, AssumeRolePolicyDocument=iam_policies.trust("lambda.amazonaws.com")
+            ids(core_ids.LAMBDA_ROLE),
+            AssumeRolePolicyDocument=iam_policies.trust("lambda.amazonaws.com"),
         )
         role_ref = Ref(role)
         defaults["Role"] = GetAtt(role, "Arn")
@@ -353,7 +350,7 @@ def lambda_function(
         all_statements += iam_policies.eni_manage()
 
     policy = iam.PolicyType(
-        policy_id,
+        ids(core_ids.LAMBDA_POLICY),
         PolicyName="FunctionPermissions",
         PolicyDocument=iam_policies.document(*all_statements),
         Roles=[role_ref],
@@ -365,13 +362,13 @@ def lambda_function(
     if network is None:  # Control Tower's rule that a function runs in a VPC
         function.Metadata.update(waivers.guard_metadata(["CT.LAMBDA.PR.3"]))
     group = log_group(
-        log_group_id,
+        ids(core_ids.LAMBDA_LOG_GROUP),
         kms_key_arn=kms_key_arn,
         name=Sub(f"/aws/lambda/${{{function_id}}}"),
         deletion_policy=deletion_policy,
     )
     log_policy = iam.PolicyType(
-        log_policy_id,
+        ids(core_ids.LAMBDA_LOG_POLICY),
         PolicyName="WriteOwnLogs",
         PolicyDocument=iam_policies.document(iam_policies.log_group_write(GetAtt(group, "Arn"))),
         Roles=[role_ref],
@@ -406,6 +403,7 @@ def attach_to_function(
     function: awslambda.Function,
     *,
     policy_id: str,
+    policy_name: str,
     variables: Mapping[str, Any],
     statements: Sequence[Statement],
     security_group_id: Any = None,
@@ -416,6 +414,7 @@ def attach_to_function(
         function: The caller's function; its ``Role`` must be ``GetAtt(<Role>, "Arn")`` or a
             literal role ARN.
         policy_id: Logical ID of the policy on its role.
+        policy_name: The policy's name (what it lets the function do).
         variables: Environment variables to set (merged over the function's own).
         statements: What its role may do for the pattern.
         security_group_id: A group to add to its ``VpcConfig`` (it must have one), or None.
@@ -432,7 +431,7 @@ def attach_to_function(
     # Only what the statements grant: a function that has a VpcConfig has its ENI grants.
     policy = iam.PolicyType(
         policy_id,
-        PolicyName="InvokeSagemakerEndpoint",
+        PolicyName=policy_name,
         PolicyDocument=iam_policies.document(*statements),
         Roles=[role_name(function.properties["Role"])],
     )

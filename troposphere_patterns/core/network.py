@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from awacs.aws import PolicyDocument, Statement
 from troposphere import (
     AWSHelperFn,
     BaseAWSObject,
@@ -381,20 +382,33 @@ def interface_endpoint(
 
 @dataclass(frozen=True)
 class PrivateNetworkIds:
-    """Logical IDs of the groups that let only the function reach SageMaker Runtime."""
+    """Logical IDs of the groups that let only the client reach SageMaker Runtime."""
 
-    lambda_group: str
+    client_group: str
     runtime_group: str
     runtime_ingress: str
 
 
 @dataclass(frozen=True)
+class Client:
+    """How the groups' descriptions name what calls the endpoint.
+
+    Attributes:
+        name: Its name in full, e.g. ``"Lambda function"``.
+        short: Its short name after "the", e.g. ``"function"``.
+    """
+
+    name: str
+    short: str
+
+
+@dataclass(frozen=True)
 class PrivateNetwork:
-    """A VPC in play, the function's group, and the SageMaker Runtime endpoint's group.
+    """A VPC in play, the client's group, and the SageMaker Runtime endpoint's group.
 
     Attributes:
         network: The VPC (created or given).
-        lambda_group: The function's security group.
+        client_group: The client's security group.
         runtime_group_id: The Runtime endpoint's group: the pattern's own, or the group of an
             endpoint the VPC already has.
         creates_endpoints: Whether the pattern creates the VPC endpoints.
@@ -402,7 +416,7 @@ class PrivateNetwork:
     """
 
     network: Network
-    lambda_group: ec2.SecurityGroup
+    client_group: ec2.SecurityGroup
     runtime_group_id: Any
     creates_endpoints: bool
     resources: tuple[BaseAWSObject, ...]
@@ -411,20 +425,22 @@ class PrivateNetwork:
 def private_network(
     network: Network,
     ids: PrivateNetworkIds,
+    client: Client,
     *,
     shared_runtime_group_id: Any = None,
     s3_egress: bool = False,
 ) -> PrivateNetwork:
-    """The groups that let only the function reach the SageMaker Runtime endpoint.
+    """The groups that let only the client reach the SageMaker Runtime endpoint.
 
     Args:
         network: The VPC (from :func:`isolated_vpc` or :meth:`Network.existing`).
         ids: Logical IDs.
+        client: What calls the endpoint, as the groups' descriptions name it.
         shared_runtime_group_id: The group of a SageMaker Runtime endpoint the VPC already has
             (a landing zone's, or another instance's); None creates the pattern's own. The
-            function's group sends HTTPS to it and it gets an ingress rule from that group, so
+            client's group sends HTTPS to it and it gets an ingress rule from that group, so
             several instances share one VPC and its endpoints.
-        s3_egress: The function also reaches S3 (through the gateway endpoint).
+        s3_egress: The client also reaches S3 (through the gateway endpoint).
     """
     created: list[BaseAWSObject] = list(network.resources)
     if shared_runtime_group_id is not None:
@@ -433,24 +449,63 @@ def private_network(
         runtime_group = security_group(
             ids.runtime_group,
             vpc_id=network.vpc_id,
-            description="SageMaker Runtime VPC endpoint: HTTPS from the function only",
+            description=f"SageMaker Runtime VPC endpoint: HTTPS from the {client.short} only",
         )
         created.append(runtime_group)
         runtime_group_id = Ref(runtime_group)
     egress = [https_to_group(runtime_group_id, "SageMaker Runtime VPC endpoint")]
-    description = "Lambda function: HTTPS to the SageMaker Runtime VPC endpoint only"
+    description = f"{client.name}: HTTPS to the SageMaker Runtime VPC endpoint only"
     if s3_egress:  # async payloads and results
         egress.append(https_to_s3("S3 through the gateway endpoint (async payloads)"))
-        description = "Lambda function: HTTPS to the SageMaker Runtime VPC endpoint and S3"
-    lambda_group = security_group(
-        ids.lambda_group, vpc_id=network.vpc_id, description=description, egress=egress
+        description = f"{client.name}: HTTPS to the SageMaker Runtime VPC endpoint and S3"
+    client_group = security_group(
+        ids.client_group, vpc_id=network.vpc_id, description=description, egress=egress
     )
     # A separate resource: inline on either group, the two groups would reference each other.
     ingress = ec2.SecurityGroupIngress(
         ids.runtime_ingress,
         GroupId=runtime_group_id,
-        **https_from_group(Ref(lambda_group), "From the Lambda function"),
+        **https_from_group(Ref(client_group), f"From the {client.name}"),
     )
-    created += [lambda_group, ingress]
+    created += [client_group, ingress]
     shared = shared_runtime_group_id is not None
-    return PrivateNetwork(network, lambda_group, runtime_group_id, not shared, tuple(created))
+    return PrivateNetwork(network, client_group, runtime_group_id, not shared, tuple(created))
+
+
+def service_endpoints(
+    private: PrivateNetwork,
+    logical_ids: ids.LogicalIds,
+    *,
+    runtime_policy: PolicyDocument,
+    s3_statements: Sequence[Statement],
+) -> list[BaseAWSObject]:
+    """The VPC endpoints the pattern creates: SageMaker Runtime, and S3 when anything needs it.
+
+    Args:
+        private: The network (call only when ``private.creates_endpoints``).
+        logical_ids: Names the endpoints.
+        runtime_policy: The SageMaker Runtime endpoint's policy.
+        s3_statements: What may pass the S3 gateway endpoint; none means no S3 endpoint.
+    """
+    network = private.network
+    endpoints: list[BaseAWSObject] = [
+        interface_endpoint(
+            logical_ids(ids.RUNTIME_ENDPOINT),
+            vpc_id=network.vpc_id,
+            service="sagemaker.runtime",
+            subnet_ids=network.subnet_ids,
+            security_group_ids=[private.runtime_group_id],
+            policy=runtime_policy,
+        )
+    ]
+    if s3_statements:
+        endpoints.append(
+            gateway_endpoint(
+                logical_ids(ids.S3_ENDPOINT),
+                vpc_id=network.vpc_id,
+                service="s3",
+                route_table_ids=network.route_table_ids,
+                policy=iam_policies.for_account_principals(list(s3_statements)),
+            )
+        )
+    return endpoints

@@ -1,9 +1,9 @@
 """Lambda -> SageMaker endpoint: a function that invokes a real-time inference endpoint.
 
 The plain-CloudFormation counterpart of the AWS Solutions Construct
-``aws-lambda-sagemakerendpoint``: validate, build the VPC if asked, build the SageMaker side,
-build the function with its environment variable and permission, then add it all to the
-template at once. Nothing is added when anything fails.
+``aws-lambda-sagemakerendpoint``: validate, build the VPC if asked, have ``core/hosting`` build
+the SageMaker side, build the function with its environment variable and permission, then add
+it all to the template at once. Nothing is added when anything fails.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any
 
-import awacs.sagemaker
 from troposphere import (
     AWSHelperFn,
     BaseAWSObject,
@@ -28,49 +28,33 @@ from troposphere import (
     awslambda,
     cloudwatch,
     ec2,
+    kms,
     sagemaker,
 )
 
 from troposphere_patterns.core import iam_policies
+from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core import network as vpc
 from troposphere_patterns.core.addition import Addition, add_all
-from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
-from troposphere_patterns.core.hosting import model_data
-from troposphere_patterns.core.hosting.endpoint import (
+from troposphere_patterns.core.function_alarms import function_alarms
+from troposphere_patterns.core.hosting import (
     EndpointReference,
-    ModelNetwork,
-    SagemakerEndpointBundle,
-    SagemakerIds,
-    config_with_defaults,
-    endpoint_name_problems,
-    production_variants,
-    sagemaker_endpoint,
-    volume_key,
+    HostedEndpoint,
+    Hosting,
+    HostingContext,
+    hosted_endpoint,
 )
-from troposphere_patterns.core.hosting.options import alarms as alarm_rules
-from troposphere_patterns.core.hosting.options import data_capture as capture_rules
-from troposphere_patterns.core.hosting.options import serverless as serverless_inference
-from troposphere_patterns.core.hosting.options.alarms import Alarms, AlarmsBundle, AlarmTargets
-from troposphere_patterns.core.hosting.options.async_inference import (
-    AsyncContext,
-    AsyncInference,
-    AsyncInferenceBundle,
-    async_inference,
-)
+from troposphere_patterns.core.hosting.options.alarms import AlarmMaker, Alarms
+from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
 from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
-from troposphere_patterns.core.hosting.options.data_capture import (
-    CaptureBundle,
-    DataCapture,
-    EndpointConfig,
-)
-from troposphere_patterns.core.hosting.options.rollout import Rollout, deployment_config
+from troposphere_patterns.core.hosting.options.data_capture import DataCapture
+from troposphere_patterns.core.hosting.options.rollout import Rollout
 from troposphere_patterns.core.hosting.options.serverless import Serverless
-from troposphere_patterns.core.hosting.rules import Hosting
-from troposphere_patterns.core.ids import VPC, LogicalIds, prefix_problems, vpc_names
+from troposphere_patterns.core.hosting.types import EndpointConfig
+from troposphere_patterns.core.ids import LogicalIds, prefix_problems, vpc_names
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
     FunctionAttachment,
-    FunctionBundle,
     FunctionNetwork,
     attach_to_function,
     existing_function_problems,
@@ -78,7 +62,7 @@ from troposphere_patterns.core.lambda_function import (
     lambda_function,
     variable_name_problem,
 )
-from troposphere_patterns.core.network import ExistingVpc, Network, PrivateNetwork
+from troposphere_patterns.core.network import Client, ExistingVpc, PrivateNetwork
 from troposphere_patterns.core.overrides import merge, plain, problems, rejected
 from troposphere_patterns.core.values import check_field_types, props_problems
 from troposphere_patterns.errors import PatternPropsError
@@ -88,42 +72,19 @@ DELETION_POLICIES = ("Retain", "Delete")
 # Set on functions the pattern creates when the variable is renamed, so the default handler
 # still finds the endpoint: it names the variable that holds the endpoint's name.
 ENVIRONMENT_VARIABLE_POINTER = "SAGEMAKER_ENDPOINT_ENV_VAR"
+# How the private network's groups name what calls the endpoint.
+CLIENT = Client("Lambda function", "function")
 
 
-class Ids:
-    """Base logical IDs of this pattern (public API: renaming one replaces a live resource)."""
+class Outputs:
+    """The Outputs' base IDs (exported as ``${AWS::StackName}-<ID>``: public API)."""
 
-    ENCRYPTION_KEY = "EncryptionKey"
-    SAGEMAKER_ROLE = "SagemakerRole"
-    SAGEMAKER_MODEL = "SagemakerModel"
-    SAGEMAKER_ENDPOINT_CONFIG = "SagemakerEndpointConfig"
-    SAGEMAKER_ENDPOINT = "SagemakerEndpoint"
-    # Condition: every deploy-time instance type is EBS-only, so the config takes a key.
-    SAGEMAKER_KEY_CONDITION = "SagemakerInstancesEbsOnly"
-    # Condition: the alarm topic Parameter is not empty, so the alarms notify it.
-    ALARM_TOPIC_CONDITION = "AlarmTopicGiven"
-    LAMBDA_ROLE = "LambdaFunctionServiceRole"
-    LAMBDA_POLICY = "LambdaFunctionServiceRolePolicy"
-    LAMBDA_FUNCTION = "LambdaFunction"
-    LAMBDA_LOG_GROUP = "LambdaFunctionLogGroup"
-    LAMBDA_LOG_POLICY = "LambdaFunctionLogPolicy"
-    LAMBDA_SECURITY_GROUP = "LambdaSecurityGroup"
-    MODEL_SECURITY_GROUP = "SagemakerModelSecurityGroup"
-    RUNTIME_ENDPOINT = "SagemakerRuntimeVpcEndpoint"
-    RUNTIME_ENDPOINT_SECURITY_GROUP = "SagemakerRuntimeVpcEndpointSecurityGroup"
-    RUNTIME_ENDPOINT_INGRESS = "SagemakerRuntimeVpcEndpointIngressFromLambda"
-    S3_ENDPOINT = "S3GatewayVpcEndpoint"
-    ASYNC_SUCCESS_TOPIC = "AsyncSuccessTopic"
-    ASYNC_ERROR_TOPIC = "AsyncErrorTopic"
-    DATA_BUCKET = "SagemakerDataBucket"
-    DATA_BUCKET_POLICY = "SagemakerDataBucketPolicy"
-    # Outputs
-    OUT_FUNCTION_NAME = "LambdaFunctionName"
-    OUT_FUNCTION_ARN = "LambdaFunctionArn"
-    OUT_ENDPOINT_NAME = "SagemakerEndpointName"
-    OUT_ENDPOINT_ARN = "SagemakerEndpointArn"
-    OUT_MODEL_NAME = "SagemakerModelName"
-    OUT_VPC_ID = "VpcId"
+    FUNCTION_NAME = "LambdaFunctionName"
+    FUNCTION_ARN = "LambdaFunctionArn"
+    ENDPOINT_NAME = "SagemakerEndpointName"
+    ENDPOINT_ARN = "SagemakerEndpointArn"
+    MODEL_NAME = "SagemakerModelName"
+    VPC_ID = "VpcId"
 
 
 # The props mappings and the troposphere class each is checked against.
@@ -225,6 +186,16 @@ class LambdaSagemakerEndpointProps:
             expected[name] = (Mapping, "a mapping of CloudFormation property names")
         check_field_types(self, expected)
 
+    @cached_property
+    def hosting(self) -> Hosting:
+        """The SageMaker side's props and options, as ``core/hosting`` takes them."""
+        return Hosting(**{f.name: getattr(self, f.name) for f in fields(Hosting)})
+
+    @property
+    def in_vpc(self) -> bool:
+        """The function (and a created model) run in a VPC, created or given."""
+        return self.deploy_vpc or self.existing_vpc is not None
+
 
 @dataclass(frozen=True)
 class LambdaSagemakerEndpoint:
@@ -238,6 +209,8 @@ class LambdaSagemakerEndpoint:
         sagemaker_model: The created Model; None with an existing endpoint.
         vpc: The created ``AWS::EC2::VPC``, the caller's :class:`ExistingVpc`, or None.
         alarms: The CloudWatch alarms created.
+        hosted: Everything the SageMaker side created (role, bucket, topics, key use, ...).
+        key: The pattern's KMS key, when anything uses it; None otherwise.
     """
 
     lambda_function: awslambda.Function
@@ -245,11 +218,9 @@ class LambdaSagemakerEndpoint:
     sagemaker_endpoint_config: sagemaker.EndpointConfig | None
     sagemaker_model: sagemaker.Model | None
     vpc: ec2.VPC | ExistingVpc | None
+    hosted: HostedEndpoint
     alarms: tuple[cloudwatch.Alarm, ...] = ()
-
-
-def _vpc_in_play(props: LambdaSagemakerEndpointProps) -> bool:
-    return props.deploy_vpc or props.existing_vpc is not None
+    key: kms.Key | None = None
 
 
 def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
@@ -259,7 +230,6 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     if unrenderable:
         return unrenderable
     found: list[str] = []
-    in_vpc = _vpc_in_play(props)
     if props.existing_vpc is not None and props.deploy_vpc:
         found.append("existing_vpc and deploy_vpc=True: give one or the other")
     if props.existing_vpc is not None:
@@ -276,22 +246,6 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
     if props.existing_lambda_obj is None and props.lambda_function_props is None:
         found.append("neither existing_lambda_obj nor lambda_function_props: one is required")
 
-    existing_endpoint = props.existing_sagemaker_endpoint_obj is not None
-    if existing_endpoint and props.endpoint_props is not None:
-        found.append("existing_sagemaker_endpoint_obj and endpoint_props: give one or the other")
-    if existing_endpoint:
-        for name in ("model_props", "endpoint_config_props", "serverless", "autoscaling"):
-            if getattr(props, name) is not None:
-                found.append(
-                    f"{name} with existing_sagemaker_endpoint_obj: no model or endpoint config "
-                    "is created to apply them to"
-                )
-    elif props.model_props is None:
-        found.append("neither existing_sagemaker_endpoint_obj nor model_props: one is required")
-    found += endpoint_name_problems(
-        props.existing_sagemaker_endpoint_obj, "existing_sagemaker_endpoint_obj"
-    )
-
     # troposphere reports validator failures on stderr as well as in the exception.
     with contextlib.redirect_stderr(io.StringIO()):
         for name, cls in _PROPS_TABLES:
@@ -302,14 +256,15 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
             if value is not None:
                 found += problems(cls, value, name)
 
-    hosting = Hosting(**{name: getattr(props, name) for name in _HOSTING_FIELDS})
-    found += hosting.problems(existing_endpoint=existing_endpoint, in_vpc=in_vpc)
+    found += props.hosting.problems(in_vpc=props.in_vpc)
     if props.lambda_function_props is not None:
         function_props = merge(props.lambda_function_props)
-        found += function_props_problems(function_props, "lambda_function_props", in_vpc=in_vpc)
+        found += function_props_problems(
+            function_props, "lambda_function_props", in_vpc=props.in_vpc
+        )
     if props.existing_lambda_obj is not None:
         found += existing_function_problems(
-            props.existing_lambda_obj, "existing_lambda_obj", in_vpc=in_vpc
+            props.existing_lambda_obj, "existing_lambda_obj", in_vpc=props.in_vpc
         )
 
     if props.deletion_policy not in DELETION_POLICIES:
@@ -333,38 +288,21 @@ def _given(props: LambdaSagemakerEndpointProps, *names: str) -> tuple[str, ...]:
 
 def _logical_id_names() -> list[str]:
     """Every base logical ID an instance may use: the prefix goes in front of each."""
-    own = [value for name, value in vars(Ids).items() if name.isupper()]
-    return own + vpc_names(vpc.MAX_AZ_COUNT)
+    outputs = [value for name, value in vars(Outputs).items() if name.isupper()]
+    return [*core_ids.RESOURCE_NAMES, *outputs, *vpc_names(vpc.MAX_AZ_COUNT)]
 
 
-_HOSTING_FIELDS = (
-    "model_props",
-    "endpoint_config_props",
-    "endpoint_props",
-    "serverless",
-    "autoscaling",
-    "alarms",
-    "rollout",
-    "data_capture",
-    "async_inference",
-)
-_SAGEMAKER_FIELDS = ("model_props", "endpoint_config_props", "endpoint_props")
 # The props each created resource is built from, to name them in the rare error troposphere
 # raises only when rendering (validation should have caught it first).
 _BUILT_FROM = {
-    Ids.SAGEMAKER_MODEL: ("model_props",),
-    Ids.SAGEMAKER_ENDPOINT_CONFIG: ("endpoint_config_props",),
-    Ids.SAGEMAKER_ENDPOINT: ("endpoint_props",),
-    Ids.LAMBDA_FUNCTION: ("lambda_function_props",),
-    Ids.LAMBDA_POLICY: ("lambda_function_props", "existing_lambda_obj"),
-    VPC: ("vpc_props",),
+    core_ids.SAGEMAKER_MODEL: ("model_props",),
+    core_ids.SAGEMAKER_ENDPOINT_CONFIG: ("endpoint_config_props",),
+    core_ids.SAGEMAKER_ENDPOINT: ("endpoint_props",),
+    core_ids.LAMBDA_FUNCTION: ("lambda_function_props",),
+    core_ids.LAMBDA_POLICY: ("lambda_function_props", "existing_lambda_obj"),
+    core_ids.VPC: ("vpc_props",),
 }
-
-
-def _serverless_endpoint(props: LambdaSagemakerEndpointProps) -> bool:
-    return serverless_inference.used(
-        config_with_defaults(props.endpoint_config_props, props.serverless)
-    )
+_SAGEMAKER_FIELDS = ("model_props", "endpoint_config_props", "endpoint_props")
 
 
 @dataclass(frozen=True)
@@ -379,144 +317,57 @@ class _Built:
 
 def _build(props: LambdaSagemakerEndpointProps) -> _Built:
     ids = LogicalIds(props.id_prefix)
-    creates_model = props.existing_sagemaker_endpoint_obj is None
-    creates_function = props.existing_lambda_obj is None
-    config_key_given = "KmsKeyId" in (props.endpoint_config_props or {})
-    config = config_with_defaults(props.endpoint_config_props, props.serverless)
-    config_takes_key = (
-        creates_model and not config_key_given and volume_key(config, "", "")[0] is not None
-    )
-    # What the options store in the pattern's bucket, one prefix each.
-    capture = props.data_capture
-    bucket_prefixes = [capture_rules.PREFIX] if capture and capture.destination is None else []
-    bucket_prefixes += props.async_inference.bucket_prefixes() if props.async_inference else []
-    needs_key = config_takes_key or creates_function or props.deploy_vpc or capture is not None
-    needs_key = needs_key or props.async_inference is not None
-    key = encryption_key(ids(Ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
-    resources: list[BaseAWSObject] = list(key.resources) if needs_key else []
-    bucket = _data_bucket(props, ids, key, bucket_prefixes)
-    if bucket is not None:
-        resources += bucket.resources
-
-    asynchronous = _async_side(props, ids, key, bucket, resources)
+    key = encryption_key(ids(core_ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
     with rejected(*_given(props, "vpc_props", "existing_vpc")):
-        private = _private_network(props, ids, key, s3_egress=asynchronous is not None)
-        resources += private.resources if private is not None else ()
-    existing = props.existing_lambda_obj
-    function_id = existing.title if existing is not None else ids(Ids.LAMBDA_FUNCTION)
-    ops = _operations(props, ids, function_id, bucket, key)
-    watch = ops.alarms
-    sagemaker_bundle = None
+        private = _private_network(props, ids, key)
+    context = HostingContext(ids, key, private, props.deletion_policy)
     with rejected(*_given(props, *_SAGEMAKER_FIELDS, "existing_sagemaker_endpoint_obj")):
-        if creates_model:
-            sagemaker_bundle = _sagemaker_side(
-                props, ids, None if config_key_given else key, private, resources, ops, asynchronous
+        hosted = hosted_endpoint(props.hosting, context)
+        endpoints = (
+            vpc.service_endpoints(
+                private,
+                ids,
+                runtime_policy=iam_policies.account_principals_only(
+                    hosted.runtime_actions, [hosted.endpoint.arn]
+                ),
+                s3_statements=hosted.gateway_s3_statements,
             )
-            endpoint = EndpointReference.of(sagemaker_bundle.endpoint)
-        else:
-            endpoint = EndpointReference.of(props.existing_sagemaker_endpoint_obj)
-        if private is not None and private.creates_endpoints:
-            model_in_vpc = creates_model and not _serverless_endpoint(props)
-            resources += _vpc_endpoints(
-                props, ids, private, endpoint, model_in_vpc, ops, asynchronous
-            )
-    with rejected(*_given(props, "lambda_function_props", "existing_lambda_obj")):
-        function, attachment = _function_side(
-            props, ids, key, private, endpoint, resources, asynchronous
+            if private is not None and private.creates_endpoints
+            else []
         )
-    resources += watch.alarms if watch is not None else ()
+    with rejected(*_given(props, "lambda_function_props", "existing_lambda_obj")):
+        function, attachment, function_resources = _function_side(props, ids, key, private, hosted)
+    alarms: tuple[cloudwatch.Alarm, ...] = hosted.alarms
+    conditions = dict(hosted.conditions)
+    if props.alarms is not None:
+        make = AlarmMaker(props.alarms, ids(core_ids.ALARM_TOPIC_CONDITION))
+        alarms += function_alarms(make, function.title)
+        conditions.update(make.conditions)
+    uses_key = hosted.uses_key or props.existing_lambda_obj is None or props.deploy_vpc
+    resources = (
+        *(key.resources if uses_key else ()),
+        *(private.resources if private is not None else ()),
+        *hosted.resources,
+        *endpoints,
+        *function_resources,
+        *alarms[len(hosted.alarms) :],
+    )
     vpc_result = private.network.vpc if private is not None else None
     result = LambdaSagemakerEndpoint(
         lambda_function=function,
-        sagemaker_endpoint=endpoint.endpoint if endpoint.endpoint is not None else endpoint,
-        sagemaker_endpoint_config=sagemaker_bundle.endpoint_config if sagemaker_bundle else None,
-        sagemaker_model=sagemaker_bundle.model if sagemaker_bundle else None,
+        sagemaker_endpoint=hosted.endpoint.endpoint or hosted.endpoint,
+        sagemaker_endpoint_config=hosted.endpoint_config,
+        sagemaker_model=hosted.model,
         vpc=vpc_result if vpc_result is not None else props.existing_vpc,
-        alarms=watch.alarms if watch is not None else (),
+        alarms=alarms,
+        hosted=hosted,
+        key=key.key if uses_key else None,
     )
-    conditions = {
-        **(sagemaker_bundle.conditions if sagemaker_bundle else {}),
-        **(watch.conditions if watch is not None else {}),
-    }
-    return _Built(tuple(resources), result, attachment, conditions)
-
-
-def _async_side(
-    props: LambdaSagemakerEndpointProps,
-    ids: LogicalIds,
-    key: KeyBundle,
-    bucket: PatternBucket | None,
-    resources: list[BaseAWSObject],
-) -> AsyncInferenceBundle | None:
-    """Async inference: its topics and grants, in the pattern's bucket unless given paths."""
-    if props.async_inference is None:
-        return None
-    context = AsyncContext(
-        success_topic_id=ids(Ids.ASYNC_SUCCESS_TOPIC),
-        error_topic_id=ids(Ids.ASYNC_ERROR_TOPIC),
-        endpoint_arn=Ref(ids(Ids.SAGEMAKER_ENDPOINT)),  # the endpoint, built later
-        kms_key_arn=key.arn,
-        bucket=bucket,
-    )
-    bundle = async_inference(props.async_inference, context)
-    resources += bundle.resources
-    return bundle
-
-
-@dataclass(frozen=True)
-class _Operations:
-    """What the day-2 options add: alarms, and what they set on the endpoint and its role."""
-
-    alarms: AlarmsBundle | None
-    capture: CaptureBundle | None
-    endpoint_props: dict[str, Any] | None  # the rollout's DeploymentConfig
-    config_props: dict[str, Any] | None  # the DataCaptureConfig
-
-
-def _operations(
-    props: LambdaSagemakerEndpointProps,
-    ids: LogicalIds,
-    function_id: str,
-    bucket: PatternBucket | None,
-    key: KeyBundle,
-) -> _Operations:
-    """Alarms on the function and the created endpoint's variants; the endpoint's capture."""
-    variants = production_variants(
-        config_with_defaults(props.endpoint_config_props, props.serverless)
-    )
-    targets = AlarmTargets(  # no endpoint ID (an existing endpoint): no variant alarms
-        endpoint_id=ids(Ids.SAGEMAKER_ENDPOINT)
-        if not props.existing_sagemaker_endpoint_obj
-        else None,
-        variant_names=[variant["VariantName"] for variant in variants],
-        function_id=function_id,
-        topic_condition_id=ids(Ids.ALARM_TOPIC_CONDITION),
-        asynchronous=props.async_inference is not None,
-    )
-    watch = alarm_rules.alarms(props.alarms, targets) if props.alarms is not None else None
-    rollout = props.rollout and watch and deployment_config(props.rollout, watch.rollback_names)
-    option = props.data_capture
-    capture = capture_rules.data_capture(option, bucket=bucket, key_arn=key.arn) if option else None
-    return _Operations(
-        watch,
-        capture,
-        {"DeploymentConfig": rollout} if rollout else None,
-        {"DataCaptureConfig": capture.config} if capture else None,
-    )
-
-
-def _data_bucket(
-    props: LambdaSagemakerEndpointProps, ids: LogicalIds, key: KeyBundle, prefixes: list[str]
-) -> PatternBucket | None:
-    """The one bucket for what the options store (each under its prefix), if any does."""
-    if not prefixes:
-        return None
-    bucket_ids = BucketIds(bucket=ids(Ids.DATA_BUCKET), policy=ids(Ids.DATA_BUCKET_POLICY))
-    return pattern_bucket(bucket_ids, kms_key_arn=key.arn, deletion_policy=props.deletion_policy)
+    return _Built(resources, result, attachment, conditions)
 
 
 def _private_network(
-    props: LambdaSagemakerEndpointProps, ids: LogicalIds, key: KeyBundle, *, s3_egress: bool
+    props: LambdaSagemakerEndpointProps, ids: LogicalIds, key: KeyBundle
 ) -> PrivateNetwork | None:
     """The VPC (created or given) and the groups that let only the function reach the endpoint."""
     if props.deploy_vpc:
@@ -527,7 +378,7 @@ def _private_network(
             deletion_policy=props.deletion_policy,
         )
     elif props.existing_vpc is not None:
-        network = Network.existing(props.existing_vpc)
+        network = vpc.Network.existing(props.existing_vpc)
     else:
         return None
     existing = props.existing_vpc
@@ -537,102 +388,17 @@ def _private_network(
         else None
     )
     group_ids = vpc.PrivateNetworkIds(
-        lambda_group=ids(Ids.LAMBDA_SECURITY_GROUP),
-        runtime_group=ids(Ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
-        runtime_ingress=ids(Ids.RUNTIME_ENDPOINT_INGRESS),
+        client_group=ids(core_ids.LAMBDA_SECURITY_GROUP),
+        runtime_group=ids(core_ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
+        runtime_ingress=ids(core_ids.RUNTIME_ENDPOINT_INGRESS),
     )
     return vpc.private_network(
-        network, group_ids, shared_runtime_group_id=shared, s3_egress=s3_egress
+        network,
+        group_ids,
+        CLIENT,
+        shared_runtime_group_id=shared,
+        s3_egress=props.hosting.client_uses_s3,
     )
-
-
-def _sagemaker_side(
-    props: LambdaSagemakerEndpointProps,
-    ids: LogicalIds,
-    volume_key: KeyBundle | None,
-    private: PrivateNetwork | None,
-    resources: list[BaseAWSObject],
-    ops: _Operations,
-    asynchronous: AsyncInferenceBundle | None,
-) -> SagemakerEndpointBundle:
-    """Model, endpoint config and endpoint (and their role), in the VPC when there is one."""
-    assert props.model_props is not None  # validated
-    model_network = None
-    if private is not None and not _serverless_endpoint(props):
-        model_group = vpc.security_group(
-            ids(Ids.MODEL_SECURITY_GROUP),
-            vpc_id=private.network.vpc_id,
-            description="SageMaker model: HTTPS out for the model download (S3 gateway)",
-            egress=[vpc.https_to_s3("S3 through the gateway endpoint; no other route out")],
-        )
-        resources.append(model_group)
-        model_network = ModelNetwork(private.network.subnet_ids, Ref(model_group))
-    sagemaker_ids = SagemakerIds(
-        role=ids(Ids.SAGEMAKER_ROLE),
-        model=ids(Ids.SAGEMAKER_MODEL),
-        endpoint_config=ids(Ids.SAGEMAKER_ENDPOINT_CONFIG),
-        endpoint=ids(Ids.SAGEMAKER_ENDPOINT),
-        key_condition=ids(Ids.SAGEMAKER_KEY_CONDITION),
-    )
-    config_props = props.endpoint_config_props
-    if asynchronous is not None:
-        config_props = merge(config_props, {"AsyncInferenceConfig": asynchronous.config})
-    bundle = sagemaker_endpoint(
-        sagemaker_ids,
-        model_props=props.model_props,
-        endpoint_config_props=merge(config_props, ops.config_props),
-        endpoint_props=merge(props.endpoint_props, ops.endpoint_props),
-        kms_key_arn=volume_key.arn if volume_key is not None else None,
-        network=model_network,
-        serverless_option=props.serverless,
-        scaling=props.autoscaling,
-        role_statements=[
-            *(ops.capture.statements if ops.capture else ()),
-            *(asynchronous.sagemaker_statements if asynchronous else ()),
-        ],
-    )
-    resources += bundle.resources
-    return bundle
-
-
-def _vpc_endpoints(
-    props: LambdaSagemakerEndpointProps,
-    ids: LogicalIds,
-    private: PrivateNetwork,
-    endpoint: EndpointReference,
-    model_in_vpc: bool,
-    ops: _Operations,
-    asynchronous: AsyncInferenceBundle | None,
-) -> list[BaseAWSObject]:
-    """SageMaker Runtime for the function; S3 for the model's download, captures, async data."""
-    network, invoke = private.network, awacs.sagemaker.InvokeEndpoint
-    endpoints: list[BaseAWSObject] = [
-        vpc.interface_endpoint(
-            ids(Ids.RUNTIME_ENDPOINT),
-            vpc_id=network.vpc_id,
-            service="sagemaker.runtime",
-            subnet_ids=network.subnet_ids,
-            security_group_ids=[private.runtime_group_id],
-            policy=iam_policies.account_principals_only(
-                [awacs.sagemaker.InvokeEndpointAsync if asynchronous else invoke], [endpoint.arn]
-            ),
-        )
-    ]
-    reads = model_data.s3_reads(plain(props.model_props or {}), "model_props")
-    s3_statements = model_data.read_statements(reads) if model_in_vpc else []
-    s3_statements += [ops.capture.write] if model_in_vpc and ops.capture else []
-    s3_statements += asynchronous.s3_statements if asynchronous else []
-    if s3_statements:
-        endpoints.append(
-            vpc.gateway_endpoint(
-                ids(Ids.S3_ENDPOINT),
-                vpc_id=network.vpc_id,
-                service="s3",
-                route_table_ids=network.route_table_ids,
-                policy=iam_policies.for_account_principals(s3_statements),
-            )
-        )
-    return endpoints
 
 
 def _function_side(
@@ -640,51 +406,42 @@ def _function_side(
     ids: LogicalIds,
     key: KeyBundle,
     private: PrivateNetwork | None,
-    endpoint: EndpointReference,
-    resources: list[BaseAWSObject],
-    asynchronous: AsyncInferenceBundle | None,
-) -> tuple[awslambda.Function, FunctionAttachment | None]:
+    hosted: HostedEndpoint,
+) -> tuple[awslambda.Function, FunctionAttachment | None, tuple[BaseAWSObject, ...]]:
     """The function that invokes the endpoint: created, or the caller's with its update."""
     variable = props.sagemaker_environment_variable_name
-    variables: dict[str, Any] = {variable: endpoint.name}
-    grants = [iam_policies.invoke_endpoint(endpoint.arn)]
-    if asynchronous is not None:
-        variables.update(asynchronous.variables)
-        grants = asynchronous.function_statements
+    variables: dict[str, Any] = {variable: hosted.endpoint.name, **hosted.client_environment}
+    grants = list(hosted.client_statements)
     if props.existing_lambda_obj is not None:
         function = props.existing_lambda_obj
         attachment = attach_to_function(
             function,
-            policy_id=ids(Ids.LAMBDA_POLICY),
+            policy_id=ids(core_ids.LAMBDA_POLICY),
+            policy_name="InvokeSagemakerEndpoint",
             variables=variables,
             statements=grants,
-            security_group_id=Ref(private.lambda_group) if private is not None else None,
+            security_group_id=Ref(private.client_group) if private is not None else None,
         )
-        resources.append(attachment.policy)
-        return function, attachment
+        return function, attachment, (attachment.policy,)
 
-    assert props.lambda_function_props is not None  # validated
+    if props.lambda_function_props is None:
+        raise ValueError("validate() lets no props through without a function")
     if variable != DEFAULT_ENVIRONMENT_VARIABLE:
         variables[ENVIRONMENT_VARIABLE_POINTER] = variable
-    bundle: FunctionBundle = lambda_function(
-        function_id=ids(Ids.LAMBDA_FUNCTION),
-        role_id=ids(Ids.LAMBDA_ROLE),
-        policy_id=ids(Ids.LAMBDA_POLICY),
-        log_group_id=ids(Ids.LAMBDA_LOG_GROUP),
-        log_policy_id=ids(Ids.LAMBDA_LOG_POLICY),
+    bundle = lambda_function(
+        ids,
         function_props=props.lambda_function_props,
         kms_key_arn=key.arn,
         deletion_policy=props.deletion_policy,
         variables=variables,
         statements=grants,
         network=(
-            FunctionNetwork(private.network.subnet_ids, Ref(private.lambda_group))
+            FunctionNetwork(private.network.subnet_ids, Ref(private.client_group))
             if private is not None
             else None
         ),
     )
-    resources += bundle.resources
-    return bundle.function, None
+    return bundle.function, None, bundle.resources
 
 
 def add_lambda_sagemakerendpoint(
@@ -700,7 +457,8 @@ def add_lambda_sagemakerendpoint(
         props: What to build.
 
     Returns:
-        The pattern properties: function, endpoint, endpoint config, model, VPC.
+        The pattern properties: function, endpoint, endpoint config, model, VPC, and what the
+        SageMaker side created.
 
     Raises:
         PatternPropsError: Every problem with ``props``, or logical IDs already taken.
@@ -734,45 +492,24 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
     )
     result = add_lambda_sagemakerendpoint(template, props)
     ids = LogicalIds(props.id_prefix)
-    endpoint = (
-        EndpointReference.of(result.sagemaker_endpoint)
-        if isinstance(result.sagemaker_endpoint, sagemaker.Endpoint)
-        else result.sagemaker_endpoint
-    )
-    values: list[tuple[str, Any, str]] = [
-        (Ids.OUT_FUNCTION_NAME, Ref(result.lambda_function), "Name of the Lambda function"),
-        (
-            Ids.OUT_FUNCTION_ARN,
-            GetAtt(result.lambda_function, "Arn"),
-            "ARN of the Lambda function",
-        ),
-        (Ids.OUT_ENDPOINT_NAME, endpoint.name, "Name of the SageMaker endpoint"),
-        (Ids.OUT_ENDPOINT_ARN, endpoint.arn, "ARN of the SageMaker endpoint"),
+    endpoint = result.hosted.endpoint
+    function = result.lambda_function
+    values: list[tuple[str, Any, str, bool]] = [
+        (Outputs.FUNCTION_NAME, Ref(function), "Name of the Lambda function", True),
+        (Outputs.FUNCTION_ARN, GetAtt(function, "Arn"), "ARN of the Lambda function", True),
+        (Outputs.ENDPOINT_NAME, endpoint.name, "Name of the SageMaker endpoint", True),
+        (Outputs.ENDPOINT_ARN, endpoint.arn, "ARN of the SageMaker endpoint", True),
     ]
     if result.sagemaker_model is not None:
-        values.append(
-            (
-                Ids.OUT_MODEL_NAME,
-                GetAtt(result.sagemaker_model, "ModelName"),
-                "Name of the SageMaker model",
-            )
-        )
+        model_name = GetAtt(result.sagemaker_model, "ModelName")
+        values.append((Outputs.MODEL_NAME, model_name, "Name of the SageMaker model", True))
     if result.vpc is not None:
         vpc_id = Ref(result.vpc) if isinstance(result.vpc, ec2.VPC) else result.vpc.vpc_id
-        values.append((Ids.OUT_VPC_ID, plain(vpc_id), "ID of the VPC"))
-    for name, value, description in values:
-        output_id = ids(name)
-        template.add_output(
-            Output(
-                output_id,
-                Description=description,
-                Value=value,
-                Export=Export(Sub(f"${{AWS::StackName}}-{output_id}")),
-            )
-        )
+        values.append((Outputs.VPC_ID, plain(vpc_id), "ID of the VPC", True))
     # Not exported: an alarm's name is already ${AWS::StackName}-<its logical ID>.
-    for alarm in result.alarms:
-        template.add_output(
-            Output(f"{alarm.title}Name", Description="Alarm name", Value=Ref(alarm))
-        )
+    values += [(f"{a.title}Name", Ref(a), "Alarm name", False) for a in result.alarms]
+    for name, value, description, exported in values:
+        output_id = ids(name) if exported else name
+        export = {"Export": Export(Sub(f"${{AWS::StackName}}-{output_id}"))} if exported else {}
+        template.add_output(Output(output_id, Description=description, Value=value, **export))
     return template

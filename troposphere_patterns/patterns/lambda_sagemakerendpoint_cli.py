@@ -21,9 +21,10 @@ from troposphere_patterns.core.hosting.options import serverless as serverless_i
 from troposphere_patterns.core.hosting.options.alarms import Alarms
 from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
 from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
-from troposphere_patterns.core.hosting.options.data_capture import DataCapture, EndpointConfig
+from troposphere_patterns.core.hosting.options.data_capture import DataCapture
 from troposphere_patterns.core.hosting.options.rollout import Rollout
 from troposphere_patterns.core.hosting.options.serverless import Serverless
+from troposphere_patterns.core.hosting.types import EndpointConfig
 from troposphere_patterns.core.network import ExistingVpc
 from troposphere_patterns.modes import CommandLine, Layer, Mode, allowed_values_without
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (

@@ -1,1 +1,13 @@
-"""The SageMaker side of a pattern, owned end to end: its rules, options and builders."""
+"""The SageMaker side of a pattern, owned end to end: its rules, its options and its build.
+
+A pattern hands :func:`hosted_endpoint` the :class:`Hosting` props and options and a small
+:class:`HostingContext`; it gets back a :class:`HostedEndpoint`. Rules live in ``rules.py``,
+the plan read once from the endpoint config in ``plan.py``, the model/config/endpoint builder in
+``endpoint.py``, the caller's options in ``options/``.
+"""
+
+from troposphere_patterns.core.hosting.build import HostedEndpoint, HostingContext, hosted_endpoint
+from troposphere_patterns.core.hosting.endpoint import EndpointReference
+from troposphere_patterns.core.hosting.rules import Hosting
+
+__all__ = ["EndpointReference", "HostedEndpoint", "Hosting", "HostingContext", "hosted_endpoint"]

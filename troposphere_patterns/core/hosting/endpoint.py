@@ -11,12 +11,14 @@ from awacs.aws import Statement
 from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, If, NoValue, Ref, iam, sagemaker
 
 from troposphere_patterns.core import iam_policies, values, waivers
+from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.hosting import instance_types, model_data
 from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
 from troposphere_patterns.core.hosting.options import serverless as serverless_inference
 from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
-from troposphere_patterns.core.hosting.options.data_capture import EndpointConfig
 from troposphere_patterns.core.hosting.options.serverless import HostingProps, Serverless
+from troposphere_patterns.core.hosting.types import EndpointConfig
+from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.overrides import build, merge, plain
 
 # CreateEndpoint's EndpointName pattern, matched whole (``$`` would admit a trailing newline).
@@ -264,6 +266,15 @@ def _variant_problems(variant: Mapping[str, Any], path: str) -> list[str]:
     return found
 
 
+def key_fits(config_props: Mapping[str, Any]) -> bool:
+    """Tell whether a ``KmsKeyId`` may go on the config: no literal type has local NVMe storage.
+
+    Types chosen at deploy time are decided by a Condition (:func:`volume_key`).
+    """
+    types = [t for _, t in instance_backed(config_props, "")]
+    return not any(isinstance(t, str) and instance_types.local_nvme(t) for t in types)
+
+
 def volume_key(config_props: Mapping[str, Any], key_arn: Any, condition_id: str) -> tuple[Any, Any]:
     """Where the config's ``KmsKeyId`` may go, given the instance types it runs on.
 
@@ -280,9 +291,9 @@ def volume_key(config_props: Mapping[str, Any], key_arn: Any, condition_id: str)
         ``(KmsKeyId value or None, Condition expression or None)``: the value is the key, an
         ``Fn::If`` on the condition, or None when a literal type has local NVMe storage.
     """
-    types = [t for _, t in instance_backed(config_props, "")]
-    if any(isinstance(t, str) and instance_types.local_nvme(t) for t in types):
+    if not key_fits(config_props):
         return None, None
+    types = [t for _, t in instance_backed(config_props, "")]
     later = [t for t in types if instance_types.deploy_time(t)]
     if not later:
         return key_arn, None
@@ -331,35 +342,15 @@ def hosting_problems(
     return found
 
 
-@dataclass(frozen=True)
-class SagemakerIds:
-    """Logical IDs of what :func:`sagemaker_endpoint` builds.
-
-    Attributes:
-        role: The execution role.
-        model: The model.
-        endpoint_config: The endpoint config.
-        endpoint: The endpoint.
-        key_condition: The Condition that holds when every deploy-time instance type is
-            EBS-only (so the config may take a ``KmsKeyId``).
-    """
-
-    role: str
-    model: str
-    endpoint_config: str
-    endpoint: str
-    key_condition: str
-
-
 def sagemaker_endpoint(
-    ids: SagemakerIds,
+    ids: LogicalIds,
     *,
     model_props: Mapping[str, Any],
-    endpoint_config_props: Mapping[str, Any] | None = None,
+    config_props: Mapping[str, Any],
     endpoint_props: Mapping[str, Any] | None = None,
     kms_key_arn: Any = None,
     network: ModelNetwork | None = None,
-    serverless_option: Serverless | None = None,
+    serverless: bool = False,
     scaling: Autoscaling | None = None,
     role_statements: Sequence[Statement] = (),
 ) -> SagemakerEndpointBundle:
@@ -369,19 +360,17 @@ def sagemaker_endpoint(
     replacing it.
 
     Args:
-        ids: Logical IDs.
+        ids: Logical IDs (``SagemakerRole``, ``SagemakerModel``, ... in ``core/ids.py``).
         model_props: ``AWS::SageMaker::Model`` properties; ``PrimaryContainer`` or
             ``Containers`` required. ``ExecutionRoleArn`` given means no role is created.
-        endpoint_config_props: Merged over the defaults (one ``AllTraffic`` variant on
-            ``ml.m5.large``). Every variant that names no model gets this model.
+        config_props: The EndpointConfig's properties, merged over the defaults
+            (:class:`EndpointPlan`). Every variant that names no model gets this model.
         endpoint_props: Merged over the endpoint defaults.
         kms_key_arn: The pattern's key for the endpoint's volume, also granted to the created
             role; None when the caller names its own ``KmsKeyId``. Either key goes on the config
             only where the instance types allow it (:func:`volume_key`).
         network: Put the model in a VPC (not for a serverless endpoint, which has no VPC).
-        serverless_option: Make the default variant serverless. A serverless endpoint, by this
-            option or by a ``ServerlessConfig`` in ``endpoint_config_props``, runs its model
-            without network isolation.
+        serverless: The endpoint is serverless: its model runs without network isolation.
         scaling: Scale each production variant (the Endpoint then retains the scaled counts
             across config updates).
         role_statements: More grants for the created execution role (what an option makes
@@ -391,23 +380,24 @@ def sagemaker_endpoint(
         ValueError: A network for a serverless endpoint.
     """
     model_props = merge(model_props)
-    config_props = config_with_defaults(endpoint_config_props, serverless_option)
+    config_props = merge(config_props)
     model_defaults = MODEL_DEFAULTS
-    if serverless_inference.used(config_props):
+    if serverless:
         if network is not None:
             raise ValueError("a serverless endpoint's model cannot run in a VPC")
         model_defaults = SERVERLESS_MODEL_DEFAULTS
     key_arn = config_props.get("KmsKeyId", kms_key_arn)
     conditions: dict[str, Any] = {}
     if key_arn is not None:
-        placed, condition = volume_key(config_props, key_arn, ids.key_condition)
+        key_condition = ids(core_ids.SAGEMAKER_KEY_CONDITION)
+        placed, condition = volume_key(config_props, key_arn, key_condition)
         config_props.pop("KmsKeyId", None)
         if placed is not None:
             config_props["KmsKeyId"] = placed
         else:
             kms_key_arn = None  # no volume to encrypt: the role needs no grant
         if condition is not None:
-            conditions[ids.key_condition] = condition
+            conditions[key_condition] = condition
     role = None
     required: dict[str, Any] = {}
     if "ExecutionRoleArn" not in model_props:
@@ -415,7 +405,7 @@ def sagemaker_endpoint(
             model_props, kms_key_arn=kms_key_arn, in_vpc=network is not None
         ) + list(role_statements)
         role = iam.Role(
-            ids.role,
+            ids(core_ids.SAGEMAKER_ROLE),
             AssumeRolePolicyDocument=iam_policies.trust("sagemaker.amazonaws.com"),
             Policies=[
                 iam.Policy(
@@ -430,7 +420,9 @@ def sagemaker_endpoint(
             "Subnets": network.subnet_ids,
             "SecurityGroupIds": [network.security_group_id],
         }
-    model = build(sagemaker.Model, merge(model_defaults, model_props, required), ids.model)
+    model = build(
+        sagemaker.Model, merge(model_defaults, model_props, required), ids(core_ids.SAGEMAKER_MODEL)
+    )
     if model_defaults is SERVERLESS_MODEL_DEFAULTS:
         model.Metadata = waivers.checkov_metadata(["CKV_AWS_370"])
 
@@ -445,11 +437,15 @@ def sagemaker_endpoint(
                 else variant
                 for variant in variants
             ]
-    config = build(EndpointConfig, config_props, ids.endpoint_config)
+    config = build(EndpointConfig, config_props, ids(core_ids.SAGEMAKER_ENDPOINT_CONFIG))
     required_endpoint = {"EndpointConfigName": GetAtt(config, "EndpointConfigName")}
     if scaling is not None:
         required_endpoint.update(endpoint_autoscaling.ENDPOINT_PROPERTIES)
-    endpoint = build(sagemaker.Endpoint, merge(endpoint_props, required_endpoint), ids.endpoint)
+    endpoint = build(
+        sagemaker.Endpoint,
+        merge(endpoint_props, required_endpoint),
+        ids(core_ids.SAGEMAKER_ENDPOINT),
+    )
     scaled: tuple[BaseAWSObject, ...] = ()
     if scaling is not None:
         variants, _ = endpoint_autoscaling.scaled_variants(scaling, config_props)

@@ -1,39 +1,62 @@
 """What an endpoint is hosted with, and every rule between its props and its options.
 
-A pattern that creates a SageMaker endpoint (this one, or a second such as API Gateway ->
-SageMaker) hands over its Model, EndpointConfig and Endpoint props and the hosting options;
-:meth:`Hosting.problems` reports what each option says of itself and what the endpoint allows
-of it, named as the caller wrote them (``model_props...``, ``rollout.wait_seconds``).
+A pattern that hosts a SageMaker endpoint (this one, or a second such as API Gateway ->
+SageMaker) hands over its Model, EndpointConfig and Endpoint props and the hosting options, or
+an existing endpoint; :meth:`Hosting.problems` reports what each option says of itself and what
+the endpoint allows of it, named as the caller wrote them (``model_props...``,
+``rollout.wait_seconds``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from troposphere_patterns.core.hosting.endpoint import (
-    config_with_defaults,
     endpoint_config_problems,
+    endpoint_name_problems,
     hosting_problems,
     model_props_problems,
-    production_variants,
 )
 from troposphere_patterns.core.hosting.options import alarms as alarm_rules
 from troposphere_patterns.core.hosting.options.alarms import Alarms
 from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
 from troposphere_patterns.core.hosting.options.async_inference import problems as async_problems
 from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
+from troposphere_patterns.core.hosting.options.data_capture import PREFIX as CAPTURE_PREFIX
 from troposphere_patterns.core.hosting.options.data_capture import DataCapture
 from troposphere_patterns.core.hosting.options.rollout import Rollout
 from troposphere_patterns.core.hosting.options.serverless import Serverless
+from troposphere_patterns.core.hosting.plan import EndpointPlan
 from troposphere_patterns.core.overrides import merge, plain
+
+# The props an existing endpoint leaves nothing to apply to.
+_CREATED_ONLY = ("model_props", "endpoint_config_props", "serverless", "autoscaling")
+EXISTING = "existing_sagemaker_endpoint_obj"
 
 
 @dataclass(frozen=True, kw_only=True)
 class Hosting:
-    """The props and options an endpoint is built from (each None when not given)."""
+    """The props and options an endpoint is built from (each None when not given).
 
+    Attributes:
+        existing_sagemaker_endpoint_obj: An endpoint to use instead of creating one: an
+            ``AWS::SageMaker::Endpoint`` object, its name, or an intrinsic. Then only
+            ``alarms`` may be set (they watch the client alone).
+        model_props: ``AWS::SageMaker::Model`` properties of the endpoint to create.
+        endpoint_config_props: Merged over the EndpointConfig defaults.
+        endpoint_props: Merged over the Endpoint defaults.
+        serverless: Make the default variant serverless.
+        autoscaling: Scale each variant.
+        alarms: Alarms on the variants (and thresholds the client's alarms share).
+        rollout: Stepped updates that roll back on the variants' alarms.
+        data_capture: Capture requests and responses.
+        async_inference: Host the model behind an asynchronous endpoint.
+    """
+
+    existing_sagemaker_endpoint_obj: Any = None
     model_props: Mapping[str, Any] | None = None
     endpoint_config_props: Mapping[str, Any] | None = None
     endpoint_props: Mapping[str, Any] | None = None
@@ -44,13 +67,37 @@ class Hosting:
     data_capture: DataCapture | None = None
     async_inference: AsyncInference | None = None
 
-    def problems(self, *, existing_endpoint: bool, in_vpc: bool) -> list[str]:
-        """Every problem, for an endpoint the pattern creates or (``existing_endpoint``) not."""
-        found: list[str] = []
+    @property
+    def creates_endpoint(self) -> bool:
+        """The endpoint is the pattern's (no existing one was given)."""
+        return self.existing_sagemaker_endpoint_obj is None
+
+    @cached_property
+    def plan(self) -> EndpointPlan:
+        """The endpoint config merged over its defaults, read once for rules and build."""
+        return EndpointPlan.parse(self.endpoint_config_props, self.serverless)
+
+    @property
+    def client_uses_s3(self) -> bool:
+        """A client reaches S3 too: async payloads go in and results come out there."""
+        return self.async_inference is not None
+
+    def bucket_prefixes(self) -> list[str]:
+        """What the options store in the pattern's bucket, one prefix each (none: no bucket)."""
+        capture = self.data_capture
+        prefixes = [CAPTURE_PREFIX] if capture and capture.destination is None else []
+        if self.async_inference is not None:
+            prefixes += self.async_inference.bucket_prefixes()
+        return prefixes
+
+    def problems(self, *, in_vpc: bool) -> list[str]:
+        """Every problem, for an endpoint the pattern creates or an existing one."""
+        found = self._endpoint_problems()
+        existing_endpoint = not self.creates_endpoint
         if self.model_props is not None and not existing_endpoint:
             model = plain(self.model_props)
             found += model_props_problems(model, "model_props", in_vpc=in_vpc)
-            found += endpoint_config_problems(self._config(), "endpoint_config_props")
+            found += endpoint_config_problems(self.plan.config, "endpoint_config_props")
             # Whether the config is async decides how it may scale; its paths do not matter.
             queued: dict[str, Any] = {"AsyncInferenceConfig": {}} if self.async_inference else {}
             found += hosting_problems(
@@ -62,12 +109,26 @@ class Hosting:
             )
         found += self._option_problems(existing_endpoint)
         if self.async_inference is not None:
-            own = None if existing_endpoint else self._config()
+            own = None if existing_endpoint else dict(self.plan.config)
             found += async_problems(self.async_inference, own, self.serverless)
         return found
 
-    def _config(self) -> dict[str, Any]:
-        return config_with_defaults(self.endpoint_config_props, self.serverless)
+    def _endpoint_problems(self) -> list[str]:
+        """An existing endpoint, or what to create one from: one or the other."""
+        found: list[str] = []
+        if self.creates_endpoint:
+            if self.model_props is None:
+                found.append(f"neither {EXISTING} nor model_props: one is required")
+            return found
+        if self.endpoint_props is not None:
+            found.append(f"{EXISTING} and endpoint_props: give one or the other")
+        for name in _CREATED_ONLY:
+            if getattr(self, name) is not None:
+                found.append(
+                    f"{name} with {EXISTING}: no model or endpoint config is created to apply "
+                    "them to"
+                )
+        return found + endpoint_name_problems(self.existing_sagemaker_endpoint_obj, EXISTING)
 
     def _option_problems(self, existing_endpoint: bool) -> list[str]:
         """Each day-2 option's own problems, and what the endpoint allows of them."""
@@ -79,13 +140,10 @@ class Hosting:
         found = [p for name, option in options.items() if option for p in option.problems(name)]
         if existing_endpoint:
             unused = [name for name in ("rollout", "data_capture") if options[name] is not None]
-            return found + [
-                f"{n} with existing_sagemaker_endpoint_obj: the pattern makes no endpoint"
-                for n in unused
-            ]
+            return found + [f"{n} with {EXISTING}: the pattern makes no endpoint" for n in unused]
         if self.data_capture and "DataCaptureConfig" in (self.endpoint_config_props or {}):
             found.append("data_capture and endpoint_config_props.DataCaptureConfig: give one")
-        variants = production_variants(self._config())
+        variants = list(self.plan.variants)
         if self.data_capture is not None:
             found += self.data_capture.endpoint_problems(variants)
         if self.alarms is not None:

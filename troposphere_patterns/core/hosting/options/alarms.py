@@ -1,4 +1,4 @@
-"""CloudWatch alarms on a SageMaker endpoint's variants and on the function that calls it.
+"""CloudWatch alarms on a SageMaker endpoint's variants, and the option that sets them.
 
 Watched by default, because each is how a bad model or a broken caller shows first:
 
@@ -6,7 +6,7 @@ Watched by default, because each is how a bad model or a broken caller shows fir
 - ``ModelLatency`` p99: the model got slow (SageMaker reports it in microseconds);
 - ``Invocation4XXErrors`` (Average, which is the share of requests answered 4xx): callers and
   the model disagree on the input, as after a model update that changed its format;
-- the function's ``Errors`` and ``Throttles``.
+- the client's own alarms, from the same option (``core/function_alarms.py`` for a function).
 
 Every alarm is named ``${AWS::StackName}-<logical ID>``: deterministic, so the endpoint's
 ``DeploymentConfig`` can list its rollback alarms by name while the alarms take the endpoint's
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from troposphere import (
@@ -38,7 +38,6 @@ from troposphere_patterns.core.options import collect, number_problem
 from troposphere_patterns.core.waivers import guard_metadata
 
 SAGEMAKER_NAMESPACE = "AWS/SageMaker"
-LAMBDA_NAMESPACE = "AWS/Lambda"
 MICROSECONDS_PER_MILLISECOND = 1000
 # Alarms on each endpoint variant: 5xx errors, p99 model latency, 4xx rate.
 PER_VARIANT = 3
@@ -137,38 +136,55 @@ class Alarms:
 
 
 @dataclass(frozen=True)
-class AlarmTargets:
-    """What the alarms watch, by logical ID (so the alarms can be built before the resources).
+class AlarmMaker:
+    """Builds every alarm of an instance the same way: its periods, its name, its actions.
 
     Attributes:
-        endpoint_id: The ``AWS::SageMaker::Endpoint`` logical ID; None for an endpoint the
-            pattern did not create (its variants are unknown).
-        variant_names: The endpoint's production variants.
-        function_id: The function's logical ID.
-        topic_condition_id: The Condition to create when ``topic`` is a Parameter.
-        asynchronous: The endpoint queues requests (async inference): its queue is watched.
+        option: Thresholds, periods and topic.
+        topic_condition_id: The Condition to create when ``option.topic`` is a Parameter.
     """
 
-    endpoint_id: str | None
-    variant_names: Sequence[str]
-    function_id: str
+    option: Alarms
     topic_condition_id: str
-    asynchronous: bool = False
+
+    @property
+    def conditions(self) -> dict[str, Any]:
+        """The Condition the actions use when the topic is a Parameter (it may be empty)."""
+        if isinstance(self.option.topic, Parameter):
+            return {self.topic_condition_id: Not(Equals(Ref(self.option.topic), ""))}
+        return {}
+
+    def __call__(self, logical_id: str, watch: dict[str, Any]) -> cloudwatch.Alarm:
+        """One alarm named ``${AWS::StackName}-<logical_id>`` on what ``watch`` describes."""
+        topic = self.option.topic
+        if isinstance(topic, Parameter):
+            watch["AlarmActions"] = If(self.topic_condition_id, [Ref(topic)], NoValue)
+        elif topic is not None:
+            watch["AlarmActions"] = [topic]
+        else:  # no actions by the caller's choice: Control Tower's CT.CLOUDWATCH.PR.1 waived
+            watch["Metadata"] = guard_metadata(["CT.CLOUDWATCH.PR.1"])
+        return cloudwatch.Alarm(
+            logical_id,
+            AlarmName=alarm_name(logical_id),
+            Period=self.option.period_seconds,
+            EvaluationPeriods=self.option.evaluation_periods,
+            DatapointsToAlarm=self.option.datapoints_to_alarm,
+            TreatMissingData="notBreaching",
+            **watch,
+        )
 
 
 @dataclass(frozen=True)
 class AlarmsBundle:
-    """The alarms, and what refers to them.
+    """The endpoint's alarms, and what refers to them.
 
     Attributes:
         alarms: The ``AWS::CloudWatch::Alarm`` resources.
-        rollback_names: Names of the endpoint's alarms, for ``AutoRollbackConfiguration``.
-        conditions: Conditions the alarms use (a topic Parameter may be empty).
+        rollback_names: Names of the alarms a rollout watches (``AutoRollbackConfiguration``).
     """
 
     alarms: tuple[cloudwatch.Alarm, ...]
     rollback_names: tuple[Sub, ...]
-    conditions: Mapping[str, Any] = field(default_factory=dict)
 
 
 def variant_id(name: str) -> str:
@@ -202,89 +218,69 @@ def alarm_name(logical_id: str) -> Sub:
     return Sub(f"${{AWS::StackName}}-{logical_id}")
 
 
-def alarms(option: Alarms, targets: AlarmTargets) -> AlarmsBundle:
-    """Build the alarms for the endpoint's variants (when known) and the function.
+def endpoint_alarms(
+    make: AlarmMaker, endpoint_id: str, variant_names: Sequence[str], *, asynchronous: bool
+) -> AlarmsBundle:
+    """Build the alarms on each of the endpoint's variants (and on its queue when async).
 
     Args:
-        option: Thresholds and topic.
-        targets: Logical IDs of what to watch.
+        make: Builds each alarm.
+        endpoint_id: The ``AWS::SageMaker::Endpoint`` logical ID.
+        variant_names: The endpoint's production variants.
+        asynchronous: The endpoint queues requests (async inference): its queue is watched.
     """
-    conditions: dict[str, Any] = {}
-    actions: Any = None
-    if isinstance(option.topic, Parameter):
-        conditions[targets.topic_condition_id] = Not(Equals(Ref(option.topic), ""))
-        actions = If(targets.topic_condition_id, [Ref(option.topic)], NoValue)
-    elif option.topic is not None:
-        actions = [option.topic]
-
-    def alarm(logical_id: str, watch: dict[str, Any]) -> cloudwatch.Alarm:
-        if actions is not None:
-            watch["AlarmActions"] = actions
-        else:  # no actions by the caller's choice: Control Tower's CT.CLOUDWATCH.PR.1 waived
-            watch["Metadata"] = guard_metadata(["CT.CLOUDWATCH.PR.1"])
-        return cloudwatch.Alarm(
-            logical_id,
-            AlarmName=alarm_name(logical_id),
-            Period=option.period_seconds,
-            EvaluationPeriods=option.evaluation_periods,
-            DatapointsToAlarm=option.datapoints_to_alarm,
-            TreatMissingData="notBreaching",
-            **watch,
-        )
-
-    endpoint_alarms: list[cloudwatch.Alarm] = []
-    if targets.endpoint_id is not None:
-        endpoint_name = _dimension("EndpointName", GetAtt(targets.endpoint_id, "EndpointName"))
-        for variant in targets.variant_names:
-            stem = f"{targets.endpoint_id}{variant_id(variant)}"
-            on_variant = {
-                "Namespace": SAGEMAKER_NAMESPACE,
-                "Dimensions": [endpoint_name, _dimension("VariantName", variant)],
-            }
-            endpoint_alarms += [
-                alarm(
-                    f"{stem}Invocation5XXErrorsAlarm",
-                    {
-                        **on_variant,
-                        "AlarmDescription": f"{variant}: the model failed requests (5xx)",
-                        "MetricName": "Invocation5XXErrors",
-                        "Statistic": "Sum",
-                        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-                        "Threshold": option.server_errors,
-                    },
-                ),
-                alarm(
-                    f"{stem}ModelLatencyAlarm",
-                    {
-                        **on_variant,
-                        "AlarmDescription": f"{variant}: p99 model latency over "
-                        f"{option.latency_p99_ms:g} ms",
-                        "MetricName": "ModelLatency",
-                        "ExtendedStatistic": "p99",
-                        "ComparisonOperator": "GreaterThanThreshold",
-                        "Threshold": option.latency_p99_ms * MICROSECONDS_PER_MILLISECOND,
-                    },
-                ),
-                alarm(
-                    f"{stem}Invocation4XXErrorsAlarm",
-                    {
-                        **on_variant,
-                        "AlarmDescription": f"{variant}: over {option.client_error_rate:.0%} "
-                        "of requests answered 4xx",
-                        "MetricName": "Invocation4XXErrors",
-                        "Statistic": "Average",
-                        "ComparisonOperator": "GreaterThanThreshold",
-                        "Threshold": option.client_error_rate,
-                    },
-                ),
-            ]
+    option = make.option
+    endpoint_name = dimension("EndpointName", GetAtt(endpoint_id, "EndpointName"))
+    alarms: list[cloudwatch.Alarm] = []
+    for variant in variant_names:
+        stem = f"{endpoint_id}{variant_id(variant)}"
+        on_variant = {
+            "Namespace": SAGEMAKER_NAMESPACE,
+            "Dimensions": [endpoint_name, dimension("VariantName", variant)],
+        }
+        alarms += [
+            make(
+                f"{stem}Invocation5XXErrorsAlarm",
+                {
+                    **on_variant,
+                    "AlarmDescription": f"{variant}: the model failed requests (5xx)",
+                    "MetricName": "Invocation5XXErrors",
+                    "Statistic": "Sum",
+                    "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                    "Threshold": option.server_errors,
+                },
+            ),
+            make(
+                f"{stem}ModelLatencyAlarm",
+                {
+                    **on_variant,
+                    "AlarmDescription": f"{variant}: p99 model latency over "
+                    f"{option.latency_p99_ms:g} ms",
+                    "MetricName": "ModelLatency",
+                    "ExtendedStatistic": "p99",
+                    "ComparisonOperator": "GreaterThanThreshold",
+                    "Threshold": option.latency_p99_ms * MICROSECONDS_PER_MILLISECOND,
+                },
+            ),
+            make(
+                f"{stem}Invocation4XXErrorsAlarm",
+                {
+                    **on_variant,
+                    "AlarmDescription": f"{variant}: over {option.client_error_rate:.0%} "
+                    "of requests answered 4xx",
+                    "MetricName": "Invocation4XXErrors",
+                    "Statistic": "Average",
+                    "ComparisonOperator": "GreaterThanThreshold",
+                    "Threshold": option.client_error_rate,
+                },
+            ),
+        ]
     # A long queue is load, not a broken model: not a reason to roll a deployment back.
-    rollback = tuple(alarm_name(a.title) for a in endpoint_alarms)
-    if targets.endpoint_id is not None and targets.asynchronous:
-        endpoint_name = _dimension("EndpointName", GetAtt(targets.endpoint_id, "EndpointName"))
-        endpoint_alarms.append(
-            alarm(
-                f"{targets.endpoint_id}OldestRequestAlarm",
+    rollback = tuple(alarm_name(a.title) for a in alarms)
+    if asynchronous:
+        alarms.append(
+            make(
+                f"{endpoint_id}OldestRequestAlarm",
                 {
                     "Namespace": SAGEMAKER_NAMESPACE,
                     "Dimensions": [endpoint_name],
@@ -297,29 +293,9 @@ def alarms(option: Alarms, targets: AlarmTargets) -> AlarmsBundle:
                 },
             )
         )
-    on_function = {
-        "Namespace": LAMBDA_NAMESPACE,
-        "Dimensions": [_dimension("FunctionName", Ref(targets.function_id))],
-        "Statistic": "Sum",
-        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-    }
-    function_alarms = [
-        alarm(
-            f"{targets.function_id}{metric}Alarm",
-            {
-                **on_function,
-                "AlarmDescription": f"The function's {metric.lower()}",
-                "MetricName": metric,
-                "Threshold": threshold,
-            },
-        )
-        for metric, threshold in (
-            ("Errors", option.function_errors),
-            ("Throttles", option.function_throttles),
-        )
-    ]
-    return AlarmsBundle((*endpoint_alarms, *function_alarms), rollback, conditions)
+    return AlarmsBundle(tuple(alarms), rollback)
 
 
-def _dimension(name: str, value: Any) -> cloudwatch.MetricDimension:
+def dimension(name: str, value: Any) -> cloudwatch.MetricDimension:
+    """A metric dimension."""
     return cloudwatch.MetricDimension(Name=name, Value=value)

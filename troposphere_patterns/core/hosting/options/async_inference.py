@@ -1,7 +1,7 @@
 """Asynchronous inference: the option, its ``AsyncInferenceConfig``, topics and exact grants.
 
 An async endpoint reads each request from S3 and writes the result (or the failure) back to S3,
-then notifies SNS. The function puts the payload under the input path and reads the output and
+then notifies SNS. A client puts the payload under the input path and reads the output and
 failure paths; SageMaker's execution role reads the input, writes output and failure and
 publishes to the topics. Paths left ``None`` are prefixes of the pattern's bucket, encrypted
 with the pattern's key; topics left ``None`` are created here, encrypted with the same key.
@@ -28,7 +28,7 @@ from troposphere_patterns.core.overrides import plain
 INPUT_PREFIX = "async-input"
 OUTPUT_PREFIX = "async-output"
 FAILURE_PREFIX = "async-failure"
-# The function's environment: the handler's async path reads these (handler_src).
+# A client's environment: where its code finds the paths (the shipped handler reads these).
 ENVIRONMENT = {
     "input_path": "SAGEMAKER_ASYNC_INPUT_LOCATION",
     "output_path": "SAGEMAKER_ASYNC_OUTPUT_LOCATION",
@@ -52,7 +52,7 @@ class AsyncInference:
             literal or an intrinsic. Default None: ``async-output/`` in the pattern's bucket.
         failure_path: Where SageMaker writes failures (``<id>-error.out``). Default None:
             ``async-failure/`` in the pattern's bucket.
-        input_path: Where the function puts each request's payload. Default None:
+        input_path: Where a client puts each request's payload. Default None:
             ``async-input/`` in the pattern's bucket.
         success_topic: SNS topic notified of each result: an ARN or an intrinsic; ``False``
             for none. Default None: a topic the pattern creates, encrypted with its key.
@@ -114,7 +114,7 @@ class AsyncContext:
     Attributes:
         success_topic_id: Logical ID of the success topic, when created.
         error_topic_id: Logical ID of the error topic, when created.
-        endpoint_arn: The endpoint the function invokes.
+        endpoint_arn: The endpoint a client invokes.
         kms_key_arn: The pattern's key: the bucket's objects and the created topics.
         bucket: The pattern's bucket; needed when a path is left None.
     """
@@ -133,16 +133,16 @@ class AsyncInferenceBundle:
     Attributes:
         config: The EndpointConfig's ``AsyncInferenceConfig`` property.
         topics: The SNS topics created.
-        variables: The function's environment variables for the handler's async path.
-        function_statements: The function's grants (in place of ``InvokeEndpoint``).
+        client_environment: The environment a client's code reads the paths from.
+        client_statements: A client's grants (in place of ``InvokeEndpoint``).
         sagemaker_statements: The execution role's extra grants.
         s3_statements: Every S3 grant of both sides (for an S3 gateway endpoint's policy).
     """
 
     config: dict[str, Any]
     topics: tuple[sns.Topic, ...]
-    variables: dict[str, Any]
-    function_statements: list[Statement]
+    client_environment: dict[str, Any]
+    client_statements: list[Statement]
     sagemaker_statements: list[Statement]
     s3_statements: list[Statement]
 
@@ -226,7 +226,7 @@ def async_inference(option: AsyncInference, context: AsyncContext) -> AsyncInfer
         _statement("AsyncInputRead", [awacs.s3.GetObject], [arns["input_path"]]),
         _statement("AsyncResultWrite", [awacs.s3.PutObject], results),
     ]
-    function_statements = [
+    client_statements = [
         _statement(
             "InvokeEndpointAsync", [awacs.sagemaker.InvokeEndpointAsync], [context.endpoint_arn]
         ),
@@ -242,8 +242,8 @@ def async_inference(option: AsyncInference, context: AsyncContext) -> AsyncInfer
         # The bucket's objects and the topics' messages are encrypted with the pattern's key.
         sagemaker_statements.append(_statement("AsyncKeyUse", key_actions, [context.kms_key_arn]))
     if option.uses_pattern_bucket:
-        # The function uses the key only through S3 (SSE-KMS on put, decrypt on get).
-        function_statements.append(
+        # A client uses the key only through S3 (SSE-KMS on put, decrypt on get).
+        client_statements.append(
             Statement(
                 Sid="AsyncKeyUse",
                 Effect=Allow,
@@ -254,12 +254,11 @@ def async_inference(option: AsyncInference, context: AsyncContext) -> AsyncInfer
                 ),
             )
         )
-    variables = {ENVIRONMENT[name]: paths[name] for name in _PATHS}
     return AsyncInferenceBundle(
         config=config,
         topics=tuple(topics),
-        variables=variables,
-        function_statements=function_statements,
+        client_environment={ENVIRONMENT[name]: paths[name] for name in _PATHS},
+        client_statements=client_statements,
         sagemaker_statements=sagemaker_statements,
         s3_statements=[*function_s3, *sagemaker_s3],
     )
@@ -290,7 +289,7 @@ def problems(
     if "AsyncInferenceConfig" in config_props:
         found.append(
             f"{where}.AsyncInferenceConfig with async_inference: give one or the other "
-            "(async_inference also grants and configures the function)"
+            "(async_inference also grants and configures the client)"
         )
     for name in ("ProductionVariants", "ShadowProductionVariants"):
         variants = config_props.get(name)

@@ -24,8 +24,7 @@ from typing import Any
 import awacs.kms
 import awacs.s3
 from awacs.aws import Allow, Statement
-from troposphere import PropsDictType, Sub, sagemaker
-from troposphere.validators import boolean, integer
+from troposphere import Sub
 
 from troposphere_patterns.core.bucket import PatternBucket
 from troposphere_patterns.core.options import number_problem
@@ -36,32 +35,6 @@ CAPTURE_MODES = ("Input", "Output")
 MAX_CONTENT_TYPES = 10
 _CONTENT_TYPE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$")
 _S3_URI = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/(?P<prefix>.*))?$")
-
-
-class EndpointDataCaptureConfig(sagemaker.DataCaptureConfig):  # type: ignore[misc]
-    """``AWS::SageMaker::EndpointConfig.DataCaptureConfig``, as CloudFormation defines it.
-
-    A subclass of troposphere's (batch-transform) class, so troposphere's own type check on
-    :class:`EndpointConfig` accepts it.
-    """
-
-    props: PropsDictType = {  # noqa: RUF012 - troposphere's class-level property table
-        "CaptureContentTypeHeader": (sagemaker.CaptureContentTypeHeader, False),
-        "CaptureOptions": ([sagemaker.CaptureOption], True),
-        "DestinationS3Uri": (str, True),
-        "EnableCapture": (boolean, False),
-        "InitialSamplingPercentage": (integer, True),
-        "KmsKeyId": (str, False),
-    }
-
-
-class EndpointConfig(sagemaker.EndpointConfig):  # type: ignore[misc]
-    """troposphere's ``AWS::SageMaker::EndpointConfig`` with the right ``DataCaptureConfig``."""
-
-    props: PropsDictType = {  # noqa: RUF012 - troposphere's class-level property table
-        **sagemaker.EndpointConfig.props,
-        "DataCaptureConfig": (EndpointDataCaptureConfig, False),
-    }
 
 
 @dataclass(frozen=True, kw_only=True)

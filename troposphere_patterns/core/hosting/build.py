@@ -1,0 +1,272 @@
+"""The SageMaker side of a pattern, built in one call from the hosting props and options.
+
+:func:`hosted_endpoint` takes a validated :class:`Hosting` and a small :class:`HostingContext`
+(logical IDs, the key, the private network if any, the deletion policy) and returns a
+:class:`HostedEndpoint`: every resource and condition of the hosting side, the endpoint to
+invoke, and what a client of the endpoint needs (its grants, the environment its code reads,
+the S3 statements a VPC's gateway endpoint must let through). It never builds the client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import awacs.sagemaker
+from awacs.aws import Action, Statement
+from troposphere import BaseAWSObject, Ref, Sub, cloudwatch, iam, sagemaker, sns
+
+from troposphere_patterns.core import iam_policies, network
+from troposphere_patterns.core import ids as core_ids
+from troposphere_patterns.core.bucket import (
+    DEFAULT_DELETION_POLICY,
+    BucketIds,
+    PatternBucket,
+    pattern_bucket,
+)
+from troposphere_patterns.core.hosting import model_data
+from troposphere_patterns.core.hosting.endpoint import (
+    EndpointReference,
+    ModelNetwork,
+    sagemaker_endpoint,
+)
+from troposphere_patterns.core.hosting.options.alarms import (
+    AlarmMaker,
+    AlarmsBundle,
+    endpoint_alarms,
+)
+from troposphere_patterns.core.hosting.options.async_inference import (
+    AsyncContext,
+    AsyncInferenceBundle,
+    async_inference,
+)
+from troposphere_patterns.core.hosting.options.data_capture import CaptureBundle, data_capture
+from troposphere_patterns.core.hosting.options.rollout import deployment_config
+from troposphere_patterns.core.hosting.rules import Hosting
+from troposphere_patterns.core.ids import LogicalIds
+from troposphere_patterns.core.kms_key import KeyBundle
+from troposphere_patterns.core.network import PrivateNetwork
+from troposphere_patterns.core.overrides import merge, plain
+
+
+@dataclass(frozen=True)
+class HostingContext:
+    """What a pattern hands the hosting side.
+
+    Attributes:
+        ids: Logical IDs of this instance of the pattern.
+        key: The pattern's key; the pattern adds it to the template when anything uses it
+            (:attr:`HostedEndpoint.uses_key` for the hosting side).
+        network: The private network the model joins, or None.
+        deletion_policy: Of the pattern's bucket. Default ``Retain``.
+    """
+
+    ids: LogicalIds
+    key: KeyBundle
+    network: PrivateNetwork | None = None
+    deletion_policy: str = DEFAULT_DELETION_POLICY
+
+
+@dataclass(frozen=True)
+class HostedEndpoint:
+    """The SageMaker side, built.
+
+    Attributes:
+        endpoint: The endpoint to invoke: the created one, or the caller's.
+        resources: Everything the hosting side adds to a template.
+        conditions: The Conditions those resources use.
+        role: The created execution role; None for a caller's role or an existing endpoint.
+        model: The created Model; None with an existing endpoint.
+        endpoint_config: The created EndpointConfig; None with an existing endpoint.
+        bucket: The pattern's bucket, when an option stores data in it.
+        topics: The SNS topics created (async results and failures).
+        alarms: The alarms on the endpoint's variants (and on its queue).
+        rollback_alarm_names: The alarms a rollout watches.
+        client_statements: What a client's role needs to use the endpoint.
+        client_environment: Environment a client's code reads (async paths), beside the
+            endpoint's name, which the pattern puts under the variable it chooses.
+        runtime_actions: What the SageMaker Runtime VPC endpoint must let a client call.
+        gateway_s3_statements: What the S3 gateway VPC endpoint must let through (model data
+            downloads, captures and async payloads); empty without a private network.
+        uses_key: The hosting side uses the pattern's key (volume, bucket, topics, captures).
+    """
+
+    endpoint: EndpointReference
+    resources: tuple[BaseAWSObject, ...] = ()
+    conditions: Mapping[str, Any] = field(default_factory=dict)
+    role: iam.Role | None = None
+    model: sagemaker.Model | None = None
+    endpoint_config: sagemaker.EndpointConfig | None = None
+    bucket: PatternBucket | None = None
+    topics: tuple[sns.Topic, ...] = ()
+    alarms: tuple[cloudwatch.Alarm, ...] = ()
+    rollback_alarm_names: tuple[Sub, ...] = ()
+    client_statements: tuple[Statement, ...] = ()
+    client_environment: Mapping[str, Any] = field(default_factory=dict)
+    runtime_actions: tuple[Action, ...] = (awacs.sagemaker.InvokeEndpoint,)
+    gateway_s3_statements: tuple[Statement, ...] = ()
+    uses_key: bool = False
+
+
+def hosted_endpoint(hosting: Hosting, context: HostingContext) -> HostedEndpoint:
+    """Build the SageMaker side: an existing endpoint's reference, or everything to host one.
+
+    Args:
+        hosting: The validated props and options (:meth:`Hosting.problems` found none).
+        context: Logical IDs, the key, the network, the deletion policy.
+    """
+    if not hosting.creates_endpoint:
+        endpoint = EndpointReference.of(hosting.existing_sagemaker_endpoint_obj)
+        return HostedEndpoint(
+            endpoint, client_statements=(iam_policies.invoke_endpoint(endpoint.arn),)
+        )
+    return _Builder(hosting, context).build()
+
+
+@dataclass(frozen=True)
+class _Builder:
+    hosting: Hosting
+    context: HostingContext
+
+    def build(self) -> HostedEndpoint:
+        hosting, ids, key = self.hosting, self.context.ids, self.context.key
+        plan = hosting.plan
+        bucket = self._bucket()
+        asynchronous = self._async(bucket)
+        capture = (
+            data_capture(hosting.data_capture, bucket=bucket, key_arn=key.arn)
+            if hosting.data_capture is not None
+            else None
+        )
+        make = (
+            AlarmMaker(hosting.alarms, ids(core_ids.ALARM_TOPIC_CONDITION))
+            if hosting.alarms is not None
+            else None
+        )
+        watch = (
+            endpoint_alarms(
+                make,
+                ids(core_ids.SAGEMAKER_ENDPOINT),
+                plan.variant_names,
+                asynchronous=asynchronous is not None,
+            )
+            if make is not None
+            else AlarmsBundle((), ())
+        )
+        model_group, model_network = self._model_network()
+        config = merge(
+            plan.config,
+            {"AsyncInferenceConfig": asynchronous.config} if asynchronous else None,
+            {"DataCaptureConfig": capture.config} if capture else None,
+        )
+        rollout = (
+            deployment_config(hosting.rollout, watch.rollback_names)
+            if hosting.rollout is not None and make is not None
+            else None
+        )
+        side = sagemaker_endpoint(
+            ids,
+            model_props=hosting.model_props or {},
+            config_props=config,
+            endpoint_props=merge(
+                hosting.endpoint_props, {"DeploymentConfig": rollout} if rollout else None
+            ),
+            kms_key_arn=None if plan.caller_key else key.arn,
+            network=model_network,
+            serverless=plan.serverless,
+            scaling=hosting.autoscaling,
+            role_statements=[
+                *(capture.statements if capture else ()),
+                *(asynchronous.sagemaker_statements if asynchronous else ()),
+            ],
+        )
+        endpoint = EndpointReference.of(side.endpoint)
+        resources: list[BaseAWSObject] = [
+            *(bucket.resources if bucket else ()),
+            *(asynchronous.resources if asynchronous else ()),
+            *((model_group,) if model_group is not None else ()),
+            *side.resources,
+            *watch.alarms,
+        ]
+        return HostedEndpoint(
+            endpoint,
+            resources=tuple(resources),
+            conditions={**side.conditions, **(make.conditions if make else {})},
+            role=side.role,
+            model=side.model,
+            endpoint_config=side.endpoint_config,
+            bucket=bucket,
+            topics=asynchronous.topics if asynchronous else (),
+            alarms=watch.alarms,
+            rollback_alarm_names=watch.rollback_names,
+            client_statements=(
+                tuple(asynchronous.client_statements)
+                if asynchronous
+                else (iam_policies.invoke_endpoint(endpoint.arn),)
+            ),
+            client_environment=asynchronous.client_environment if asynchronous else {},
+            runtime_actions=(
+                (awacs.sagemaker.InvokeEndpointAsync,)
+                if asynchronous
+                else (awacs.sagemaker.InvokeEndpoint,)
+            ),
+            gateway_s3_statements=self._gateway_s3(model_network, capture, asynchronous),
+            uses_key=(plan.takes_pattern_key or capture is not None or asynchronous is not None),
+        )
+
+    def _bucket(self) -> PatternBucket | None:
+        """The one bucket for what the options store (each under its prefix), if any does."""
+        if not self.hosting.bucket_prefixes():
+            return None
+        ids = self.context.ids
+        return pattern_bucket(
+            BucketIds(bucket=ids(core_ids.DATA_BUCKET), policy=ids(core_ids.DATA_BUCKET_POLICY)),
+            kms_key_arn=self.context.key.arn,
+            deletion_policy=self.context.deletion_policy,
+        )
+
+    def _async(self, bucket: PatternBucket | None) -> AsyncInferenceBundle | None:
+        """Async inference: its topics and grants, in the pattern's bucket unless given paths."""
+        option = self.hosting.async_inference
+        if option is None:
+            return None
+        ids = self.context.ids
+        context = AsyncContext(
+            success_topic_id=ids(core_ids.ASYNC_SUCCESS_TOPIC),
+            error_topic_id=ids(core_ids.ASYNC_ERROR_TOPIC),
+            endpoint_arn=Ref(ids(core_ids.SAGEMAKER_ENDPOINT)),  # the endpoint, built later
+            kms_key_arn=self.context.key.arn,
+            bucket=bucket,
+        )
+        return async_inference(option, context)
+
+    def _model_network(self) -> tuple[BaseAWSObject | None, ModelNetwork | None]:
+        """The model's group and subnets in the private network (a serverless model has none)."""
+        private = self.context.network
+        if private is None or self.hosting.plan.serverless:
+            return None, None
+        group = network.security_group(
+            self.context.ids(core_ids.MODEL_SECURITY_GROUP),
+            vpc_id=private.network.vpc_id,
+            description="SageMaker model: HTTPS out for the model download (S3 gateway)",
+            egress=[network.https_to_s3("S3 through the gateway endpoint; no other route out")],
+        )
+        return group, ModelNetwork(private.network.subnet_ids, Ref(group))
+
+    def _gateway_s3(
+        self,
+        model_network: ModelNetwork | None,
+        capture: CaptureBundle | None,
+        asynchronous: AsyncInferenceBundle | None,
+    ) -> tuple[Statement, ...]:
+        """What the S3 gateway endpoint lets through: the model's reads and writes, async data."""
+        if self.context.network is None:
+            return ()
+        statements: list[Statement] = []
+        if model_network is not None:
+            reads = model_data.s3_reads(plain(self.hosting.model_props or {}), "model_props")
+            statements += model_data.read_statements(reads)
+            statements += [capture.write] if capture else []
+        statements += asynchronous.s3_statements if asynchronous else []
+        return tuple(statements)
