@@ -381,7 +381,7 @@ def test_minified_json_is_the_same_template(capsys: pytest.CaptureFixture[str]) 
         (
             ["--props", "PROPS"],
             '{"deploy_vpc": "yes"}',
-            "--props PROPS: deploy_vpc must be a bool",
+            "--props PROPS: deploy_vpc: must be a bool",
         ),
         (
             ["--props", "PROPS"],

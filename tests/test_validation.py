@@ -41,7 +41,6 @@ from troposphere_patterns import (
     Autoscaling,
     DataCapture,
     ExistingVpc,
-    LambdaSagemakerEndpointProps,
     PatternPropsError,
     Rollout,
     Serverless,
@@ -1337,9 +1336,12 @@ def test_every_problem_is_reported_at_once() -> None:
         ("autoscaling", 4),
     ],
 )
-def test_wrong_python_type_is_a_type_error_naming_the_field(field: str, value: Any) -> None:
-    with pytest.raises(TypeError, match=f"^{field} must be"):
-        LambdaSagemakerEndpointProps(**{field: value})
+def test_wrong_python_type_is_a_problem_naming_the_field(field: str, value: Any) -> None:
+    with pytest.raises(PatternPropsError) as raised:
+        lambda_sagemakerendpoint(props(**{field: value}))
+    wrong = [p for p in raised.value.problems if p.path == (field,)]
+    assert len(wrong) == 1, raised.value.problems
+    assert wrong[0].startswith(f"{field}: must be ")
 
 
 def test_duplicate_id_prefix_leaves_the_template_untouched() -> None:
@@ -1372,14 +1374,14 @@ def test_troposphere_error_part_way_leaves_the_template_and_function_untouched()
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"vpc_id": 7}, "existing_vpc.vpc_id must be"),
-        ({"subnet_ids": "subnet-1,subnet-2"}, "existing_vpc.subnet_ids must be a non-empty list"),
-        ({"route_table_ids": []}, "existing_vpc.route_table_ids must be a non-empty list"),
-        ({"subnet_ids": [1, 2]}, "existing_vpc.subnet_ids must be a non-empty list of IDs"),
-        ({"create_vpc_endpoints": "no"}, "existing_vpc.create_vpc_endpoints must be a bool"),
+        ({"vpc_id": 7}, "existing_vpc.vpc_id: must be"),
+        ({"subnet_ids": "subnet-1,subnet-2"}, "existing_vpc.subnet_ids: must be a non-empty list"),
+        ({"route_table_ids": []}, "existing_vpc.route_table_ids: must be a non-empty list"),
+        ({"subnet_ids": [1, 2]}, "existing_vpc.subnet_ids: must be a non-empty list of IDs"),
+        ({"create_vpc_endpoints": "no"}, "existing_vpc.create_vpc_endpoints: must be a bool"),
         (
             {"runtime_endpoint_security_group_id": ["sg-1"]},
-            "existing_vpc.runtime_endpoint_security_group_id must be a security group ID",
+            "existing_vpc.runtime_endpoint_security_group_id: must be a security group ID",
         ),
     ],
 )
@@ -1390,8 +1392,8 @@ def test_existing_vpc_wrong_types_name_the_field(fields: dict[str, Any], message
         "route_table_ids": ["rtb-1"],
         **fields,
     }
-    with pytest.raises(TypeError, match=message):
-        ExistingVpc(**values)
+    with pytest.raises(PatternPropsError, match=message):
+        lambda_sagemakerendpoint(props(existing_vpc=ExistingVpc(**values)))
 
 
 def _lint_errors(template: Template) -> list[str]:

@@ -26,6 +26,7 @@ from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
 from troposphere_patterns.core.overrides import build, merge, plain
+from troposphere_patterns.core.overrides import problems as property_problems
 
 # The newest Python runtime that cfn-lint accepts for inline (ZipFile) code.
 DEFAULT_RUNTIME = "python3.14"
@@ -436,3 +437,93 @@ def attach_to_function(
         Roles=[role_name(function.properties["Role"])],
     )
     return FunctionAttachment(function, policy, properties)
+
+
+@dataclass(frozen=True)
+class FunctionSide:
+    """The function a pattern wired, and what that added.
+
+    Attributes:
+        function: The created function, or the caller's.
+        attachment: What the pattern changes on the caller's function (applied last); None for
+            a created function.
+        resources: Everything to add to a template.
+    """
+
+    function: awslambda.Function
+    attachment: FunctionAttachment | None
+    resources: tuple[BaseAWSObject, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class FunctionChoice:
+    """The function that calls a pattern's service: one the pattern creates, or the caller's.
+
+    Attributes:
+        existing_lambda_obj: A function in the caller's template. Default None.
+        lambda_function_props: ``AWS::Lambda::Function`` properties of the function to create,
+            merged over the defaults. Default None.
+    """
+
+    existing_lambda_obj: awslambda.Function | None = None
+    lambda_function_props: Mapping[str, Any] | None = None
+
+    def problems(self, *, in_vpc: bool) -> list[str]:
+        """One or the other, and each one's rules (``in_vpc``: the pattern uses a VPC)."""
+        existing, props = self.existing_lambda_obj, self.lambda_function_props
+        found: list[str] = []
+        if existing is not None and props is not None:
+            found.append("existing_lambda_obj and lambda_function_props: give one or the other")
+        if existing is None and props is None:
+            found.append("neither existing_lambda_obj nor lambda_function_props: one is required")
+        if props is not None:
+            found += property_problems(awslambda.Function, props, "lambda_function_props")
+            found += function_props_problems(merge(props), "lambda_function_props", in_vpc=in_vpc)
+        if existing is not None:
+            found += existing_function_problems(existing, "existing_lambda_obj", in_vpc=in_vpc)
+        return found
+
+    def build(
+        self,
+        ids: LogicalIds,
+        *,
+        kms_key_arn: Any,
+        deletion_policy: str,
+        variables: Mapping[str, Any],
+        statements: Sequence[Statement],
+        network: FunctionNetwork | None,
+        policy_name: str,
+    ) -> FunctionSide:
+        """Create the function, or give the caller's the variables, grants and group.
+
+        Args:
+            ids: Logical IDs.
+            kms_key_arn: The key of a created function's log group.
+            deletion_policy: Of a created function's log group.
+            variables: Environment variables to set.
+            statements: What the function's role may do for the pattern.
+            network: Subnets and the pattern's group (the caller's function keeps its subnets).
+            policy_name: Names the policy attached to a caller's function's role.
+        """
+        if self.existing_lambda_obj is not None:
+            attachment = attach_to_function(
+                self.existing_lambda_obj,
+                policy_id=ids(core_ids.LAMBDA_POLICY),
+                policy_name=policy_name,
+                variables=variables,
+                statements=statements,
+                security_group_id=network.security_group_id if network is not None else None,
+            )
+            return FunctionSide(self.existing_lambda_obj, attachment, (attachment.policy,))
+        if self.lambda_function_props is None:
+            raise ValueError("problems() lets no choice through without a function")
+        bundle = lambda_function(
+            ids,
+            function_props=self.lambda_function_props,
+            kms_key_arn=kms_key_arn,
+            deletion_policy=deletion_policy,
+            variables=variables,
+            statements=statements,
+            network=network,
+        )
+        return FunctionSide(bundle.function, None, bundle.resources)

@@ -26,6 +26,8 @@ from troposphere import (
 from troposphere_patterns.core import iam_policies, ids
 from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
 from troposphere_patterns.core.overrides import build, merge, plain
+from troposphere_patterns.core.overrides import problems as property_problems
+from troposphere_patterns.errors import Problem
 
 DEFAULT_CIDR = "10.0.0.0/16"
 DEFAULT_AZ_COUNT = 2
@@ -76,11 +78,19 @@ class ExistingVpc:
     create_vpc_endpoints: bool = True
     runtime_endpoint_security_group_id: Any = None
 
-    def __post_init__(self) -> None:
+    def problems(self) -> list[str]:
+        """Each field's type, then the rules between the fields, each message naming them."""
+        found = self._type_problems()
+        return found or self._choice_problems()
+
+    def _type_problems(self) -> list[str]:
         ids = (str, AWSHelperFn, Parameter)
+        found: list[str] = []
         if not isinstance(self.vpc_id, ids):
-            raise TypeError(
-                f"existing_vpc.vpc_id must be a str or an intrinsic, not {self.vpc_id!r}"
+            found.append(
+                Problem(
+                    "existing_vpc.vpc_id", f"must be a str or an intrinsic, not {self.vpc_id!r}"
+                )
             )
         for name in ("subnet_ids", "route_table_ids"):
             value = getattr(self, name)
@@ -92,24 +102,31 @@ class ExistingVpc:
                 or not value
                 or not all(isinstance(item, str | AWSHelperFn | Parameter) for item in items)
             ):
-                raise TypeError(
-                    f"existing_vpc.{name} must be a non-empty list of IDs or an intrinsic "
-                    f"(e.g. Ref of a List<...> Parameter), not {value!r}"
+                found.append(
+                    Problem(
+                        f"existing_vpc.{name}",
+                        "must be a non-empty list of IDs or an intrinsic (e.g. Ref of a "
+                        f"List<...> Parameter), not {value!r}",
+                    )
                 )
         if not isinstance(self.create_vpc_endpoints, bool):
-            raise TypeError(
-                "existing_vpc.create_vpc_endpoints must be a bool, not "
-                f"{self.create_vpc_endpoints!r}"
+            found.append(
+                Problem(
+                    "existing_vpc.create_vpc_endpoints",
+                    f"must be a bool, not {self.create_vpc_endpoints!r}",
+                )
             )
         group = self.runtime_endpoint_security_group_id
         if group is not None and not isinstance(group, ids):
-            raise TypeError(
-                "existing_vpc.runtime_endpoint_security_group_id must be a security group ID "
-                f"(a str) or an intrinsic, not {group!r}"
+            found.append(
+                Problem(
+                    "existing_vpc.runtime_endpoint_security_group_id",
+                    f"must be a security group ID (a str) or an intrinsic, not {group!r}",
+                )
             )
+        return found
 
-    def problems(self) -> list[str]:
-        """Rules between the fields, each message naming them."""
+    def _choice_problems(self) -> list[str]:
         group_given = self.runtime_endpoint_security_group_id is not None
         if self.create_vpc_endpoints:
             found = []
@@ -157,6 +174,71 @@ class Network:
         return cls(
             plain(existing.vpc_id), plain(existing.subnet_ids), plain(existing.route_table_ids)
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class VpcChoice:
+    """Where a pattern's resources run: a VPC it creates, the caller's, or none.
+
+    Attributes:
+        existing_vpc: The caller's VPC. Default None.
+        deploy_vpc: Create a private, isolated VPC. Default False.
+        vpc_props: ``AWS::EC2::VPC`` properties (plus ``MaxAzs``) of the VPC to create.
+            Default None.
+    """
+
+    existing_vpc: ExistingVpc | None = None
+    deploy_vpc: bool = False
+    vpc_props: Mapping[str, Any] | None = None
+
+    @property
+    def in_vpc(self) -> bool:
+        """A VPC is in play, created or given."""
+        return self.deploy_vpc or self.existing_vpc is not None
+
+    def problems(self) -> list[str]:
+        """The choice's rules, and the rules of the VPC props and the caller's VPC."""
+        found: list[str] = []
+        if self.existing_vpc is not None:
+            if self.deploy_vpc:
+                found.append("existing_vpc and deploy_vpc=True: give one or the other")
+            found += self.existing_vpc.problems()
+            if self.vpc_props is not None:
+                found.append(
+                    "existing_vpc and vpc_props: vpc_props only shape a VPC that deploy_vpc creates"
+                )
+        elif self.vpc_props is not None and not self.deploy_vpc:
+            found.append(
+                "vpc_props without deploy_vpc=True: no VPC would be created to apply them to"
+            )
+        if self.vpc_props is not None:
+            found += vpc_props_problems(self.vpc_props, "vpc_props")
+            overrides = {k: v for k, v in self.vpc_props.items() if k != AZ_COUNT_KEY}
+            found += property_problems(ec2.VPC, overrides, "vpc_props")
+        return found
+
+    def network(
+        self, logical_ids: ids.LogicalIds, *, kms_key_arn: Any, deletion_policy: str
+    ) -> Network | None:
+        """The VPC created (with its flow log, encrypted with the key) or given; None for none."""
+        if self.deploy_vpc:
+            return isolated_vpc(
+                logical_ids,
+                kms_key_arn=kms_key_arn,
+                overrides=self.vpc_props,
+                deletion_policy=deletion_policy,
+            )
+        if self.existing_vpc is not None:
+            return Network.existing(self.existing_vpc)
+        return None
+
+    @property
+    def shared_runtime_group_id(self) -> Any:
+        """The group of the VPC's own SageMaker Runtime endpoint, when the pattern makes none."""
+        existing = self.existing_vpc
+        if existing is not None and not existing.create_vpc_endpoints:
+            return existing.runtime_endpoint_security_group_id
+        return None
 
 
 def vpc_props_problems(vpc_props: Mapping[str, Any], where: str) -> list[str]:

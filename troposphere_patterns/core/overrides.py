@@ -10,8 +10,8 @@ list, an ``If`` in place of a property object), which ``from_dict`` rejects.
 from __future__ import annotations
 
 import contextlib
-import io
 from collections.abc import Iterator, Mapping
+from types import FunctionType
 from typing import Any, TypeVar
 
 from troposphere import (
@@ -102,6 +102,10 @@ def _convert(expected: Any, value: Any) -> Any:
         return value
     if _is_tags(expected):
         return _tags(value)
+    if isinstance(expected, FunctionType):
+        # Run troposphere's validator first: when it fails inside troposphere, troposphere also
+        # writes to sys.stderr, which a library must not do to its caller's process.
+        expected(value)
     if is_aws_object_subclass(expected) and isinstance(value, Mapping):
         return build(expected, value)
     if isinstance(expected, list) and isinstance(value, list | tuple):
@@ -172,7 +176,8 @@ def problems(cls: type[BaseAWSObject], props: Mapping[str, Any], where: str) -> 
                 # renders them: render this one value now, so a gap is named here.
                 encode_to_dict(built.properties[key])
             except (AttributeError, TypeError, ValueError, ArithmeticError) as error:
-                found.append(f"{where}.{key}: {error}")
+                # Some validators (troposphere's boolean) raise with no message.
+                found.append(f"{where}.{key}: {str(error) or f'{value!r} is not a valid value'}")
     return found
 
 
@@ -194,8 +199,7 @@ def rejected(*names: str) -> Iterator[None]:
         PatternPropsError: In place of the troposphere error, which is kept as its cause.
     """
     try:
-        with contextlib.redirect_stderr(io.StringIO()):  # troposphere also prints its errors
-            yield
+        yield
     except PatternPropsError:
         raise
     except (AttributeError, TypeError, ValueError, ArithmeticError, LookupError) as error:

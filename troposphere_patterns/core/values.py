@@ -27,6 +27,8 @@ from typing import Any, Final
 import awacs
 from troposphere import AWSHelperFn, AWSObject, AWSProperty, Parameter, Tags
 
+from troposphere_patterns.errors import Problem
+
 # Deeper than any CloudFormation property (the deepest schemas nest about a dozen levels), far
 # below Python's recursion limit, which the merge and build steps would otherwise hit.
 MAX_DEPTH: Final = 64
@@ -47,28 +49,34 @@ class _Budget:
     exhausted: bool = False
 
 
-def check_field_types(
-    instance: Any, expected: Mapping[str, tuple[type | tuple[type, ...], str]]
-) -> None:
-    """Refuse a dataclass whose fields hold the wrong Python types.
-
-    None stands for "not given" only in fields whose default is None.
+def accepts(types: type | tuple[type, ...], description: str, **field_options: Any) -> Any:
+    """A dataclass field that holds one of ``types``, checked by :func:`type_problems`.
 
     Args:
-        instance: A dataclass instance (a pattern's props).
-        expected: Field name to the accepted types and their description ("a str").
-
-    Raises:
-        TypeError: Naming the first wrong field: ``id_prefix must be a str, not NoneType``.
+        types: The accepted Python types.
+        description: How a message names them ("a str", "an ExistingVpc").
+        **field_options: ``default`` or ``default_factory``, as for ``dataclasses.field``.
     """
-    defaults = {field.name: field.default for field in dataclasses.fields(instance)}
-    for name, (types, description) in expected.items():
-        value = getattr(instance, name)
-        if (value is not None or defaults[name] is not None) and not isinstance(value, types):
-            raise TypeError(f"{name} must be {description}, not {type(value).__name__}")
+    return dataclasses.field(metadata={"accepts": (types, description)}, **field_options)
 
 
-def props_problems(props: Any) -> list[str]:
+def type_problems(instance: Any) -> list[Problem]:
+    """Every field of a dataclass that holds the wrong Python type (see :func:`accepts`).
+
+    None stands for "not given" only in fields whose default is None.
+    """
+    found = []
+    for field in dataclasses.fields(instance):
+        if "accepts" not in field.metadata:
+            continue
+        types, description = field.metadata["accepts"]
+        value = getattr(instance, field.name)
+        if (value is not None or field.default is not None) and not isinstance(value, types):
+            found.append(Problem(field.name, f"must be {description}, not {_short(value)}"))
+    return found
+
+
+def props_problems(props: Any) -> list[Problem]:
     """:func:`problems` over every field of a props dataclass that holds mappings or options.
 
     Option objects (dataclasses such as ``ExistingVpc``) are walked field by field, so a value
@@ -89,7 +97,7 @@ def _is_option(value: Any) -> bool:
     return dataclasses.is_dataclass(value) and not isinstance(value, type)
 
 
-def problems(fields: Mapping[str, Any]) -> list[str]:
+def problems(fields: Mapping[str, Any]) -> list[Problem]:
     """Check values for renderability and size, each problem named by its dotted path.
 
     Args:
@@ -100,7 +108,7 @@ def problems(fields: Mapping[str, Any]) -> list[str]:
         One message per problem, e.g.
         ``lambda_function_props.Environment.Variables.MODEL_VERSION: a date ...``.
     """
-    found: list[str] = []
+    found: list[Problem] = []
     budget = _Budget()
     for name, value in fields.items():
         if value is None:
@@ -129,8 +137,8 @@ def string_map_problems(mapping: Any, where: str) -> list[str]:
     ]
 
 
-def _walk(root: Any, where: str, budget: _Budget) -> list[str]:
-    found: list[str] = []
+def _walk(root: Any, where: str, budget: _Budget) -> list[Problem]:
+    found: list[Problem] = []
     stack: list[tuple[Any, str, int]] = [(root, where, 0)]
     while stack:
         value, path, depth = stack.pop()
@@ -138,20 +146,23 @@ def _walk(root: Any, where: str, budget: _Budget) -> list[str]:
         if budget.nodes < 0:
             budget.exhausted = True
             found.append(
-                f"{path}: the props hold more than {MAX_NODES:,} values in all (the limit); "
-                "a template that large would not deploy"
+                Problem(
+                    path,
+                    f"the props hold more than {MAX_NODES:,} values in all (the limit); "
+                    "a template that large would not deploy",
+                )
             )
             break
         problem = _scalar_problem(value, budget)
         if problem is not None:
-            found.append(f"{path}: {problem}")
+            found.append(Problem(path, problem))
             if budget.exhausted:
                 break
             continue
         # No more children than the budget can still count: a huge list costs no more.
         children = list(itertools.islice(_children(value, path), budget.nodes + 1))
         if children and depth >= MAX_DEPTH:
-            found.append(f"{path}: nested deeper than {MAX_DEPTH} levels (the limit)")
+            found.append(Problem(path, f"nested deeper than {MAX_DEPTH} levels (the limit)"))
             continue
         # Reversed so problems come out in the caller's key order.
         stack += [(child, child_path, depth + 1) for child, child_path in reversed(children)]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from troposphere import BaseAWSObject, sagemaker
+
 from troposphere_patterns.core.hosting.endpoint import (
     endpoint_config_problems,
     endpoint_name_problems,
@@ -30,8 +32,16 @@ from troposphere_patterns.core.hosting.options.data_capture import DataCapture
 from troposphere_patterns.core.hosting.options.rollout import Rollout
 from troposphere_patterns.core.hosting.options.serverless import Serverless
 from troposphere_patterns.core.hosting.plan import EndpointPlan
+from troposphere_patterns.core.hosting.types import EndpointConfig
 from troposphere_patterns.core.overrides import merge, plain
+from troposphere_patterns.core.overrides import problems as property_problems
 
+# The CloudFormation properties each props mapping holds, checked against troposphere's table.
+_PROPS_CLASSES: dict[str, type[BaseAWSObject]] = {
+    "model_props": sagemaker.Model,
+    "endpoint_config_props": EndpointConfig,
+    "endpoint_props": sagemaker.Endpoint,
+}
 # The props an existing endpoint leaves nothing to apply to.
 _CREATED_ONLY = ("model_props", "endpoint_config_props", "serverless", "autoscaling")
 EXISTING = "existing_sagemaker_endpoint_obj"
@@ -93,6 +103,10 @@ class Hosting:
     def problems(self, *, in_vpc: bool) -> list[str]:
         """Every problem, for an endpoint the pattern creates or an existing one."""
         found = self._endpoint_problems()
+        for name, cls in _PROPS_CLASSES.items():
+            value = getattr(self, name)
+            if value is not None:
+                found += property_problems(cls, value, name)
         existing_endpoint = not self.creates_endpoint
         if self.model_props is not None and not existing_endpoint:
             model = plain(self.model_props)
