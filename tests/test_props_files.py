@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 import troposphere
 
-from troposphere_patterns import cli, props_files
+from troposphere_patterns import cli
+from troposphere_patterns.cli import props_files
 
 PATTERN = "lambda-sagemakerendpoint"
 

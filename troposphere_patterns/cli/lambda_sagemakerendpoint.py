@@ -12,6 +12,7 @@ from typing import Any
 
 from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
 
+from troposphere_patterns.cli.modes import CommandLine, Layer, Mode, allowed_values_without
 from troposphere_patterns.core import (
     endpoint_autoscaling,
     sagemaker_endpoint,
@@ -27,7 +28,6 @@ from troposphere_patterns.core.instance_types import burstable
 from troposphere_patterns.core.rollout import Rollout
 from troposphere_patterns.core.serverless_inference import Serverless
 from troposphere_patterns.core.vpc import ExistingVpc
-from troposphere_patterns.modes import CommandLine, Layer, Mode, allowed_values_without
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpointProps,
     lambda_sagemakerendpoint,

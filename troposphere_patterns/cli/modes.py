@@ -2,9 +2,9 @@
 
 A pattern declares its deploy-time Parameters, the props its template starts from, and its
 modes (``--deploy-vpc``, ``--existing-endpoint``, ...): each mode names the Parameters it
-brings and the props layer it sets. ``cli.py`` turns the declarations into arguments and merges
-the layers (base, then each chosen mode, then ``--props`` files), so adding a mode never adds a
-branch to the front door.
+brings and the props layer it sets. The front door (``cli/__init__.py``) turns the declarations
+into arguments and merges the layers (base, then each chosen mode, then ``--props`` files), so
+adding a mode never adds a branch to the front door.
 """
 
 from __future__ import annotations

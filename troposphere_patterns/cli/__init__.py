@@ -1,7 +1,7 @@
 """Command line: render a pattern's template to stdout or a file.
 
 The front door, generic over patterns: each pattern declares its Parameters and modes as data
-(``patterns/<pattern>_cli.py``); this module turns them into arguments, layers the mode's props
+(``cli/<pattern>.py``); this module turns them into arguments, layers the mode's props
 with the ``--props`` files, speaks of flags and files in its messages, and writes the output.
 The build functions stay pure.
 """
@@ -24,18 +24,18 @@ from typing import TYPE_CHECKING, Any
 
 from troposphere import Parameter
 
-from troposphere_patterns import __version__, json_text, output_file, references
+from troposphere_patterns import __version__
+from troposphere_patterns.cli import json_text, lambda_sagemakerendpoint, output_file, references
+from troposphere_patterns.cli.modes import CommandLine
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
 from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.diagram import command as diagram_command
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
-from troposphere_patterns.modes import CommandLine
-from troposphere_patterns.patterns import lambda_sagemakerendpoint_cli
 
 if TYPE_CHECKING:
-    from troposphere_patterns import props_files
+    from troposphere_patterns.cli import props_files
 
-COMMAND_LINES = {c.name: c for c in (lambda_sagemakerendpoint_cli.COMMAND_LINE,)}
+COMMAND_LINES = {c.name: c for c in (lambda_sagemakerendpoint.COMMAND_LINE,)}
 
 EXIT_USAGE = 2
 PROG = "troposphere-patterns"
@@ -69,7 +69,7 @@ def _field_in_message(props_type: type) -> re.Pattern[str]:
 
 def _schemas(command: CommandLine) -> dict[str, props_files.Schema]:
     """What each props field holds, for the key check of props files."""
-    from troposphere_patterns import props_files  # only with --props
+    from troposphere_patterns.cli import props_files  # only with --props
 
     schemas = {f.name: props_files.Schema() for f in fields(command.props_type)}
     for name, (cls, names) in command.keys.items():
@@ -159,7 +159,7 @@ def read_props_files(
     """Read every ``--props`` file; report every problem in all of them at once."""
     if not paths:
         return []
-    from troposphere_patterns import props_files
+    from troposphere_patterns.cli import props_files
 
     loaded, found = [], []
     schemas = _schemas(command)
@@ -277,7 +277,7 @@ def _check_references(sources: Sources, body: Mapping[str, Any]) -> None:
     """Refuse intrinsics in the props files that name what the template lacks."""
     if not sources.files:
         return
-    from troposphere_patterns import props_files
+    from troposphere_patterns.cli import props_files
 
     found = []
     for file, data in sources.files:
