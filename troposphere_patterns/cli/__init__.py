@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import importlib.util
 import io
 import json
 import os
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from troposphere import Parameter
 
-from troposphere_patterns import __version__
+from troposphere_patterns import __version__, handlers
 from troposphere_patterns.cli import json_text, lambda_sagemakerendpoint, output_file, references
 from troposphere_patterns.cli.modes import CommandLine
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
@@ -39,21 +38,9 @@ COMMAND_LINES = {c.name: c for c in (lambda_sagemakerendpoint.COMMAND_LINE,)}
 
 EXIT_USAGE = 2
 PROG = "troposphere-patterns"
-HANDLER_PACKAGE = "troposphere_patterns.handler_src"
-HANDLER_FILE = "lambda_sagemakerendpoint.py"
 # Global flags that set a props field; a pattern's modes declare their own.
 VALUE_FLAGS = {"id_prefix": "--id-prefix"}
 _PATH_PARTS = r"\.(\w+)|\[(\d+)\]"
-
-
-def handler_source() -> str:
-    """Return the default Lambda handler's source, from the installed package or checkout."""
-    # find_spec, not importlib.resources: the latter imports tempfile and shutil (~5 ms).
-    spec = importlib.util.find_spec(HANDLER_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise UsageError(f"the handler package {HANDLER_PACKAGE} is not installed")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    return (folder / HANDLER_FILE).read_text(encoding="utf-8")
 
 
 @functools.cache
@@ -213,7 +200,7 @@ def build_props(
     # Flags first, files over them; an option's value (--env-var-name NAME) wins over files.
     values = {mode.dest for mode in command.modes if mode.metavar is not None}
     flags = {dest: value for dest, value in chosen.items() if dest not in values}
-    handler = handler_source()
+    handler = handlers.handler_source()
     layers = command.layers(params, handler, flags)
     sources.files = read_props_files(command, args.props or ())
     given = {name for _, data in sources.files for name in data}
