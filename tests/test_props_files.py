@@ -591,6 +591,38 @@ def test_an_unexpected_failure_is_one_message_and_exit_2(
     assert "internal error, please report it: RuntimeError: boom" in error
 
 
+def test_every_option_mapping_is_checked_and_all_problems_are_named(run: Run) -> None:
+    path = run.file(
+        "p.yaml",
+        "autoscaling: {min_capacity: 2}\n"
+        "rollout: {percent: 5}\n"
+        "existing_vpc: {vpc_id: 5, subnet_ids: [subnet-1]}\n",
+    )
+    error = run.refused("--props", path)
+    assert "3 problems:" in error
+    assert f"--props {path}: autoscaling: needs max_capacity" in error
+    assert f"--props {path}: rollout: needs strategy" in error
+    assert f"--props {path}: existing_vpc.vpc_id must be a str or an intrinsic, not 5" in error
+
+
+def test_an_options_keys_are_its_types_fields(run: Run) -> None:
+    # async_inference has no entry in the declaration's keys: the option's type gives them.
+    path = run.file("p.yaml", "async_inference: {outptu_path: 's3://my-bucket/out/'}\n")
+    error = run.refused("--async", "--props", path)
+    assert f"--props {path}: async_inference.outptu_path: unknown key of async_inference" in error
+    assert "did you mean output_path?" in error
+
+
+def test_a_validator_failure_is_the_message_alone_without_troposphere_noise(run: Run) -> None:
+    # troposphere writes "function validator ... threw exception" on sys.stderr before it
+    # raises; nothing of it may reach the CLI's stderr.
+    path = run.file("p.yaml", "lambda_function_props: {MemorySize: lots}\n")
+    assert run.refused("--props", path) == (
+        f"troposphere-patterns: error: --props {path}: lambda_function_props.MemorySize: "
+        "'lots' is not a valid integer\n"
+    )
+
+
 def test_code_in_a_file_replaces_the_inlined_handler_whole(run: Run) -> None:
     path = run.file(
         "p.yaml", "lambda_function_props:\n  Code: {S3Bucket: my-code, S3Key: fn.zip}\n"

@@ -1,9 +1,9 @@
 """Command line: render a pattern's template to stdout or a file.
 
-The front door, generic over patterns: each pattern declares its Parameters and modes as data
-(``cli/<pattern>.py``); this module turns them into arguments, layers the mode's props
-with the ``--props`` files, speaks of flags and files in its messages, and writes the output.
-The build functions stay pure.
+The front door, generic over patterns: each pattern declares its Parameters, modes, handler and
+how its props files are read as data (``cli/<pattern>.py``, listed in ``cli/registry.py``); this
+module turns them into arguments, layers the modes' props with the ``--props`` files, speaks of
+flags and files in its messages, and writes the output. The build functions stay pure.
 """
 
 from __future__ import annotations
@@ -24,17 +24,15 @@ from typing import TYPE_CHECKING, Any
 from troposphere import Parameter
 
 from troposphere_patterns import __version__, handlers
-from troposphere_patterns.cli import json_text, lambda_sagemakerendpoint, output_file, references
+from troposphere_patterns.cli import json_text, output_file, references
 from troposphere_patterns.cli.modes import CommandLine
+from troposphere_patterns.cli.registry import COMMAND_LINES
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
-from troposphere_patterns.core.vpc import ExistingVpc
 from troposphere_patterns.diagram import command as diagram_command
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
 
 if TYPE_CHECKING:
     from troposphere_patterns.cli import props_files
-
-COMMAND_LINES = {c.name: c for c in (lambda_sagemakerendpoint.COMMAND_LINE,)}
 
 EXIT_USAGE = 2
 PROG = "troposphere-patterns"
@@ -59,6 +57,8 @@ def _schemas(command: CommandLine) -> dict[str, props_files.Schema]:
     from troposphere_patterns.cli import props_files  # only with --props
 
     schemas = {f.name: props_files.Schema() for f in fields(command.props_type)}
+    for name, names in command.option_fields().items():
+        schemas[name] = props_files.Schema(None, names)
     for name, (cls, names) in command.keys.items():
         schemas[name] = props_files.Schema(cls, names)
     return schemas
@@ -156,12 +156,10 @@ def read_props_files(
         except props_files.PropsFileError as error:
             found.append(str(error))
             continue
-        if "existing_lambda_obj" in data:
-            found.append(
-                f"--props {path}: existing_lambda_obj: a function already in your template "
-                "needs the library (a troposphere object), not a props file"
-            )
-            del data["existing_lambda_obj"]
+        for name, why in command.library_only.items():
+            if name in data:
+                found.append(f"--props {path}: {name}: {why}")
+                del data[name]
         found += props_files.key_problems(path, data, schemas)
         loaded.append((path, data))
     if found:
@@ -169,18 +167,15 @@ def read_props_files(
     return loaded
 
 
-def _existing_vpc(value: Mapping[str, Any]) -> ExistingVpc:
-    missing = [name for name in ("vpc_id", "subnet_ids") if name not in value]
-    if missing:
-        raise UsageError(f"existing_vpc: needs {' and '.join(missing)}")
-    return ExistingVpc(**value)
+def _handler(command: CommandLine) -> str | None:
+    return handlers.handler_source(command.handler) if command.handler is not None else None
 
 
-def _as_mapping(value: Any) -> Any:
-    """An ExistingVpc as its fields, so that a props file's mapping merges over a mode's."""
-    if isinstance(value, ExistingVpc):
-        return {f.name: getattr(value, f.name) for f in fields(ExistingVpc)}
-    return value
+def _drop(layers: Sequence[dict[str, Any]], names: Sequence[str], keep: set[str]) -> None:
+    for layer in layers:
+        for name in names:
+            if name not in keep:
+                layer.pop(name, None)
 
 
 def build_props(
@@ -191,41 +186,47 @@ def build_props(
 ) -> Any:
     """Turn command-line arguments into the pattern's props: modes, ``--props`` files, flags.
 
-    Layers merge in that order (mappings deeply); a file that sets a field a mode sets also
-    applies that mode's drops (an endpoint named in a file drops the default model).
+    Layers merge in this order (mappings deeply): the base, each chosen flag (its drops applied
+    to the layers before it), the ``--props`` files, each option's value (``--env-var-name
+    NAME`` wins over files), ``--id-prefix``. A file that sets a field a mode :attr:`~Mode.sets`
+    also applies that mode's drops (an endpoint named in a file drops the default model).
+
+    Raises:
+        UsageError: An unreadable or invalid props file, or a value of the wrong type.
+        PatternPropsError: An option's mapping without a field its type requires.
     """
     sources = sources if sources is not None else Sources()
     sources.props_type = command.props_type
-    chosen = vars(args)
-    # Flags first, files over them; an option's value (--env-var-name NAME) wins over files.
-    values = {mode.dest for mode in command.modes if mode.metavar is not None}
-    flags = {dest: value for dest, value in chosen.items() if dest not in values}
-    handler = handlers.handler_source()
-    layers = command.layers(params, handler, flags)
+    arguments = vars(args)
+    chosen = {mode.dest: arguments[mode.dest] for mode in command.chosen_modes(arguments)}
     sources.files = read_props_files(command, args.props or ())
     given = {name for _, data in sources.files for name in data}
+    first: list[dict[str, Any]] = [dict(command.base(params, _handler(command)))]
+    last: list[dict[str, Any]] = []
     for mode in command.modes:
-        value = chosen.get(mode.dest)
-        sets = set(mode.props(params, value if value not in (None, False) else True))
-        if value not in (None, False) and (mode.dest in values or not sets & given):
-            for name in sets:
-                sources.flags[name] = mode.flag
-        if mode.drops and sets & given:
-            for layer in layers:
-                for name in mode.drops:
-                    if name not in given:
-                        layer.pop(name, None)
-    layers += [dict(data) for _, data in sources.files]
-    layers += command.layers(params, handler, {d: chosen.get(d) for d in values})[1:]
+        overridden = set(mode.sets) & given
+        if mode.dest in chosen:
+            layers = last if mode.takes_value else first
+            _drop(first + last, mode.drops, set())
+            layers.append(mode.layer(params, chosen[mode.dest]))
+            # Messages about a field name the flag, unless a file set it over a flag.
+            for name in mode.sets:
+                if mode.takes_value or name not in given:
+                    sources.flags[name] = mode.flag
+        if mode.drops and overridden:
+            _drop(first, mode.drops, given)
+    layers = first + [dict(data) for _, data in sources.files] + last
     for name, flag in VALUE_FLAGS.items():
-        value = chosen.get(flag.lstrip("-").replace("-", "_"))
+        value = arguments.get(flag.lstrip("-").replace("-", "_"))
         if value is not None:
             layers.append({name: value})
             sources.flags[name] = flag
-    combined = command.combine([{k: _as_mapping(v) for k, v in layer.items()} for layer in layers])
-    if isinstance(combined.get("existing_vpc"), Mapping):
-        combined["existing_vpc"] = _existing_vpc(combined["existing_vpc"])
-    return command.props_type(**command.with_options(combined))
+    try:
+        # The library's channel for a value of the wrong Python type (a props file's string
+        # where a bool goes); its message names the field.
+        return command.props_type(**command.with_options(command.combine(layers)))
+    except TypeError as error:
+        raise UsageError(str(error)) from error
 
 
 def output_format(args: argparse.Namespace) -> str:
@@ -384,9 +385,7 @@ def _run(argv: Sequence[str] | None) -> int:
         with contextlib.redirect_stderr(io.StringIO()):
             text = render(args, sources)
         check_body_size(text)
-    except UsageError as error:
-        problems = [sources.cli_terms(problem) for problem in error.problems]
-    except PatternPropsError as error:
+    except (UsageError, PatternPropsError) as error:
         problems = [sources.cli_terms(problem) for problem in error.problems]
     except (TemplateLimitError, TypeError) as error:
         problems = [sources.cli_terms(str(error))]
