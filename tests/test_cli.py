@@ -16,6 +16,7 @@ import pytest
 import yaml
 from cfn_tools import load_yaml  # type: ignore[import-untyped]
 
+import troposphere_patterns
 from troposphere_patterns import cli
 from troposphere_patterns.cli.modes import CommandLine, Mode
 
@@ -703,6 +704,9 @@ def test_a_field_named_like_a_word_is_renamed_only_where_it_names_the_field() ->
     assert sources.cli_terms("serverless and autoscaling: x").startswith("--serverless and")
 
 
+# --------------------------------------------------------------------------- error channel
+
+
 def _with(monkeypatch: pytest.MonkeyPatch, **changes: object) -> CommandLine:
     """Replace the pattern's declaration for one test (fields of ``CommandLine``)."""
     command = dataclasses.replace(cli.COMMAND_LINES["lambda-sagemakerendpoint"], **changes)  # type: ignore[arg-type]
@@ -715,6 +719,49 @@ def _mode(command: CommandLine, flag: str, **changes: object) -> tuple[Mode, ...
         dataclasses.replace(mode, **changes) if mode.flag == flag else mode  # type: ignore[arg-type]
         for mode in command.modes
     )
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), TypeError("boom"), KeyError("boom")])
+def test_an_internal_error_is_a_traceback_and_status_70_not_bad_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: Exception
+) -> None:
+    def broken(props: object) -> object:  # our bug, deep in the library
+        raise error
+
+    _with(monkeypatch, render=broken)
+    assert cli.main(["lambda-sagemakerendpoint"]) == cli.EXIT_INTERNAL == 70
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("Traceback (most recent call last):")
+    assert f"{type(error).__name__}: " in captured.err
+    assert captured.err.endswith(
+        f"troposphere-patterns: error: internal error: this is a bug in troposphere-patterns "
+        f"{troposphere_patterns.__version__}, not in your input; please report it with the "
+        "traceback above\n"
+    )
+
+
+def test_an_internal_error_leaves_the_output_file_as_it_was(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def broken(props: object) -> object:
+        raise AttributeError("boom")
+
+    _with(monkeypatch, render=broken)
+    target = tmp_path / "out.json"
+    target.write_text("before")
+    assert cli.main(["lambda-sagemakerendpoint", "-o", str(target)]) == 70
+    assert target.read_text() == "before"
+    capsys.readouterr()
+
+
+def test_help_documents_the_exit_statuses() -> None:
+    for args in (["--help"], ["lambda-sagemakerendpoint", "--help"]):
+        result = run(*args)
+        assert result.returncode == 0
+        assert "exit status:" in result.stdout
+        assert "  2   bad input" in result.stdout
+        assert "  70  a bug in troposphere-patterns" in result.stdout
 
 
 # --------------------------------------------------------------------------- declarations
@@ -755,7 +802,7 @@ def test_a_layer_that_sets_an_undeclared_field_is_a_bug(
 ) -> None:
     command = cli.COMMAND_LINES["lambda-sagemakerendpoint"]
     _with(monkeypatch, modes=_mode(command, "--deploy-vpc", sets=()))
-    assert cli.main(["lambda-sagemakerendpoint", "--deploy-vpc"]) == 2
+    assert cli.main(["lambda-sagemakerendpoint", "--deploy-vpc"]) == 70
     assert "ValueError: --deploy-vpc sets deploy_vpc, not declared in its sets" in (
         capsys.readouterr().err
     )

@@ -580,17 +580,6 @@ def test_a_file_that_holds_no_props_is_refused(run: Run, content: str, message: 
     assert f"--props {path}: {message}" in run.refused("--props", path)
 
 
-def test_an_unexpected_failure_is_one_message_and_exit_2(
-    monkeypatch: pytest.MonkeyPatch, run: Run
-) -> None:
-    def broken(*args: object) -> str:
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(cli, "render", broken)
-    error = run.refused()
-    assert "internal error, please report it: RuntimeError: boom" in error
-
-
 def test_every_option_mapping_is_checked_and_all_problems_are_named(run: Run) -> None:
     path = run.file(
         "p.yaml",

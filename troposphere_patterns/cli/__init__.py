@@ -4,6 +4,9 @@ The front door, generic over patterns: each pattern declares its Parameters, mod
 how its props files are read as data (``cli/<pattern>.py``, listed in ``cli/registry.py``); this
 module turns them into arguments, layers the modes' props with the ``--props`` files, speaks of
 flags and files in its messages, and writes the output. The build functions stay pure.
+
+Bad input exits 2 with every problem named; anything else the library raises is a bug and
+exits 70 with its traceback.
 """
 
 from __future__ import annotations
@@ -11,11 +14,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import io
 import json
 import os
 import re
 import sys
+import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -35,6 +38,15 @@ if TYPE_CHECKING:
     from troposphere_patterns.cli import props_files
 
 EXIT_USAGE = 2
+# sysexits.h's EX_SOFTWARE (os.EX_SOFTWARE exists on POSIX only): a bug, not bad input.
+EXIT_INTERNAL = 70
+EXIT_STATUS = """\
+exit status:
+  0   the template (or diagram) was written
+  2   bad input: a usage error, invalid props, an unreadable or invalid props file, an output
+      that cannot be written; every problem is named on stderr
+  70  a bug in troposphere-patterns: a traceback and the version on stderr; please report it
+"""
 PROG = "troposphere-patterns"
 # Global flags that set a props field; a pattern's modes declare their own.
 VALUE_FLAGS = {"id_prefix": "--id-prefix"}
@@ -304,7 +316,7 @@ def parser() -> argparse.ArgumentParser:
             pattern.name,
             help=pattern.help,
             description=pattern.description,
-            epilog=pattern.examples,
+            epilog=f"{pattern.examples}\n{EXIT_STATUS}",
             formatter_class=_Formatter,
         )
         modes = command.add_argument_group("modes")
@@ -359,7 +371,7 @@ def _modes_epilog() -> str:
             if mode.metavar is None:
                 flag = f"{mode.flag} {{{','.join(mode.choices)}}}" if mode.choices else mode.flag
                 lines.append(f"    {flag:<22}{mode.help}")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n\n" + EXIT_STATUS
 
 
 def _error(message: str) -> None:
@@ -367,12 +379,21 @@ def _error(message: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0, or 2 for any failure)."""
+    """Run the command line; return the exit status (see :data:`EXIT_STATUS`).
+
+    Bad input is one message (each problem naming its flag or file) and status 2. Any other
+    exception is a bug in troposphere-patterns, not the user's: its traceback, a line saying
+    so with the version, and status 70.
+    """
     try:
         return _run(argv)
-    except Exception as error:  # a bug, reported in one line rather than as a traceback
-        _error(f"internal error, please report it: {type(error).__name__}: {error}")
-        return EXIT_USAGE
+    except Exception:
+        traceback.print_exc()
+        _error(
+            f"internal error: this is a bug in troposphere-patterns {__version__}, not in your "
+            "input; please report it with the traceback above"
+        )
+        return EXIT_INTERNAL
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -382,12 +403,11 @@ def _run(argv: Sequence[str] | None) -> int:
     sources = Sources()
     problems: Sequence[str] = ()
     try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            text = render(args, sources)
+        text = render(args, sources)
         check_body_size(text)
     except (UsageError, PatternPropsError) as error:
         problems = [sources.cli_terms(problem) for problem in error.problems]
-    except (TemplateLimitError, TypeError) as error:
+    except TemplateLimitError as error:
         problems = [sources.cli_terms(str(error))]
     if problems:
         _error(report(problems))
