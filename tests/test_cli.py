@@ -607,6 +607,8 @@ def test_top_level_help_lists_every_mode_of_every_pattern() -> None:
         assert {"--deploy-vpc", "--existing-vpc", "--existing-endpoint"} <= set(flags)
         for flag in flags:
             assert flag in result.stdout
+    assert "%%" not in result.stdout
+    assert "rolling} how a model update" in result.stdout
 
 
 # --------------------------------------------------------------------------- day-2 operations

@@ -370,7 +370,8 @@ def _modes_epilog() -> str:
         for mode in pattern.modes:
             if mode.metavar is None:
                 flag = f"{mode.flag} {{{','.join(mode.choices)}}}" if mode.choices else mode.flag
-                lines.append(f"    {flag:<22}{mode.help}")
+                # Help strings escape % for argparse; the epilog is printed as it is.
+                lines.append(f"    {flag:<21} {mode.help.replace('%%', '%')}")
     return "\n".join(lines) + "\n\n" + EXIT_STATUS
 
 
