@@ -497,6 +497,21 @@ def test_a_yaml_alias_bomb_is_refused_fast(run: Run) -> None:
     assert "expands to more than 100,000 values" in error
 
 
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        ("&a [*a]\n", 1),
+        ("lambda_function_props: &a {Environment: {Variables: *a}}\n", 1),
+        # The anchor a second time: the alias names the value still open.
+        ("x: &a [1]\ny: &a [*a]\n", 2),
+    ],
+)
+def test_a_yaml_value_that_contains_itself_is_refused(run: Run, content: str, line: int) -> None:
+    path = run.file("p.yaml", content)
+    error = run.refused("--props", path)
+    assert f"--props {path}: line {line}: the alias *a is inside the value &a names" in error
+
+
 # --------------------------------------------------------------------------- messages
 
 
