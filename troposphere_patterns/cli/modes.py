@@ -4,8 +4,8 @@ A pattern declares its deploy-time Parameters, the props its template starts fro
 handler, how its props files are read, and its modes (``--deploy-vpc``,
 ``--existing-endpoint``, ...): each mode names the Parameters it brings, the props fields it
 sets and the layer that sets them. The front door (``cli/__init__.py``) turns the declarations
-into arguments and merges the layers (base, then each chosen mode, then ``--props`` files), so
-adding a mode never adds a branch to the front door.
+into arguments and merges the layers (the base, each chosen flag, the ``--props`` files, each
+option's value), so adding a mode never adds a branch to the front door.
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ class Mode:
             the flag.
         props: The props layer the mode sets, given the Parameters (by name) and the option's
             value (True for a flag); only fields named in :attr:`sets`.
-        drops: Props fields the mode removes from the layers before it (``--existing-endpoint``
-            drops the model the base layer describes).
+        drops: Props fields the mode removes from the layers built before its own
+            (``--existing-endpoint`` drops the model the base layer describes); also applied,
+            sparing what the files give, when a props file sets one of :attr:`sets`.
         parameter_changes: Parameter name -> how the mode changes that Parameter (``--autoscaling``
             drops the burstable types from ``InstanceType``'s AllowedValues).
         group: Modes of one group exclude each other.
