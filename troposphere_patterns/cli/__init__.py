@@ -205,7 +205,8 @@ def build_props(
 
     Raises:
         UsageError: An unreadable or invalid props file, or a value of the wrong type.
-        PatternPropsError: An option's mapping without a field its type requires.
+        PatternPropsError: Options' mappings that lack a field or hold a value their type
+            refuses.
     """
     sources = sources if sources is not None else Sources()
     sources.props_type = command.props_type
@@ -233,10 +234,11 @@ def build_props(
         if value is not None:
             layers.append({name: value})
             sources.flags[name] = flag
+    combined = command.with_options(command.combine(layers))
     try:
         # The library's channel for a value of the wrong Python type (a props file's string
         # where a bool goes); its message names the field.
-        return command.props_type(**command.with_options(command.combine(layers)))
+        return command.props_type(**combined)
     except TypeError as error:
         raise UsageError(str(error)) from error
 
