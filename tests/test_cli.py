@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -15,7 +16,9 @@ import pytest
 import yaml
 from cfn_tools import load_yaml  # type: ignore[import-untyped]
 
+import troposphere_patterns
 from troposphere_patterns import cli
+from troposphere_patterns.cli.modes import CommandLine, Mode
 
 HANDLER = Path(__file__).parent.parent / "handler_src" / "lambda_sagemakerendpoint.py"
 
@@ -604,6 +607,8 @@ def test_top_level_help_lists_every_mode_of_every_pattern() -> None:
         assert {"--deploy-vpc", "--existing-vpc", "--existing-endpoint"} <= set(flags)
         for flag in flags:
             assert flag in result.stdout
+    assert "%%" not in result.stdout
+    assert "rolling} how a model update" in result.stdout
 
 
 # --------------------------------------------------------------------------- day-2 operations
@@ -699,3 +704,134 @@ def test_a_field_named_like_a_word_is_renamed_only_where_it_names_the_field() ->
         "--serverless (serverless.max_concurrency): 300 is outside 1-200"
     )
     assert sources.cli_terms("serverless and autoscaling: x").startswith("--serverless and")
+
+
+# --------------------------------------------------------------------------- error channel
+
+
+def _with(monkeypatch: pytest.MonkeyPatch, **changes: object) -> CommandLine:
+    """Replace the pattern's declaration for one test (fields of ``CommandLine``)."""
+    command = dataclasses.replace(cli.COMMAND_LINES["lambda-sagemakerendpoint"], **changes)  # type: ignore[arg-type]
+    monkeypatch.setitem(cli.COMMAND_LINES, command.name, command)
+    return command
+
+
+def _mode(command: CommandLine, flag: str, **changes: object) -> tuple[Mode, ...]:
+    return tuple(
+        dataclasses.replace(mode, **changes) if mode.flag == flag else mode  # type: ignore[arg-type]
+        for mode in command.modes
+    )
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), TypeError("boom"), KeyError("boom")])
+def test_an_internal_error_is_a_traceback_and_status_70_not_bad_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: Exception
+) -> None:
+    def broken(props: object) -> object:  # our bug, deep in the library
+        raise error
+
+    _with(monkeypatch, render=broken)
+    assert cli.main(["lambda-sagemakerendpoint"]) == cli.EXIT_INTERNAL == 70
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("Traceback (most recent call last):")
+    assert f"{type(error).__name__}: " in captured.err
+    assert captured.err.endswith(
+        f"troposphere-patterns: error: internal error: this is a bug in troposphere-patterns "
+        f"{troposphere_patterns.__version__}, not in your input; please report it with the "
+        "traceback above\n"
+    )
+
+
+def test_an_internal_error_leaves_the_output_file_as_it_was(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def broken(props: object) -> object:
+        raise AttributeError("boom")
+
+    _with(monkeypatch, render=broken)
+    target = tmp_path / "out.json"
+    target.write_text("before")
+    assert cli.main(["lambda-sagemakerendpoint", "-o", str(target)]) == 70
+    assert target.read_text() == "before"
+    capsys.readouterr()
+
+
+def test_help_documents_the_exit_statuses() -> None:
+    for args in (["--help"], ["lambda-sagemakerendpoint", "--help"]):
+        result = run(*args)
+        assert result.returncode == 0
+        assert "exit status:" in result.stdout
+        assert "  2   bad input" in result.stdout
+        assert "  70  a bug in troposphere-patterns" in result.stdout
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+def test_the_front_door_reads_what_a_mode_sets_from_sets_without_building_its_layer(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A file that names an endpoint applies --existing-endpoint's drops (the default model and
+    # config) because the mode declares sets=("existing_sagemaker_endpoint_obj",); the mode's
+    # layer is built only when its flag is given.
+    def never(params: object, value: object) -> dict[str, object]:
+        raise AssertionError("the layer of a mode that was not chosen was built")
+
+    command = cli.COMMAND_LINES["lambda-sagemakerendpoint"]
+    _with(monkeypatch, modes=_mode(command, "--existing-endpoint", props=never))
+    path = tmp_path / "p.yaml"
+    path.write_text("existing_sagemaker_endpoint_obj: my-endpoint\n")
+    resources = render(capsys, "--props", str(path))["Resources"]
+    types = {r["Type"] for r in resources.values()}  # type: ignore[union-attr]
+    assert "AWS::SageMaker::Model" not in types
+    assert "AWS::SageMaker::EndpointConfig" not in types
+
+
+def test_without_sets_a_file_applies_no_drops(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    command = cli.COMMAND_LINES["lambda-sagemakerendpoint"]
+    _with(monkeypatch, modes=_mode(command, "--existing-endpoint", sets=()))
+    path = tmp_path / "p.yaml"
+    path.write_text("existing_sagemaker_endpoint_obj: my-endpoint\n")
+    assert cli.main(["lambda-sagemakerendpoint", "--props", str(path)]) == 2
+    assert "model_props with existing_sagemaker_endpoint_obj" in capsys.readouterr().err
+
+
+def test_a_layer_that_sets_an_undeclared_field_is_a_bug(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command = cli.COMMAND_LINES["lambda-sagemakerendpoint"]
+    _with(monkeypatch, modes=_mode(command, "--deploy-vpc", sets=()))
+    assert cli.main(["lambda-sagemakerendpoint", "--deploy-vpc"]) == 70
+    assert "ValueError: --deploy-vpc sets deploy_vpc, not declared in its sets" in (
+        capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize("command", list(cli.COMMAND_LINES.values()), ids=lambda c: c.name)
+def test_each_mode_sets_exactly_what_it_declares(command: CommandLine) -> None:
+    params = command.parameters()
+    for mode in command.modes:
+        values = mode.choices or (["VALUE"] if mode.takes_value else [True])
+        set_by_some_value = set()
+        for value in values:
+            layer = mode.layer(params, value)  # raises on an undeclared field
+            set_by_some_value |= set(layer)
+        assert set_by_some_value == set(mode.sets), mode.flag
+
+
+def test_a_declaration_naming_no_props_field_is_refused() -> None:
+    command = cli.COMMAND_LINES["lambda-sagemakerendpoint"]
+    with pytest.raises(ValueError, match="existing_vpcs: not fields of"):
+        dataclasses.replace(command, library_only={"existing_vpcs": "typo"})
+    with pytest.raises(ValueError, match="deploy_vcp: not fields of"):
+        dataclasses.replace(command, modes=_mode(command, "--deploy-vpc", sets=("deploy_vcp",)))
+
+
+def test_the_front_door_names_no_pattern() -> None:
+    # A second pattern adds cli/<pattern>.py and an entry in cli/registry.py, nothing here.
+    front_door = Path(cli.__file__).read_text().lower()
+    for name in ("lambda_sagemakerendpoint", "existing_lambda_obj", "existingvpc", "handler_src"):
+        assert name not in front_door, name

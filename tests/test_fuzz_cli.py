@@ -233,6 +233,7 @@ def _assert_outcome(
     said = f"exit {code}; stderr: {stderr[:500]}"
     with contextlib.suppress(InvalidArgument):  # outside a hypothesis test
         event(f"exit {code}")
+    assert code != cli.EXIT_INTERNAL, f"a bug, not bad input (exit 70):\n{stderr[-3000:]}"
     assert code in (0, 2), said
     assert "Traceback" not in stderr, said
     if code != 0:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.test_invariants import ALL, IDS
-from troposphere_patterns import json_text
+from troposphere_patterns.cli import json_text
 
 
 @pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)

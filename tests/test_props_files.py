@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 import troposphere
 
-from troposphere_patterns import cli, props_files
+from troposphere_patterns import cli
+from troposphere_patterns.cli import props_files
 
 PATTERN = "lambda-sagemakerendpoint"
 
@@ -496,6 +497,21 @@ def test_a_yaml_alias_bomb_is_refused_fast(run: Run) -> None:
     assert "expands to more than 100,000 values" in error
 
 
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        ("&a [*a]\n", 1),
+        ("lambda_function_props: &a {Environment: {Variables: *a}}\n", 1),
+        # The anchor a second time: the alias names the value still open.
+        ("x: &a [1]\ny: &a [*a]\n", 2),
+    ],
+)
+def test_a_yaml_value_that_contains_itself_is_refused(run: Run, content: str, line: int) -> None:
+    path = run.file("p.yaml", content)
+    error = run.refused("--props", path)
+    assert f"--props {path}: line {line}: the alias *a is inside the value &a names" in error
+
+
 # --------------------------------------------------------------------------- messages
 
 
@@ -579,15 +595,47 @@ def test_a_file_that_holds_no_props_is_refused(run: Run, content: str, message: 
     assert f"--props {path}: {message}" in run.refused("--props", path)
 
 
-def test_an_unexpected_failure_is_one_message_and_exit_2(
-    monkeypatch: pytest.MonkeyPatch, run: Run
-) -> None:
-    def broken(*args: object) -> str:
-        raise RuntimeError("boom")
+def test_every_option_mapping_is_checked_and_all_problems_are_named(run: Run) -> None:
+    path = run.file(
+        "p.yaml",
+        "autoscaling: {min_capacity: 2}\n"
+        "rollout: {percent: 5}\n"
+        "existing_vpc: {vpc_id: vpc-1, subnet_ids: [subnet-1]}\n",
+    )
+    error = run.refused("--props", path)
+    assert "2 problems:" in error
+    assert f"--props {path}: autoscaling: needs max_capacity" in error
+    assert f"--props {path}: rollout: needs strategy" in error
 
-    monkeypatch.setattr(cli, "render", broken)
-    error = run.refused()
-    assert "internal error, please report it: RuntimeError: boom" in error
+
+def test_an_option_field_of_the_wrong_type_is_named_with_the_other_problems(run: Run) -> None:
+    path = run.file(
+        "p.yaml",
+        "existing_vpc: {vpc_id: 5, subnet_ids: [subnet-1], route_table_ids: [rtb-1]}\n"
+        "deletion_policy: Keep\n",
+    )
+    error = run.refused("--props", path)
+    assert "2 problems:" in error
+    assert f"--props {path}: existing_vpc.vpc_id: must be a str or an intrinsic, not 5" in error
+    assert f"--props {path}: deletion_policy: 'Keep' must be one of Retain, Delete" in error
+
+
+def test_an_options_keys_are_its_types_fields(run: Run) -> None:
+    # async_inference has no entry in the declaration's keys: the option's type gives them.
+    path = run.file("p.yaml", "async_inference: {outptu_path: 's3://my-bucket/out/'}\n")
+    error = run.refused("--async", "--props", path)
+    assert f"--props {path}: async_inference.outptu_path: unknown key of async_inference" in error
+    assert "did you mean output_path?" in error
+
+
+def test_a_validator_failure_is_the_message_alone_without_troposphere_noise(run: Run) -> None:
+    # troposphere writes "function validator ... threw exception" on sys.stderr before it
+    # raises; nothing of it may reach the CLI's stderr.
+    path = run.file("p.yaml", "lambda_function_props: {MemorySize: lots}\n")
+    assert run.refused("--props", path) == (
+        f"troposphere-patterns: error: --props {path}: lambda_function_props.MemorySize: "
+        "'lots' is not a valid integer\n"
+    )
 
 
 def test_code_in_a_file_replaces_the_inlined_handler_whole(run: Run) -> None:

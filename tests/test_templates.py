@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from troposphere_patterns import cli, output_file
+from troposphere_patterns import cli
+from troposphere_patterns.cli import output_file
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 

@@ -15,6 +15,7 @@ from troposphere_patterns.core.hosting.options.rollout import Rollout
 from troposphere_patterns.core.hosting.options.serverless import Serverless
 from troposphere_patterns.core.network import ExistingVpc
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
+from troposphere_patterns.handlers import handler_source
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpoint,
     LambdaSagemakerEndpointProps,
@@ -36,5 +37,6 @@ __all__ = [
     "TemplateLimitError",
     "__version__",
     "add_lambda_sagemakerendpoint",
+    "handler_source",
     "lambda_sagemakerendpoint",
 ]

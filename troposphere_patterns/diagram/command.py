@@ -88,7 +88,7 @@ def render(template: Path, fmt: str, fenced: bool = False) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; return the exit status."""
-    from troposphere_patterns import output_file
+    from troposphere_patterns.cli import output_file
     from troposphere_patterns.diagram.architecture import TemplateError
 
     try:

@@ -1,21 +1,23 @@
 """How a pattern appears on the command line, as data the front door reads.
 
-A pattern declares its deploy-time Parameters, the props its template starts from, and its
-modes (``--deploy-vpc``, ``--existing-endpoint``, ...): each mode names the Parameters it
-brings and the props layer it sets. ``cli.py`` turns the declarations into arguments and merges
-the layers (base, then each chosen mode, then ``--props`` files), so adding a mode never adds a
-branch to the front door.
+A pattern declares its deploy-time Parameters, the props its template starts from, its
+handler, how its props files are read, and its modes (``--deploy-vpc``,
+``--existing-endpoint``, ...): each mode names the Parameters it brings, the props fields it
+sets and the layer that sets them. The front door (``cli/__init__.py``) turns the declarations
+into arguments and merges the layers (the base, each chosen flag, the ``--props`` files, each
+option's value), so adding a mode never adds a branch to the front door.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 from troposphere import Parameter, Template
 
 from troposphere_patterns.core.overrides import merge
+from troposphere_patterns.errors import PatternPropsError
 
 # A props layer: props field name -> value. Values that are mappings merge over earlier layers.
 Layer = Mapping[str, Any]
@@ -41,10 +43,15 @@ class Mode:
     Attributes:
         flag: The option, e.g. ``--deploy-vpc``.
         help: One line for ``--help``.
+        sets: The props fields the mode's layer may set, whatever the option's value. The front
+            door reads them without building the layer: a props file that sets one of them
+            wins over the flag (and applies the mode's drops), and messages about them name
+            the flag.
         props: The props layer the mode sets, given the Parameters (by name) and the option's
-            value (True for a flag).
-        drops: Props fields the mode removes from the layers before it (``--existing-endpoint``
-            drops the model the base layer describes).
+            value (True for a flag); only fields named in :attr:`sets`.
+        drops: Props fields the mode removes from the layers built before its own
+            (``--existing-endpoint`` drops the model the base layer describes); also applied,
+            sparing what the files give, when a props file sets one of :attr:`sets`.
         parameter_changes: Parameter name -> how the mode changes that Parameter (``--autoscaling``
             drops the burstable types from ``InstanceType``'s AllowedValues).
         group: Modes of one group exclude each other.
@@ -55,6 +62,7 @@ class Mode:
 
     flag: str
     help: str
+    sets: tuple[str, ...] = ()
     props: Callable[[Mapping[str, Parameter], Any], Layer] = lambda params, value: {}
     drops: tuple[str, ...] = ()
     parameter_changes: Mapping[str, ParameterChange] = field(default_factory=dict)
@@ -66,6 +74,24 @@ class Mode:
     def dest(self) -> str:
         """The argparse destination of the option."""
         return self.flag.lstrip("-").replace("-", "_")
+
+    @property
+    def takes_value(self) -> bool:
+        """An option with any value (``--env-var-name NAME``): it wins over props files."""
+        return self.metavar is not None
+
+    def layer(self, params: Mapping[str, Parameter], value: Any) -> dict[str, Any]:
+        """The props layer for the option's ``value``.
+
+        Raises:
+            ValueError: The layer sets a field :attr:`sets` does not declare (a bug in the
+                declaration, not bad input).
+        """
+        layer = dict(self.props(params, value))
+        undeclared = sorted(set(layer) - set(self.sets))
+        if undeclared:
+            raise ValueError(f"{self.flag} sets {', '.join(undeclared)}, not declared in its sets")
+        return layer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,19 +106,24 @@ class CommandLine:
         props_type: The props dataclass the layers become.
         render: Props to template.
         parameters: Every Parameter any mode may use, made fresh for each run.
-        base: The props layer every run starts from, given the Parameters and the handler code.
+        base: The props layer every run starts from, given the Parameters and the source of
+            :attr:`handler` (None without one).
+        handler: The module in ``handler_src/`` whose source the base layer inlines, or None.
         modes: The pattern's options.
         default_mode: What the template holds without a mode flag, for the top-level ``--help``.
         keys: Props field -> what its mapping may hold: a troposphere class (its property
             table, nested classes followed) or None, and further key names; a props file's
-            misspelt keys are found and named with a suggestion from these.
+            misspelt keys are found and named with a suggestion from these. The
+            :attr:`options` need no entry: their keys are their type's fields.
         alternatives: Keys that replace each other across layers, as dotted paths to a mapping
             and groups of its keys: when a later layer sets a key of one group, the keys of the
             other groups from earlier layers go (a props file's ``ModelDataSource`` replaces the
             default ``ModelDataUrl``; its S3 ``Code`` replaces the inlined ``ZipFile``).
         options: Props fields that layers may give as mappings of an option type's fields
             (``autoscaling: {max_capacity: 4}`` in a props file): merged like any mapping, then
-            built into the type once all layers are combined.
+            built into the type once all layers are combined. The type is a dataclass.
+        library_only: Props fields a props file may not set, each with the reason (a
+            troposphere object that only the library can pass).
     """
 
     name: str
@@ -102,12 +133,28 @@ class CommandLine:
     props_type: type
     render: Callable[[Any], Template]
     parameters: Callable[[], Mapping[str, Parameter]]
-    base: Callable[[Mapping[str, Parameter], str], Layer]
+    base: Callable[[Mapping[str, Parameter], str | None], Layer]
+    handler: str | None = None
     modes: tuple[Mode, ...] = ()
     default_mode: str = ""
     keys: Mapping[str, tuple[type | None, tuple[str, ...]]] = field(default_factory=dict)
     alternatives: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = field(default=())
     options: Mapping[str, type] = field(default_factory=dict)
+    library_only: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        names = {f.name for f in fields(self.props_type)}
+        declared = {
+            *(name for mode in self.modes for name in (*mode.sets, *mode.drops)),
+            *self.keys,
+            *self.options,
+            *self.library_only,
+        }
+        unknown = sorted(declared - names)
+        if unknown:
+            raise ValueError(
+                f"{self.name}: {', '.join(unknown)}: not fields of {self.props_type.__name__}"
+            )
 
     def chosen_modes(self, chosen: Mapping[str, Any]) -> list[Mode]:
         """The modes the command line turned on, in declaration order."""
@@ -121,33 +168,43 @@ class CommandLine:
                 params[name] = change(params[name])
         return params
 
+    def option_fields(self) -> dict[str, tuple[str, ...]]:
+        """Each of the :attr:`options` and the fields of its type, for the props files' keys."""
+        return {name: tuple(f.name for f in fields(cls)) for name, cls in self.options.items()}
+
     def with_options(self, combined: Mapping[str, Any]) -> dict[str, Any]:
         """Merged props with the :attr:`options` given as mappings built into their types.
 
         Raises:
-            TypeError: An option mapping with a field its type does not have, naming the prop.
+            PatternPropsError: Every option mapping that lacks a field its type requires or
+                holds a value its type refuses (``TypeError``, naming the field).
+            ValueError: A field the type does not have (a mode's layer: a bug).
         """
         result = dict(combined)
+        found = []
         for name, option_type in self.options.items():
             value = result.get(name)
-            if isinstance(value, Mapping):
-                try:
-                    result[name] = option_type(**value)
-                except TypeError as error:
-                    raise TypeError(f"{name}: {error}") from error
+            if not isinstance(value, Mapping):
+                continue
+            known = fields(option_type)
+            unknown = sorted(set(value) - {f.name for f in known})
+            if unknown:  # props files' keys are checked: only a mode's layer gets here
+                raise ValueError(f"{name}: {', '.join(unknown)}: not fields of {option_type}")
+            missing = [
+                f.name
+                for f in known
+                if f.name not in value and f.default is MISSING and f.default_factory is MISSING
+            ]
+            if missing:
+                found.append(f"{name}: needs {' and '.join(missing)}")
+                continue
+            try:
+                result[name] = option_type(**value)
+            except TypeError as error:  # the type's refusal of a value, naming the field
+                found.append(str(error))
+        if found:
+            raise PatternPropsError(found)
         return result
-
-    def layers(
-        self, params: Mapping[str, Parameter], handler: str, chosen: Mapping[str, Any]
-    ) -> list[dict[str, Any]]:
-        """The base layer and one layer per chosen mode, with each mode's drops applied."""
-        layers: list[dict[str, Any]] = [dict(self.base(params, handler))]
-        for mode in self.chosen_modes(chosen):
-            for layer in layers:
-                for name in mode.drops:
-                    layer.pop(name, None)
-            layers.append(dict(mode.props(params, chosen[mode.dest])))
-        return layers
 
     def combine(self, layers: Sequence[Layer]) -> dict[str, Any]:
         """Merge props layers in order (mappings deeply), honouring :attr:`alternatives`."""

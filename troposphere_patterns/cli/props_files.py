@@ -261,6 +261,13 @@ def _check_expansion(file: str, loader: _Loader) -> None:
             event = loader.get_event()  # type: ignore[no-untyped-call]
             depth = len(open_)
             if isinstance(event, yaml.AliasEvent):
+                if any(entry[0] == event.anchor for entry in open_):
+                    line = event.start_mark.line + 1 if event.start_mark else 0
+                    raise PropsFileError(
+                        file,
+                        f"line {line}: the alias *{event.anchor} is inside the value "
+                        f"&{event.anchor} names (a value that contains itself)",
+                    )
                 size, height = sizes.get(event.anchor or "", (1, 0))
                 reach(depth + height, event)
                 count(size, event)

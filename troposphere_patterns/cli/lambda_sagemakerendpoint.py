@@ -7,11 +7,11 @@ deploys anywhere. Which Parameters a template keeps depends on what its props us
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import fields
 from typing import Any
 
 from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
 
+from troposphere_patterns.cli.modes import CommandLine, Layer, Mode, allowed_values_without
 from troposphere_patterns.core import network as vpc
 from troposphere_patterns.core.hosting import endpoint as sagemaker_endpoint
 from troposphere_patterns.core.hosting.instance_type_table import INSTANCE_TYPES
@@ -26,7 +26,6 @@ from troposphere_patterns.core.hosting.options.rollout import Rollout
 from troposphere_patterns.core.hosting.options.serverless import Serverless
 from troposphere_patterns.core.hosting.types import EndpointConfig
 from troposphere_patterns.core.network import ExistingVpc
-from troposphere_patterns.modes import CommandLine, Layer, Mode, allowed_values_without
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpointProps,
     lambda_sagemakerendpoint,
@@ -139,7 +138,7 @@ def parameters() -> dict[str, Parameter]:
     }
 
 
-def base(params: Mapping[str, Parameter], handler: str) -> Layer:
+def base(params: Mapping[str, Parameter], handler: str | None) -> Layer:
     """The default template: the inlined handler, the model and instance type as Parameters."""
     return {
         "alarms": Alarms(topic=params["AlarmTopicArn"]),
@@ -168,8 +167,7 @@ STEPPED_INSTANCE_COUNT = 2
 
 
 def _rollout(params: Mapping[str, Parameter], value: Any) -> Layer:
-    # The front door also asks with True which fields a mode sets: any preset answers that.
-    rollout = ROLLOUTS.get(value, Rollout.canary)()
+    rollout = ROLLOUTS[value]()
     if rollout.percent is None:
         return {"rollout": rollout}
     variant = sagemaker_endpoint.default_variant(Ref(params["InstanceType"]))
@@ -200,11 +198,12 @@ def _scale_to_zero(parameter: Parameter) -> Parameter:
 
 
 def _existing_vpc(params: Mapping[str, Parameter], value: Any) -> Layer:
-    vpc = ExistingVpc(
-        vpc_id=Ref(params["VpcId"]),
-        subnet_ids=Ref(params["SubnetIds"]),
-        route_table_ids=Ref(params["RouteTableIds"]),
-    )
+    # ExistingVpc's fields, so that a props file's existing_vpc merges over them.
+    vpc = {
+        "vpc_id": Ref(params["VpcId"]),
+        "subnet_ids": Ref(params["SubnetIds"]),
+        "route_table_ids": Ref(params["RouteTableIds"]),
+    }
     return {"existing_vpc": vpc}
 
 
@@ -217,6 +216,7 @@ COMMAND_LINE = CommandLine(
     render=lambda_sagemakerendpoint,
     parameters=parameters,
     base=base,
+    handler="lambda_sagemakerendpoint",
     default_mode="a new endpoint (model, endpoint config, endpoint), no VPC",
     keys={
         "lambda_function_props": (awslambda.Function, ()),
@@ -225,17 +225,16 @@ COMMAND_LINE = CommandLine(
         "endpoint_config_props": (EndpointConfig, ()),
         "endpoint_props": (sagemaker.Endpoint, ()),
         "vpc_props": (ec2.VPC, (vpc.AZ_COUNT_KEY,)),
-        "existing_vpc": (None, tuple(f.name for f in fields(ExistingVpc))),
-        "serverless": (None, tuple(f.name for f in fields(Serverless))),
-        "autoscaling": (None, tuple(f.name for f in fields(Autoscaling))),
-        "alarms": (None, tuple(f.name for f in fields(Alarms))),
-        "rollout": (None, tuple(f.name for f in fields(Rollout))),
-        "data_capture": (None, tuple(f.name for f in fields(DataCapture))),
+    },
+    library_only={
+        "existing_lambda_obj": "a function already in your template needs the library "
+        "(a troposphere object), not a props file",
     },
     modes=(
         Mode(
             flag="--deploy-vpc",
             help="create a private VPC",
+            sets=("deploy_vpc",),
             props=lambda params, value: {"deploy_vpc": True},
             group="network",
         ),
@@ -243,6 +242,7 @@ COMMAND_LINE = CommandLine(
             flag="--existing-vpc",
             help="place the pattern in an existing VPC (VpcId, SubnetIds, RouteTableIds "
             "parameters)",
+            sets=("existing_vpc",),
             props=_existing_vpc,
             group="network",
         ),
@@ -253,17 +253,20 @@ COMMAND_LINE = CommandLine(
             "10 min), rolling (25%% batches, 5 min each); canary, linear and rolling run the "
             "variant on 2 instances",
             choices=tuple(ROLLOUTS),
+            sets=("rollout", "endpoint_config_props"),
             props=_rollout,
         ),
         Mode(
             flag="--data-capture",
             help="capture 20%% of requests and responses for Model Monitor, into the "
             "data-capture/ prefix of a bucket the template creates",
+            sets=("data_capture",),
             props=lambda params, value: {"data_capture": DataCapture()},
         ),
         Mode(
             flag="--existing-endpoint",
             help="invoke an existing endpoint (EndpointName parameter) instead of creating one",
+            sets=("existing_sagemaker_endpoint_obj",),
             props=lambda params, value: {
                 "existing_sagemaker_endpoint_obj": Ref(params["EndpointName"])
             },
@@ -273,6 +276,7 @@ COMMAND_LINE = CommandLine(
             flag="--serverless",
             help="a serverless endpoint: no instances, billed per request "
             "(ServerlessMemorySizeInMB, ServerlessMaxConcurrency parameters)",
+            sets=("serverless",),
             props=_serverless,
             drops=("endpoint_config_props",),
         ),
@@ -280,6 +284,7 @@ COMMAND_LINE = CommandLine(
             flag="--autoscaling",
             help="scale each variant on its invocations (AutoscalingMinCapacity, "
             "AutoscalingMaxCapacity parameters; no burstable ml.t2 types)",
+            sets=("autoscaling",),
             props=_autoscaling,
             parameter_changes={"InstanceType": allowed_values_without(burstable)},
         ),
@@ -287,6 +292,7 @@ COMMAND_LINE = CommandLine(
             flag="--async",
             help="an asynchronous endpoint: requests and results through the pattern's bucket, "
             "notifications through SNS topics",
+            sets=("async_inference",),
             props=lambda params, value: {"async_inference": {}},
             # With --autoscaling an async endpoint scales to zero by default: no cost at rest.
             parameter_changes={"AutoscalingMinCapacity": _scale_to_zero},
@@ -295,10 +301,12 @@ COMMAND_LINE = CommandLine(
             flag="--env-var-name",
             help="environment variable holding the endpoint name",
             metavar="NAME",
+            sets=("sagemaker_environment_variable_name",),
             props=lambda params, value: {"sagemaker_environment_variable_name": value},
         ),
     ),
     options={
+        "existing_vpc": ExistingVpc,
         "serverless": Serverless,
         "autoscaling": Autoscaling,
         "alarms": Alarms,

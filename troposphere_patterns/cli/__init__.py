@@ -1,9 +1,12 @@
 """Command line: render a pattern's template to stdout or a file.
 
-The front door, generic over patterns: each pattern declares its Parameters and modes as data
-(``patterns/<pattern>_cli.py``); this module turns them into arguments, layers the mode's props
-with the ``--props`` files, speaks of flags and files in its messages, and writes the output.
-The build functions stay pure.
+The front door, generic over patterns: each pattern declares its Parameters, modes, handler and
+how its props files are read as data (``cli/<pattern>.py``, listed in ``cli/registry.py``); this
+module turns them into arguments, layers the modes' props with the ``--props`` files, speaks of
+flags and files in its messages, and writes the output. The build functions stay pure.
+
+Bad input exits 2 with every problem named; anything else the library raises is a bug and
+exits 70 with its traceback.
 """
 
 from __future__ import annotations
@@ -11,12 +14,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import importlib.util
-import io
 import json
 import os
 import re
 import sys
+import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -24,36 +26,31 @@ from typing import TYPE_CHECKING, Any
 
 from troposphere import Parameter
 
-from troposphere_patterns import __version__, json_text, output_file, references
+from troposphere_patterns import __version__, handlers
+from troposphere_patterns.cli import json_text, output_file, references
+from troposphere_patterns.cli.modes import CommandLine
+from troposphere_patterns.cli.registry import COMMAND_LINES
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
-from troposphere_patterns.core.network import ExistingVpc
 from troposphere_patterns.diagram import command as diagram_command
 from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
-from troposphere_patterns.modes import CommandLine
-from troposphere_patterns.patterns import lambda_sagemakerendpoint_cli
 
 if TYPE_CHECKING:
-    from troposphere_patterns import props_files
-
-COMMAND_LINES = {c.name: c for c in (lambda_sagemakerendpoint_cli.COMMAND_LINE,)}
+    from troposphere_patterns.cli import props_files
 
 EXIT_USAGE = 2
+# sysexits.h's EX_SOFTWARE (os.EX_SOFTWARE exists on POSIX only): a bug, not bad input.
+EXIT_INTERNAL = 70
+EXIT_STATUS = """\
+exit status:
+  0   the template (or diagram) was written
+  2   bad input: a usage error, invalid props, an unreadable or invalid props file, an output
+      that cannot be written; every problem is named on stderr
+  70  a bug in troposphere-patterns: a traceback and the version on stderr; please report it
+"""
 PROG = "troposphere-patterns"
-HANDLER_PACKAGE = "troposphere_patterns.handler_src"
-HANDLER_FILE = "lambda_sagemakerendpoint.py"
 # Global flags that set a props field; a pattern's modes declare their own.
 VALUE_FLAGS = {"id_prefix": "--id-prefix"}
 _PATH_PARTS = r"\.(\w+)|\[(\d+)\]"
-
-
-def handler_source() -> str:
-    """Return the default Lambda handler's source, from the installed package or checkout."""
-    # find_spec, not importlib.resources: the latter imports tempfile and shutil (~5 ms).
-    spec = importlib.util.find_spec(HANDLER_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise UsageError(f"the handler package {HANDLER_PACKAGE} is not installed")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    return (folder / HANDLER_FILE).read_text(encoding="utf-8")
 
 
 @functools.cache
@@ -69,9 +66,11 @@ def _field_in_message(props_type: type) -> re.Pattern[str]:
 
 def _schemas(command: CommandLine) -> dict[str, props_files.Schema]:
     """What each props field holds, for the key check of props files."""
-    from troposphere_patterns import props_files  # only with --props
+    from troposphere_patterns.cli import props_files  # only with --props
 
     schemas = {f.name: props_files.Schema() for f in fields(command.props_type)}
+    for name, names in command.option_fields().items():
+        schemas[name] = props_files.Schema(None, names)
     for name, (cls, names) in command.keys.items():
         schemas[name] = props_files.Schema(cls, names)
     return schemas
@@ -159,7 +158,7 @@ def read_props_files(
     """Read every ``--props`` file; report every problem in all of them at once."""
     if not paths:
         return []
-    from troposphere_patterns import props_files
+    from troposphere_patterns.cli import props_files
 
     loaded, found = [], []
     schemas = _schemas(command)
@@ -169,12 +168,10 @@ def read_props_files(
         except props_files.PropsFileError as error:
             found.append(str(error))
             continue
-        if "existing_lambda_obj" in data:
-            found.append(
-                f"--props {path}: existing_lambda_obj: a function already in your template "
-                "needs the library (a troposphere object), not a props file"
-            )
-            del data["existing_lambda_obj"]
+        for name, why in command.library_only.items():
+            if name in data:
+                found.append(f"--props {path}: {name}: {why}")
+                del data[name]
         found += props_files.key_problems(path, data, schemas)
         loaded.append((path, data))
     if found:
@@ -182,18 +179,15 @@ def read_props_files(
     return loaded
 
 
-def _existing_vpc(value: Mapping[str, Any]) -> ExistingVpc:
-    missing = [name for name in ("vpc_id", "subnet_ids") if name not in value]
-    if missing:
-        raise UsageError(f"existing_vpc: needs {' and '.join(missing)}")
-    return ExistingVpc(**value)
+def _handler(command: CommandLine) -> str | None:
+    return handlers.handler_source(command.handler) if command.handler is not None else None
 
 
-def _as_mapping(value: Any) -> Any:
-    """An ExistingVpc as its fields, so that a props file's mapping merges over a mode's."""
-    if isinstance(value, ExistingVpc):
-        return {f.name: getattr(value, f.name) for f in fields(ExistingVpc)}
-    return value
+def _drop(layers: Sequence[dict[str, Any]], names: Sequence[str], keep: set[str]) -> None:
+    for layer in layers:
+        for name in names:
+            if name not in keep:
+                layer.pop(name, None)
 
 
 def build_props(
@@ -204,41 +198,49 @@ def build_props(
 ) -> Any:
     """Turn command-line arguments into the pattern's props: modes, ``--props`` files, flags.
 
-    Layers merge in that order (mappings deeply); a file that sets a field a mode sets also
-    applies that mode's drops (an endpoint named in a file drops the default model).
+    Layers merge in this order (mappings deeply): the base, each chosen flag (its drops applied
+    to the layers before it), the ``--props`` files, each option's value (``--env-var-name
+    NAME`` wins over files), ``--id-prefix``. A file that sets a field a mode :attr:`~Mode.sets`
+    also applies that mode's drops (an endpoint named in a file drops the default model).
+
+    Raises:
+        UsageError: An unreadable or invalid props file, or a value of the wrong type.
+        PatternPropsError: Options' mappings that lack a field or hold a value their type
+            refuses.
     """
     sources = sources if sources is not None else Sources()
     sources.props_type = command.props_type
-    chosen = vars(args)
-    # Flags first, files over them; an option's value (--env-var-name NAME) wins over files.
-    values = {mode.dest for mode in command.modes if mode.metavar is not None}
-    flags = {dest: value for dest, value in chosen.items() if dest not in values}
-    handler = handler_source()
-    layers = command.layers(params, handler, flags)
+    arguments = vars(args)
+    chosen = {mode.dest: arguments[mode.dest] for mode in command.chosen_modes(arguments)}
     sources.files = read_props_files(command, args.props or ())
     given = {name for _, data in sources.files for name in data}
+    first: list[dict[str, Any]] = [dict(command.base(params, _handler(command)))]
+    last: list[dict[str, Any]] = []
     for mode in command.modes:
-        value = chosen.get(mode.dest)
-        sets = set(mode.props(params, value if value not in (None, False) else True))
-        if value not in (None, False) and (mode.dest in values or not sets & given):
-            for name in sets:
-                sources.flags[name] = mode.flag
-        if mode.drops and sets & given:
-            for layer in layers:
-                for name in mode.drops:
-                    if name not in given:
-                        layer.pop(name, None)
-    layers += [dict(data) for _, data in sources.files]
-    layers += command.layers(params, handler, {d: chosen.get(d) for d in values})[1:]
+        overridden = set(mode.sets) & given
+        if mode.dest in chosen:
+            layers = last if mode.takes_value else first
+            _drop(first + last, mode.drops, set())
+            layers.append(mode.layer(params, chosen[mode.dest]))
+            # Messages about a field name the flag, unless a file set it over a flag.
+            for name in mode.sets:
+                if mode.takes_value or name not in given:
+                    sources.flags[name] = mode.flag
+        if mode.drops and overridden:
+            _drop(first, mode.drops, given)
+    layers = first + [dict(data) for _, data in sources.files] + last
     for name, flag in VALUE_FLAGS.items():
-        value = chosen.get(flag.lstrip("-").replace("-", "_"))
+        value = arguments.get(flag.lstrip("-").replace("-", "_"))
         if value is not None:
             layers.append({name: value})
             sources.flags[name] = flag
-    combined = command.combine([{k: _as_mapping(v) for k, v in layer.items()} for layer in layers])
-    if isinstance(combined.get("existing_vpc"), Mapping):
-        combined["existing_vpc"] = _existing_vpc(combined["existing_vpc"])
-    return command.props_type(**command.with_options(combined))
+    combined = command.with_options(command.combine(layers))
+    try:
+        # The library's channel for a value of the wrong Python type (a props file's string
+        # where a bool goes); its message names the field.
+        return command.props_type(**combined)
+    except TypeError as error:
+        raise UsageError(str(error)) from error
 
 
 def output_format(args: argparse.Namespace) -> str:
@@ -277,7 +279,7 @@ def _check_references(sources: Sources, body: Mapping[str, Any]) -> None:
     """Refuse intrinsics in the props files that name what the template lacks."""
     if not sources.files:
         return
-    from troposphere_patterns import props_files
+    from troposphere_patterns.cli import props_files
 
     found = []
     for file, data in sources.files:
@@ -316,7 +318,7 @@ def parser() -> argparse.ArgumentParser:
             pattern.name,
             help=pattern.help,
             description=pattern.description,
-            epilog=pattern.examples,
+            epilog=f"{pattern.examples}\n{EXIT_STATUS}",
             formatter_class=_Formatter,
         )
         modes = command.add_argument_group("modes")
@@ -370,8 +372,9 @@ def _modes_epilog() -> str:
         for mode in pattern.modes:
             if mode.metavar is None:
                 flag = f"{mode.flag} {{{','.join(mode.choices)}}}" if mode.choices else mode.flag
-                lines.append(f"    {flag:<22}{mode.help}")
-    return "\n".join(lines)
+                # Help strings escape % for argparse; the epilog is printed as it is.
+                lines.append(f"    {flag:<21} {mode.help.replace('%%', '%')}")
+    return "\n".join(lines) + "\n\n" + EXIT_STATUS
 
 
 def _error(message: str) -> None:
@@ -379,12 +382,21 @@ def _error(message: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0, or 2 for any failure)."""
+    """Run the command line; return the exit status (see :data:`EXIT_STATUS`).
+
+    Bad input is one message (each problem naming its flag or file) and status 2. Any other
+    exception is a bug in troposphere-patterns, not the user's: its traceback, a line saying
+    so with the version, and status 70.
+    """
     try:
         return _run(argv)
-    except Exception as error:  # a bug, reported in one line rather than as a traceback
-        _error(f"internal error, please report it: {type(error).__name__}: {error}")
-        return EXIT_USAGE
+    except Exception:
+        traceback.print_exc()
+        _error(
+            f"internal error: this is a bug in troposphere-patterns {__version__}, not in your "
+            "input; please report it with the traceback above"
+        )
+        return EXIT_INTERNAL
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -394,14 +406,11 @@ def _run(argv: Sequence[str] | None) -> int:
     sources = Sources()
     problems: Sequence[str] = ()
     try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            text = render(args, sources)
+        text = render(args, sources)
         check_body_size(text)
-    except UsageError as error:
+    except (UsageError, PatternPropsError) as error:
         problems = [sources.cli_terms(problem) for problem in error.problems]
-    except PatternPropsError as error:
-        problems = [sources.cli_terms(problem) for problem in error.problems]
-    except (TemplateLimitError, TypeError) as error:
+    except TemplateLimitError as error:
         problems = [sources.cli_terms(str(error))]
     if problems:
         _error(report(problems))
