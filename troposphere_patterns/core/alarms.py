@@ -34,6 +34,7 @@ from troposphere import (
     cloudwatch,
 )
 
+from troposphere_patterns.core import formats
 from troposphere_patterns.core.options import collect, number_problem
 from troposphere_patterns.core.waivers import guard_metadata
 
@@ -171,11 +172,6 @@ class AlarmsBundle:
     conditions: Mapping[str, Any] = field(default_factory=dict)
 
 
-def variant_id(name: str) -> str:
-    """The logical-ID part for a variant name (``my-variant`` -> ``MyVariant``)."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
-
-
 def target_problems(variants: Sequence[Mapping[str, Any]], where: str) -> list[str]:
     """Variants the alarms cannot tell apart, or name: alarms need literal, distinct names."""
     found: list[str] = []
@@ -187,7 +183,7 @@ def target_problems(variants: Sequence[Mapping[str, Any]], where: str) -> list[s
                 "literal name, or alarms=None"
             )
             continue
-        key = variant_id(name)
+        key = formats.variant_id(name)
         if key in seen:
             found.append(
                 f"{where}[{index}].VariantName: {name!r} and {seen[key]!r} give the same alarm "
@@ -236,7 +232,7 @@ def alarms(option: Alarms, targets: AlarmTargets) -> AlarmsBundle:
     if targets.endpoint_id is not None:
         endpoint_name = _dimension("EndpointName", GetAtt(targets.endpoint_id, "EndpointName"))
         for variant in targets.variant_names:
-            stem = f"{targets.endpoint_id}{variant_id(variant)}"
+            stem = f"{targets.endpoint_id}{formats.variant_id(variant)}"
             on_variant = {
                 "Namespace": SAGEMAKER_NAMESPACE,
                 "Dimensions": [endpoint_name, _dimension("VariantName", variant)],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ from troposphere import (
     logs,
 )
 
-from troposphere_patterns.core import iam_policies, values, waivers
+from troposphere_patterns.core import formats, iam_policies, values, waivers
 from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
 from troposphere_patterns.core.overrides import build, merge, plain
 
@@ -50,10 +49,6 @@ CODE_SOURCES: Mapping[str, tuple[str, ...]] = {
 # Node.js SDK v2 reuses HTTP connections only when asked; v3 ignores it.
 NODEJS_DEFAULT_VARIABLES: Mapping[str, str] = {"AWS_NODEJS_CONNECTION_REUSE_ENABLED": "1"}
 
-_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[^\n]*/)?(?P<name>[\w+=,.@-]+)")
-# Lambda's pattern for environment variable keys, matched whole (fullmatch, not ``$``, which
-# would admit a trailing newline).
-_VARIABLE_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
 # Keys Lambda sets itself and refuses in a function's configuration (the Lambda developer
 # guide, "Defined runtime environment variables"); names starting with _ fail the pattern.
 RESERVED_VARIABLES = frozenset(
@@ -132,7 +127,7 @@ def role_name(role_arn: Any) -> Any:
         target, attribute = role_arn.data["Fn::GetAtt"]
         if attribute == "Arn":
             return Ref(target)
-    elif isinstance(role_arn, str) and (match := _ROLE_ARN.fullmatch(role_arn)):
+    elif isinstance(role_arn, str) and (match := formats.IAM_ROLE_ARN.match(role_arn)):
         return match["name"]
     raise ValueError(
         "the role must be GetAtt(<AWS::IAM::Role>, 'Arn') or a literal role ARN, so the "
@@ -148,11 +143,9 @@ def variable_name_problem(name: Any, where: str, reserved: Collection[str] = ())
         where: The prop to name in the message.
         reserved: Names the caller's code relies on, refused as well as Lambda's own.
     """
-    if not isinstance(name, str) or not _VARIABLE_NAME.fullmatch(name):
-        return (
-            f"{where}: {name!r} is not a valid Lambda environment variable name (a letter, "
-            "then at least one letter, digit or _)"
-        )
+    problem = formats.LAMBDA_VARIABLE_NAME.problem(name, where)
+    if problem is not None:
+        return problem
     if name in RESERVED_VARIABLES or name in reserved:
         return f"{where}: {name!r} is reserved (Lambda or the pattern sets it); choose another"
     return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,7 @@ from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, If, NoValue, Ref, ia
 
 from troposphere_patterns.core import (
     endpoint_autoscaling,
+    formats,
     iam_policies,
     instance_types,
     model_data,
@@ -23,9 +23,6 @@ from troposphere_patterns.core.data_capture import EndpointConfig
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.serverless_inference import HostingProps, Serverless
-
-# CreateEndpoint's EndpointName pattern, matched whole (``$`` would admit a trailing newline).
-_ENDPOINT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
 DEFAULT_VARIANT_NAME = "AllTraffic"
@@ -154,12 +151,8 @@ def execution_role_statements(
 
 def endpoint_name_problems(endpoint: Any, where: str) -> list[str]:
     """Check a literal endpoint name (objects and intrinsics are the caller's to get right)."""
-    if isinstance(endpoint, str) and not _ENDPOINT_NAME.fullmatch(endpoint):
-        return [
-            f"{where}: {endpoint!r} is not a SageMaker endpoint name (letters, digits and "
-            "hyphens, at most 63, starting and ending with a letter or digit)"
-        ]
-    return []
+    problem = formats.ENDPOINT_NAME.problem(endpoint, where) if isinstance(endpoint, str) else None
+    return [problem] if problem is not None else []
 
 
 def model_props_problems(model_props: Mapping[str, Any], where: str, *, in_vpc: bool) -> list[str]:
