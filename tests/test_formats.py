@@ -58,3 +58,19 @@ def test_allowed_pattern_is_the_same_rule(fmt: Format, good: str, bad: str) -> N
 )
 def test_variant_id(name: str, part: str) -> None:
     assert formats.variant_id(name) == part
+
+
+@pytest.mark.parametrize(
+    ("name", "taken"),
+    [
+        ("t" * 256, True),
+        ("t" * 257, False),
+        ("orders.fifo", True),
+        ("t" * 251 + ".fifo", True),
+        ("t" * 252 + ".fifo", False),
+        ("my.topic", False),
+    ],
+)
+def test_sns_topic_names_follow_create_topic(name: str, taken: bool) -> None:
+    arn = f"arn:aws:sns:us-east-1:123456789012:{name}"
+    assert (formats.SNS_TOPIC_ARN.problem(arn, "x") is None) is taken

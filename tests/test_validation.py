@@ -674,7 +674,7 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
     (
         "10 async topic True",
         {"async_inference": AsyncInference(error_topic=True)},
-        "async_inference.error_topic: True is not an SNS topic ARN (None creates a topic",
+        "async_inference.error_topic: True is not an SNS topic ARN (arn:PARTITION:sns:",
     ),
     (
         "10 async concurrency out of range",
@@ -1280,7 +1280,47 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("fields", "fragment"), [r[1:] for r in RULES], ids=[r[0] for r in RULES])
+TOPIC = "arn:aws:sns:us-east-1:123456789012:"
+
+# One mistake, one message: each of these gave none or two before the formats were written once.
+ONE_MESSAGE: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "12 topic with a trailing newline",
+        {"alarms": Alarms(topic=TOPIC + "topic\n")},
+        f"alarms.topic: {TOPIC + 'topic' + chr(10)!r} is not an SNS topic ARN",
+    ),
+    (
+        "12 topic name with a dot",
+        {"alarms": Alarms(topic=TOPIC + "my.topic")},
+        f"alarms.topic: '{TOPIC}my.topic' is not an SNS topic ARN",
+    ),
+    (
+        "12 FIFO topic",
+        {"alarms": Alarms(topic=TOPIC + "alarms.fifo")},
+        f"alarms.topic: '{TOPIC}alarms.fifo' is a FIFO topic",
+    ),
+    (
+        "10 async topic name with a dot",
+        {"async_inference": AsyncInference(success_topic=TOPIC + "my.topic")},
+        f"async_inference.success_topic: '{TOPIC}my.topic' is not an SNS topic ARN",
+    ),
+    (
+        "10 async success topic with a trailing newline",
+        {"async_inference": AsyncInference(success_topic=TOPIC + "topic\n")},
+        f"async_inference.success_topic: {TOPIC + 'topic' + chr(10)!r} is not an SNS topic ARN",
+    ),
+    (
+        "10 async error topic with a trailing newline",
+        {"async_inference": AsyncInference(error_topic=TOPIC + "topic\n")},
+        f"async_inference.error_topic: {TOPIC + 'topic' + chr(10)!r} is not an SNS topic ARN",
+    ),
+]
+ALL_RULES = [*RULES, *ONE_MESSAGE]
+
+
+@pytest.mark.parametrize(
+    ("fields", "fragment"), [r[1:] for r in ALL_RULES], ids=[r[0] for r in ALL_RULES]
+)
 def test_rule(fields: dict[str, Any], fragment: str) -> None:
     template = Template()
     template.add_resource(sagemaker.Endpoint("Untouched", EndpointConfigName="cfg"))
@@ -1289,6 +1329,16 @@ def test_rule(fields: dict[str, Any], fragment: str) -> None:
         add_lambda_sagemakerendpoint(template, props(**fields))
     assert fragment in str(raised.value)
     assert json.dumps(template.to_dict(), sort_keys=True) == before
+
+
+@pytest.mark.parametrize(
+    ("fields", "fragment"), [r[1:] for r in ONE_MESSAGE], ids=[r[0] for r in ONE_MESSAGE]
+)
+def test_one_mistake_gives_one_message(fields: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(PatternPropsError) as raised:
+        lambda_sagemakerendpoint(props(**fields))
+    assert len(raised.value.problems) == 1, raised.value.problems
+    assert fragment in raised.value.problems[0]
 
 
 def test_every_problem_is_reported_at_once() -> None:

@@ -16,7 +16,6 @@ it, but would also stop CloudFormation from ever replacing the endpoint.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,8 +44,6 @@ MICROSECONDS_PER_MILLISECOND = 1000
 PER_VARIANT = 3
 # CloudWatch evaluates at most one day of periods per alarm.
 MAX_EVALUATED_SECONDS = 86_400
-# A literal topic: an SNS topic ARN in any partition (FIFO topics cannot take alarm actions).
-_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,14 +124,22 @@ class Alarms:
                 f"{self.period_seconds} s exceed the day CloudWatch evaluates"
             )
         topic = self.topic
-        if isinstance(topic, str) and not _TOPIC_ARN.match(topic):
-            found.append(f"{where}.topic: {topic!r} is not an SNS topic ARN")
+        if isinstance(topic, str):
+            found += collect(_topic_problem(topic, f"{where}.topic"))
         elif topic is not None and not isinstance(topic, str | AWSHelperFn | Parameter):
             found.append(
                 f"{where}.topic: must be an SNS topic ARN, an intrinsic or a Parameter, not "
                 f"{type(topic).__name__}"
             )
         return found
+
+
+def _topic_problem(topic: str, where: str) -> str | None:
+    problem = formats.SNS_TOPIC_ARN.problem(topic, where)
+    if problem is None and topic.endswith(".fifo"):
+        # Alarm actions notify standard topics only (the rule since the first release).
+        return f"{where}: {topic!r} is a FIFO topic; alarm actions notify a standard topic"
+    return problem
 
 
 @dataclass(frozen=True)
