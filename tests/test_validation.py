@@ -649,17 +649,17 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
     (
         "10 async output path not an S3 URI",
         {"async_inference": AsyncInference(output_path="my-bucket/results")},
-        "async_inference.output_path: 'my-bucket/results' is not an S3 URI",
+        "async_inference.output_path: 'my-bucket/results' is not an S3 prefix URI",
     ),
     (
         "10 async failure path over https",
         {"async_inference": AsyncInference(failure_path="https://my-bucket.s3.amazonaws.com/f")},
-        "async_inference.failure_path: 'https://my-bucket.s3.amazonaws.com/f' is not an S3 URI",
+        "async_inference.failure_path: 'https://my-bucket.s3.amazonaws.com/f' is not an S3 prefix",
     ),
     (
         "10 async input path not a string",
         {"async_inference": AsyncInference(input_path=42)},
-        "async_inference.input_path: 42 is not an S3 URI",
+        "async_inference.input_path: 42 is not an S3 prefix URI",
     ),
     (
         "10 async topic not an SNS ARN",
@@ -961,7 +961,7 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
     (
         "12 capture destination",
         {"data_capture": DataCapture(destination="my-bucket/capture")},
-        "data_capture.destination: 'my-bucket/capture' is not an s3://bucket/prefix",
+        "data_capture.destination: 'my-bucket/capture' is not an S3 prefix URI",
     ),
     (
         "12 content type",
@@ -1313,6 +1313,34 @@ ONE_MESSAGE: list[tuple[str, dict[str, Any], str]] = [
         "10 async error topic with a trailing newline",
         {"async_inference": AsyncInference(error_topic=TOPIC + "topic\n")},
         f"async_inference.error_topic: {TOPIC + 'topic' + chr(10)!r} is not an SNS topic ARN",
+    ),
+    (
+        "12 capture destination with a trailing newline",
+        {"data_capture": DataCapture(destination="s3://my-bucket/prefix\n")},
+        "data_capture.destination: 's3://my-bucket/prefix\\n' is not an S3 prefix URI",
+    ),
+    (
+        "12 capture content type with a trailing newline",
+        {"data_capture": DataCapture(json_content_types=("application/json\n",))},
+        "data_capture.json_content_types: 'application/json\\n' is not a content type",
+    ),
+    (
+        "10 async path with a trailing newline",
+        {"async_inference": AsyncInference(output_path="s3://my-bucket/results\n")},
+        "async_inference.output_path: 's3://my-bucket/results\\n' is not an S3 prefix URI",
+    ),
+    (
+        "9 S3 prefix with a trailing newline",
+        {
+            "model_props": {
+                "PrimaryContainer": {
+                    "Image": IMAGE,
+                    "ModelDataSource": prefix("s3://my-models/w/\n"),
+                }
+            }
+        },
+        "model_props.PrimaryContainer.ModelDataSource.S3DataSource.S3Uri: "
+        "'s3://my-models/w/\\n' is not an S3 prefix URI",
     ),
 ]
 ALL_RULES = [*RULES, *ONE_MESSAGE]

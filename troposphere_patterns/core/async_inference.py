@@ -9,7 +9,6 @@ with the pattern's key; topics left ``None`` are created here, encrypted with th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +36,6 @@ ENVIRONMENT = {
 }
 MAX_CONCURRENT_INVOCATIONS = (1, 1000)  # MaxConcurrentInvocationsPerInstance in the API model
 
-_S3_PATH = re.compile(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\s]*)?")
 _PATHS = ("input_path", "output_path", "failure_path")
 _PREFIXES = dict(zip(_PATHS, (INPUT_PREFIX, OUTPUT_PREFIX, FAILURE_PREFIX), strict=True))
 _TOPICS = ("success_topic", "error_topic")
@@ -75,8 +73,9 @@ class AsyncInference:
             value = getattr(self, name)
             if value is None or isinstance(value, AWSHelperFn | Parameter):
                 continue
-            if not (isinstance(value, str) and _S3_PATH.fullmatch(value)):
-                found.append(f"{where}.{name}: {value!r} is not an S3 URI (s3://bucket/prefix)")
+            problem = formats.S3_PREFIX_URI.problem(value, f"{where}.{name}")
+            if problem is not None:
+                found.append(problem)
         for name in _TOPICS:
             value = getattr(self, name)
             if value is None or value is False or isinstance(value, AWSHelperFn | Parameter):

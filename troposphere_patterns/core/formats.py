@@ -71,11 +71,11 @@ S3_OBJECT_URI = Format(
     "s3://bucket/key",
     rf"s3://(?P<bucket>{_BUCKET})/(?P<key>[^\n]+)",
 )
-# A prefix a model's weights are read from: the key may be empty.
+# A prefix (model weights, async paths, data capture): the key may be empty or left out.
 S3_PREFIX_URI = Format(
     "an S3 prefix URI",
-    "s3://bucket/prefix/",
-    rf"s3://(?P<bucket>{_BUCKET})/(?P<key>[^\n]*)",
+    "s3://bucket/prefix",
+    rf"s3://(?P<bucket>{_BUCKET})(?:/(?P<key>[^\n]*))?",
 )
 # SNS CreateTopic: a topic name is 1-256 letters, digits, hyphens and underscores; a FIFO
 # topic's name ends in ".fifo" (counted in the 256). SageMaker's own SnsTopicArn pattern

@@ -118,7 +118,7 @@ def _read(uri: Any, *, prefix: bool, where: str) -> S3Read:
     match = formats.S3_PREFIX_URI.match(text)
     if match is None:
         raise ValueError(f"{where}: {formats.S3_PREFIX_URI.refusal(text)}")
-    bucket, key = match["bucket"], match["key"]
+    bucket, key = match["bucket"], match["key"] or ""
     if variables is None:  # a literal: nothing in it is a Sub variable
         variables, literal_key = {}, key
         key = key.replace("${", "${!")
