@@ -74,3 +74,17 @@ def test_variant_id(name: str, part: str) -> None:
 def test_sns_topic_names_follow_create_topic(name: str, taken: bool) -> None:
     arn = f"arn:aws:sns:us-east-1:123456789012:{name}"
     assert (formats.SNS_TOPIC_ARN.problem(arn, "x") is None) is taken
+
+
+@pytest.mark.parametrize(
+    ("name", "taken"),
+    [
+        ("a" * 63, True),
+        ("a" * 64, False),
+        ("a" + "-" * 61 + "b", True),
+        ("a" + "-" * 62 + "b", False),
+    ],
+)
+def test_sagemaker_names_have_at_most_63_characters(name: str, taken: bool) -> None:
+    for fmt in (formats.ENDPOINT_NAME, formats.VARIANT_NAME):
+        assert (fmt.problem(name, "x") is None) is taken

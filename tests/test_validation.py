@@ -1342,6 +1342,41 @@ ONE_MESSAGE: list[tuple[str, dict[str, Any], str]] = [
         "model_props.PrimaryContainer.ModelDataSource.S3DataSource.S3Uri: "
         "'s3://my-models/w/\\n' is not an S3 prefix URI",
     ),
+    (
+        "12 variant name with an underscore",
+        {"endpoint_config_props": {"ProductionVariants": [variant("blue_v2", "ml.m5.large")]}},
+        "endpoint_config_props.ProductionVariants[0].VariantName: 'blue_v2' is not a SageMaker "
+        "variant name",
+    ),
+    (
+        "12 variant name with an underscore, autoscaled",
+        {
+            "endpoint_config_props": {"ProductionVariants": [variant("blue_v2", "ml.m5.large")]},
+            "autoscaling": Autoscaling(max_capacity=2),
+        },
+        "endpoint_config_props.ProductionVariants[0].VariantName: 'blue_v2' is not a SageMaker "
+        "variant name",
+    ),
+    (
+        "12 variant name longer than 63",
+        {
+            "endpoint_config_props": {
+                "ProductionVariants": [variant("a-" * 31 + "bc", "ml.m5.large")]
+            }
+        },
+        "endpoint_config_props.ProductionVariants[0].VariantName: 'a-a-",
+    ),
+    (
+        "12 shadow variant name with a trailing newline",
+        {
+            "endpoint_config_props": {
+                "ProductionVariants": [variant("blue", "ml.m5.large")],
+                "ShadowProductionVariants": [variant("green\n", "ml.m5.large")],
+            }
+        },
+        "endpoint_config_props.ShadowProductionVariants[0].VariantName: 'green\\n' is not a "
+        "SageMaker variant name",
+    ),
 ]
 ALL_RULES = [*RULES, *ONE_MESSAGE]
 

@@ -188,6 +188,8 @@ def target_problems(variants: Sequence[Mapping[str, Any]], where: str) -> list[s
                 "literal name, or alarms=None"
             )
             continue
+        if not formats.VARIANT_NAME.match(name):
+            continue  # the EndpointConfig's own rules name it
         key = formats.variant_id(name)
         if key in seen:
             found.append(

@@ -23,7 +23,6 @@ the variant is registered (SageMaker developer guide, endpoint-scaling-update).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -243,13 +242,15 @@ def scaled_variants(
             continue
         path = f"{where}.ProductionVariants[{index}]"
         name = variant.get("VariantName")
-        if not isinstance(name, str) or not re.fullmatch(r"[a-zA-Z0-9](-*[a-zA-Z0-9])*", name):
+        if not isinstance(name, str):
             shown = json.dumps(name.to_dict()) if isinstance(name, AWSHelperFn) else repr(name)
             found.append(
-                f"{path}.VariantName: {shown} must be a literal variant name (letters, digits "
-                "and hyphens) to autoscale: it names the scalable target and its logical ID"
+                f"{path}.VariantName: {shown} must be a literal variant name to autoscale: it "
+                "names the scalable target and its logical ID"
             )
             continue
+        if not formats.VARIANT_NAME.match(name):
+            continue  # the EndpointConfig's own rules name it
         key = formats.variant_id(name)
         if key in seen:
             found.append(

@@ -53,18 +53,15 @@ class Format:
         return _GROUP_NAME.sub("(", self.pattern)
 
 
-# CreateEndpoint's EndpointName pattern.
-ENDPOINT_NAME = Format(
-    "a SageMaker endpoint name",
-    "letters, digits and hyphens, at most 63, starting and ending with a letter or digit",
-    r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}",
+# CreateEndpoint's EndpointName and ProductionVariant's VariantName: the API's pattern
+# ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`` with at most 63 characters, which is this one pattern
+# (the API's alone admits longer runs of hyphens).
+_SAGEMAKER_NAME = r"[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+_SAGEMAKER_NAME_SHAPE = (
+    "letters, digits and hyphens, at most 63, starting and ending with a letter or digit"
 )
-# ProductionVariant's VariantName: the same rule as an endpoint name.
-VARIANT_NAME = Format(
-    "a SageMaker variant name",
-    "letters, digits and hyphens, at most 63, starting and ending with a letter or digit",
-    r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}",
-)
+ENDPOINT_NAME = Format("a SageMaker endpoint name", _SAGEMAKER_NAME_SHAPE, _SAGEMAKER_NAME)
+VARIANT_NAME = Format("a SageMaker variant name", _SAGEMAKER_NAME_SHAPE, _SAGEMAKER_NAME)
 # An object: the key is required. Keys may hold any character but a line break.
 S3_OBJECT_URI = Format(
     "an S3 object URL",

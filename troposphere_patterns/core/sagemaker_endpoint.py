@@ -21,6 +21,7 @@ from troposphere_patterns.core import (
 )
 from troposphere_patterns.core.data_capture import EndpointConfig
 from troposphere_patterns.core.endpoint_autoscaling import Autoscaling
+from troposphere_patterns.core.options import collect
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.serverless_inference import HostingProps, Serverless
 
@@ -244,6 +245,9 @@ def endpoint_config_problems(config_props: Mapping[str, Any], where: str) -> lis
 
 def _variant_problems(variant: Mapping[str, Any], path: str) -> list[str]:
     found: list[str] = []
+    name = variant.get("VariantName")
+    if isinstance(name, str):  # an intrinsic is the caller's to get right
+        found += collect(formats.VARIANT_NAME.problem(name, f"{path}.VariantName"))
     instance_type = variant.get("InstanceType")
     nvme = isinstance(instance_type, str) and instance_types.local_nvme(instance_type)
     if "VolumeSizeInGB" in variant and nvme:
