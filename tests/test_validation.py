@@ -407,22 +407,6 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
     ),
     # Code and package type.
     (
-        "11 Code with two sources",
-        {"lambda_function_props": {"Code": {**CODE, "S3Bucket": "b", "S3Key": "k.zip"}}},
-        "lambda_function_props.Code: give exactly one of ZipFile, S3Bucket+S3Key, ImageUri "
-        "(got ZipFile and S3Bucket+S3Key)",
-    ),
-    (
-        "11 Code with none",
-        {"lambda_function_props": {"Code": {"S3ObjectVersion": "1"}}},
-        "lambda_function_props.Code: give exactly one of ZipFile, S3Bucket+S3Key, ImageUri",
-    ),
-    (
-        "11 S3Bucket without S3Key",
-        {"lambda_function_props": {"Code": {"S3Bucket": "b"}}},
-        "lambda_function_props.Code: S3Bucket+S3Key needs S3Key as well",
-    ),
-    (
         "11 ImageUri without PackageType",
         {"lambda_function_props": {"Code": {"ImageUri": IMAGE}}},
         "lambda_function_props.Code: ImageUri needs PackageType: Image",
@@ -1376,6 +1360,43 @@ ONE_MESSAGE: list[tuple[str, dict[str, Any], str]] = [
         },
         "endpoint_config_props.ShadowProductionVariants[0].VariantName: 'green\\n' is not a "
         "SageMaker variant name",
+    ),
+    # Code sources are troposphere's rule (validate_code); variable names the project's.
+    (
+        "11 Code with two sources",
+        {"lambda_function_props": {"Code": {**CODE, "S3Bucket": "b", "S3Key": "k.zip"}}},
+        "lambda_function_props.Code: You can't specify both 'S3Bucket' and 'ZipFile'",
+    ),
+    (
+        "11 Code with ZipFile and ImageUri",
+        {"lambda_function_props": {"Code": {"ZipFile": "x", "ImageUri": IMAGE}}},
+        "lambda_function_props.Code: You can't specify both 'ImageUri' and 'ZipFile'",
+    ),
+    (
+        "11 Code with none",
+        {"lambda_function_props": {"Code": {"S3ObjectVersion": "1"}}},
+        "lambda_function_props.Code: You must specify a bucket location",
+    ),
+    (
+        "11 S3Bucket without S3Key",
+        {"lambda_function_props": {"Code": {"S3Bucket": "b"}}},
+        "lambda_function_props.Code: You must specify a bucket location (both the 'S3Bucket' and "
+        "'S3Key' properties)",
+    ),
+    (
+        "13 caller's variable name with a dash after two letters",
+        {"lambda_function_props": {"Code": CODE, "Environment": {"Variables": {"AB-C": "1"}}}},
+        "lambda_function_props.Environment.Variables: 'AB-C' is not a valid Lambda environment",
+    ),
+    (
+        "13 caller's variable name Lambda reserves",
+        {
+            "lambda_function_props": {
+                "Code": CODE,
+                "Environment": {"Variables": {"AWS_REGION": "x"}},
+            }
+        },
+        "lambda_function_props.Environment.Variables: 'AWS_REGION' is reserved",
     ),
 ]
 ALL_RULES = [*RULES, *ONE_MESSAGE]

@@ -12,6 +12,7 @@ from troposphere import (
     BaseAWSObject,
     GetAtt,
     Join,
+    PropsDictType,
     Ref,
     Split,
     Sub,
@@ -40,7 +41,8 @@ DEFAULTS: Mapping[str, Any] = {
 # Only a .zip package has a runtime and handler; an image brings its own and Lambda refuses both.
 ZIP_DEFAULTS: Mapping[str, Any] = {"Runtime": DEFAULT_RUNTIME, "Handler": DEFAULT_HANDLER}
 IMAGE_EXCLUDED = ("Runtime", "Handler", "Layers")
-# The three ways to give code (AWS::Lambda::Function Code); exactly one per function.
+# The three ways to give code (AWS::Lambda::Function Code). That exactly one is given is
+# troposphere's rule (validate_code, run when the props are checked), not repeated here.
 CODE_SOURCES: Mapping[str, tuple[str, ...]] = {
     "ZipFile": ("ZipFile",),
     "S3Bucket+S3Key": ("S3Bucket", "S3Key"),
@@ -73,6 +75,29 @@ RESERVED_VARIABLES = frozenset(
         "LAMBDA_TASK_ROOT",
     }
 )
+
+
+class _Environment(awslambda.Environment):  # type: ignore[misc]
+    """troposphere's ``Environment`` without its variable-name validator.
+
+    ``validate_variables_name`` matches a prefix (it admits ``AB-C`` and a trailing newline),
+    knows 16 of Lambda's 18 reserved names and stops at the first bad one. Names are checked
+    by :func:`variable_name_problem` alone, so a bad name gives one message.
+    """
+
+    props: PropsDictType = {  # noqa: RUF012 - troposphere's class-level property table
+        **awslambda.Environment.props,
+        "Variables": (dict, False),
+    }
+
+
+class CheckedFunction(awslambda.Function):  # type: ignore[misc]
+    """``AWS::Lambda::Function`` as caller props are checked against (see ``_Environment``)."""
+
+    props: PropsDictType = {  # noqa: RUF012 - troposphere's class-level property table
+        **awslambda.Function.props,
+        "Environment": (_Environment, False),
+    }
 
 
 @dataclass(frozen=True)
@@ -237,16 +262,11 @@ def existing_function_problems(
 
 
 def _code_problems(code: Mapping[str, Any], package_type: Any, where: str) -> list[str]:
+    """Whether the one code source fits ``PackageType`` (troposphere counts the sources)."""
     given = [source for source, keys in CODE_SOURCES.items() if any(key in code for key in keys)]
-    if len(given) != 1:
-        return [
-            f"{where}: give exactly one of {', '.join(CODE_SOURCES)}"
-            + (f" (got {' and '.join(given)})" if given else "")
-        ]
+    if len(given) != 1 or not all(key in code for key in CODE_SOURCES[given[0]]):
+        return []  # troposphere's validate_code names sources missing or given together
     source = given[0]
-    missing = [key for key in CODE_SOURCES[source] if key not in code]
-    if missing:
-        return [f"{where}: {source} needs {' and '.join(missing)} as well"]
     if isinstance(package_type, str):
         image = source == "ImageUri"
         if image != (package_type == "Image"):

@@ -49,6 +49,7 @@ from troposphere_patterns.core.hosting import Hosting
 from troposphere_patterns.core.ids import VPC, LogicalIds, prefix_problems, vpc_names
 from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, KeyBundle, encryption_key
 from troposphere_patterns.core.lambda_function import (
+    CheckedFunction,
     FunctionAttachment,
     FunctionBundle,
     FunctionNetwork,
@@ -121,7 +122,7 @@ class Ids:
 
 # The props mappings and the troposphere class each is checked against.
 _PROPS_TABLES: tuple[tuple[str, type[BaseAWSObject]], ...] = (
-    ("lambda_function_props", awslambda.Function),
+    ("lambda_function_props", CheckedFunction),
     ("model_props", sagemaker.Model),
     ("endpoint_config_props", EndpointConfig),
     ("endpoint_props", sagemaker.Endpoint),
