@@ -406,22 +406,6 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
     ),
     # Code and package type.
     (
-        "11 Code with two sources",
-        {"lambda_function_props": {"Code": {**CODE, "S3Bucket": "b", "S3Key": "k.zip"}}},
-        "lambda_function_props.Code: give exactly one of ZipFile, S3Bucket+S3Key, ImageUri "
-        "(got ZipFile and S3Bucket+S3Key)",
-    ),
-    (
-        "11 Code with none",
-        {"lambda_function_props": {"Code": {"S3ObjectVersion": "1"}}},
-        "lambda_function_props.Code: give exactly one of ZipFile, S3Bucket+S3Key, ImageUri",
-    ),
-    (
-        "11 S3Bucket without S3Key",
-        {"lambda_function_props": {"Code": {"S3Bucket": "b"}}},
-        "lambda_function_props.Code: S3Bucket+S3Key needs S3Key as well",
-    ),
-    (
         "11 ImageUri without PackageType",
         {"lambda_function_props": {"Code": {"ImageUri": IMAGE}}},
         "lambda_function_props.Code: ImageUri needs PackageType: Image",
@@ -648,17 +632,17 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
     (
         "10 async output path not an S3 URI",
         {"async_inference": AsyncInference(output_path="my-bucket/results")},
-        "async_inference.output_path: 'my-bucket/results' is not an S3 URI",
+        "async_inference.output_path: 'my-bucket/results' is not an S3 prefix URI",
     ),
     (
         "10 async failure path over https",
         {"async_inference": AsyncInference(failure_path="https://my-bucket.s3.amazonaws.com/f")},
-        "async_inference.failure_path: 'https://my-bucket.s3.amazonaws.com/f' is not an S3 URI",
+        "async_inference.failure_path: 'https://my-bucket.s3.amazonaws.com/f' is not an S3 prefix",
     ),
     (
         "10 async input path not a string",
         {"async_inference": AsyncInference(input_path=42)},
-        "async_inference.input_path: 42 is not an S3 URI",
+        "async_inference.input_path: 42 is not an S3 prefix URI",
     ),
     (
         "10 async topic not an SNS ARN",
@@ -673,7 +657,7 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
     (
         "10 async topic True",
         {"async_inference": AsyncInference(error_topic=True)},
-        "async_inference.error_topic: True is not an SNS topic ARN (None creates a topic",
+        "async_inference.error_topic: True is not an SNS topic ARN (arn:PARTITION:sns:",
     ),
     (
         "10 async concurrency out of range",
@@ -960,7 +944,7 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
     (
         "12 capture destination",
         {"data_capture": DataCapture(destination="my-bucket/capture")},
-        "data_capture.destination: 'my-bucket/capture' is not an s3://bucket/prefix",
+        "data_capture.destination: 'my-bucket/capture' is not an S3 prefix URI",
     ),
     (
         "12 content type",
@@ -1279,7 +1263,147 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("fields", "fragment"), [r[1:] for r in RULES], ids=[r[0] for r in RULES])
+TOPIC = "arn:aws:sns:us-east-1:123456789012:"
+
+# One mistake, one message: each of these gave none or two before the formats were written once.
+ONE_MESSAGE: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "12 topic with a trailing newline",
+        {"alarms": Alarms(topic=TOPIC + "topic\n")},
+        f"alarms.topic: {TOPIC + 'topic' + chr(10)!r} is not an SNS topic ARN",
+    ),
+    (
+        "12 topic name with a dot",
+        {"alarms": Alarms(topic=TOPIC + "my.topic")},
+        f"alarms.topic: '{TOPIC}my.topic' is not an SNS topic ARN",
+    ),
+    (
+        "12 FIFO topic",
+        {"alarms": Alarms(topic=TOPIC + "alarms.fifo")},
+        f"alarms.topic: '{TOPIC}alarms.fifo' is a FIFO topic",
+    ),
+    (
+        "10 async topic name with a dot",
+        {"async_inference": AsyncInference(success_topic=TOPIC + "my.topic")},
+        f"async_inference.success_topic: '{TOPIC}my.topic' is not an SNS topic ARN",
+    ),
+    (
+        "10 async success topic with a trailing newline",
+        {"async_inference": AsyncInference(success_topic=TOPIC + "topic\n")},
+        f"async_inference.success_topic: {TOPIC + 'topic' + chr(10)!r} is not an SNS topic ARN",
+    ),
+    (
+        "10 async error topic with a trailing newline",
+        {"async_inference": AsyncInference(error_topic=TOPIC + "topic\n")},
+        f"async_inference.error_topic: {TOPIC + 'topic' + chr(10)!r} is not an SNS topic ARN",
+    ),
+    (
+        "12 capture destination with a trailing newline",
+        {"data_capture": DataCapture(destination="s3://my-bucket/prefix\n")},
+        "data_capture.destination: 's3://my-bucket/prefix\\n' is not an S3 prefix URI",
+    ),
+    (
+        "12 capture content type with a trailing newline",
+        {"data_capture": DataCapture(json_content_types=("application/json\n",))},
+        "data_capture.json_content_types: 'application/json\\n' is not a content type",
+    ),
+    (
+        "10 async path with a trailing newline",
+        {"async_inference": AsyncInference(output_path="s3://my-bucket/results\n")},
+        "async_inference.output_path: 's3://my-bucket/results\\n' is not an S3 prefix URI",
+    ),
+    (
+        "9 S3 prefix with a trailing newline",
+        {
+            "model_props": {
+                "PrimaryContainer": {
+                    "Image": IMAGE,
+                    "ModelDataSource": prefix("s3://my-models/w/\n"),
+                }
+            }
+        },
+        "model_props.PrimaryContainer.ModelDataSource.S3DataSource.S3Uri: "
+        "'s3://my-models/w/\\n' is not an S3 prefix URI",
+    ),
+    (
+        "12 variant name with an underscore",
+        {"endpoint_config_props": {"ProductionVariants": [variant("blue_v2", "ml.m5.large")]}},
+        "endpoint_config_props.ProductionVariants[0].VariantName: 'blue_v2' is not a SageMaker "
+        "variant name",
+    ),
+    (
+        "12 variant name with an underscore, autoscaled",
+        {
+            "endpoint_config_props": {"ProductionVariants": [variant("blue_v2", "ml.m5.large")]},
+            "autoscaling": Autoscaling(max_capacity=2),
+        },
+        "endpoint_config_props.ProductionVariants[0].VariantName: 'blue_v2' is not a SageMaker "
+        "variant name",
+    ),
+    (
+        "12 variant name longer than 63",
+        {
+            "endpoint_config_props": {
+                "ProductionVariants": [variant("a-" * 31 + "bc", "ml.m5.large")]
+            }
+        },
+        "endpoint_config_props.ProductionVariants[0].VariantName: 'a-a-",
+    ),
+    (
+        "12 shadow variant name with a trailing newline",
+        {
+            "endpoint_config_props": {
+                "ProductionVariants": [variant("blue", "ml.m5.large")],
+                "ShadowProductionVariants": [variant("green\n", "ml.m5.large")],
+            }
+        },
+        "endpoint_config_props.ShadowProductionVariants[0].VariantName: 'green\\n' is not a "
+        "SageMaker variant name",
+    ),
+    # Code sources are troposphere's rule (validate_code); variable names the project's.
+    (
+        "11 Code with two sources",
+        {"lambda_function_props": {"Code": {**CODE, "S3Bucket": "b", "S3Key": "k.zip"}}},
+        "lambda_function_props.Code: You can't specify both 'S3Bucket' and 'ZipFile'",
+    ),
+    (
+        "11 Code with ZipFile and ImageUri",
+        {"lambda_function_props": {"Code": {"ZipFile": "x", "ImageUri": IMAGE}}},
+        "lambda_function_props.Code: You can't specify both 'ImageUri' and 'ZipFile'",
+    ),
+    (
+        "11 Code with none",
+        {"lambda_function_props": {"Code": {"S3ObjectVersion": "1"}}},
+        "lambda_function_props.Code: You must specify a bucket location",
+    ),
+    (
+        "11 S3Bucket without S3Key",
+        {"lambda_function_props": {"Code": {"S3Bucket": "b"}}},
+        "lambda_function_props.Code: You must specify a bucket location (both the 'S3Bucket' and "
+        "'S3Key' properties)",
+    ),
+    (
+        "13 caller's variable name with a dash after two letters",
+        {"lambda_function_props": {"Code": CODE, "Environment": {"Variables": {"AB-C": "1"}}}},
+        "lambda_function_props.Environment.Variables: 'AB-C' is not a valid Lambda environment",
+    ),
+    (
+        "13 caller's variable name Lambda reserves",
+        {
+            "lambda_function_props": {
+                "Code": CODE,
+                "Environment": {"Variables": {"AWS_REGION": "x"}},
+            }
+        },
+        "lambda_function_props.Environment.Variables: 'AWS_REGION' is reserved",
+    ),
+]
+ALL_RULES = [*RULES, *ONE_MESSAGE]
+
+
+@pytest.mark.parametrize(
+    ("fields", "fragment"), [r[1:] for r in ALL_RULES], ids=[r[0] for r in ALL_RULES]
+)
 def test_rule(fields: dict[str, Any], fragment: str) -> None:
     template = Template()
     template.add_resource(sagemaker.Endpoint("Untouched", EndpointConfigName="cfg"))
@@ -1288,6 +1412,16 @@ def test_rule(fields: dict[str, Any], fragment: str) -> None:
         add_lambda_sagemakerendpoint(template, props(**fields))
     assert fragment in str(raised.value)
     assert json.dumps(template.to_dict(), sort_keys=True) == before
+
+
+@pytest.mark.parametrize(
+    ("fields", "fragment"), [r[1:] for r in ONE_MESSAGE], ids=[r[0] for r in ONE_MESSAGE]
+)
+def test_one_mistake_gives_one_message(fields: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(PatternPropsError) as raised:
+        lambda_sagemakerendpoint(props(**fields))
+    assert len(raised.value.problems) == 1, raised.value.problems
+    assert fragment in raised.value.problems[0]
 
 
 def test_every_problem_is_reported_at_once() -> None:

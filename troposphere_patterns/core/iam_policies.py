@@ -6,7 +6,6 @@ it; :data:`WILDCARD_ACTIONS` lists them so tests can hold the line.
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Sequence
 from typing import Any
@@ -32,6 +31,8 @@ from awacs.aws import (
 )
 from troposphere import AWSHelperFn, Join, Select, Split, Sub
 
+from troposphere_patterns.core import formats
+
 POLICY_VERSION = "2012-10-17"
 
 # Actions that IAM only accepts with Resource "*", and why. Nothing else may use "*".
@@ -46,13 +47,6 @@ WILDCARD_ACTIONS: dict[str, str] = {
     "ecr:GetAuthorizationToken": "the registry token is account-wide, not per repository",
     "cloudwatch:PutMetricData": "metrics have no ARN; scoped by a namespace condition instead",
 }
-
-# Both are matched whole (fullmatch): ``$`` would admit a value ending in a newline.
-_ECR_IMAGE = re.compile(
-    r"(?P<account>\d{12})\.dkr\.ecr(-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/"
-    r"(?P<repository>[a-z0-9][a-z0-9._/-]*?)(:[\w.-]+|@sha256:[0-9a-f]{64})?"
-)
-_S3_URL = re.compile(r"s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>[^\n]+)")
 
 
 def arn(
@@ -133,11 +127,9 @@ def ecr_repository_arn(image: Any) -> Any:
                 "*",
             ],
         )
-    match = _ECR_IMAGE.fullmatch(str(image))
+    match = formats.ECR_IMAGE_URI.match(str(image))
     if not match:
-        raise ValueError(
-            f"{image!r} is not an ECR image URI (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG)"
-        )
+        raise ValueError(formats.ECR_IMAGE_URI.refusal(image))
     region, account, repository = match["region"], match["account"], match["repository"]
     return Sub(f"arn:${{AWS::Partition}}:ecr:{region}:{account}:repository/{repository}")
 
@@ -152,9 +144,9 @@ def s3_object_arn(url: Any) -> Any:
         return Join(
             "", ["arn:", Sub("${AWS::Partition}"), ":s3:::", Select(1, Split("s3://", url))]
         )
-    match = _S3_URL.fullmatch(str(url))
+    match = formats.S3_OBJECT_URI.match(str(url))
     if not match:
-        raise ValueError(f"{url!r} is not an S3 object URL (s3://bucket/key)")
+        raise ValueError(formats.S3_OBJECT_URI.refusal(url))
     return Sub(f"arn:${{AWS::Partition}}:s3:::{match['bucket']}/{match['key']}")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +12,7 @@ from troposphere import (
     BaseAWSObject,
     GetAtt,
     Join,
+    PropsDictType,
     Ref,
     Split,
     Sub,
@@ -21,7 +21,7 @@ from troposphere import (
     logs,
 )
 
-from troposphere_patterns.core import iam_policies, values, waivers
+from troposphere_patterns.core import formats, iam_policies, values, waivers
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
@@ -44,7 +44,8 @@ DEFAULTS: Mapping[str, Any] = {
 # Only a .zip package has a runtime and handler; an image brings its own and Lambda refuses both.
 ZIP_DEFAULTS: Mapping[str, Any] = {"Runtime": DEFAULT_RUNTIME, "Handler": DEFAULT_HANDLER}
 IMAGE_EXCLUDED = ("Runtime", "Handler", "Layers")
-# The three ways to give code (AWS::Lambda::Function Code); exactly one per function.
+# The three ways to give code (AWS::Lambda::Function Code). That exactly one is given is
+# troposphere's rule (validate_code, run when the props are checked), not repeated here.
 CODE_SOURCES: Mapping[str, tuple[str, ...]] = {
     "ZipFile": ("ZipFile",),
     "S3Bucket+S3Key": ("S3Bucket", "S3Key"),
@@ -53,10 +54,6 @@ CODE_SOURCES: Mapping[str, tuple[str, ...]] = {
 # Node.js SDK v2 reuses HTTP connections only when asked; v3 ignores it.
 NODEJS_DEFAULT_VARIABLES: Mapping[str, str] = {"AWS_NODEJS_CONNECTION_REUSE_ENABLED": "1"}
 
-_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[^\n]*/)?(?P<name>[\w+=,.@-]+)")
-# Lambda's pattern for environment variable keys, matched whole (fullmatch, not ``$``, which
-# would admit a trailing newline).
-_VARIABLE_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
 # Keys Lambda sets itself and refuses in a function's configuration (the Lambda developer
 # guide, "Defined runtime environment variables"); names starting with _ fail the pattern.
 RESERVED_VARIABLES = frozenset(
@@ -81,6 +78,29 @@ RESERVED_VARIABLES = frozenset(
         "LAMBDA_TASK_ROOT",
     }
 )
+
+
+class _Environment(awslambda.Environment):  # type: ignore[misc]
+    """troposphere's ``Environment`` without its variable-name validator.
+
+    ``validate_variables_name`` matches a prefix (it admits ``AB-C`` and a trailing newline),
+    knows 16 of Lambda's 18 reserved names and stops at the first bad one. Names are checked
+    by :func:`variable_name_problem` alone, so a bad name gives one message.
+    """
+
+    props: PropsDictType = {  # noqa: RUF012 - troposphere's class-level property table
+        **awslambda.Environment.props,
+        "Variables": (dict, False),
+    }
+
+
+class CheckedFunction(awslambda.Function):  # type: ignore[misc]
+    """``AWS::Lambda::Function`` as caller props are checked against (see ``_Environment``)."""
+
+    props: PropsDictType = {  # noqa: RUF012 - troposphere's class-level property table
+        **awslambda.Function.props,
+        "Environment": (_Environment, False),
+    }
 
 
 @dataclass(frozen=True)
@@ -135,7 +155,7 @@ def role_name(role_arn: Any) -> Any:
         target, attribute = role_arn.data["Fn::GetAtt"]
         if attribute == "Arn":
             return Ref(target)
-    elif isinstance(role_arn, str) and (match := _ROLE_ARN.fullmatch(role_arn)):
+    elif isinstance(role_arn, str) and (match := formats.IAM_ROLE_ARN.match(role_arn)):
         return match["name"]
     raise ValueError(
         "the role must be GetAtt(<AWS::IAM::Role>, 'Arn') or a literal role ARN, so the "
@@ -151,11 +171,9 @@ def variable_name_problem(name: Any, where: str, reserved: Collection[str] = ())
         where: The prop to name in the message.
         reserved: Names the caller's code relies on, refused as well as Lambda's own.
     """
-    if not isinstance(name, str) or not _VARIABLE_NAME.fullmatch(name):
-        return (
-            f"{where}: {name!r} is not a valid Lambda environment variable name (a letter, "
-            "then at least one letter, digit or _)"
-        )
+    problem = formats.LAMBDA_VARIABLE_NAME.problem(name, where)
+    if problem is not None:
+        return problem
     if name in RESERVED_VARIABLES or name in reserved:
         return f"{where}: {name!r} is reserved (Lambda or the pattern sets it); choose another"
     return None
@@ -247,16 +265,11 @@ def existing_function_problems(
 
 
 def _code_problems(code: Mapping[str, Any], package_type: Any, where: str) -> list[str]:
+    """Whether the one code source fits ``PackageType`` (troposphere counts the sources)."""
     given = [source for source, keys in CODE_SOURCES.items() if any(key in code for key in keys)]
-    if len(given) != 1:
-        return [
-            f"{where}: give exactly one of {', '.join(CODE_SOURCES)}"
-            + (f" (got {' and '.join(given)})" if given else "")
-        ]
+    if len(given) != 1 or not all(key in code for key in CODE_SOURCES[given[0]]):
+        return []  # troposphere's validate_code names sources missing or given together
     source = given[0]
-    missing = [key for key in CODE_SOURCES[source] if key not in code]
-    if missing:
-        return [f"{where}: {source} needs {' and '.join(missing)} as well"]
     if isinstance(package_type, str):
         image = source == "ImageUri"
         if image != (package_type == "Image"):
@@ -477,7 +490,7 @@ class FunctionChoice:
         if existing is None and props is None:
             found.append("neither existing_lambda_obj nor lambda_function_props: one is required")
         if props is not None:
-            found += property_problems(awslambda.Function, props, "lambda_function_props")
+            found += property_problems(CheckedFunction, props, "lambda_function_props")
             found += function_props_problems(merge(props), "lambda_function_props", in_vpc=in_vpc)
         if existing is not None:
             found += existing_function_problems(existing, "existing_lambda_obj", in_vpc=in_vpc)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from awacs.aws import Statement
 from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, If, NoValue, Ref, iam, sagemaker
 
-from troposphere_patterns.core import iam_policies, values, waivers
+from troposphere_patterns.core import formats, iam_policies, values, waivers
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.hosting import instance_types, model_data
 from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
@@ -19,10 +18,8 @@ from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
 from troposphere_patterns.core.hosting.options.serverless import HostingProps, Serverless
 from troposphere_patterns.core.hosting.types import EndpointConfig
 from troposphere_patterns.core.ids import LogicalIds
+from troposphere_patterns.core.options import collect
 from troposphere_patterns.core.overrides import build, merge, plain
-
-# CreateEndpoint's EndpointName pattern, matched whole (``$`` would admit a trailing newline).
-_ENDPOINT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
 DEFAULT_VARIANT_NAME = "AllTraffic"
@@ -151,12 +148,8 @@ def execution_role_statements(
 
 def endpoint_name_problems(endpoint: Any, where: str) -> list[str]:
     """Check a literal endpoint name (objects and intrinsics are the caller's to get right)."""
-    if isinstance(endpoint, str) and not _ENDPOINT_NAME.fullmatch(endpoint):
-        return [
-            f"{where}: {endpoint!r} is not a SageMaker endpoint name (letters, digits and "
-            "hyphens, at most 63, starting and ending with a letter or digit)"
-        ]
-    return []
+    problem = formats.ENDPOINT_NAME.problem(endpoint, where) if isinstance(endpoint, str) else None
+    return [problem] if problem is not None else []
 
 
 def model_props_problems(model_props: Mapping[str, Any], where: str, *, in_vpc: bool) -> list[str]:
@@ -248,6 +241,9 @@ def endpoint_config_problems(config_props: Mapping[str, Any], where: str) -> lis
 
 def _variant_problems(variant: Mapping[str, Any], path: str) -> list[str]:
     found: list[str] = []
+    name = variant.get("VariantName")
+    if isinstance(name, str):  # an intrinsic is the caller's to get right
+        found += collect(formats.VARIANT_NAME.problem(name, f"{path}.VariantName"))
     instance_type = variant.get("InstanceType")
     nvme = isinstance(instance_type, str) and instance_types.local_nvme(instance_type)
     if "VolumeSizeInGB" in variant and nvme:

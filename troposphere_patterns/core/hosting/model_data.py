@@ -10,7 +10,6 @@ listed with ``s3:ListBucket`` on its bucket under an ``s3:prefix`` condition.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +17,7 @@ from typing import Any
 from awacs.aws import Statement
 from troposphere import AWSHelperFn, Sub
 
-from troposphere_patterns.core import iam_policies
-
-_S3_URI = re.compile(r"s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>[^\n]*)")
+from troposphere_patterns.core import formats, iam_policies
 
 
 @dataclass(frozen=True)
@@ -118,10 +115,10 @@ def _read(uri: Any, *, prefix: bool, where: str) -> S3Read:
         except ValueError as error:
             raise ValueError(f"{where}: {error}") from error
     text, variables = _sub_parts(uri, where)
-    match = _S3_URI.fullmatch(text)
+    match = formats.S3_PREFIX_URI.match(text)
     if match is None:
-        raise ValueError(f"{where}: {text!r} is not an S3 prefix URI (s3://bucket/prefix/)")
-    bucket, key = match["bucket"], match["key"]
+        raise ValueError(f"{where}: {formats.S3_PREFIX_URI.refusal(text)}")
+    bucket, key = match["bucket"], match["key"] or ""
     if variables is None:  # a literal: nothing in it is a Sub variable
         variables, literal_key = {}, key
         key = key.replace("${", "${!")

@@ -16,7 +16,6 @@ it, but would also stop CloudFormation from ever replacing the endpoint.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +33,7 @@ from troposphere import (
     cloudwatch,
 )
 
+from troposphere_patterns.core import formats
 from troposphere_patterns.core.options import collect, number_problem
 from troposphere_patterns.core.waivers import guard_metadata
 
@@ -43,8 +43,6 @@ MICROSECONDS_PER_MILLISECOND = 1000
 PER_VARIANT = 3
 # CloudWatch evaluates at most one day of periods per alarm.
 MAX_EVALUATED_SECONDS = 86_400
-# A literal topic: an SNS topic ARN in any partition (FIFO topics cannot take alarm actions).
-_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,14 +123,22 @@ class Alarms:
                 f"{self.period_seconds} s exceed the day CloudWatch evaluates"
             )
         topic = self.topic
-        if isinstance(topic, str) and not _TOPIC_ARN.match(topic):
-            found.append(f"{where}.topic: {topic!r} is not an SNS topic ARN")
+        if isinstance(topic, str):
+            found += collect(_topic_problem(topic, f"{where}.topic"))
         elif topic is not None and not isinstance(topic, str | AWSHelperFn | Parameter):
             found.append(
                 f"{where}.topic: must be an SNS topic ARN, an intrinsic or a Parameter, not "
                 f"{type(topic).__name__}"
             )
         return found
+
+
+def _topic_problem(topic: str, where: str) -> str | None:
+    problem = formats.SNS_TOPIC_ARN.problem(topic, where)
+    if problem is None and topic.endswith(".fifo"):
+        # Alarm actions notify standard topics only (the rule since the first release).
+        return f"{where}: {topic!r} is a FIFO topic; alarm actions notify a standard topic"
+    return problem
 
 
 @dataclass(frozen=True)
@@ -187,11 +193,6 @@ class AlarmsBundle:
     rollback_names: tuple[Sub, ...]
 
 
-def variant_id(name: str) -> str:
-    """The logical-ID part for a variant name (``my-variant`` -> ``MyVariant``)."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
-
-
 def target_problems(variants: Sequence[Mapping[str, Any]], where: str) -> list[str]:
     """Variants the alarms cannot tell apart, or name: alarms need literal, distinct names."""
     found: list[str] = []
@@ -203,7 +204,9 @@ def target_problems(variants: Sequence[Mapping[str, Any]], where: str) -> list[s
                 "literal name, or alarms=None"
             )
             continue
-        key = variant_id(name)
+        if not formats.VARIANT_NAME.match(name):
+            continue  # the EndpointConfig's own rules name it
+        key = formats.variant_id(name)
         if key in seen:
             found.append(
                 f"{where}[{index}].VariantName: {name!r} and {seen[key]!r} give the same alarm "
@@ -233,7 +236,7 @@ def endpoint_alarms(
     endpoint_name = dimension("EndpointName", GetAtt(endpoint_id, "EndpointName"))
     alarms: list[cloudwatch.Alarm] = []
     for variant in variant_names:
-        stem = f"{endpoint_id}{variant_id(variant)}"
+        stem = f"{endpoint_id}{formats.variant_id(variant)}"
         on_variant = {
             "Namespace": SAGEMAKER_NAMESPACE,
             "Dimensions": [endpoint_name, dimension("VariantName", variant)],

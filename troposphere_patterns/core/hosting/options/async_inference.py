@@ -9,7 +9,6 @@ with the pattern's key; topics left ``None`` are created here, encrypted with th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ import awacs.sns
 from awacs.aws import Allow, Condition, Statement, StringEquals
 from troposphere import AWSHelperFn, BaseAWSObject, Join, Parameter, Ref, Select, Split, Sub, sns
 
+from troposphere_patterns.core import formats
 from troposphere_patterns.core.bucket import PatternBucket
 from troposphere_patterns.core.overrides import plain
 
@@ -36,8 +36,6 @@ ENVIRONMENT = {
 }
 MAX_CONCURRENT_INVOCATIONS = (1, 1000)  # MaxConcurrentInvocationsPerInstance in the API model
 
-_S3_PATH = re.compile(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\s]*)?")
-_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}")
 _PATHS = ("input_path", "output_path", "failure_path")
 _PREFIXES = dict(zip(_PATHS, (INPUT_PREFIX, OUTPUT_PREFIX, FAILURE_PREFIX), strict=True))
 _TOPICS = ("success_topic", "error_topic")
@@ -75,17 +73,16 @@ class AsyncInference:
             value = getattr(self, name)
             if value is None or isinstance(value, AWSHelperFn | Parameter):
                 continue
-            if not (isinstance(value, str) and _S3_PATH.fullmatch(value)):
-                found.append(f"{where}.{name}: {value!r} is not an S3 URI (s3://bucket/prefix)")
+            problem = formats.S3_PREFIX_URI.problem(value, f"{where}.{name}")
+            if problem is not None:
+                found.append(problem)
         for name in _TOPICS:
             value = getattr(self, name)
             if value is None or value is False or isinstance(value, AWSHelperFn | Parameter):
                 continue
-            if not (isinstance(value, str) and _TOPIC_ARN.fullmatch(value)):
-                found.append(
-                    f"{where}.{name}: {value!r} is not an SNS topic ARN "
-                    "(None creates a topic, False sends no notification)"
-                )
+            problem = formats.SNS_TOPIC_ARN.problem(value, f"{where}.{name}")
+            if problem is not None:
+                found.append(f"{problem}; None creates a topic, False sends no notification")
         limit = self.max_concurrent_invocations_per_instance
         low, high = MAX_CONCURRENT_INVOCATIONS
         if limit is not None and (

@@ -23,7 +23,6 @@ the variant is registered (SageMaker developer guide, endpoint-scaling-update).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +38,7 @@ from troposphere import (
     sagemaker,
 )
 
+from troposphere_patterns.core import formats
 from troposphere_patterns.core import ids as logical_ids
 from troposphere_patterns.core.hosting import instance_types
 from troposphere_patterns.core.overrides import build
@@ -223,11 +223,6 @@ class ScaledVariant:
     mode: ScalingMode
 
 
-def variant_id(name: str) -> str:
-    """A variant name as a part of a logical ID: ``blue-v2`` -> ``BlueV2``."""
-    return "".join(part[:1].upper() + part[1:] for part in name.split("-"))
-
-
 def scaled_variants(
     option: Autoscaling, config: Mapping[str, Any], where: str = "endpoint_config_props"
 ) -> tuple[list[ScaledVariant], list[str]]:
@@ -248,19 +243,22 @@ def scaled_variants(
             continue
         path = f"{where}.ProductionVariants[{index}]"
         name = variant.get("VariantName")
-        if not isinstance(name, str) or not re.fullmatch(r"[a-zA-Z0-9](-*[a-zA-Z0-9])*", name):
+        if not isinstance(name, str):
             shown = json.dumps(name.to_dict()) if isinstance(name, AWSHelperFn) else repr(name)
             found.append(
-                f"{path}.VariantName: {shown} must be a literal variant name (letters, digits "
-                "and hyphens) to autoscale: it names the scalable target and its logical ID"
+                f"{path}.VariantName: {shown} must be a literal variant name to autoscale: it "
+                "names the scalable target and its logical ID"
             )
             continue
-        if variant_id(name) in seen:
+        if not formats.VARIANT_NAME.match(name):
+            continue  # the EndpointConfig's own rules name it
+        key = formats.variant_id(name)
+        if key in seen:
             found.append(
-                f"{path}.VariantName: {name!r} and {seen[variant_id(name)]!r} give the same "
-                f"logical IDs ({variant_id(name)}); rename one"
+                f"{path}.VariantName: {name!r} and {seen[key]!r} give the same "
+                f"logical IDs ({key}); rename one"
             )
-        seen.setdefault(variant_id(name), name)
+        seen.setdefault(key, name)
         serverless = variant.get("ServerlessConfig")
         if isinstance(serverless, Mapping):
             warm, most = serverless.get("ProvisionedConcurrency"), serverless.get("MaxConcurrency")
@@ -348,7 +346,7 @@ def endpoint_scaling(
     targets, policies, alarms = [], [], []
     for variant in variants:
         mode = variant.mode
-        names = {"endpoint": endpoint.title, "variant": variant_id(variant.name)}
+        names = {"endpoint": endpoint.title, "variant": formats.variant_id(variant.name)}
         resource_id = f"endpoint/${{EndpointName}}/variant/{variant.name}"
         target = build(
             applicationautoscaling.ScalableTarget,

@@ -16,7 +16,6 @@ project builds or checks uses it (a caller's own ``DataCaptureConfig`` passes to
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,15 +25,14 @@ import awacs.s3
 from awacs.aws import Allow, Statement
 from troposphere import Sub
 
+from troposphere_patterns.core import formats
 from troposphere_patterns.core.bucket import PatternBucket
-from troposphere_patterns.core.options import number_problem
+from troposphere_patterns.core.options import collect, number_problem
 
 # The prefix of the pattern's bucket that captured data goes under.
 PREFIX = "data-capture/"
 CAPTURE_MODES = ("Input", "Output")
 MAX_CONTENT_TYPES = 10
-_CONTENT_TYPE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*$")
-_S3_URI = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/(?P<prefix>.*))?$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,10 +60,10 @@ class DataCapture:
     def problems(self, where: str = "data_capture") -> list[str]:
         """Every problem with the fields, each naming ``<where>.<field>``."""
         found: list[str] = []
-        if self.destination is not None and not (
-            isinstance(self.destination, str) and _S3_URI.match(self.destination)
-        ):
-            found.append(f"{where}.destination: {self.destination!r} is not an s3://bucket/prefix")
+        if self.destination is not None:
+            found += collect(
+                formats.S3_PREFIX_URI.problem(self.destination, f"{where}.destination")
+            )
         sampling = number_problem(self.sampling_percentage, f"{where}.sampling_percentage", 0, 100)
         found += [sampling] if sampling else []
         modes = self.capture
@@ -76,11 +74,9 @@ class DataCapture:
             if not isinstance(types, tuple | list) or len(types) > MAX_CONTENT_TYPES:
                 found.append(f"{where}.{name}: give a tuple of at most {MAX_CONTENT_TYPES}")
                 continue
-            found += [
-                f"{where}.{name}: {value!r} is not a content type (type/subtype)"
-                for value in types
-                if not (isinstance(value, str) and _CONTENT_TYPE.match(value))
-            ]
+            found += collect(
+                *(formats.CONTENT_TYPE.problem(value, f"{where}.{name}") for value in types)
+            )
         return found
 
     def endpoint_problems(
@@ -131,9 +127,9 @@ def data_capture(
         objects: Any = bucket.objects_arn(PREFIX)
     else:
         uri = option.destination
-        found = _S3_URI.match(option.destination)
+        found = formats.S3_PREFIX_URI.match(option.destination)
         assert found is not None  # validated
-        prefix = found["prefix"] or ""
+        prefix = found["key"] or ""
         objects = Sub(f"arn:${{AWS::Partition}}:s3:::{found['bucket']}/{prefix}*")
     key = option.kms_key_arn if option.kms_key_arn is not None else key_arn
     config: dict[str, Any] = {
