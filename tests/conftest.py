@@ -1,11 +1,14 @@
-"""Shared fixtures and options: golden and templates/ regeneration, hypothesis profiles."""
+"""Shared fixtures and options: the templates under test, regeneration, hypothesis profiles."""
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
+
+from tests.templates_helpers import template_named
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -15,6 +18,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-templates", action="store_true", help="rewrite templates/*.json from the CLI"
     )
+
+
+@pytest.fixture
+def template(name: str) -> dict[str, Any]:
+    """The scenario or committed template a test is parametrized with (``name`` from NAMES)."""
+    return template_named(name)
 
 
 @pytest.fixture

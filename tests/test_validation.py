@@ -35,6 +35,7 @@ from tests.scenarios import (
     props,
     variant,
 )
+from tests.templates_helpers import of_type
 from troposphere_patterns import (
     Alarms,
     AsyncInference,
@@ -1427,13 +1428,10 @@ def test_ipam_vpc_gets_no_default_cidr_and_cuts_subnets_at_deploy_time() -> None
     template = lambda_sagemakerendpoint(props(deploy_vpc=True, vpc_props=IPAM))
     vpc = _resource(template, "AWS::EC2::VPC")
     assert "CidrBlock" not in vpc and vpc["Ipv4IpamPoolId"] == IPAM["Ipv4IpamPoolId"]
-    subnets = of_type(template, "AWS::EC2::Subnet")
+    subnets = list(of_type(template.to_dict(), "AWS::EC2::Subnet").values())
+    assert subnets
     assert all("Fn::Cidr" in json.dumps(subnet["Properties"]["CidrBlock"]) for subnet in subnets)
     assert _lint_errors(template) == []
-
-
-def of_type(template: Template, kind: str) -> list[dict[str, Any]]:
-    return [r for r in template.to_dict()["Resources"].values() if r["Type"] == kind]
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.scenarios import CODE, props
-from tests.test_invariants import ALL, IDS, of_type
+from tests.templates_helpers import NAMES, of_type
 from troposphere_patterns import lambda_sagemakerendpoint
 from troposphere_patterns.core.waivers import CHECKOV_WAIVERS, GUARD_WAIVERS
 
@@ -17,7 +17,7 @@ def skips(resource: dict[str, Any], scanner: str = "checkov") -> dict[str, str]:
     return {entry["id"]: entry["comment"] for entry in entries}
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_every_guard_skip_is_allow_listed_and_only_where_it_applies(
     name: str, template: dict[str, Any]
 ) -> None:
@@ -39,7 +39,7 @@ def test_every_guard_skip_is_allow_listed_and_only_where_it_applies(
             assert waived == {}, logical_id
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_every_skip_is_allow_listed_with_its_reason(name: str, template: dict[str, Any]) -> None:
     for logical_id, resource in template["Resources"].items():
         for check, comment in skips(resource).items():
@@ -47,7 +47,7 @@ def test_every_skip_is_allow_listed_with_its_reason(name: str, template: dict[st
             assert comment == CHECKOV_WAIVERS[check], (logical_id, check)
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_skips_only_where_the_setting_is_absent(name: str, template: dict[str, Any]) -> None:
     for logical_id, function in of_type(template, "AWS::Lambda::Function").items():
         waived = set(skips(function))
