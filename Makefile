@@ -14,12 +14,14 @@ RENDER_VENV  := .venv-render
 RENDER_STAMP := $(RENDER_VENV)/.installed
 SCAN_VENV  := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
+# Every test scenario rendered whole, for the scanners (tests/golden/ holds differences).
+SCENARIOS_DIR := build/scenarios
 # cfn-guard and the Control Tower rules ship inside this PyPI wheel's jsii bundle.
 GUARD_BUNDLE = $(SCAN_VENV)/lib/python*/site-packages/cdklabs/cdk_validator_cfnguard/_jsii/*.jsii.tgz
 
 .DEFAULT_GOAL := help
-.PHONY: help venv template templates diagrams golden instance-types lint test pytest e2e fuzz \
-	cfn-lint scan bench clean
+.PHONY: help venv template templates diagrams golden scenarios instance-types lint test pytest \
+	e2e fuzz cfn-lint scan bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -52,7 +54,7 @@ $(SCAN_STAMP): setup.cfg pyproject.toml
 template: $(RENDER_STAMP) ## Print the default template (JSON) on stdout
 	@$(RENDER_VENV)/bin/troposphere-patterns lambda-sagemakerendpoint
 
-templates: $(STAMP) ## Regenerate the committed renders in templates/ (review the diff)
+templates: $(STAMP) ## Rewrite templates/ from the CLI, list what changed, fail (review, rerun)
 	$(BIN)/pytest -q tests/test_templates.py --update-templates
 
 diagrams: $(STAMP) ## Redraw docs/diagrams/ (SVG + Mermaid) from templates/ (review the diff)
@@ -65,7 +67,7 @@ diagrams: $(STAMP) ## Redraw docs/diagrams/ (SVG + Mermaid) from templates/ (rev
 	  echo "docs/diagrams/$$name.svg docs/diagrams/$$name.md"; \
 	done
 
-golden: $(STAMP) ## Rewrite tests/golden/ from the scenarios (review the diff)
+golden: $(STAMP) ## Rewrite tests/golden/, list changed IDs and scenarios, fail (review, rerun)
 	$(BIN)/pytest -q tests/test_golden.py --update-golden
 
 instance-types: $(STAMP) ## Regenerate core/instance_type_table.py from the pinned botocore
@@ -88,8 +90,11 @@ fuzz: $(STAMP) ## Property-based tests with 25x the examples of make test, fresh
 cfn-lint: $(STAMP) ## cfn-lint every committed template
 	$(BIN)/cfn-lint templates/*.json
 
-scan: $(SCAN_STAMP) ## Security scanners over every golden and templates/ (zero findings)
-	$(SCAN_VENV)/bin/python security/scan.py tests/golden/*.json templates/*.json
+scenarios: $(STAMP) ## Render every test scenario whole into build/scenarios/
+	$(BIN)/python -m tests.render_scenarios $(SCENARIOS_DIR)
+
+scan: $(SCAN_STAMP) scenarios ## Security scanners over every scenario and templates/ (zero findings)
+	$(SCAN_VENV)/bin/python security/scan.py $(SCENARIOS_DIR)/*.json templates/*.json
 
 test: lint pytest cfn-lint scan ## lint + pytest + cfn-lint over templates/ + scan
 
@@ -98,4 +103,4 @@ bench: $(STAMP) ## Run the benchmarks; results in bench/results/
 	$(BIN)/python bench/run.py
 
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) $(RENDER_VENV) $(SCAN_VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) $(RENDER_VENV) $(SCAN_VENV) $(SCENARIOS_DIR) .mypy_cache .ruff_cache .pytest_cache .hypothesis *.egg-info

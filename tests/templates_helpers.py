@@ -46,6 +46,11 @@ def scenario(name: str) -> dict[str, Any]:
     return template_named(name)
 
 
+def dumps(value: object) -> str:
+    """The goldens' canonical JSON: sorted keys, one-space indent, a final newline."""
+    return json.dumps(value, indent=1, sort_keys=True) + "\n"
+
+
 def of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
     """Return the template's resources of type ``kind``, by logical ID."""
     return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
