@@ -11,9 +11,13 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tests.scenarios import SCENARIOS
+
+if TYPE_CHECKING:
+    from cfnlint.api import Runner
+    from cfnlint.rules import Match
 
 ROOT = Path(__file__).parent.parent
 TEMPLATES = ROOT / "templates"
@@ -54,3 +58,28 @@ def dumps(value: object) -> str:
 def of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
     """Return the template's resources of type ``kind``, by logical ID."""
     return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+@functools.cache
+def _lint_runner() -> Runner:
+    # Imported here: cfn-lint takes seconds to import, and most test runs start without it.
+    from cfnlint.api import ManualArgs, Runner
+    from cfnlint.config import ConfigMixIn
+
+    return Runner(ConfigMixIn(**ManualArgs(regions=["us-east-1"])))
+
+
+def cfn_lint(text: str) -> list[Match]:
+    """cfn-lint's findings for a template's text, as ``cfnlint.api.lint`` reports them (us-east-1).
+
+    One runner serves the whole session, as the ``cfn-lint`` command serves all the files it is
+    given: its rules load once (about a second) instead of once per template.
+    """
+    from cfnlint.decode.decode import decode_str
+
+    template, errors = decode_str(text)
+    if errors:
+        return list(errors)
+    if template is None:
+        return []
+    return list(_lint_runner().validate_template(template))

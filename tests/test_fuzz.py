@@ -12,7 +12,6 @@ import json
 import re
 from typing import Any
 
-from cfnlint.api import ManualArgs, lint
 from cfnlint.rules.formats.FormatKeyword import FormatKeyword
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
@@ -26,6 +25,7 @@ from tests.props_strategies import (
     valid_fields,
 )
 from tests.scenarios import caller_function
+from tests.templates_helpers import cfn_lint
 from troposphere_patterns import (
     LambdaSagemakerEndpointProps,
     PatternPropsError,
@@ -63,7 +63,7 @@ def _is_value_domain(match: Any) -> bool:
 
 
 def _lint_errors(text: str, *, value_domain: bool = True) -> list[str]:
-    matches = lint(_SURROGATE_PAIR.sub(_astral, text), config=ManualArgs(regions=["us-east-1"]))
+    matches = cfn_lint(_SURROGATE_PAIR.sub(_astral, text))
     return [
         str(match)
         for match in matches

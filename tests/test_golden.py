@@ -24,11 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cfnlint.api import ManualArgs, Runner
-from cfnlint.config import ConfigMixIn
-from cfnlint.decode.decode import decode_str
 
-from tests.templates_helpers import SCENARIO_NAMES, dumps, scenario
+from tests.templates_helpers import SCENARIO_NAMES, cfn_lint, dumps, scenario
 
 GOLDEN = Path(__file__).parent / "golden"
 BASE = "default"
@@ -304,15 +301,12 @@ def _control() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def lint_findings() -> dict[str, list[str]]:
-    """cfn-lint's findings for every scenario (and CONTROL), from one runner: rules load once."""
-    runner = Runner(ConfigMixIn(**ManualArgs(regions=["us-east-1"])))
+    """cfn-lint's findings for every scenario (and CONTROL), from the session's one runner."""
     templates = {name: scenario(name) for name in SCENARIO_NAMES}
-    findings = {}
-    for name, template in {**templates, CONTROL: _control()}.items():
-        decoded, errors = decode_str(json.dumps(template))
-        matches = errors if errors else list(runner.validate_template(decoded))
-        findings[name] = [str(match) for match in matches]
-    return findings
+    return {
+        name: [str(match) for match in cfn_lint(json.dumps(template))]
+        for name, template in {**templates, CONTROL: _control()}.items()
+    }
 
 
 @pytest.mark.parametrize("name", SCENARIO_NAMES)

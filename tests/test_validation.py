@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from cfnlint.api import ManualArgs, lint
 from troposphere import (
     Equals,
     GetAtt,
@@ -35,7 +34,7 @@ from tests.scenarios import (
     props,
     variant,
 )
-from tests.templates_helpers import of_type
+from tests.templates_helpers import cfn_lint, of_type
 from troposphere_patterns import (
     Alarms,
     AsyncInference,
@@ -1396,9 +1395,7 @@ def test_existing_vpc_wrong_types_name_the_field(fields: dict[str, Any], message
 
 
 def _lint_errors(template: Template) -> list[str]:
-    return [
-        str(match) for match in lint(template.to_json(), config=ManualArgs(regions=["us-east-1"]))
-    ]
+    return [str(match) for match in cfn_lint(template.to_json())]
 
 
 def _resource(template: Template, kind: str) -> dict[str, Any]:
