@@ -75,9 +75,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-# Property-based tests: `make test` runs a fixed, derandomized set of examples, so a run is
-# repeatable and bounded; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) draws fresh ones, and each test
-# runs tests.props_strategies.examples(n): 25 times as many.
+# Property-based tests: `make test` runs a small fixed, derandomized set of examples, so a run is
+# repeatable and bounded; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) draws fresh ones, as many as
+# each test's `fuzz` count in tests.props_strategies.examples(test, fuzz): 25 to 100 times more.
 _COMMON = {
     "deadline": None,
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
