@@ -78,13 +78,13 @@ lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict $(PKG) handler_src
 
-pytest: $(STAMP) ## Run the test suite
-	$(BIN)/pytest -q
+pytest: $(STAMP) ## The test suite without the e2e deploys (fuzz at its small, fixed count)
+	$(BIN)/pytest -q -m "not e2e"
 
 e2e: $(STAMP) ## Deploy every template with the AWS CLI into a local moto server
 	$(BIN)/pytest -q -m e2e
 
-fuzz: $(STAMP) ## Property-based tests with 25x the examples of make test, freshly random
+fuzz: $(STAMP) ## Property-based tests at the full example count, freshly random
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py tests/test_fuzz_cli.py
 
 cfn-lint: $(STAMP) ## cfn-lint every committed template
@@ -96,7 +96,7 @@ scenarios: $(STAMP) ## Render every test scenario whole into build/scenarios/
 scan: $(SCAN_STAMP) scenarios ## Security scanners over every scenario and templates/ (zero findings)
 	$(SCAN_VENV)/bin/python security/scan.py $(SCENARIOS_DIR)/*.json templates/*.json
 
-test: lint pytest cfn-lint scan ## lint + pytest + cfn-lint over templates/ + scan
+test: lint pytest e2e cfn-lint scan ## The CI run, stage by stage: lint, pytest, e2e, cfn-lint, scan
 
 bench: $(STAMP) ## Run the benchmarks; results in bench/results/
 	@mkdir -p bench/results
