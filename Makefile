@@ -14,12 +14,14 @@ RENDER_VENV  := .venv-render
 RENDER_STAMP := $(RENDER_VENV)/.installed
 SCAN_VENV  := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
+# Every test scenario rendered whole, for the scanners (tests/golden/ holds differences).
+SCENARIOS_DIR := build/scenarios
 # cfn-guard and the Control Tower rules ship inside this PyPI wheel's jsii bundle.
 GUARD_BUNDLE = $(SCAN_VENV)/lib/python*/site-packages/cdklabs/cdk_validator_cfnguard/_jsii/*.jsii.tgz
 
 .DEFAULT_GOAL := help
-.PHONY: help venv template templates diagrams golden instance-types lint test pytest e2e fuzz \
-	cfn-lint scan bench clean
+.PHONY: help venv template templates diagrams golden scenarios instance-types lint test pytest \
+	e2e fuzz cfn-lint scan bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -52,7 +54,7 @@ $(SCAN_STAMP): setup.cfg pyproject.toml
 template: $(RENDER_STAMP) ## Print the default template (JSON) on stdout
 	@$(RENDER_VENV)/bin/troposphere-patterns lambda-sagemakerendpoint
 
-templates: $(STAMP) ## Regenerate the committed renders in templates/ (review the diff)
+templates: $(STAMP) ## Rewrite templates/ from the CLI, list what changed, fail (review, rerun)
 	$(BIN)/pytest -q tests/test_templates.py --update-templates
 
 diagrams: $(STAMP) ## Redraw docs/diagrams/ (SVG + Mermaid) from templates/ (review the diff)
@@ -65,7 +67,7 @@ diagrams: $(STAMP) ## Redraw docs/diagrams/ (SVG + Mermaid) from templates/ (rev
 	  echo "docs/diagrams/$$name.svg docs/diagrams/$$name.md"; \
 	done
 
-golden: $(STAMP) ## Rewrite tests/golden/ from the scenarios (review the diff)
+golden: $(STAMP) ## Rewrite tests/golden/, list changed IDs and scenarios, fail (review, rerun)
 	$(BIN)/pytest -q tests/test_golden.py --update-golden
 
 instance-types: $(STAMP) ## Regenerate core/hosting/instance_type_table.py from the pinned botocore
@@ -76,26 +78,29 @@ lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict $(PKG) handler_src
 
-pytest: $(STAMP) ## Run the test suite
-	$(BIN)/pytest -q
+pytest: $(STAMP) ## The test suite without the e2e deploys (fuzz at its small, fixed count)
+	$(BIN)/pytest -q -m "not e2e"
 
 e2e: $(STAMP) ## Deploy every template with the AWS CLI into a local moto server
 	$(BIN)/pytest -q -m e2e
 
-fuzz: $(STAMP) ## Property-based tests with 25x the examples of make test, freshly random
+fuzz: $(STAMP) ## Property-based tests at the full example count, freshly random
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py tests/test_fuzz_cli.py
 
 cfn-lint: $(STAMP) ## cfn-lint every committed template
 	$(BIN)/cfn-lint templates/*.json
 
-scan: $(SCAN_STAMP) ## Security scanners over every golden and templates/ (zero findings)
-	$(SCAN_VENV)/bin/python security/scan.py tests/golden/*.json templates/*.json
+scenarios: $(STAMP) ## Render every test scenario whole into build/scenarios/
+	$(BIN)/python -m tests.render_scenarios $(SCENARIOS_DIR)
 
-test: lint pytest cfn-lint scan ## lint + pytest + cfn-lint over templates/ + scan
+scan: $(SCAN_STAMP) scenarios ## Security scanners over every scenario and templates/ (zero findings)
+	$(SCAN_VENV)/bin/python security/scan.py $(SCENARIOS_DIR)/*.json templates/*.json
+
+test: lint pytest e2e cfn-lint scan ## The CI run, stage by stage: lint, pytest, e2e, cfn-lint, scan
 
 bench: $(STAMP) ## Run the benchmarks; results in bench/results/
 	@mkdir -p bench/results
 	$(BIN)/python bench/run.py
 
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) $(RENDER_VENV) $(SCAN_VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) $(RENDER_VENV) $(SCAN_VENV) $(SCENARIOS_DIR) .mypy_cache .ruff_cache .pytest_cache .hypothesis *.egg-info

@@ -54,6 +54,7 @@ from tests.e2e_support import (
     parse_template,
     uses_fn_cidr,
 )
+from tests.templates_helpers import scenario
 from troposphere_patterns import cli as pattern_cli
 from troposphere_patterns.core.hosting.instance_types import local_nvme
 
@@ -73,7 +74,7 @@ INSTANCE_TYPE, NEW_INSTANCE_TYPE, MOTO_GPU = "ml.m5.large", "ml.g4dn.xlarge", "m
 # Cases deployed on another instance type than INSTANCE_TYPE.
 INSTANCE_TYPE_OF = {"default-gpu": "ml.g4dn.xlarge"}
 # A GPU LLM from an uncompressed S3 prefix (a golden scenario: no Parameters), on MOTO_GPU.
-LLM = ROOT / "tests" / "golden" / "gpu_llm.json"
+LLM = "gpu_llm"
 JSON = "application/json"
 WORKERS = 6
 NOT_FOUND = {"ResourceNotFoundException", "NoSuchEntity", "InvalidGroup.NotFound"}
@@ -125,7 +126,7 @@ SKIPPED_BY_MOTO = {
     "AWS::S3::BucketPolicy",
 }
 # The serverless variant scaled on provisioned concurrency, as a golden scenario renders it.
-PROVISIONED = ROOT / "tests" / "golden" / "serverless_provisioned_concurrency_autoscaling.json"
+PROVISIONED = "serverless_provisioned_concurrency_autoscaling"
 
 # Deploys that must be refused: name -> (case whose render is used, parameters).
 REFUSED = {
@@ -612,7 +613,7 @@ def lab(rendered: dict[str, Path], moto_server: LocalAws, aws: AwsCli) -> Lab:
             )
     for name, (case_id, params) in REFUSED.items():
         jobs[name] = lambda n=name, c=case_id, p=params: aws.deploy(rendered[c], f"e2e-{n}", p)
-    llm = json.loads(LLM.read_text())
+    llm = scenario(LLM)
     for variant in llm["Resources"]["SagemakerEndpointConfig"]["Properties"]["ProductionVariants"]:
         variant["InstanceType"] = MOTO_GPU
     llm_file = rendered["default"].parent / "gpu-llm.json"
@@ -1537,7 +1538,7 @@ def test_gpu_llm_from_an_s3_prefix_deploys_with_exact_grants_and_no_key(
     assert not isinstance(result, BaseException), repr(result)
     assert result.returncode == 0, str(result)
     resources = stack_resources(moto_server, "e2e-gpu-llm")
-    golden = json.loads(LLM.read_text())["Resources"]
+    golden = scenario(LLM)["Resources"]
     sagemaker = moto_server.client("sagemaker")
     model = sagemaker.describe_model(ModelName=arn_name(resources["SagemakerModel"]))
     expected = golden["SagemakerModel"]["Properties"]["PrimaryContainer"]["ModelDataSource"]
@@ -1644,7 +1645,7 @@ def test_scaling_target_and_policy_are_accepted_for_the_deployed_variant(
 def test_provisioned_concurrency_target_is_accepted(lab: Lab, moto_server: LocalAws) -> None:
     _, stack = deployed(lab, "serverless")
     name = arn_name(stack.resources["SagemakerEndpoint"])
-    template = json.loads(PROVISIONED.read_text())
+    template = scenario(PROVISIONED)
     resource_id = _register(moto_server, template, name, {})
     scaling = moto_server.client("application-autoscaling")
     [target] = scaling.describe_scalable_targets(

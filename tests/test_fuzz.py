@@ -12,7 +12,6 @@ import json
 import re
 from typing import Any
 
-from cfnlint.api import ManualArgs, lint
 from cfnlint.rules.formats.FormatKeyword import FormatKeyword
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
@@ -26,6 +25,7 @@ from tests.props_strategies import (
     valid_fields,
 )
 from tests.scenarios import caller_function
+from tests.templates_helpers import cfn_lint
 from troposphere_patterns import (
     LambdaSagemakerEndpointProps,
     PatternPropsError,
@@ -63,7 +63,7 @@ def _is_value_domain(match: Any) -> bool:
 
 
 def _lint_errors(text: str, *, value_domain: bool = True) -> list[str]:
-    matches = lint(_SURROGATE_PAIR.sub(_astral, text), config=ManualArgs(regions=["us-east-1"]))
+    matches = cfn_lint(_SURROGATE_PAIR.sub(_astral, text))
     return [
         str(match)
         for match in matches
@@ -116,19 +116,19 @@ def _in_vpc(fields: dict[str, Any]) -> bool:
     return bool(fields.get("deploy_vpc")) or fields.get("existing_vpc") is not None
 
 
-@settings(max_examples=examples(40))
+@settings(max_examples=examples(test=10, fuzz=1000))
 @given(valid_fields())
 def test_valid_props_build_render_and_lint_clean(fields: dict[str, Any]) -> None:
     assert_contract(fields, must_build=True)
 
 
-@settings(max_examples=examples(400))
+@settings(max_examples=examples(test=100, fuzz=10_000))
 @given(hostile_fields())
 def test_hostile_props_are_refused_by_name_or_build_clean(fields: dict[str, Any]) -> None:
     assert_contract(fields)
 
 
-@settings(max_examples=examples(60))
+@settings(max_examples=examples(test=15, fuzz=1500))
 @given(st.booleans().flatmap(lambda valid: st.tuples(st.just(valid), _fields(valid))))
 def test_an_existing_function_gets_the_pattern_or_stays_unchanged(
     drawn: tuple[bool, dict[str, Any]],

@@ -248,7 +248,7 @@ def _assert_outcome(
     assert template["Resources"]
 
 
-@settings(max_examples=examples(120))
+@settings(max_examples=examples(test=120, fuzz=3000))
 @given(runs())
 def test_cli_exits_0_or_2_without_traceback(run: Run) -> None:
     run_in_process(run)
@@ -289,7 +289,7 @@ FILE_CLASSES = {
 @pytest.mark.parametrize("name", sorted(FILE_CLASSES))
 def test_cli_reads_hostile_props_files_safely(name: str) -> None:
     # No shrinking: each example reads the whole hostile file, and a failure is the class itself.
-    @settings(max_examples=examples(2), phases=[Phase.explicit, Phase.generate])
+    @settings(max_examples=examples(test=2, fuzz=50), phases=[Phase.explicit, Phase.generate])
     @given(runs(files=FILE_CLASSES[name]).filter(lambda run: run.props is not None))
     def check(run: Run) -> None:
         run_in_process(run)

@@ -12,7 +12,7 @@ import pytest
 from troposphere import Parameter, Ref, Select, Split, Template
 
 from tests.scenarios import IMAGE, variant
-from tests.test_invariants import ALL, IDS, of_type
+from tests.templates_helpers import NAMES, of_type
 from troposphere_patterns import (
     LambdaSagemakerEndpointProps,
     add_lambda_sagemakerendpoint,
@@ -226,7 +226,7 @@ def test_an_intrinsic_the_condition_cannot_compare_needs_your_own_key() -> None:
     assert template["Resources"]["SagemakerEndpointConfig"]["Properties"]["KmsKeyId"] == key
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_no_config_keys_a_type_with_local_nvme(name: str, template: dict[str, Any]) -> None:
     for logical_id, config in of_type(template, "AWS::SageMaker::EndpointConfig").items():
         properties = config["Properties"]

@@ -4,36 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from troposphere import GetAtt
 
-from tests.scenarios import CALLER_ARNS, CODE, MODEL, SCENARIOS, props
+from tests.scenarios import CALLER_ARNS, CODE, MODEL, props
+from tests.templates_helpers import NAMES, of_type, scenario, template_named
 from troposphere_patterns import lambda_sagemakerendpoint
 from troposphere_patterns.core.iam_policies import WILDCARD_ACTIONS
-
-TEMPLATES = sorted((Path(__file__).parent.parent / "templates").glob("*.json"))
-
-
-def rendered(name: str) -> dict[str, Any]:
-    return SCENARIOS[name]().to_dict()
-
-
-def all_templates() -> Iterator[tuple[str, dict[str, Any]]]:
-    for name in sorted(SCENARIOS):
-        yield name, rendered(name)
-    for path in TEMPLATES:
-        yield path.name, json.loads(path.read_text())
-
-
-ALL = list(all_templates())
-IDS = [name for name, _ in ALL]
-
-
-def of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
 
 
 def strings(value: Any) -> Iterator[str]:
@@ -59,13 +38,13 @@ def statements(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]
                     yield logical_id, statement
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_no_hard_coded_partition(name: str, template: dict[str, Any]) -> None:
     offending = [s for s in strings(template) if "arn:aws:" in s and s not in CALLER_ARNS]
     assert offending == []
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_wildcard_resources_only_on_the_allow_list(name: str, template: dict[str, Any]) -> None:
     for logical_id, statement in statements(template):
         resources = statement.get("Resource", [])
@@ -90,7 +69,7 @@ def invokes(statement: dict[str, Any]) -> bool:
     )
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_invoke_permission_is_on_the_endpoint_arn(name: str, template: dict[str, Any]) -> None:
     invoke = [s for _, s in statements(template) if invokes(s)]
     assert invoke, "no statement grants sagemaker:InvokeEndpoint or InvokeEndpointAsync"
@@ -106,7 +85,7 @@ def test_invoke_permission_is_on_the_endpoint_arn(name: str, template: dict[str,
             assert ":endpoint/" in json.dumps(resource)
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_keys_rotate_and_are_retained(name: str, template: dict[str, Any]) -> None:
     keys = of_type(template, "AWS::KMS::Key")
     assert keys
@@ -119,7 +98,7 @@ def test_keys_rotate_and_are_retained(name: str, template: dict[str, Any]) -> No
         assert "kms:EncryptionContext:aws:logs:arn" in policy
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_env_var_holds_the_name_of_the_endpoint_it_may_invoke(
     name: str, template: dict[str, Any]
 ) -> None:
@@ -149,7 +128,7 @@ def test_env_var_holds_the_name_of_the_endpoint_it_may_invoke(
             assert (value if isinstance(value, str) else json.dumps(value)) in invoked
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_pattern_functions_are_traced_with_retained_logs(
     name: str, template: dict[str, Any]
 ) -> None:
@@ -167,7 +146,7 @@ def test_pattern_functions_are_traced_with_retained_logs(
         assert "KmsKeyId" in group["Properties"]
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_no_fixed_names_on_sagemaker_resources(name: str, template: dict[str, Any]) -> None:
     for kind, key in [
         ("AWS::SageMaker::Model", "ModelName"),
@@ -179,7 +158,7 @@ def test_no_fixed_names_on_sagemaker_resources(name: str, template: dict[str, An
                 assert key not in resource.get("Properties", {})
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_every_security_group_declares_egress(name: str, template: dict[str, Any]) -> None:
     for group in of_type(template, "AWS::EC2::SecurityGroup").values():
         egress = group["Properties"]["SecurityGroupEgress"]
@@ -189,7 +168,7 @@ def test_every_security_group_declares_egress(name: str, template: dict[str, Any
 
 
 def test_model_network_isolation_is_on_by_default_and_can_be_turned_off() -> None:
-    (model,) = of_type(rendered("default"), "AWS::SageMaker::Model").values()
+    (model,) = of_type(scenario("default"), "AWS::SageMaker::Model").values()
     assert model["Properties"]["EnableNetworkIsolation"] is True
     template = lambda_sagemakerendpoint(
         props(model_props={**MODEL, "EnableNetworkIsolation": False})
@@ -233,7 +212,7 @@ def test_caller_overrides_appear_in_the_output() -> None:
 
 
 def test_model_name_is_reinjected_into_caller_variants() -> None:
-    template = rendered("aws_owned_image_two_variants")
+    template = scenario("aws_owned_image_two_variants")
     variants = template["Resources"]["SagemakerEndpointConfig"]["Properties"]["ProductionVariants"]
     assert [v["VariantName"] for v in variants] == ["Blue", "Green"]
     assert all(v["ModelName"] == {"Fn::GetAtt": ["SagemakerModel", "ModelName"]} for v in variants)
@@ -269,7 +248,7 @@ def test_caller_role_leaves_no_pattern_role_behind() -> None:
 
 
 def test_ecr_and_s3_grants_are_scoped_to_the_inputs() -> None:
-    template = rendered("aws_owned_image_two_variants")
+    template = scenario("aws_owned_image_two_variants")
     role = template["Resources"]["SagemakerRole"]["Properties"]["Policies"][0]["PolicyDocument"]
     by_sid = {statement["Sid"]: statement for statement in role["Statement"]}
     assert by_sid["EcrPull"]["Resource"] == [
@@ -281,7 +260,7 @@ def test_ecr_and_s3_grants_are_scoped_to_the_inputs() -> None:
 
 
 def test_two_instances_share_no_logical_id() -> None:
-    template = rendered("two_instances_deploy_vpc")
+    template = scenario("two_instances_deploy_vpc")
     resources = template["Resources"]
     fraud = {k for k in resources if k.startswith("Fraud")}
     churn = {k for k in resources if k.startswith("Churn")}
@@ -300,7 +279,7 @@ def test_deletion_policy_delete_reaches_the_key_and_every_log_group() -> None:
         assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Delete"
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_each_scaled_variant_has_one_target_on_its_endpoint_and_one_policy(
     name: str, template: dict[str, Any]
 ) -> None:
@@ -348,7 +327,12 @@ def test_each_scaled_variant_has_one_target_on_its_endpoint_and_one_policy(
         assert not [t for t in mine.values() if "RoleARN" in t]  # the service-linked role
 
 
-ASYNC = [(name, template) for name, template in ALL if is_async(template)]
+# The async templates, by name: known without rendering anything (a test checks the names).
+ASYNC = [name for name in NAMES if "async" in name]
+
+
+def test_async_names_are_exactly_the_async_templates() -> None:
+    assert [name for name in NAMES if is_async(template_named(name))] == ASYNC
 
 
 def grants_of(template: dict[str, Any], role_id: str) -> dict[str, list[str]]:
@@ -380,7 +364,7 @@ def objects_under(path: str) -> str:
     return "arn:${AWS::Partition}:s3:::" + path.removeprefix("s3://") + "/*"
 
 
-@pytest.mark.parametrize(("name", "template"), ASYNC, ids=[name for name, _ in ASYNC])
+@pytest.mark.parametrize("name", ASYNC)
 def test_async_grants_are_exactly_the_paths_each_side_uses(
     name: str, template: dict[str, Any]
 ) -> None:

@@ -7,18 +7,18 @@ from typing import Any
 
 import pytest
 
-from tests.test_invariants import ALL, IDS
+from tests.templates_helpers import NAMES
 from troposphere_patterns.cli import json_text
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_layout_is_the_same_json(name: str, template: dict[str, Any]) -> None:
     text = json_text.dumps(template)
     assert json.loads(text) == template
     assert text.endswith("}\n")
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_a_wide_line_holds_one_unbreakable_value(name: str, template: dict[str, Any]) -> None:
     for line in json_text.dumps(template).splitlines():
         if len(line) > json_text.WIDTH:

@@ -187,7 +187,6 @@ def test_minified_size_counts_non_ascii_as_utf8() -> None:
 
 
 # --------------------------------------------------------------------------- library wiring
-# These pass once add_lambda_sagemakerendpoint calls check_resource_count before adding.
 
 
 def instance_size(**fields: object) -> int:
@@ -229,7 +228,6 @@ def test_an_instance_that_would_make_501_is_refused() -> None:
 
 
 # --------------------------------------------------------------------------- CLI wiring
-# These pass once cli.main calls check_body_size and inline_deploy_warning on the rendered text.
 
 
 def fake_render(monkeypatch: pytest.MonkeyPatch, text: str) -> None:

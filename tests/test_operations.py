@@ -8,7 +8,7 @@ import pytest
 from troposphere import Parameter, Template
 
 from tests.scenarios import props, variant
-from tests.test_invariants import ALL, IDS, of_type
+from tests.templates_helpers import NAMES, of_type
 from troposphere_patterns import (
     Alarms,
     DataCapture,
@@ -203,7 +203,7 @@ def test_a_long_rollout_gets_the_longest_timeout_that_still_exceeds_its_waits() 
     assert Rollout.linear(step_percent=10, wait_seconds=2800).timeout_seconds == 28_800
 
 
-@pytest.mark.parametrize(("name", "template"), ALL, ids=IDS)
+@pytest.mark.parametrize("name", NAMES)
 def test_every_alarm_watches_this_template_and_every_rollback_alarm_exists(
     name: str, template: dict[str, Any]
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,15 +27,26 @@ MODES: dict[str, list[str]] = {
 
 
 @pytest.mark.parametrize("name", sorted(MODES))
-def test_committed_template_matches_a_fresh_render(name: str, update_templates: bool) -> None:
+def test_committed_template_matches_a_fresh_render(
+    name: str, update_templates: bool, report_update: Callable[[str], None]
+) -> None:
     args = cli.parser().parse_args(["lambda-sagemakerendpoint", *MODES[name]])
     fresh = cli.render(args)
     path = TEMPLATES / name
     if update_templates:
-        output_file.write(str(path), fresh)
+        if not path.exists() or path.read_text() != fresh:
+            report_update(f"templates/{name}: {'changed' if path.exists() else 'new'}")
+            output_file.write(str(path), fresh)
+        return
     assert path.exists(), f"templates/{name} is missing: run `make templates`"
     assert path.read_text() == fresh, f"templates/{name} is stale: run `make templates`"
 
 
-def test_no_stray_templates() -> None:
-    assert {p.name for p in TEMPLATES.glob("*.json")} == set(MODES)
+def test_no_stray_templates(update_templates: bool, report_update: Callable[[str], None]) -> None:
+    strays = sorted({p.name for p in TEMPLATES.glob("*.json")} - set(MODES))
+    if update_templates:
+        for name in strays:
+            (TEMPLATES / name).unlink()
+            report_update(f"templates/{name}: removed (no such mode)")
+        return
+    assert strays == [], "templates/ holds renders of no mode: run `make templates`"

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from cfnlint.api import ManualArgs, lint
 from troposphere import (
     Equals,
     GetAtt,
@@ -35,6 +34,7 @@ from tests.scenarios import (
     props,
     variant,
 )
+from tests.templates_helpers import cfn_lint, of_type
 from troposphere_patterns import (
     Alarms,
     AsyncInference,
@@ -1531,9 +1531,7 @@ def test_existing_vpc_wrong_types_name_the_field(fields: dict[str, Any], message
 
 
 def _lint_errors(template: Template) -> list[str]:
-    return [
-        str(match) for match in lint(template.to_json(), config=ManualArgs(regions=["us-east-1"]))
-    ]
+    return [str(match) for match in cfn_lint(template.to_json())]
 
 
 def _resource(template: Template, kind: str) -> dict[str, Any]:
@@ -1563,13 +1561,10 @@ def test_ipam_vpc_gets_no_default_cidr_and_cuts_subnets_at_deploy_time() -> None
     template = lambda_sagemakerendpoint(props(deploy_vpc=True, vpc_props=IPAM))
     vpc = _resource(template, "AWS::EC2::VPC")
     assert "CidrBlock" not in vpc and vpc["Ipv4IpamPoolId"] == IPAM["Ipv4IpamPoolId"]
-    subnets = of_type(template, "AWS::EC2::Subnet")
+    subnets = list(of_type(template.to_dict(), "AWS::EC2::Subnet").values())
+    assert subnets
     assert all("Fn::Cidr" in json.dumps(subnet["Properties"]["CidrBlock"]) for subnet in subnets)
     assert _lint_errors(template) == []
-
-
-def of_type(template: Template, kind: str) -> list[dict[str, Any]]:
-    return [r for r in template.to_dict()["Resources"].values() if r["Type"] == kind]
 
 
 @pytest.mark.parametrize(
