@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, Final
@@ -38,6 +38,13 @@ MAX_NODES: Final = 10_000
 MAX_CHARACTERS: Final = 1_048_576
 
 _AWACS_TYPES = (awacs.AWSObject, awacs.AWSHelperFn)
+
+# What a caller may give where CloudFormation takes one value: a literal, an intrinsic
+# (``Ref``, ``Sub``, ``If``...) or a ``Parameter`` (it becomes its ``Ref``).
+Value = str | int | float | bool | AWSHelperFn | Parameter
+# A list of IDs (each a literal or an intrinsic), or an intrinsic that is a list, such as the
+# ``Ref`` of a ``List<AWS::EC2::Subnet::Id>`` Parameter.
+IdList = Sequence[str | AWSHelperFn | Parameter] | AWSHelperFn | Parameter
 
 
 @dataclass
