@@ -334,3 +334,33 @@ def test_an_async_endpoint_also_watches_the_age_of_its_oldest_request() -> None:
     names = {a["AlarmName"]["Fn::Sub"] for a in rollback}
     assert "${AWS::StackName}-SagemakerEndpointOldestRequestAlarm" not in names  # load, not a fault
     assert "SagemakerEndpointOldestRequestAlarm" not in alarms_of(render())
+
+
+def test_what_the_options_create_is_exported_and_returned() -> None:
+    from troposphere_patterns import AsyncInference
+
+    fields = {"async_inference": AsyncInference(), "id_prefix": "Jobs"}
+    outputs = render(**fields)["Outputs"]
+    for output, ref in (
+        ("JobsAsyncSuccessTopicArn", "JobsAsyncSuccessTopic"),
+        ("JobsAsyncErrorTopicArn", "JobsAsyncErrorTopic"),
+        ("JobsSagemakerDataBucketName", "JobsSagemakerDataBucket"),
+    ):
+        assert outputs[output]["Value"] == {"Ref": ref}
+        assert outputs[output]["Export"] == {"Name": {"Fn::Sub": f"${{AWS::StackName}}-{output}"}}
+    result = add_lambda_sagemakerendpoint(Template(), props(**fields))
+    assert {t.title for t in result.hosted.topics} == {
+        "JobsAsyncSuccessTopic",
+        "JobsAsyncErrorTopic",
+    }
+    assert result.hosted.bucket is not None and result.hosted.bucket.bucket.title == (
+        "JobsSagemakerDataBucket"
+    )
+    assert result.key is not None and result.key.title == "JobsEncryptionKey"
+    assert result.hosted.role is not None and result.hosted.role.title == "JobsSagemakerRole"
+    # A topic given by the caller is neither created nor exported.
+    given = AsyncInference(
+        success_topic="arn:aws:sns:us-east-1:123456789012:done", error_topic=False
+    )
+    outputs = render(async_inference=given)["Outputs"]
+    assert "AsyncSuccessTopicArn" not in outputs and "AsyncErrorTopicArn" not in outputs

@@ -7,14 +7,17 @@ Pure functions take a props dataclass and return (or add to) a troposphere ``Tem
 __version__ = "0.2.0.dev0"
 
 
-from troposphere_patterns.core.hosting.options.alarms import Alarms
-from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
-from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
-from troposphere_patterns.core.hosting.options.data_capture import DataCapture
-from troposphere_patterns.core.hosting.options.rollout import Rollout
-from troposphere_patterns.core.hosting.options.serverless import Serverless
+from troposphere_patterns.core.hosting import EndpointReference, HostedEndpoint
+from troposphere_patterns.core.hosting.options import (
+    Alarms,
+    AsyncInference,
+    Autoscaling,
+    DataCapture,
+    Rollout,
+    Serverless,
+)
 from troposphere_patterns.core.network import ExistingVpc
-from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
+from troposphere_patterns.errors import PatternPropsError, Problem, TemplateLimitError
 from troposphere_patterns.handlers import handler_source
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpoint,
@@ -28,10 +31,13 @@ __all__ = [
     "AsyncInference",
     "Autoscaling",
     "DataCapture",
+    "EndpointReference",
     "ExistingVpc",
+    "HostedEndpoint",
     "LambdaSagemakerEndpoint",
     "LambdaSagemakerEndpointProps",
     "PatternPropsError",
+    "Problem",
     "Rollout",
     "Serverless",
     "TemplateLimitError",

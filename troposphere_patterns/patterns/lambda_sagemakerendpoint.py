@@ -82,6 +82,9 @@ class Outputs:
     ENDPOINT_ARN = "SagemakerEndpointArn"
     MODEL_NAME = "SagemakerModelName"
     VPC_ID = "VpcId"
+    DATA_BUCKET_NAME = "SagemakerDataBucketName"
+    ASYNC_SUCCESS_TOPIC_ARN = "AsyncSuccessTopicArn"
+    ASYNC_ERROR_TOPIC_ARN = "AsyncErrorTopicArn"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -382,7 +385,8 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
     """Return a new template holding one instance of the pattern and its Outputs.
 
     Outputs (exported as ``${AWS::StackName}-<OutputId>``): function name and ARN, endpoint
-    name and ARN, model name (when created), VPC ID (when there is one); each alarm's name.
+    name and ARN, model name (when created), VPC ID (when there is one), the data bucket's name
+    and the async topics' ARNs (when created); each alarm's name (not exported).
 
     Raises:
         PatternPropsError: Every problem with ``props``.
@@ -406,6 +410,17 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
     if result.vpc is not None:
         vpc_id = Ref(result.vpc) if isinstance(result.vpc, ec2.VPC) else result.vpc.vpc_id
         values.append((Outputs.VPC_ID, plain(vpc_id), "ID of the VPC", True))
+    if result.hosted.bucket is not None:
+        bucket = Ref(result.hosted.bucket.bucket)
+        values.append((Outputs.DATA_BUCKET_NAME, bucket, "Bucket of the SageMaker data", True))
+    topics = {t.title: t for t in result.hosted.topics}
+    for output, base, what in (
+        (Outputs.ASYNC_SUCCESS_TOPIC_ARN, core_ids.ASYNC_SUCCESS_TOPIC, "results"),
+        (Outputs.ASYNC_ERROR_TOPIC_ARN, core_ids.ASYNC_ERROR_TOPIC, "failures"),
+    ):
+        if ids(base) in topics:
+            arn = Ref(topics[ids(base)])  # a topic's Ref is its ARN
+            values.append((output, arn, f"SNS topic notified of async {what}", True))
     # Not exported: an alarm's name is already ${AWS::StackName}-<its logical ID>.
     values += [(f"{a.title}Name", Ref(a), "Alarm name", False) for a in result.alarms]
     for name, value, description, exported in values:
