@@ -15,6 +15,7 @@ from awacs.aws import Bool, Condition, Deny, Principal, Statement
 from troposphere import BaseAWSObject, GetAtt, Join, Ref, Sub, s3
 
 from troposphere_patterns.core import iam_policies
+from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.overrides import build
 from troposphere_patterns.core.waivers import checkov_metadata, guard_metadata
 
@@ -23,8 +24,6 @@ DEFAULT_EXPIRY_DAYS = 30
 # Overwritten or deleted objects stay one day: enough to recover from a mistake, no longer.
 NONCURRENT_EXPIRY_DAYS = 1
 ABORT_UPLOADS_AFTER_DAYS = 1
-# Retain: what SageMaker wrote is the model's output; deleting the stack should not delete it.
-DEFAULT_DELETION_POLICY = "Retain"
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,28 @@ RESOURCE_NAMES = (
     RUNTIME_ENDPOINT_INGRESS,
 )
 
+# Outputs (exported as ``${AWS::StackName}-<ID>``): the SageMaker side's, then the client's.
+OUTPUT_ENDPOINT_NAME = "SagemakerEndpointName"
+OUTPUT_ENDPOINT_ARN = "SagemakerEndpointArn"
+OUTPUT_MODEL_NAME = "SagemakerModelName"
+OUTPUT_DATA_BUCKET_NAME = "SagemakerDataBucketName"
+OUTPUT_ASYNC_SUCCESS_TOPIC_ARN = "AsyncSuccessTopicArn"
+OUTPUT_ASYNC_ERROR_TOPIC_ARN = "AsyncErrorTopicArn"
+OUTPUT_FUNCTION_NAME = "LambdaFunctionName"
+OUTPUT_FUNCTION_ARN = "LambdaFunctionArn"
+OUTPUT_VPC_ID = "VpcId"
+OUTPUT_NAMES = (
+    OUTPUT_ENDPOINT_NAME,
+    OUTPUT_ENDPOINT_ARN,
+    OUTPUT_MODEL_NAME,
+    OUTPUT_DATA_BUCKET_NAME,
+    OUTPUT_ASYNC_SUCCESS_TOPIC_ARN,
+    OUTPUT_ASYNC_ERROR_TOPIC_ARN,
+    OUTPUT_FUNCTION_NAME,
+    OUTPUT_FUNCTION_ARN,
+    OUTPUT_VPC_ID,
+)
+
 # Names used by the core VPC builder; ``{n}`` is the 1-based subnet number.
 VPC = "Vpc"
 VPC_SUBNET = "VpcIsolatedSubnet{n}"

@@ -21,10 +21,8 @@ from awacs.aws import (
 from troposphere import GetAtt, Sub, kms
 
 from troposphere_patterns.core import iam_policies
+from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.overrides import build, merge
-
-# Retain: deleting a key makes everything it encrypted unreadable, stack or no stack.
-DEFAULT_DELETION_POLICY = "Retain"
 
 # Administration without kms:* (which would include CreateGrant and data use).
 ADMIN_ACTIONS = (

@@ -23,8 +23,10 @@ from troposphere import (
 
 from troposphere_patterns.core import formats, iam_policies, values, waivers
 from troposphere_patterns.core import ids as core_ids
+from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.ids import LogicalIds
-from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
+from troposphere_patterns.core.log_group import log_group
+from troposphere_patterns.core.network import Placement
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
 
@@ -101,19 +103,6 @@ class CheckedFunction(awslambda.Function):  # type: ignore[misc]
         **awslambda.Function.props,
         "Environment": (_Environment, False),
     }
-
-
-@dataclass(frozen=True)
-class FunctionNetwork:
-    """Where a VPC-attached function runs.
-
-    Attributes:
-        subnet_ids: Subnets, a list or an intrinsic.
-        security_group_id: The pattern's security group for the function.
-    """
-
-    subnet_ids: Any
-    security_group_id: Any
 
 
 @dataclass(frozen=True)
@@ -288,7 +277,7 @@ def is_nodejs(runtime: Any) -> bool:
     return isinstance(runtime, str) and runtime.startswith("nodejs")
 
 
-def vpc_config(network: FunctionNetwork, caller_group_ids: Any = None) -> dict[str, Any]:
+def vpc_config(network: Placement, caller_group_ids: Any = None) -> dict[str, Any]:
     """The function's ``VpcConfig``: the caller's security groups followed by the pattern's."""
     own = network.security_group_id
     if caller_group_ids is None:
@@ -321,7 +310,7 @@ def lambda_function(
     deletion_policy: str = DEFAULT_DELETION_POLICY,
     variables: Mapping[str, Any] | None = None,
     statements: Sequence[Statement] = (),
-    network: FunctionNetwork | None = None,
+    network: Placement | None = None,
 ) -> FunctionBundle:
     """Build a traced function, its role and policies, and its encrypted log group.
 
@@ -439,7 +428,7 @@ def attach_to_function(
     if security_group_id is not None:
         own = current["VpcConfig"]
         joined = vpc_config(
-            FunctionNetwork(own.get("SubnetIds"), security_group_id), own.get("SecurityGroupIds")
+            Placement(own.get("SubnetIds"), security_group_id), own.get("SecurityGroupIds")
         )
         properties["VpcConfig"] = build(awslambda.VPCConfig, {**own, **joined})
     # Only what the statements grant: a function that has a VpcConfig has its ENI grants.
@@ -504,7 +493,7 @@ class FunctionChoice:
         deletion_policy: str,
         variables: Mapping[str, Any],
         statements: Sequence[Statement],
-        network: FunctionNetwork | None,
+        network: Placement | None,
         policy_name: str,
     ) -> FunctionSide:
         """Create the function, or give the caller's the variables, grants and group.

@@ -7,12 +7,11 @@ from typing import Any
 
 from troposphere import logs
 
+from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.overrides import build, merge
 
 # A year: long enough for audit and incident review, bounded so logs don't grow forever.
 DEFAULT_RETENTION_DAYS = 365
-# Retain: logs are evidence; deleting a stack should not delete them.
-DEFAULT_DELETION_POLICY = "Retain"
 
 
 def log_group(

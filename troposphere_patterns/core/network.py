@@ -24,7 +24,8 @@ from troposphere import (
 )
 
 from troposphere_patterns.core import iam_policies, ids
-from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
+from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
+from troposphere_patterns.core.log_group import log_group
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
 from troposphere_patterns.errors import Problem
@@ -231,6 +232,39 @@ class VpcChoice:
         if self.existing_vpc is not None:
             return Network.existing(self.existing_vpc)
         return None
+
+    def private_network(
+        self,
+        logical_ids: ids.LogicalIds,
+        group_ids: PrivateNetworkIds,
+        client: Client,
+        *,
+        kms_key_arn: Any,
+        deletion_policy: str,
+        s3_egress: bool = False,
+    ) -> PrivateNetwork | None:
+        """The VPC and the groups that let only the client reach SageMaker Runtime; or None.
+
+        Args:
+            logical_ids: Names the VPC's resources.
+            group_ids: Names the groups.
+            client: What calls the endpoint, as the groups' descriptions name it.
+            kms_key_arn: Key of a created VPC's flow-log group.
+            deletion_policy: Of that log group.
+            s3_egress: The client also reaches S3 (through the gateway endpoint).
+        """
+        network = self.network(
+            logical_ids, kms_key_arn=kms_key_arn, deletion_policy=deletion_policy
+        )
+        if network is None:
+            return None
+        return private_network(
+            network,
+            group_ids,
+            client,
+            shared_runtime_group_id=self.shared_runtime_group_id,
+            s3_egress=s3_egress,
+        )
 
     @property
     def shared_runtime_group_id(self) -> Any:
@@ -485,6 +519,19 @@ class Client:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where a VPC-attached resource (a function, a model) runs.
+
+    Attributes:
+        subnet_ids: Subnets, a list or an intrinsic.
+        security_group_id: Its security group.
+    """
+
+    subnet_ids: Any
+    security_group_id: Any
+
+
+@dataclass(frozen=True)
 class PrivateNetwork:
     """A VPC in play, the client's group, and the SageMaker Runtime endpoint's group.
 
@@ -502,6 +549,11 @@ class PrivateNetwork:
     runtime_group_id: Any
     creates_endpoints: bool
     resources: tuple[BaseAWSObject, ...]
+
+    @property
+    def client_placement(self) -> Placement:
+        """Where the client runs: the network's subnets, with its own group."""
+        return Placement(self.network.subnet_ids, Ref(self.client_group))
 
 
 def private_network(

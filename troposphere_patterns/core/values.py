@@ -56,14 +56,19 @@ class _Budget:
     exhausted: bool = False
 
 
-def accepts(types: type | tuple[type, ...], description: str, **field_options: Any) -> Any:
+def accepts(
+    types: type | tuple[type, ...], description: str | None = None, **field_options: Any
+) -> Any:
     """A dataclass field that holds one of ``types``, checked by :func:`type_problems`.
 
     Args:
         types: The accepted Python types.
-        description: How a message names them ("a str", "an ExistingVpc").
+        description: How a message names them; default "a str", "an ExistingVpc" for one type.
         **field_options: ``default`` or ``default_factory``, as for ``dataclasses.field``.
     """
+    if description is None:
+        name = getattr(types, "__name__", str(types))
+        description = f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
     return dataclasses.field(metadata={"accepts": (types, description)}, **field_options)
 
 

@@ -8,20 +8,16 @@ it all to the template at once. Nothing is added when anything fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from troposphere import (
     AWSHelperFn,
-    BaseAWSObject,
-    Export,
     GetAtt,
-    Output,
     Parameter,
     Ref,
-    Sub,
     Template,
     awslambda,
     cloudwatch,
@@ -30,19 +26,22 @@ from troposphere import (
     sagemaker,
 )
 
-from troposphere_patterns.core import ids as core_ids
-from troposphere_patterns.core import network
-from troposphere_patterns.core.addition import Addition, add_all
-from troposphere_patterns.core.function_alarms import function_alarms
-from troposphere_patterns.core.hosting import (
-    EndpointReference,
-    HostedEndpoint,
-    Hosting,
-    HostingContext,
-    hosted_endpoint,
+# Modules, not names: each use says which owner it comes from (VpcChoice, ...).
+from troposphere_patterns.core import (
+    checks,
+    deletion,
+    function_alarms,
+    hosting,
+    kms_key,
+    lambda_function,
+    network,
+    outputs,
+    overrides,
 )
+from troposphere_patterns.core import ids as core_ids
+from troposphere_patterns.core.addition import Addition, add_all
+from troposphere_patterns.core.hosting import Hosting, options
 from troposphere_patterns.core.hosting.options import (
-    AlarmMaker,
     Alarms,
     AsyncInference,
     Autoscaling,
@@ -50,41 +49,19 @@ from troposphere_patterns.core.hosting.options import (
     Rollout,
     Serverless,
 )
-from troposphere_patterns.core.iam_policies import account_principals_only
-from troposphere_patterns.core.ids import LogicalIds, prefix_problems
-from troposphere_patterns.core.kms_key import DEFAULT_DELETION_POLICY, encryption_key
-from troposphere_patterns.core.lambda_function import (
-    FunctionChoice,
-    FunctionNetwork,
-    variable_name_problem,
-)
+from troposphere_patterns.core.lambda_function import FunctionChoice
 from troposphere_patterns.core.network import ExistingVpc, VpcChoice
-from troposphere_patterns.core.overrides import plain, rejected
-from troposphere_patterns.core.values import accepts, props_problems, type_problems
-from troposphere_patterns.errors import PatternPropsError, Problem
+from troposphere_patterns.core.values import accepts
+from troposphere_patterns.errors import PatternPropsError
 
 DEFAULT_ENVIRONMENT_VARIABLE = "SAGEMAKER_ENDPOINT_NAME"
-DELETION_POLICIES = ("Retain", "Delete")
 # Set on functions the pattern creates when the variable is renamed, so the default handler
 # still finds the endpoint: it names the variable that holds the endpoint's name.
 ENVIRONMENT_VARIABLE_POINTER = "SAGEMAKER_ENDPOINT_ENV_VAR"
 # How the private network's groups name what calls the endpoint.
 CLIENT = network.Client("Lambda function", "function")
 _MAPPING = (Mapping, "a mapping of CloudFormation property names")
-
-
-class Outputs:
-    """The Outputs' base IDs (exported as ``${AWS::StackName}-<ID>``: public API)."""
-
-    FUNCTION_NAME = "LambdaFunctionName"
-    FUNCTION_ARN = "LambdaFunctionArn"
-    ENDPOINT_NAME = "SagemakerEndpointName"
-    ENDPOINT_ARN = "SagemakerEndpointArn"
-    MODEL_NAME = "SagemakerModelName"
-    VPC_ID = "VpcId"
-    DATA_BUCKET_NAME = "SagemakerDataBucketName"
-    ASYNC_SUCCESS_TOPIC_ARN = "AsyncSuccessTopicArn"
-    ASYNC_ERROR_TOPIC_ARN = "AsyncErrorTopicArn"
+_ENDPOINT = (sagemaker.Endpoint, str, AWSHelperFn, Parameter)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,7 +117,7 @@ class LambdaSagemakerEndpointProps:
     lambda_function_props: Mapping[str, Any] | None = accepts(*_MAPPING, default=None)
     existing_sagemaker_endpoint_obj: sagemaker.Endpoint | str | AWSHelperFn | Parameter | None = (
         accepts(
-            (sagemaker.Endpoint, str, AWSHelperFn, Parameter),
+            _ENDPOINT,
             "a troposphere sagemaker.Endpoint, an endpoint name or an intrinsic",
             default=None,
         )
@@ -148,39 +125,35 @@ class LambdaSagemakerEndpointProps:
     model_props: Mapping[str, Any] | None = accepts(*_MAPPING, default=None)
     endpoint_config_props: Mapping[str, Any] | None = accepts(*_MAPPING, default=None)
     endpoint_props: Mapping[str, Any] | None = accepts(*_MAPPING, default=None)
-    existing_vpc: ExistingVpc | None = accepts(ExistingVpc, "an ExistingVpc", default=None)
+    existing_vpc: ExistingVpc | None = accepts(ExistingVpc, default=None)
     vpc_props: Mapping[str, Any] | None = accepts(*_MAPPING, default=None)
-    deploy_vpc: bool = accepts(bool, "a bool", default=False)
-    sagemaker_environment_variable_name: str = accepts(
-        str, "a str", default=DEFAULT_ENVIRONMENT_VARIABLE
-    )
-    id_prefix: str = accepts(str, "a str", default="")
-    deletion_policy: str = accepts(str, "a str", default=DEFAULT_DELETION_POLICY)
-    serverless: Serverless | None = accepts(Serverless, "a Serverless", default=None)
-    autoscaling: Autoscaling | None = accepts(Autoscaling, "an Autoscaling", default=None)
+    deploy_vpc: bool = accepts(bool, default=False)
+    sagemaker_environment_variable_name: str = accepts(str, default=DEFAULT_ENVIRONMENT_VARIABLE)
+    id_prefix: str = accepts(str, default="")
+    deletion_policy: str = accepts(str, default=deletion.DEFAULT_DELETION_POLICY)
+    serverless: Serverless | None = accepts(Serverless, default=None)
+    autoscaling: Autoscaling | None = accepts(Autoscaling, default=None)
     alarms: Alarms | None = accepts(
         (Alarms, type(None)), "an Alarms (or None)", default_factory=Alarms
     )
     rollout: Rollout | None = accepts(Rollout, "a Rollout, such as Rollout.canary()", default=None)
-    data_capture: DataCapture | None = accepts(DataCapture, "a DataCapture", default=None)
-    async_inference: AsyncInference | None = accepts(
-        AsyncInference, "an AsyncInference", default=None
-    )
+    data_capture: DataCapture | None = accepts(DataCapture, default=None)
+    async_inference: AsyncInference | None = accepts(AsyncInference, default=None)
 
     @cached_property
     def hosting(self) -> Hosting:
         """The SageMaker side's props and options, as ``core/hosting`` takes them."""
-        return Hosting(**{f.name: getattr(self, f.name) for f in fields(Hosting)})
+        return checks.part(self, Hosting)
 
     @cached_property
     def vpc(self) -> VpcChoice:
         """Where the function (and a created model) run."""
-        return VpcChoice(**{f.name: getattr(self, f.name) for f in fields(VpcChoice)})
+        return checks.part(self, VpcChoice)
 
     @cached_property
     def function(self) -> FunctionChoice:
         """The function: created from props, or the caller's."""
-        return FunctionChoice(**{f.name: getattr(self, f.name) for f in fields(FunctionChoice)})
+        return checks.part(self, FunctionChoice)
 
 
 @dataclass(frozen=True)
@@ -200,11 +173,11 @@ class LambdaSagemakerEndpoint:
     """
 
     lambda_function: awslambda.Function
-    sagemaker_endpoint: sagemaker.Endpoint | EndpointReference
+    sagemaker_endpoint: sagemaker.Endpoint | hosting.EndpointReference
     sagemaker_endpoint_config: sagemaker.EndpointConfig | None
     sagemaker_model: sagemaker.Model | None
     vpc: ec2.VPC | ExistingVpc | None
-    hosted: HostedEndpoint
+    hosted: hosting.HostedEndpoint
     alarms: tuple[cloudwatch.Alarm, ...] = ()
     key: kms.Key | None = None
 
@@ -222,35 +195,33 @@ _BUILT_FROM = {
 
 
 def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
-    """Return every problem with ``props``, each naming the props involved.
-
-    A field of the wrong type or holding a value that cannot be rendered is reported, and the
-    rules that read it are skipped; every other rule still runs.
-    """
-    found: list[str] = [*type_problems(props), *props_problems(props)]
-    unusable = {problem.path[0] for problem in found if isinstance(problem, Problem)}
+    """Return every problem with ``props``, each naming the props involved (see ``checked``)."""
     in_vpc = props.deploy_vpc is True or props.existing_vpc is not None
-    groups: tuple[tuple[type, Callable[[], list[str]]], ...] = (
-        (VpcChoice, props.vpc.problems),
-        (FunctionChoice, lambda: props.function.problems(in_vpc=in_vpc)),
-        (Hosting, lambda: props.hosting.problems(in_vpc=in_vpc)),
+    variable = props.sagemaker_environment_variable_name
+    return checks.checked(
+        props,
+        (
+            (checks.fields_of(VpcChoice), props.vpc.problems),
+            (checks.fields_of(FunctionChoice), lambda: props.function.problems(in_vpc=in_vpc)),
+            (checks.fields_of(Hosting), lambda: props.hosting.problems(in_vpc=in_vpc)),
+            (
+                ("deletion_policy",),
+                lambda: deletion.problems(props.deletion_policy),
+            ),
+            (
+                ("id_prefix",),
+                lambda: core_ids.prefix_problems(props.id_prefix, _id_names()),
+            ),
+            (
+                ("sagemaker_environment_variable_name",),
+                lambda: lambda_function.variable_name_problem(
+                    variable,
+                    "sagemaker_environment_variable_name",
+                    reserved=(ENVIRONMENT_VARIABLE_POINTER,),
+                ),
+            ),
+        ),
     )
-    for owner, rules in groups:
-        if not unusable & {f.name for f in fields(owner)}:
-            found += rules()
-    if "deletion_policy" not in unusable and props.deletion_policy not in DELETION_POLICIES:
-        allowed = ", ".join(DELETION_POLICIES)
-        found.append(f"deletion_policy: {props.deletion_policy!r} must be one of {allowed}")
-    if "id_prefix" not in unusable:
-        found += prefix_problems(props.id_prefix, _logical_id_names())
-    if "sagemaker_environment_variable_name" not in unusable:
-        problem = variable_name_problem(
-            props.sagemaker_environment_variable_name,
-            "sagemaker_environment_variable_name",
-            reserved=(ENVIRONMENT_VARIABLE_POINTER,),
-        )
-        found += [problem] if problem is not None else []
-    return found
 
 
 def _given(props: LambdaSagemakerEndpointProps, *names: str) -> tuple[str, ...]:
@@ -258,75 +229,56 @@ def _given(props: LambdaSagemakerEndpointProps, *names: str) -> tuple[str, ...]:
     return tuple(name for name in names if getattr(props, name) is not None) or names
 
 
-def _logical_id_names() -> list[str]:
+def _id_names() -> list[str]:
     """Every base logical ID an instance may use: the prefix goes in front of each."""
-    outputs = [value for name, value in vars(Outputs).items() if name.isupper()]
-    return [*core_ids.RESOURCE_NAMES, *outputs, *core_ids.vpc_names(network.MAX_AZ_COUNT)]
+    names = (*core_ids.RESOURCE_NAMES, *core_ids.OUTPUT_NAMES)
+    return [*names, *core_ids.vpc_names(network.MAX_AZ_COUNT)]
 
 
-@dataclass(frozen=True)
-class _Built:
-    """Everything built for one instance, before any of it touches the template."""
-
-    addition: Addition
-    result: LambdaSagemakerEndpoint
-
-
-def _build(props: LambdaSagemakerEndpointProps) -> _Built:
-    ids = LogicalIds(props.id_prefix)
-    key = encryption_key(ids(core_ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy)
-    private = None
-    with rejected(*_given(props, "vpc_props", "existing_vpc")):
-        vpc = props.vpc.network(ids, kms_key_arn=key.arn, deletion_policy=props.deletion_policy)
-        if vpc is not None:
-            private = network.private_network(
-                vpc,
-                network.PrivateNetworkIds(
-                    client_group=ids(core_ids.LAMBDA_SECURITY_GROUP),
-                    runtime_group=ids(core_ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
-                    runtime_ingress=ids(core_ids.RUNTIME_ENDPOINT_INGRESS),
-                ),
-                CLIENT,
-                shared_runtime_group_id=props.vpc.shared_runtime_group_id,
-                s3_egress=props.hosting.client_uses_s3,
-            )
-    endpoints: list[BaseAWSObject] = []
-    with rejected(*_given(props, "model_props", "endpoint_config_props", "endpoint_props")):
-        hosted = hosted_endpoint(
-            props.hosting, HostingContext(ids, key, private, props.deletion_policy)
+def _build(props: LambdaSagemakerEndpointProps) -> tuple[Addition, LambdaSagemakerEndpoint]:
+    """Everything for one instance, before any of it touches the template."""
+    ids = core_ids.LogicalIds(props.id_prefix)
+    key = kms_key.encryption_key(
+        ids(core_ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy
+    )
+    with overrides.rejected(*_given(props, "vpc_props", "existing_vpc")):
+        private = props.vpc.private_network(
+            ids,
+            network.PrivateNetworkIds(
+                client_group=ids(core_ids.LAMBDA_SECURITY_GROUP),
+                runtime_group=ids(core_ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
+                runtime_ingress=ids(core_ids.RUNTIME_ENDPOINT_INGRESS),
+            ),
+            CLIENT,
+            kms_key_arn=key.arn,
+            deletion_policy=props.deletion_policy,
+            s3_egress=props.hosting.client_uses_s3,
         )
-        if private is not None and private.creates_endpoints:
-            endpoints = network.service_endpoints(
-                private,
-                ids,
-                runtime_policy=account_principals_only(
-                    hosted.runtime_actions, [hosted.endpoint.arn]
-                ),
-                s3_statements=hosted.gateway_s3_statements,
-            )
+    with overrides.rejected(
+        *_given(props, "model_props", "endpoint_config_props", "endpoint_props")
+    ):
+        context = hosting.HostingContext(ids, key, private, props.deletion_policy)
+        hosted = hosting.hosted_endpoint(props.hosting, context)
+        endpoints = hosted.service_endpoints(private, ids)
     variable = props.sagemaker_environment_variable_name
     variables = {variable: hosted.endpoint.name, **hosted.client_environment}
     if variable != DEFAULT_ENVIRONMENT_VARIABLE and props.existing_lambda_obj is None:
         variables[ENVIRONMENT_VARIABLE_POINTER] = variable
-    with rejected(*_given(props, "lambda_function_props", "existing_lambda_obj")):
+    with overrides.rejected(*_given(props, "lambda_function_props", "existing_lambda_obj")):
         function = props.function.build(
             ids,
             kms_key_arn=key.arn,
             deletion_policy=props.deletion_policy,
             variables=variables,
             statements=hosted.client_statements,
-            network=(
-                FunctionNetwork(private.network.subnet_ids, Ref(private.client_group))
-                if private is not None
-                else None
-            ),
+            network=private.client_placement if private is not None else None,
             policy_name="InvokeSagemakerEndpoint",
         )
     alarms: tuple[cloudwatch.Alarm, ...] = ()
     conditions = dict(hosted.conditions)
     if props.alarms is not None:
-        make = AlarmMaker(props.alarms, ids(core_ids.ALARM_TOPIC_CONDITION))
-        alarms = function_alarms(make, function.function.title)
+        make = options.AlarmMaker(props.alarms, ids(core_ids.ALARM_TOPIC_CONDITION))
+        alarms = function_alarms.function_alarms(make, function.function.title)
         conditions.update(make.conditions)
     uses_key = hosted.uses_key or props.existing_lambda_obj is None or props.deploy_vpc
     resources = (
@@ -347,10 +299,9 @@ def _build(props: LambdaSagemakerEndpointProps) -> _Built:
         alarms=(*hosted.alarms, *alarms),
         key=key.key if uses_key else None,
     )
-    attachment = function.attachment
-    then = (attachment.apply,) if attachment is not None else ()
+    then = (function.attachment.apply,) if function.attachment is not None else ()
     built_from = {ids(base): _given(props, *names) for base, names in _BUILT_FROM.items()}
-    return _Built(Addition(resources, conditions, then, built_from), result)
+    return Addition(resources, conditions, then, built_from), result
 
 
 def add_lambda_sagemakerendpoint(
@@ -376,9 +327,9 @@ def add_lambda_sagemakerendpoint(
     found = validate(props)
     if found:
         raise PatternPropsError(found)
-    built = _build(props)
-    add_all(template, built.addition, props.id_prefix)
-    return built.result
+    addition, result = _build(props)
+    add_all(template, addition, props.id_prefix)
+    return result
 
 
 def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
@@ -396,35 +347,14 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
         Description=f"Lambda function invoking a SageMaker {kind} endpoint (troposphere-patterns)"
     )
     result = add_lambda_sagemakerendpoint(template, props)
-    ids = LogicalIds(props.id_prefix)
-    endpoint, function = result.hosted.endpoint, result.lambda_function
-    values: list[tuple[str, Any, str, bool]] = [
-        (Outputs.FUNCTION_NAME, Ref(function), "Name of the Lambda function", True),
-        (Outputs.FUNCTION_ARN, GetAtt(function, "Arn"), "ARN of the Lambda function", True),
-        (Outputs.ENDPOINT_NAME, endpoint.name, "Name of the SageMaker endpoint", True),
-        (Outputs.ENDPOINT_ARN, endpoint.arn, "ARN of the SageMaker endpoint", True),
+    function = result.lambda_function
+    rows = [
+        (core_ids.OUTPUT_FUNCTION_NAME, Ref(function), "Name of the Lambda function"),
+        (core_ids.OUTPUT_FUNCTION_ARN, GetAtt(function, "Arn"), "ARN of the Lambda function"),
+        *result.hosted.outputs,
     ]
-    if result.sagemaker_model is not None:
-        model_name = GetAtt(result.sagemaker_model, "ModelName")
-        values.append((Outputs.MODEL_NAME, model_name, "Name of the SageMaker model", True))
-    if result.vpc is not None:
+    if isinstance(result.vpc, ec2.VPC | ExistingVpc):
         vpc_id = Ref(result.vpc) if isinstance(result.vpc, ec2.VPC) else result.vpc.vpc_id
-        values.append((Outputs.VPC_ID, plain(vpc_id), "ID of the VPC", True))
-    if result.hosted.bucket is not None:
-        bucket = Ref(result.hosted.bucket.bucket)
-        values.append((Outputs.DATA_BUCKET_NAME, bucket, "Bucket of the SageMaker data", True))
-    topics = {t.title: t for t in result.hosted.topics}
-    for output, base, what in (
-        (Outputs.ASYNC_SUCCESS_TOPIC_ARN, core_ids.ASYNC_SUCCESS_TOPIC, "results"),
-        (Outputs.ASYNC_ERROR_TOPIC_ARN, core_ids.ASYNC_ERROR_TOPIC, "failures"),
-    ):
-        if ids(base) in topics:
-            arn = Ref(topics[ids(base)])  # a topic's Ref is its ARN
-            values.append((output, arn, f"SNS topic notified of async {what}", True))
-    # Not exported: an alarm's name is already ${AWS::StackName}-<its logical ID>.
-    values += [(f"{a.title}Name", Ref(a), "Alarm name", False) for a in result.alarms]
-    for name, value, description, exported in values:
-        output_id = ids(name) if exported else name
-        export = {"Export": Export(Sub(f"${{AWS::StackName}}-{output_id}"))} if exported else {}
-        template.add_output(Output(output_id, Description=description, Value=value, **export))
+        rows.append((core_ids.OUTPUT_VPC_ID, overrides.plain(vpc_id), "ID of the VPC"))
+    outputs.add_outputs(template, core_ids.LogicalIds(props.id_prefix), rows, result.alarms)
     return template

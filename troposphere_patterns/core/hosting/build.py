@@ -15,16 +15,12 @@ from typing import Any
 
 import awacs.sagemaker
 from awacs.aws import Action, Statement
-from troposphere import BaseAWSObject, Ref, Sub, cloudwatch, iam, sagemaker, sns
+from troposphere import BaseAWSObject, GetAtt, Ref, Sub, cloudwatch, iam, sagemaker, sns
 
 from troposphere_patterns.core import iam_policies, network
 from troposphere_patterns.core import ids as core_ids
-from troposphere_patterns.core.bucket import (
-    DEFAULT_DELETION_POLICY,
-    BucketIds,
-    PatternBucket,
-    pattern_bucket,
-)
+from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
+from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.hosting import model_data
 from troposphere_patterns.core.hosting.endpoint import (
     EndpointReference,
@@ -47,6 +43,7 @@ from troposphere_patterns.core.hosting.rules import Hosting
 from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.kms_key import KeyBundle
 from troposphere_patterns.core.network import PrivateNetwork
+from troposphere_patterns.core.outputs import OutputRow
 from troposphere_patterns.core.overrides import merge, plain
 
 
@@ -90,6 +87,8 @@ class HostedEndpoint:
         gateway_s3_statements: What the S3 gateway VPC endpoint must let through (model data
             downloads, captures and async payloads); empty without a private network.
         uses_key: The hosting side uses the pattern's key (volume, bucket, topics, captures).
+        outputs: What a template exports of it: the endpoint's name and ARN, the model's name,
+            the bucket's name and the created topics' ARNs.
     """
 
     endpoint: EndpointReference
@@ -107,6 +106,26 @@ class HostedEndpoint:
     runtime_actions: tuple[Action, ...] = (awacs.sagemaker.InvokeEndpoint,)
     gateway_s3_statements: tuple[Statement, ...] = ()
     uses_key: bool = False
+    outputs: tuple[OutputRow, ...] = ()
+
+    def service_endpoints(
+        self, private: PrivateNetwork | None, ids: LogicalIds
+    ) -> list[BaseAWSObject]:
+        """The VPC endpoints a private network needs for this endpoint, if the pattern makes them.
+
+        SageMaker Runtime, open to this account's principals for this endpoint only; S3, for
+        what may pass the gateway (:attr:`gateway_s3_statements`).
+        """
+        if private is None or not private.creates_endpoints:
+            return []
+        return network.service_endpoints(
+            private,
+            ids,
+            runtime_policy=iam_policies.account_principals_only(
+                self.runtime_actions, [self.endpoint.arn]
+            ),
+            s3_statements=self.gateway_s3_statements,
+        )
 
 
 def hosted_endpoint(hosting: Hosting, context: HostingContext) -> HostedEndpoint:
@@ -119,9 +138,18 @@ def hosted_endpoint(hosting: Hosting, context: HostingContext) -> HostedEndpoint
     if not hosting.creates_endpoint:
         endpoint = EndpointReference.of(hosting.existing_sagemaker_endpoint_obj)
         return HostedEndpoint(
-            endpoint, client_statements=(iam_policies.invoke_endpoint(endpoint.arn),)
+            endpoint,
+            client_statements=(iam_policies.invoke_endpoint(endpoint.arn),),
+            outputs=_endpoint_outputs(endpoint),
         )
     return _Builder(hosting, context).build()
+
+
+def _endpoint_outputs(endpoint: EndpointReference) -> tuple[OutputRow, ...]:
+    return (
+        (core_ids.OUTPUT_ENDPOINT_NAME, endpoint.name, "Name of the SageMaker endpoint"),
+        (core_ids.OUTPUT_ENDPOINT_ARN, endpoint.arn, "ARN of the SageMaker endpoint"),
+    )
 
 
 @dataclass(frozen=True)
@@ -213,7 +241,34 @@ class _Builder:
             ),
             gateway_s3_statements=self._gateway_s3(model_network, capture, asynchronous),
             uses_key=(plan.takes_pattern_key or capture is not None or asynchronous is not None),
+            outputs=self._outputs(endpoint, side.model, bucket, asynchronous),
         )
+
+    def _outputs(
+        self,
+        endpoint: EndpointReference,
+        model: sagemaker.Model,
+        bucket: PatternBucket | None,
+        asynchronous: AsyncInferenceBundle | None,
+    ) -> tuple[OutputRow, ...]:
+        """The endpoint's name and ARN, the model's name, the bucket's, the created topics'."""
+        model_name = GetAtt(model, "ModelName")
+        rows = [
+            *_endpoint_outputs(endpoint),
+            (core_ids.OUTPUT_MODEL_NAME, model_name, "Name of the SageMaker model"),
+        ]
+        if bucket is not None:
+            name = Ref(bucket.bucket)
+            rows.append((core_ids.OUTPUT_DATA_BUCKET_NAME, name, "Bucket of the SageMaker data"))
+        created = {topic.title: topic for topic in (asynchronous.topics if asynchronous else ())}
+        for base, output, what in (
+            (core_ids.ASYNC_SUCCESS_TOPIC, core_ids.OUTPUT_ASYNC_SUCCESS_TOPIC_ARN, "results"),
+            (core_ids.ASYNC_ERROR_TOPIC, core_ids.OUTPUT_ASYNC_ERROR_TOPIC_ARN, "failures"),
+        ):
+            topic = created.get(self.context.ids(base))
+            if topic is not None:  # a topic's Ref is its ARN
+                rows.append((output, Ref(topic), f"SNS topic notified of async {what}"))
+        return tuple(rows)
 
     def _bucket(self) -> PatternBucket | None:
         """The one bucket for what the options store (each under its prefix), if any does."""

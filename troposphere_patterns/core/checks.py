@@ -1,0 +1,48 @@
+"""Checking a pattern's props: every problem at once, each rule run when it can read its fields.
+
+A field of the wrong Python type (:func:`values.accepts`) or holding a value that cannot be
+rendered is reported first; the rules that read that field are skipped, since they would only
+repeat it or trip over it, and every other rule still runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any, TypeVar
+
+from troposphere_patterns.core.values import props_problems, type_problems
+from troposphere_patterns.errors import Problem
+
+T = TypeVar("T")
+# The props fields a rule reads, and the rule: its problems, one problem, or None.
+Rule = tuple[Collection[str], Callable[[], Sequence[str] | str | None]]
+
+
+def fields_of(owner: Any) -> frozenset[str]:
+    """The field names of a dataclass (a props group such as ``Hosting``): what its rules read."""
+    return frozenset(field.name for field in dataclasses.fields(owner))
+
+
+def checked(props: Any, rules: Iterable[Rule]) -> list[str]:
+    """Every problem with a props dataclass.
+
+    Args:
+        props: The props (a dataclass whose fields declare their types with ``accepts``).
+        rules: Each rule with the fields it reads.
+
+    Returns:
+        The type and renderability problems, then those of every rule that could run.
+    """
+    found: list[str] = [*type_problems(props), *props_problems(props)]
+    unusable = {problem.path[0] for problem in found if isinstance(problem, Problem)}
+    for reads, rule in rules:
+        if unusable.isdisjoint(reads):
+            result = rule()
+            found += [result] if isinstance(result, str) else result or []
+    return found
+
+
+def part(props: Any, owner: type[T]) -> T:
+    """The props fields one owner reads (``Hosting``, ``VpcChoice``...), as that owner."""
+    return owner(**{name: getattr(props, name) for name in fields_of(owner)})
