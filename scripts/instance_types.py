@@ -67,6 +67,11 @@ ACCELERATORS = {
 # (SageMaker developer guide, endpoint-auto-scaling-add-console).
 BURSTABLE = frozenset({"t2"})
 PREVIOUS_GENERATION = frozenset({"m4", "c4", "p2", "p3"})
+# Families SageMaker's deployment guardrails (blue/green and rolling updates with automatic
+# rollback) exclude: an update then falls back to all at once, with no final baking period.
+# SageMaker developer guide, deployment-guardrails-exclusions: "Endpoints that use Inf1
+# (Inferentia-based) instances" (Inf2 is not listed).
+NO_GUARDRAILS = frozenset({"inf1"})
 
 # Families whose storage is EBS-only, checked by hand like the NVMe list: every family must be
 # in exactly one of the two.
@@ -128,6 +133,8 @@ def render(version: str, instance_types: tuple[str, ...]) -> str:
         '    """Burstable (T2): SageMaker cannot autoscale it."""',
         "    previous_generation: bool",
         '    """A previous-generation family."""',
+        "    guardrails: bool",
+        '    """SageMaker\'s deployment guardrails (rollouts that roll back) support it."""',
         "",
         "",
         "FAMILIES: dict[str, Family] = {",
@@ -137,7 +144,7 @@ def render(version: str, instance_types: tuple[str, ...]) -> str:
         lines.append(
             f'    "{name}": Family({name in NVME_FAMILIES}, '
             f"{repr(accelerator) if accelerator else None}, {name in BURSTABLE}, "
-            f"{name in PREVIOUS_GENERATION}),".replace("'", '"')
+            f"{name in PREVIOUS_GENERATION}, {name not in NO_GUARDRAILS}),".replace("'", '"')
         )
     lines += ["}", "", "INSTANCE_TYPES: tuple[str, ...] = ("]
     lines += [f'    "{instance_type}",' for instance_type in instance_types]

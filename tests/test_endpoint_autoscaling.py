@@ -16,6 +16,7 @@ from troposphere_patterns.core.hosting.options.autoscaling import (
     endpoint_scaling,
     scaled_variants,
 )
+from troposphere_patterns.core.hosting.plan import EndpointPlan
 
 
 def test_a_mode_chooses_the_metric_and_how_low_the_minimum_goes() -> None:
@@ -64,12 +65,19 @@ def async_config() -> dict[str, Any]:
     return {"ProductionVariants": [variant], "AsyncInferenceConfig": {"OutputConfig": {}}}
 
 
+def plan(config: dict[str, Any], *, asynchronous: bool = False) -> EndpointPlan:
+    return EndpointPlan.parse({}, config, None, asynchronous=asynchronous)
+
+
 def test_an_async_config_scales_on_its_queue_and_may_stop_every_instance() -> None:
-    [variant], found = scaled_variants(Autoscaling(min_capacity=0, max_capacity=3), async_config())
+    option = Autoscaling(min_capacity=0, max_capacity=3)
+    [variant], found = scaled_variants(option, plan(async_config()))
     assert found == []
     assert variant.mode is ASYNC_BACKLOG
     without_async = {"ProductionVariants": async_config()["ProductionVariants"]}
-    [variant], found = scaled_variants(Autoscaling(min_capacity=0, max_capacity=3), without_async)
+    [variant], found = scaled_variants(option, plan(without_async, asynchronous=True))
+    assert variant.mode is ASYNC_BACKLOG  # the async_inference option queues requests too
+    [variant], found = scaled_variants(option, plan(without_async))
     assert variant.mode is INSTANCES
     assert found == [
         "autoscaling.min_capacity: 0 must be an integer of at least 1 for instance variants "
@@ -86,7 +94,7 @@ def test_only_a_variant_that_may_reach_zero_gets_the_wake_up_alarm(
     min_capacity: Any, wakes: bool
 ) -> None:
     option = Autoscaling(min_capacity=min_capacity, max_capacity=3)
-    variants, _ = scaled_variants(option, async_config())
+    variants, _ = scaled_variants(option, plan(async_config()))
     endpoint = sagemaker.Endpoint("Endpoint", EndpointConfigName="cfg")
     bundle = endpoint_scaling(option, variants, endpoint)
     kinds = sorted(p.properties["PolicyType"] for p in bundle.policies)

@@ -252,3 +252,12 @@ def test_guard_rule_exempts_exactly_the_nvme_families() -> None:
     assert match is not None
     nvme = {name for name, family in FAMILIES.items() if family.local_nvme}
     assert set(match["families"].split("|")) == nvme
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "guarded"),
+    [("ml.inf1.xlarge", False), ("ml.inf2.xlarge", True), ("ml.m5.large", True)],
+)
+def test_deployment_guardrails_exclude_inf1_only(instance_type: str, guarded: bool) -> None:
+    assert instance_types.guardrails(instance_type) is guarded
+    assert [name for name, family in FAMILIES.items() if not family.guardrails] == ["inf1"]

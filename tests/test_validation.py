@@ -50,6 +50,7 @@ from troposphere_patterns import (
 from troposphere_patterns.core import values
 from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.values import MAX_CHARACTERS, MAX_DEPTH, MAX_NODES
+from troposphere_patterns.errors import Problem
 
 VPC = ExistingVpc(vpc_id="vpc-1", subnet_ids=["subnet-1"], route_table_ids=["rtb-1"])
 ENDPOINT = sagemaker.Endpoint("CallerEndpoint", EndpointConfigName="cfg")
@@ -921,6 +922,33 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "rollout with ml.inf1.xlarge: SageMaker's deployment guardrails exclude Inf1",
     ),
     (
+        "12 rollout on an Inf1 instance pool",
+        {
+            "rollout": Rollout.all_at_once(),
+            "endpoint_config_props": {
+                "ProductionVariants": [
+                    {
+                        "VariantName": "A",
+                        "InitialInstanceCount": 1,
+                        "InstancePools": [{"InstanceType": "ml.inf1.2xlarge", "Priority": 1}],
+                    }
+                ]
+            },
+        },
+        "rollout with ml.inf1.2xlarge: SageMaker's deployment guardrails exclude Inf1",
+    ),
+    (
+        "12 serverless reads Containers beside a PrimaryContainer",
+        {
+            "serverless": Serverless(),
+            "model_props": {
+                "PrimaryContainer": {"Image": IMAGE},
+                "Containers": [{"Image": IMAGE, "Mode": "MultiModel"}],
+            },
+        },
+        "model_props.Containers[0].Mode 'MultiModel' with serverless",
+    ),
+    (
         "12 capture on serverless",
         {"data_capture": DataCapture(), "serverless": Serverless()},
         "data_capture with Serverless Inference variant 'AllTraffic': serverless endpoints do "
@@ -1626,3 +1654,40 @@ def test_the_catch_all_names_the_props_a_resource_came_from() -> None:
     with pytest.raises(PatternPropsError, match=r"^invalid props .*\n  - endpoint_props: rejected"):
         add_all(template, addition, "")
     assert json.dumps(template.to_dict(), sort_keys=True) == before
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        (
+            {"endpoint_config_props": {"ProductionVariants": [variant("A", "ml.m5.huge")]}},
+            ("endpoint_config_props", "ProductionVariants", 0, "InstanceType"),
+        ),
+        (
+            {"autoscaling": Autoscaling(max_capacity=2, scale_in_cooldown=-1)},
+            ("autoscaling", "scale_in_cooldown"),
+        ),
+        ({"serverless": Serverless(max_concurrency=0)}, ("serverless", "max_concurrency")),
+        (
+            {"rollout": Rollout.canary(percent=60), "endpoint_config_props": TWO},
+            ("rollout", "percent"),
+        ),
+        ({"model_props": {"Containers": {"Image": IMAGE}}}, ("model_props", "Containers")),
+        (
+            {
+                "rollout": Rollout.all_at_once(),
+                "endpoint_config_props": {"ProductionVariants": [variant("A", "ml.inf1.xlarge")]},
+            },
+            ("rollout",),
+        ),
+    ],
+    ids=["instance type", "autoscaling", "serverless", "rollout", "containers", "inf1"],
+)
+def test_hosting_problems_carry_the_path_they_name(
+    fields: dict[str, Any], path: tuple[str | int, ...]
+) -> None:
+    with pytest.raises(PatternPropsError) as raised:
+        lambda_sagemakerendpoint(props(**fields))
+    assert [p.path for p in raised.value.problems if isinstance(p, Problem)] == [path], (
+        raised.value.problems
+    )

@@ -2,17 +2,38 @@
 
 Each option (``Alarms``, ``Rollout``, ``DataCapture``, ...) reports its own problems as
 ``<option>.<field>: ...`` so the pattern can list them with every other problem at once.
+A field may also hold a value only known at deploy time (an intrinsic or a ``Parameter``): the
+template then checks it, and these helpers tell it apart from a literal.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
+
+from troposphere import AWSHelperFn, Parameter
+
+from troposphere_patterns.errors import Problem
+
+
+def deploy_time(value: Any) -> TypeGuard[AWSHelperFn | Parameter]:
+    """Whether ``value`` is known only at deploy time: an intrinsic or a ``Parameter``."""
+    return isinstance(value, AWSHelperFn | Parameter)
+
+
+def integer(value: Any) -> TypeGuard[int]:
+    """Whether ``value`` is a literal integer (``True`` and ``False`` are not)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def number(value: Any) -> TypeGuard[int | float]:
+    """Whether ``value`` is a literal int or float (``True`` and ``False`` are not)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def number_problem(
     value: Any, where: str, low: float, high: float, *, integer: bool = True
-) -> str | None:
-    """A message when ``value`` is not a number (an int when ``integer``) within low-high.
+) -> Problem | None:
+    """A problem when ``value`` is not a number (an int when ``integer``) within low-high.
 
     Args:
         value: The field's value.
@@ -21,13 +42,16 @@ def number_problem(
         high: The largest value allowed.
         integer: Only whole numbers are allowed.
     """
-    whole = isinstance(value, int) and not isinstance(value, bool)
-    if not (whole or (not integer and isinstance(value, float))):
+    if not (_integer(value) or (not integer and isinstance(value, float))):
         noun = "an integer" if integer else "a number"
-        return f"{where}: {value!r} must be {noun} from {low:g} to {high:g}"
+        return Problem(where, f"{value!r} must be {noun} from {low:g} to {high:g}")
     if not low <= value <= high:
-        return f"{where}: {value:g} is outside {low:g}-{high:g}"
+        return Problem(where, f"{value:g} is outside {low:g}-{high:g}")
     return None
+
+
+# number_problem's keyword shadows the predicate inside it.
+_integer = integer
 
 
 def collect(*found: str | None) -> list[str]:

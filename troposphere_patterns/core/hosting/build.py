@@ -44,7 +44,7 @@ from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.kms_key import KeyBundle
 from troposphere_patterns.core.network import PrivateNetwork
 from troposphere_patterns.core.outputs import OutputRow
-from troposphere_patterns.core.overrides import merge, plain
+from troposphere_patterns.core.overrides import merge
 
 
 @dataclass(frozen=True)
@@ -183,11 +183,10 @@ class _Builder:
             else AlarmsBundle((), ())
         )
         model_group, model_network = self._model_network()
-        config = merge(
-            plan.config,
-            {"AsyncInferenceConfig": asynchronous.config} if asynchronous else None,
-            {"DataCaptureConfig": capture.config} if capture else None,
-        )
+        required_config = {
+            **({"AsyncInferenceConfig": asynchronous.config} if asynchronous else {}),
+            **({"DataCaptureConfig": capture.config} if capture else {}),
+        }
         rollout = (
             deployment_config(hosting.rollout, watch.rollback_names)
             if hosting.rollout is not None and make is not None
@@ -195,8 +194,8 @@ class _Builder:
         )
         side = sagemaker_endpoint(
             ids,
-            model_props=hosting.model_props or {},
-            config_props=config,
+            plan=plan,
+            required_config=required_config,
             endpoint_props=merge(
                 hosting.endpoint_props, {"DeploymentConfig": rollout} if rollout else None
             ),
@@ -320,7 +319,7 @@ class _Builder:
             return ()
         statements: list[Statement] = []
         if model_network is not None:
-            reads = model_data.s3_reads(plain(self.hosting.model_props or {}), "model_props")
+            reads = model_data.s3_reads(self.hosting.plan.containers)
             statements += model_data.read_statements(reads)
             statements += [capture.write] if capture else []
         statements += asynchronous.s3_statements if asynchronous else []

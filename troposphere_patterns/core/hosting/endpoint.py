@@ -12,19 +12,33 @@ from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, If, NoValue, Ref, ia
 from troposphere_patterns.core import formats, iam_policies, values, waivers
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.hosting import instance_types, model_data
+from troposphere_patterns.core.hosting.model_data import Container
 from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
 from troposphere_patterns.core.hosting.options import serverless as serverless_inference
 from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
-from troposphere_patterns.core.hosting.options.serverless import HostingProps, Serverless
+from troposphere_patterns.core.hosting.options.serverless import Serverless
+from troposphere_patterns.core.hosting.plan import (
+    CONFIG_WHERE,
+    MODEL_WHERE,
+    VARIANT_LISTS,
+    EndpointPlan,
+    Variant,
+)
+from troposphere_patterns.core.hosting.plan import (
+    DEFAULT_INSTANCE_TYPE as DEFAULT_INSTANCE_TYPE,
+)
+from troposphere_patterns.core.hosting.plan import (
+    DEFAULT_VARIANT_NAME as DEFAULT_VARIANT_NAME,
+)
+from troposphere_patterns.core.hosting.plan import (
+    default_variant as default_variant,
+)
 from troposphere_patterns.core.hosting.types import EndpointConfig
 from troposphere_patterns.core.ids import LogicalIds
-from troposphere_patterns.core.options import collect
+from troposphere_patterns.core.options import number
 from troposphere_patterns.core.overrides import build, merge, plain
+from troposphere_patterns.errors import Problem, parse_path
 
-DEFAULT_INSTANCE_TYPE = "ml.m5.large"
-DEFAULT_VARIANT_NAME = "AllTraffic"
-
-VARIANT_LISTS = ("ProductionVariants", "ShadowProductionVariants")
 VOLUME_SIZE_GB = (1, 512)
 # Large models need these raised: the download of tens of GB of weights and a container that
 # loads them onto GPUs before it answers its health check.
@@ -39,16 +53,6 @@ MODEL_DEFAULTS: Mapping[str, Any] = {
 }
 # Serverless endpoints refuse network isolation (and a VPC): SageMaker runs them on its own.
 SERVERLESS_MODEL_DEFAULTS: Mapping[str, Any] = {"EnableNetworkIsolation": False}
-
-
-def default_variant(instance_type: Any = DEFAULT_INSTANCE_TYPE) -> dict[str, Any]:
-    """The one production variant an endpoint config gets unless the caller lists its own."""
-    return {
-        "VariantName": DEFAULT_VARIANT_NAME,
-        "InitialInstanceCount": 1,
-        "InitialVariantWeight": 1.0,
-        "InstanceType": instance_type,
-    }
 
 
 @dataclass(frozen=True)
@@ -121,24 +125,24 @@ class SagemakerEndpointBundle:
 
 
 def execution_role_statements(
-    model_props: Mapping[str, Any], *, kms_key_arn: Any = None, in_vpc: bool = False
+    containers: Sequence[Container], *, kms_key_arn: Any = None, in_vpc: bool = False
 ) -> list[Statement]:
     """What a hosting execution role needs for this model, and nothing more.
 
     Args:
-        model_props: The model's properties: every container's image and S3 data is granted
-            (call after :func:`model_data.problems` found none).
+        containers: The model's containers: every one's image and S3 data is granted (call
+            after :func:`model_data.problems` found none).
         kms_key_arn: The key the endpoint's volume is encrypted with, if the pattern made it.
         in_vpc: The model runs in a VPC (adds the ENI actions).
     """
     statements = [iam_policies.sagemaker_logs(), iam_policies.sagemaker_metrics()]
     repositories: dict[str, Any] = {}
-    for _, image in model_data.images(model_props, "model_props"):
+    for _, image in model_data.images(containers):
         repository = iam_policies.ecr_repository_arn(image)
         repositories.setdefault(repr(repository.to_dict()), repository)
     if repositories:
         statements += iam_policies.ecr_pull(*repositories.values())
-    statements += model_data.read_statements(model_data.s3_reads(model_props, "model_props"))
+    statements += model_data.read_statements(model_data.s3_reads(containers))
     if kms_key_arn is not None:
         statements += iam_policies.kms_use(kms_key_arn)
     if in_vpc:
@@ -146,132 +150,100 @@ def execution_role_statements(
     return statements
 
 
-def endpoint_name_problems(endpoint: Any, where: str) -> list[str]:
+def endpoint_name_problems(endpoint: Any, where: str) -> list[Problem]:
     """Check a literal endpoint name (objects and intrinsics are the caller's to get right)."""
-    problem = formats.ENDPOINT_NAME.problem(endpoint, where) if isinstance(endpoint, str) else None
-    return [problem] if problem is not None else []
+    if not isinstance(endpoint, str) or formats.ENDPOINT_NAME.match(endpoint):
+        return []
+    return [Problem(where, formats.ENDPOINT_NAME.refusal(endpoint))]
 
 
-def model_props_problems(model_props: Mapping[str, Any], where: str, *, in_vpc: bool) -> list[str]:
-    """Rules troposphere's property table does not hold, for plain model props.
+def model_props_problems(plan: EndpointPlan, *, in_vpc: bool) -> list[str]:
+    """Rules troposphere's property table does not hold, for the plan's model.
 
     Args:
-        model_props: The caller's ``AWS::SageMaker::Model`` properties, as plain mappings.
-        where: The prop name to report, e.g. ``"model_props"``.
+        plan: The model's plain properties and its containers.
         in_vpc: The pattern places the model in its VPC.
     """
-    found = model_data.problems(model_props, where)
-    for path, container in model_data.containers(model_props, where):
-        found += values.string_map_problems(container.get("Environment"), f"{path}.Environment")
-    if in_vpc and "VpcConfig" in model_props:
+    model, where = plan.model, MODEL_WHERE
+    found: list[str] = [*model_data.problems(model, plan.containers, where)]
+    for container in plan.containers:
+        found += values.string_map_problems(
+            container.props.get("Environment"), f"{container.path}.Environment"
+        )
+    if in_vpc and "VpcConfig" in model:
         found.append(
-            f"{where}.VpcConfig with deploy_vpc/existing_vpc: the pattern places the model in "
-            "its VPC's subnets with its own security group"
+            Problem.line(
+                parse_path(f"{where}.VpcConfig"),
+                f"{where}.VpcConfig with deploy_vpc/existing_vpc: the pattern places the model "
+                "in its VPC's subnets with its own security group",
+            )
         )
     return found
 
 
-def instance_backed(config_props: Mapping[str, Any], where: str) -> list[tuple[str, Any]]:
-    """Every instance type the config runs on, with its path.
-
-    Production and shadow variants and each of their ``InstancePools``; serverless variants
-    have none.
-    """
-    found: list[tuple[str, Any]] = []
-    for name in VARIANT_LISTS:
-        variants = config_props.get(name)
-        if not isinstance(variants, list | tuple):
-            continue
-        for index, variant in enumerate(variants):
-            if not isinstance(variant, Mapping):
-                continue
-            path = f"{where}.{name}[{index}]"
-            if "InstanceType" in variant:
-                found.append((f"{path}.InstanceType", variant["InstanceType"]))
-            pools = variant.get("InstancePools")
-            for number, pool in enumerate(pools if isinstance(pools, list | tuple) else []):
-                if isinstance(pool, Mapping) and "InstanceType" in pool:
-                    found.append(
-                        (f"{path}.InstancePools[{number}].InstanceType", pool["InstanceType"])
-                    )
-    return found
-
-
-def production_variants(config_props: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The config's production variants that are mappings (an intrinsic list gives none)."""
-    variants = config_props.get("ProductionVariants")
-    return [v for v in variants if isinstance(v, Mapping)] if isinstance(variants, list) else []
-
-
-def endpoint_config_problems(config_props: Mapping[str, Any], where: str) -> list[str]:
+def endpoint_config_problems(plan: EndpointPlan) -> list[Problem]:
     """Rules CreateEndpointConfig enforces at deploy time, checked on literal values now.
 
     Unknown instance types (with the closest known ones), a ``KmsKeyId`` or ``VolumeSizeInGB``
     beside a type with local NVMe storage, volume sizes and timeouts out of range. Instance
     types given as a ``Ref`` or ``Fn::FindInMap`` are left to the template's own Condition.
     """
-    found: list[str] = []
-    types = instance_backed(config_props, where)
-    caller_key = "KmsKeyId" in config_props
-    for path, instance_type in types:
+    found: list[Problem] = []
+    where = CONFIG_WHERE
+    for given in plan.instance_types:
+        path, instance_type = given.path, given.value
         if isinstance(instance_type, AWSHelperFn):
-            if not instance_types.deploy_time(instance_type) and not caller_key:
+            if not instance_types.deploy_time(instance_type) and not plan.caller_key:
                 found.append(
-                    f"{path}: only a literal, a Ref or an Fn::FindInMap can be matched against "
-                    "the instance-storage Condition at deploy time; give one of those, or your "
-                    f"own {where}.KmsKeyId"
+                    Problem(
+                        path,
+                        "only a literal, a Ref or an Fn::FindInMap can be matched against the "
+                        "instance-storage Condition at deploy time; give one of those, or your "
+                        f"own {where}.KmsKeyId",
+                    )
                 )
             continue
         problem = instance_types.unknown_problem(instance_type, path)
         if problem is not None:
             found.append(problem)
-        elif caller_key and instance_types.local_nvme(instance_type):
+        elif plan.caller_key and instance_types.local_nvme(instance_type):
             found.append(
-                f"{where}.KmsKeyId with {path} {instance_type!r}: that type has local NVMe "
-                "storage, encrypted in hardware, and CreateEndpointConfig refuses a KmsKeyId "
-                "beside it; drop KmsKeyId or choose an EBS-only type"
+                Problem.line(
+                    parse_path(f"{where}.KmsKeyId"),
+                    f"{where}.KmsKeyId with {path} {instance_type!r}: that type has local NVMe "
+                    "storage, encrypted in hardware, and CreateEndpointConfig refuses a KmsKeyId "
+                    "beside it; drop KmsKeyId or choose an EBS-only type",
+                )
             )
-    for name in VARIANT_LISTS:
-        variants = config_props.get(name)
-        for index, variant in enumerate(variants if isinstance(variants, list | tuple) else []):
-            if isinstance(variant, Mapping):
-                found += _variant_problems(variant, f"{where}.{name}[{index}]")
+    for variant in plan.variants:
+        found += _variant_problems(variant)
     return found
 
 
-def _variant_problems(variant: Mapping[str, Any], path: str) -> list[str]:
-    found: list[str] = []
-    name = variant.get("VariantName")
-    if isinstance(name, str):  # an intrinsic is the caller's to get right
-        found += collect(formats.VARIANT_NAME.problem(name, f"{path}.VariantName"))
-    instance_type = variant.get("InstanceType")
+def _variant_problems(variant: Variant) -> list[Problem]:
+    found: list[Problem] = []
+    path, props, name = variant.path, variant.props, variant.name
+    if isinstance(name, str) and not formats.VARIANT_NAME.match(name):
+        # An intrinsic is the caller's to get right.
+        found.append(Problem(f"{path}.VariantName", formats.VARIANT_NAME.refusal(name)))
+    instance_type = props.get("InstanceType")
     nvme = isinstance(instance_type, str) and instance_types.local_nvme(instance_type)
-    if "VolumeSizeInGB" in variant and nvme:
+    if "VolumeSizeInGB" in props and nvme:
         found.append(
-            f"{path}.VolumeSizeInGB with InstanceType {instance_type!r}: that type has "
-            "local NVMe storage and no EBS volume to size; drop VolumeSizeInGB"
+            Problem.line(
+                parse_path(f"{path}.VolumeSizeInGB"),
+                f"{path}.VolumeSizeInGB with InstanceType {instance_type!r}: that type has "
+                "local NVMe storage and no EBS volume to size; drop VolumeSizeInGB",
+            )
         )
-    for name, (low, high) in {"VolumeSizeInGB": VOLUME_SIZE_GB, **TIMEOUTS_SECONDS}.items():
-        value = variant.get(name)
-        if (
-            isinstance(value, int | float)
-            and not isinstance(value, bool)
-            and not low <= value <= high
-        ):
-            found.append(f"{path}.{name}: {value} is outside {low}-{high}")
+    for key, (low, high) in {"VolumeSizeInGB": VOLUME_SIZE_GB, **TIMEOUTS_SECONDS}.items():
+        value = props.get(key)
+        if number(value) and not low <= value <= high:
+            found.append(Problem(f"{path}.{key}", f"{value} is outside {low}-{high}"))
     return found
 
 
-def key_fits(config_props: Mapping[str, Any]) -> bool:
-    """Tell whether a ``KmsKeyId`` may go on the config: no literal type has local NVMe storage.
-
-    Types chosen at deploy time are decided by a Condition (:func:`volume_key`).
-    """
-    types = [t for _, t in instance_backed(config_props, "")]
-    return not any(isinstance(t, str) and instance_types.local_nvme(t) for t in types)
-
-
-def volume_key(config_props: Mapping[str, Any], key_arn: Any, condition_id: str) -> tuple[Any, Any]:
+def volume_key(plan: EndpointPlan, key_arn: Any, condition_id: str) -> tuple[Any, Any]:
     """Where the config's ``KmsKeyId`` may go, given the instance types it runs on.
 
     Local NVMe storage is encrypted in hardware and has no EBS volume: the key goes on the
@@ -279,7 +251,7 @@ def volume_key(config_props: Mapping[str, Any], key_arn: Any, condition_id: str)
     (it encrypts SageMaker's copy of the image).
 
     Args:
-        config_props: The merged EndpointConfig properties.
+        plan: The endpoint's instance types.
         key_arn: The key to place (the pattern's or the caller's).
         condition_id: Name for the deploy-time Condition, when one is needed.
 
@@ -287,62 +259,39 @@ def volume_key(config_props: Mapping[str, Any], key_arn: Any, condition_id: str)
         ``(KmsKeyId value or None, Condition expression or None)``: the value is the key, an
         ``Fn::If`` on the condition, or None when a literal type has local NVMe storage.
     """
-    if not key_fits(config_props):
+    if not plan.key_fits:
         return None, None
-    types = [t for _, t in instance_backed(config_props, "")]
-    later = [t for t in types if instance_types.deploy_time(t)]
+    later = [t.value for t in plan.instance_types if instance_types.deploy_time(t.value)]
     if not later:
         return key_arn, None
     return If(condition_id, key_arn, NoValue), instance_types.all_ebs_only(later)
 
 
-def config_with_defaults(
-    caller: Mapping[str, Any] | None, serverless_option: Serverless | None = None
-) -> dict[str, Any]:
-    """The caller's EndpointConfig properties over the default ``AllTraffic`` variant.
-
-    With a :class:`Serverless` option the default variant is serverless.
-    """
-    variant = (
-        default_variant()
-        if serverless_option is None
-        else serverless_option.variant(DEFAULT_VARIANT_NAME)
-    )
-    return merge({"ProductionVariants": [variant]}, caller)
-
-
 def hosting_problems(
+    plan: EndpointPlan,
     *,
-    model_props: Mapping[str, Any],
-    endpoint_config_props: Mapping[str, Any] | None,
     endpoint_props: Mapping[str, Any] | None,
     serverless_option: Serverless | None,
     scaling: Autoscaling | None,
-) -> list[str]:
+) -> list[Problem]:
     """The serverless and autoscaling rules, on what :func:`sagemaker_endpoint` would build.
 
     Messages name the props as ``model_props``, ``endpoint_config_props``, ``endpoint_props``,
     ``serverless`` and ``autoscaling``.
     """
-    config = config_with_defaults(endpoint_config_props, serverless_option)
-    hosting = HostingProps(
-        config=config,
-        model=plain(model_props),
-        endpoint=plain(endpoint_props or {}),
-        caller_config=plain(endpoint_config_props) if endpoint_config_props is not None else None,
-    )
-    found = serverless_inference.problems(serverless_option, hosting)
+    endpoint = plain(endpoint_props or {})
+    found = serverless_inference.problems(serverless_option, plan, endpoint)
     if scaling is not None:
-        found += endpoint_autoscaling.scaled_variants(scaling, config)[1]
-        found += endpoint_autoscaling.endpoint_problems(hosting.endpoint)
+        found += endpoint_autoscaling.scaled_variants(scaling, plan)[1]
+        found += endpoint_autoscaling.endpoint_problems(endpoint)
     return found
 
 
 def sagemaker_endpoint(
     ids: LogicalIds,
     *,
-    model_props: Mapping[str, Any],
-    config_props: Mapping[str, Any],
+    plan: EndpointPlan,
+    required_config: Mapping[str, Any] | None = None,
     endpoint_props: Mapping[str, Any] | None = None,
     kms_key_arn: Any = None,
     network: ModelNetwork | None = None,
@@ -357,10 +306,11 @@ def sagemaker_endpoint(
 
     Args:
         ids: Logical IDs (``SagemakerRole``, ``SagemakerModel``, ... in ``core/ids.py``).
-        model_props: ``AWS::SageMaker::Model`` properties; ``PrimaryContainer`` or
-            ``Containers`` required. ``ExecutionRoleArn`` given means no role is created.
-        config_props: The EndpointConfig's properties, merged over the defaults
-            (:class:`EndpointPlan`). Every variant that names no model gets this model.
+        plan: The model and the EndpointConfig merged over its defaults. ``ExecutionRoleArn``
+            in the model means no role is created. Every variant that names no model gets
+            this model.
+        required_config: EndpointConfig properties the options require
+            (``AsyncInferenceConfig``, ``DataCaptureConfig``), laid over the plan's config.
         endpoint_props: Merged over the endpoint defaults.
         kms_key_arn: The pattern's key for the endpoint's volume, also granted to the created
             role; None when the caller names its own ``KmsKeyId``. Either key goes on the config
@@ -375,8 +325,9 @@ def sagemaker_endpoint(
     Raises:
         ValueError: A network for a serverless endpoint.
     """
-    model_props = merge(model_props)
-    config_props = merge(config_props)
+    model_props = plan.model
+    # The last layer: what the options require (the rules refused the caller's own).
+    config_props = merge(plan.config, required_config)
     model_defaults = MODEL_DEFAULTS
     if serverless:
         if network is not None:
@@ -386,7 +337,7 @@ def sagemaker_endpoint(
     conditions: dict[str, Any] = {}
     if key_arn is not None:
         key_condition = ids(core_ids.SAGEMAKER_KEY_CONDITION)
-        placed, condition = volume_key(config_props, key_arn, key_condition)
+        placed, condition = volume_key(plan, key_arn, key_condition)
         config_props.pop("KmsKeyId", None)
         if placed is not None:
             config_props["KmsKeyId"] = placed
@@ -398,7 +349,7 @@ def sagemaker_endpoint(
     required: dict[str, Any] = {}
     if "ExecutionRoleArn" not in model_props:
         statements = execution_role_statements(
-            model_props, kms_key_arn=kms_key_arn, in_vpc=network is not None
+            plan.containers, kms_key_arn=kms_key_arn, in_vpc=network is not None
         ) + list(role_statements)
         role = iam.Role(
             ids(core_ids.SAGEMAKER_ROLE),
@@ -423,16 +374,16 @@ def sagemaker_endpoint(
         model.Metadata = waivers.checkov_metadata(["CKV_AWS_370"])
 
     model_name = GetAtt(model, "ModelName")
+    # The construct drops the model from a caller's variants; re-inject it.
     for name in VARIANT_LISTS:
-        variants = config_props.get(name)
-        if isinstance(variants, list):
-            # The construct drops the model from a caller's variants; re-inject it.
-            config_props[name] = [
-                {**variant, "ModelName": model_name}
-                if isinstance(variant, dict) and "ModelName" not in variant
-                else variant
-                for variant in variants
-            ]
+        named = {
+            variant.index: {**variant.props, "ModelName": model_name}
+            for variant in plan.variants
+            if variant.list_name == name and "ModelName" not in variant.props
+        }
+        if named:
+            listed = config_props[name]
+            config_props[name] = [named.get(i, entry) for i, entry in enumerate(listed)]
     config = build(EndpointConfig, config_props, ids(core_ids.SAGEMAKER_ENDPOINT_CONFIG))
     required_endpoint = {"EndpointConfigName": GetAtt(config, "EndpointConfigName")}
     if scaling is not None:
@@ -444,6 +395,6 @@ def sagemaker_endpoint(
     )
     scaled: tuple[BaseAWSObject, ...] = ()
     if scaling is not None:
-        variants, _ = endpoint_autoscaling.scaled_variants(scaling, config_props)
+        variants, _ = endpoint_autoscaling.scaled_variants(scaling, plan)
         scaled = endpoint_autoscaling.endpoint_scaling(scaling, variants, endpoint).resources
     return SagemakerEndpointBundle(role, model, config, endpoint, conditions, scaled)

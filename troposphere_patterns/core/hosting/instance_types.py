@@ -3,9 +3,10 @@
 The table (:mod:`instance_type_table`) is generated from botocore's service model. Here are the
 questions the pattern asks of it: is a type known (and if not, what was meant), does it have
 local NVMe storage (then its EndpointConfig takes no ``KmsKeyId`` and no ``VolumeSizeInGB``),
-can it autoscale. For an instance type only known at deploy time (a ``Ref`` to a Parameter, or
-an ``Fn::FindInMap``) the template answers itself, with a Condition comparing it to every type
-with local NVMe storage. Not a Mapping: CloudFormation allows 200 attributes per Mapping and
+can it autoscale, do deployment guardrails (rollouts that roll back) support it. For an
+instance type only known at deploy time (a ``Ref`` to a Parameter, or an ``Fn::FindInMap``)
+the template answers itself, with a Condition comparing it to every type with local NVMe
+storage. Not a Mapping: CloudFormation allows 200 attributes per Mapping and
 there are more instance types than that (cfn-lint E7010).
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 from troposphere import AWSHelperFn, Equals, FindInMap, Not, Or, Parameter, Ref
 
 from troposphere_patterns.core.hosting.instance_type_table import FAMILIES, INSTANCE_TYPES, Family
+from troposphere_patterns.errors import Problem
 
 # Fn::Or takes 2 to 10 conditions.
 _MAX_OR = 10
@@ -44,15 +46,25 @@ def burstable(instance_type: str) -> bool:
     return found is not None and found.burstable
 
 
-def unknown_problem(instance_type: Any, where: str) -> str | None:
-    """A message naming an unknown literal instance type and the closest known ones."""
+def guardrails(instance_type: str) -> bool:
+    """Whether SageMaker's deployment guardrails support a type (unknown types: assumed so).
+
+    An endpoint on a type they exclude (Inf1) is updated all at once, with no rollback.
+    """
+    found = family(instance_type)
+    return found is None or found.guardrails
+
+
+def unknown_problem(instance_type: Any, where: str) -> Problem | None:
+    """A problem naming an unknown literal instance type and the closest known ones."""
     if not isinstance(instance_type, str) or instance_type in _KNOWN:
         return None
     close = difflib.get_close_matches(instance_type, INSTANCE_TYPES, n=3, cutoff=0.6)
     hint = f"; closest: {', '.join(close)}" if close else ""
-    return (
-        f"{where}: {instance_type!r} is not a SageMaker hosting instance type "
-        f"({len(INSTANCE_TYPES)} are known{hint})"
+    return Problem(
+        where,
+        f"{instance_type!r} is not a SageMaker hosting instance type "
+        f"({len(INSTANCE_TYPES)} are known{hint})",
     )
 
 

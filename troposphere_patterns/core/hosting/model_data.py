@@ -10,7 +10,7 @@ listed with ``s3:ListBucket`` on its bucket under an ``s3:prefix`` condition.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from awacs.aws import Statement
 from troposphere import AWSHelperFn, Sub
 
 from troposphere_patterns.core import formats, iam_policies
+from troposphere_patterns.errors import Problem, parse_path
 
 
 @dataclass(frozen=True)
@@ -35,35 +36,62 @@ class S3Read:
     prefix: Any = None
 
 
-def containers(model_props: Mapping[str, Any], where: str) -> list[tuple[str, Any]]:
-    """The model's containers, each with the path to report it under."""
-    found: list[tuple[str, Any]] = []
+@dataclass(frozen=True)
+class Container:
+    """One container of a model.
+
+    Attributes:
+        path: Where it is, e.g. ``model_props.Containers[1]``.
+        props: Its properties.
+    """
+
+    path: str
+    props: Mapping[str, Any]
+
+
+def _entries(model_props: Mapping[str, Any], where: str) -> list[tuple[str, Any]]:
+    """Every container given, mapping or not, with its path: the one container walker."""
+    given: list[tuple[str, Any]] = []
     if "PrimaryContainer" in model_props:
-        found.append((f"{where}.PrimaryContainer", model_props["PrimaryContainer"]))
+        given.append((f"{where}.PrimaryContainer", model_props["PrimaryContainer"]))
     listed = model_props.get("Containers")
     if isinstance(listed, list | tuple):
-        found += [(f"{where}.Containers[{i}]", c) for i, c in enumerate(listed)]
-    return [(path, c) for path, c in found if isinstance(c, Mapping)]
+        given += [(f"{where}.Containers[{i}]", c) for i, c in enumerate(listed)]
+    return given
 
 
-def container_problem(model_props: Mapping[str, Any], where: str) -> str | None:
+def containers(model_props: Mapping[str, Any], where: str) -> tuple[Container, ...]:
+    """The model's containers that are mappings, each with its path.
+
+    Both ``PrimaryContainer`` and ``Containers`` are read when both are given (a model that
+    :func:`problems` refuses), so every rule sees the same containers.
+    """
+    return tuple(
+        Container(path, c) for path, c in _entries(model_props, where) if isinstance(c, Mapping)
+    )
+
+
+def container_problem(model_props: Mapping[str, Any], where: str) -> Problem | None:
     """A model needs exactly one of ``PrimaryContainer`` and ``Containers``."""
     given = [name for name in ("PrimaryContainer", "Containers") if name in model_props]
     if not given:
-        return f"{where}.PrimaryContainer: required (or Containers) to create a model"
+        return Problem(f"{where}.PrimaryContainer", "required (or Containers) to create a model")
     if len(given) == 2:
-        return f"{where}.PrimaryContainer and {where}.Containers: give one or the other"
+        return Problem.line(
+            parse_path(f"{where}.PrimaryContainer"),
+            f"{where}.PrimaryContainer and {where}.Containers: give one or the other",
+        )
     return None
 
 
-def images(model_props: Mapping[str, Any], where: str) -> list[tuple[str, Any]]:
+def images(given: Sequence[Container]) -> list[tuple[str, Any]]:
     """Every container's ``Image``, with its path."""
-    return [(f"{p}.Image", c["Image"]) for p, c in containers(model_props, where) if "Image" in c]
+    return [(f"{c.path}.Image", c.props["Image"]) for c in given if "Image" in c.props]
 
 
-def s3_reads(model_props: Mapping[str, Any], where: str) -> list[S3Read]:
+def s3_reads(given: Sequence[Container]) -> list[S3Read]:
     """What every container reads from S3 (call after :func:`problems` found none)."""
-    return _collect(model_props, where)[0]
+    return _collect(given)[0]
 
 
 def read_statements(reads: list[S3Read]) -> list[Statement]:
@@ -85,13 +113,18 @@ def _json(value: Any) -> str:
     return repr(value.to_dict()) if isinstance(value, AWSHelperFn) else repr(value)
 
 
-def _collect(model_props: Mapping[str, Any], where: str) -> tuple[list[S3Read], list[str]]:
+def _collect(given: Sequence[Container]) -> tuple[list[S3Read], list[Problem]]:
     reads: list[S3Read] = []
-    found: list[str] = []
-    for path, container in containers(model_props, where):
+    found: list[Problem] = []
+    for path, container in ((c.path, c.props) for c in given):
         locations: list[tuple[Any, bool, str]] = []
         if "ModelDataUrl" in container and "ModelDataSource" in container:
-            found.append(f"{path}.ModelDataUrl and {path}.ModelDataSource: give one or the other")
+            found.append(
+                Problem.line(
+                    parse_path(f"{path}.ModelDataUrl"),
+                    f"{path}.ModelDataUrl and {path}.ModelDataSource: give one or the other",
+                )
+            )
         if "ModelDataUrl" in container:
             multi_model = container.get("Mode") == "MultiModel"
             locations.append((container["ModelDataUrl"], multi_model, f"{path}.ModelDataUrl"))
@@ -103,8 +136,8 @@ def _collect(model_props: Mapping[str, Any], where: str) -> tuple[list[S3Read], 
         for uri, prefix, location in locations:
             try:
                 reads.append(_read(uri, prefix=prefix, where=location))
-            except ValueError as error:
-                found.append(str(error))
+            except ValueError as error:  # its message starts with the location
+                found.append(Problem.line(parse_path(location), str(error)))
     return reads, found
 
 
@@ -148,17 +181,16 @@ def _sub_parts(uri: Any, where: str) -> tuple[str, dict[str, Any] | None]:
     )
 
 
-def _intrinsic_containers(model_props: Mapping[str, Any], where: str) -> list[str]:
+def _intrinsic_containers(model_props: Mapping[str, Any], where: str) -> list[Problem]:
     """Containers the grants cannot be read from: an intrinsic in place of the mapping."""
     listed = model_props.get("Containers", [])
     if not isinstance(listed, list | tuple):
-        return [f"{where}.Containers: must be a list, not {type(listed).__name__}{_WHY}"]
-    given = [(f"{where}.Containers[{i}]", c) for i, c in enumerate(listed)]
-    if "PrimaryContainer" in model_props:
-        given.insert(0, (f"{where}.PrimaryContainer", model_props["PrimaryContainer"]))
+        return [
+            Problem(f"{where}.Containers", f"must be a list, not {type(listed).__name__}{_WHY}")
+        ]
     return [
-        f"{path}: must be a mapping or a ContainerDefinition, not {type(c).__name__}{_WHY}"
-        for path, c in given
+        Problem(path, f"must be a mapping or a ContainerDefinition, not {type(c).__name__}{_WHY}")
+        for path, c in _entries(model_props, where)
         if not isinstance(c, Mapping)
     ]
 
@@ -166,15 +198,23 @@ def _intrinsic_containers(model_props: Mapping[str, Any], where: str) -> list[st
 _WHY = ": the role's grants are scoped to each Image and its model data (put intrinsics inside)"
 
 
-def problems(model_props: Mapping[str, Any], where: str) -> list[str]:
-    """Every problem with the model's containers and what they load, each naming its path."""
+def problems(
+    model_props: Mapping[str, Any], given: Sequence[Container], where: str
+) -> list[Problem]:
+    """Every problem with the model's containers and what they load, each naming its path.
+
+    Args:
+        model_props: The model's properties.
+        given: Its containers (:func:`containers`).
+        where: The model's path in the caller's props.
+    """
     shape = container_problem(model_props, where)
     if shape is not None:
         return [shape]
     found = _intrinsic_containers(model_props, where)
-    for path, image in images(model_props, where):
+    for path, image in images(given):
         try:
             iam_policies.ecr_repository_arn(image)
         except ValueError as error:
-            found.append(f"{path}: {error}")
-    return found + _collect(model_props, where)[1]
+            found.append(Problem(path, str(error)))
+    return found + _collect(given)[1]

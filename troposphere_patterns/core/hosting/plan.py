@@ -1,64 +1,227 @@
-"""The endpoint config, merged with its defaults once, and what follows from it.
+"""The endpoint config and model, merged with their defaults once, and what follows from them.
 
 Rules and builders read an :class:`EndpointPlan` instead of merging and walking the caller's
-mappings again: which variants there are and their names, whether the endpoint is serverless,
-and whether the pattern's key may go on the config.
+mappings again: the variants (production and shadow) with their paths, names, instance types,
+counts and serverless configs; the model's containers; whether the endpoint is asynchronous or
+serverless; and whether the pattern's key may go on the config. There is one walker for each:
+:func:`_variants` for variants and their instance types here, :func:`model_data.containers`
+for containers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from troposphere_patterns.core.hosting.endpoint import (
-    config_with_defaults,
-    key_fits,
-    production_variants,
-)
-from troposphere_patterns.core.hosting.options import serverless as serverless_inference
-from troposphere_patterns.core.hosting.options.serverless import Serverless
+from troposphere_patterns.core.hosting import instance_types, model_data
+from troposphere_patterns.core.hosting.model_data import Container
+from troposphere_patterns.core.overrides import merge, plain
+
+if TYPE_CHECKING:
+    from troposphere_patterns.core.hosting.options.serverless import Serverless
+
+DEFAULT_INSTANCE_TYPE = "ml.m5.large"
+DEFAULT_VARIANT_NAME = "AllTraffic"
+# The EndpointConfig lists that hold variants; a serverless or instance variant in either.
+PRODUCTION, SHADOW = "ProductionVariants", "ShadowProductionVariants"
+VARIANT_LISTS = (PRODUCTION, SHADOW)
+# Where the caller's props are reported.
+CONFIG_WHERE, MODEL_WHERE = "endpoint_config_props", "model_props"
+
+
+def default_variant(instance_type: Any = DEFAULT_INSTANCE_TYPE) -> dict[str, Any]:
+    """The one production variant an endpoint config gets unless the caller lists its own."""
+    return {
+        "VariantName": DEFAULT_VARIANT_NAME,
+        "InitialInstanceCount": 1,
+        "InitialVariantWeight": 1.0,
+        "InstanceType": instance_type,
+    }
+
+
+@dataclass(frozen=True)
+class InstanceType:
+    """One instance type a variant runs on.
+
+    Attributes:
+        path: Where it is, e.g. ``endpoint_config_props.ProductionVariants[0].InstanceType``.
+        value: As given: a literal, or an intrinsic decided at deploy time.
+    """
+
+    path: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One production or shadow variant of the endpoint config.
+
+    Attributes:
+        path: Where it is, e.g. ``endpoint_config_props.ProductionVariants[0]``.
+        name: Its ``VariantName`` as given (a literal, an intrinsic, or None).
+        instance_types: Its ``InstanceType`` and each ``InstancePools`` entry's, where given.
+        count: Its ``InitialInstanceCount`` as given, or None.
+        serverless_config: Its ``ServerlessConfig`` as given, or None.
+        list_name: ``ProductionVariants`` or ``ShadowProductionVariants``.
+        index: Its place in that list.
+        props: The variant's properties, as merged.
+    """
+
+    path: str
+    name: Any
+    instance_types: tuple[InstanceType, ...]
+    count: Any
+    serverless_config: Any
+    list_name: str
+    index: int
+    props: Mapping[str, Any]
+
+    @property
+    def shadow(self) -> bool:
+        """A shadow variant (``ShadowProductionVariants``): it keeps its count, gets no alarms."""
+        return self.list_name == SHADOW
+
+    @property
+    def serverless(self) -> bool:
+        """The variant is serverless (it has a ``ServerlessConfig``)."""
+        return self.serverless_config is not None
 
 
 @dataclass(frozen=True)
 class EndpointPlan:
-    """What the endpoint config will be.
+    """What the model and the endpoint config will be.
 
     Attributes:
         config: The caller's EndpointConfig properties over the defaults (one ``AllTraffic``
             variant, serverless with the :class:`Serverless` option).
-        variants: Its production variants that are mappings (an intrinsic list gives none).
+        model: The caller's Model properties, as plain mappings.
+        production: The production variants that are mappings (an intrinsic list gives none).
+        shadow: The shadow variants that are mappings.
+        variant_entries: How many entries the variant lists hold, intrinsics included.
+        containers: The model's containers that are mappings, with their paths.
+        asynchronous: The endpoint queues requests (``async_inference`` or the caller's own
+            ``AsyncInferenceConfig``).
         serverless: A variant is serverless: the model runs with no VPC and no isolation.
         caller_key: The caller named its own ``KmsKeyId``.
-        key_fits: A key may go on the config (no literal type has local NVMe storage).
+        caller_variants: The caller listed its own ``ProductionVariants``.
     """
 
     config: Mapping[str, Any]
-    variants: tuple[Mapping[str, Any], ...]
+    model: Mapping[str, Any]
+    production: tuple[Variant, ...]
+    shadow: tuple[Variant, ...]
+    variant_entries: int
+    containers: tuple[Container, ...]
+    asynchronous: bool
     serverless: bool
     caller_key: bool
-    key_fits: bool
+    caller_variants: bool
 
     @classmethod
     def parse(
-        cls, caller_config: Mapping[str, Any] | None, serverless_option: Serverless | None
+        cls,
+        model_props: Mapping[str, Any] | None,
+        caller_config: Mapping[str, Any] | None,
+        serverless_option: Serverless | None,
+        *,
+        asynchronous: bool = False,
     ) -> EndpointPlan:
-        """Merge the caller's config over the defaults and read it once."""
-        config = config_with_defaults(caller_config, serverless_option)
+        """Merge the caller's config over the defaults and read it, and the model, once.
+
+        Args:
+            model_props: The caller's Model properties (None: none given).
+            caller_config: The caller's EndpointConfig properties (None: the defaults).
+            serverless_option: Makes the default variant serverless.
+            asynchronous: The ``async_inference`` option is given.
+        """
+        variant = (
+            default_variant()
+            if serverless_option is None
+            else serverless_option.variant(DEFAULT_VARIANT_NAME)
+        )
+        config = merge({PRODUCTION: [variant]}, caller_config)
+        model = plain(model_props or {})
+        production, entries = _variants(config, PRODUCTION, CONFIG_WHERE)
+        shadow, shadow_entries = _variants(config, SHADOW, CONFIG_WHERE)
         return cls(
             config=config,
-            variants=tuple(production_variants(config)),
-            serverless=serverless_inference.used(config),
+            model=model,
+            production=production,
+            shadow=shadow,
+            variant_entries=entries + shadow_entries,
+            containers=model_data.containers(model, MODEL_WHERE),
+            asynchronous=asynchronous or "AsyncInferenceConfig" in config,
+            serverless=any(v.serverless for v in (*production, *shadow)),
             caller_key="KmsKeyId" in config,
-            key_fits=key_fits(config),
+            caller_variants=(caller_config or {}).get(PRODUCTION) is not None,
         )
+
+    @property
+    def variants(self) -> tuple[Variant, ...]:
+        """Every variant, production first, then shadow."""
+        return (*self.production, *self.shadow)
+
+    @property
+    def instance_types(self) -> tuple[InstanceType, ...]:
+        """Every instance type the config runs on (serverless variants have none)."""
+        return tuple(t for variant in self.variants for t in variant.instance_types)
 
     @property
     def variant_names(self) -> list[Any]:
         """The production variants' names, as given (literals or intrinsics)."""
-        return [variant.get("VariantName") for variant in self.variants]
+        return [variant.name for variant in self.production]
+
+    @property
+    def key_fits(self) -> bool:
+        """A ``KmsKeyId`` may go on the config: no literal type has local NVMe storage.
+
+        Types chosen at deploy time are decided by a Condition.
+        """
+        return not any(
+            isinstance(t.value, str) and instance_types.local_nvme(t.value)
+            for t in self.instance_types
+        )
 
     @property
     def takes_pattern_key(self) -> bool:
         """The pattern's key goes on the config (the caller named none, and it fits)."""
         return not self.caller_key and self.key_fits
+
+
+def _variants(config: Mapping[str, Any], name: str, where: str) -> tuple[tuple[Variant, ...], int]:
+    """The variants of one list that are mappings, and how many entries the list holds."""
+    listed = config.get(name)
+    if not isinstance(listed, list | tuple):
+        return (), 0
+    found = []
+    for index, variant in enumerate(listed):
+        if not isinstance(variant, Mapping):
+            continue
+        path = f"{where}.{name}[{index}]"
+        types = (
+            [InstanceType(f"{path}.InstanceType", variant["InstanceType"])]
+            if "InstanceType" in variant
+            else []
+        )
+        pools = variant.get("InstancePools")
+        for number, pool in enumerate(pools if isinstance(pools, list | tuple) else []):
+            if isinstance(pool, Mapping) and "InstanceType" in pool:
+                types.append(
+                    InstanceType(
+                        f"{path}.InstancePools[{number}].InstanceType", pool["InstanceType"]
+                    )
+                )
+        found.append(
+            Variant(
+                path=path,
+                name=variant.get("VariantName"),
+                instance_types=tuple(types),
+                count=variant.get("InitialInstanceCount"),
+                serverless_config=variant.get("ServerlessConfig"),
+                list_name=name,
+                index=index,
+                props=variant,
+            )
+        )
+    return tuple(found), len(listed)

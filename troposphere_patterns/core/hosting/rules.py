@@ -33,8 +33,8 @@ from troposphere_patterns.core.hosting.options.rollout import Rollout
 from troposphere_patterns.core.hosting.options.serverless import Serverless
 from troposphere_patterns.core.hosting.plan import EndpointPlan
 from troposphere_patterns.core.hosting.types import EndpointConfig
-from troposphere_patterns.core.overrides import merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
+from troposphere_patterns.errors import Problem
 
 # The CloudFormation properties each props mapping holds, checked against troposphere's table.
 _PROPS_CLASSES: dict[str, type[BaseAWSObject]] = {
@@ -84,8 +84,13 @@ class Hosting:
 
     @cached_property
     def plan(self) -> EndpointPlan:
-        """The endpoint config merged over its defaults, read once for rules and build."""
-        return EndpointPlan.parse(self.endpoint_config_props, self.serverless)
+        """The model, and the endpoint config merged over its defaults: read once."""
+        return EndpointPlan.parse(
+            self.model_props,
+            self.endpoint_config_props,
+            self.serverless,
+            asynchronous=self.async_inference is not None,
+        )
 
     @property
     def client_uses_s3(self) -> bool:
@@ -102,21 +107,18 @@ class Hosting:
 
     def problems(self, *, in_vpc: bool) -> list[str]:
         """Every problem, for an endpoint the pattern creates or an existing one."""
-        found = self._endpoint_problems()
+        found: list[str] = [*self._endpoint_problems()]
         for name, cls in _PROPS_CLASSES.items():
             value = getattr(self, name)
             if value is not None:
                 found += property_problems(cls, value, name)
         existing_endpoint = not self.creates_endpoint
         if self.model_props is not None and not existing_endpoint:
-            model = plain(self.model_props)
-            found += model_props_problems(model, "model_props", in_vpc=in_vpc)
-            found += endpoint_config_problems(self.plan.config, "endpoint_config_props")
-            # Whether the config is async decides how it may scale; its paths do not matter.
-            queued: dict[str, Any] = {"AsyncInferenceConfig": {}} if self.async_inference else {}
+            plan = self.plan
+            found += model_props_problems(plan, in_vpc=in_vpc)
+            found += endpoint_config_problems(plan)
             found += hosting_problems(
-                model_props=self.model_props,
-                endpoint_config_props=merge(self.endpoint_config_props, queued),
+                plan,
                 endpoint_props=self.endpoint_props,
                 serverless_option=self.serverless,
                 scaling=self.autoscaling,
@@ -127,20 +129,29 @@ class Hosting:
             found += async_problems(self.async_inference, own, self.serverless)
         return found
 
-    def _endpoint_problems(self) -> list[str]:
+    def _endpoint_problems(self) -> list[Problem]:
         """An existing endpoint, or what to create one from: one or the other."""
-        found: list[str] = []
+        found: list[Problem] = []
         if self.creates_endpoint:
             if self.model_props is None:
-                found.append(f"neither {EXISTING} nor model_props: one is required")
+                found.append(
+                    Problem.line(
+                        ("model_props",), f"neither {EXISTING} nor model_props: one is required"
+                    )
+                )
             return found
         if self.endpoint_props is not None:
-            found.append(f"{EXISTING} and endpoint_props: give one or the other")
+            found.append(
+                Problem.line((EXISTING,), f"{EXISTING} and endpoint_props: give one or the other")
+            )
         for name in _CREATED_ONLY:
             if getattr(self, name) is not None:
                 found.append(
-                    f"{name} with {EXISTING}: no model or endpoint config is created to apply "
-                    "them to"
+                    Problem.line(
+                        (name,),
+                        f"{name} with {EXISTING}: no model or endpoint config is created to "
+                        "apply them to",
+                    )
                 )
         return found + endpoint_name_problems(self.existing_sagemaker_endpoint_obj, EXISTING)
 
@@ -154,10 +165,19 @@ class Hosting:
         found = [p for name, option in options.items() if option for p in option.problems(name)]
         if existing_endpoint:
             unused = [name for name in ("rollout", "data_capture") if options[name] is not None]
-            return found + [f"{n} with {EXISTING}: the pattern makes no endpoint" for n in unused]
-        if self.data_capture and "DataCaptureConfig" in (self.endpoint_config_props or {}):
-            found.append("data_capture and endpoint_config_props.DataCaptureConfig: give one")
-        variants = list(self.plan.variants)
+            return found + [
+                Problem.line((n,), f"{n} with {EXISTING}: the pattern makes no endpoint")
+                for n in unused
+            ]
+        if self.data_capture and "DataCaptureConfig" in self.plan.config:
+            found.append(
+                Problem.line(
+                    ("data_capture",),
+                    "data_capture and endpoint_config_props.DataCaptureConfig: give one",
+                )
+            )
+        production = self.plan.production
+        variants = [variant.props for variant in production]
         if self.data_capture is not None:
             found += self.data_capture.endpoint_problems(variants)
         if self.alarms is not None:
@@ -168,6 +188,6 @@ class Hosting:
             watched = alarm_rules.PER_VARIANT * len(variants) if self.alarms is not None else 0
             scaled_min = self.autoscaling.min_capacity if self.autoscaling else None
             found += self.rollout.endpoint_problems(
-                variants, watched, self.endpoint_props, scaled_min=scaled_min
+                production, watched, self.endpoint_props, scaled_min=scaled_min
             )
         return found

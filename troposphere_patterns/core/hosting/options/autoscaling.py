@@ -25,12 +25,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from troposphere import (
     AWSHelperFn,
     GetAtt,
-    Parameter,
     Ref,
     Sub,
     applicationautoscaling,
@@ -41,7 +40,13 @@ from troposphere import (
 from troposphere_patterns.core import formats
 from troposphere_patterns.core import ids as logical_ids
 from troposphere_patterns.core.hosting import instance_types
+from troposphere_patterns.core.options import deploy_time, integer, number
 from troposphere_patterns.core.overrides import build
+from troposphere_patterns.core.values import Value
+from troposphere_patterns.errors import Problem
+
+if TYPE_CHECKING:
+    from troposphere_patterns.core.hosting.plan import EndpointPlan
 
 SERVICE_NAMESPACE = "sagemaker"
 POLICY_TYPE = "TargetTrackingScaling"
@@ -138,18 +143,6 @@ WAKE_PERIOD_SECONDS = 60
 WAKE_EVALUATION_PERIODS = 2
 
 
-def _deploy_time(value: Any) -> bool:
-    return isinstance(value, AWSHelperFn | Parameter)
-
-
-def _integer(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 @dataclass(frozen=True, kw_only=True)
 class Autoscaling:
     """Scale each variant of the endpoint between a minimum and a maximum, on a target metric.
@@ -168,45 +161,56 @@ class Autoscaling:
             met quickly. Default 60.
     """
 
-    max_capacity: Any
-    min_capacity: Any = DEFAULT_MIN_CAPACITY
-    target_value: Any = None
-    scale_in_cooldown: Any = DEFAULT_SCALE_IN_COOLDOWN
-    scale_out_cooldown: Any = DEFAULT_SCALE_OUT_COOLDOWN
+    max_capacity: Value
+    min_capacity: Value = DEFAULT_MIN_CAPACITY
+    target_value: Value | None = None
+    scale_in_cooldown: Value = DEFAULT_SCALE_IN_COOLDOWN
+    scale_out_cooldown: Value = DEFAULT_SCALE_OUT_COOLDOWN
 
-    def target(self, mode: ScalingMode) -> Any:
+    def target(self, mode: ScalingMode) -> Value:
         """The target value under ``mode``."""
         return mode.default_target if self.target_value is None else self.target_value
 
-    def problems(self, mode: ScalingMode, where: str = "autoscaling") -> list[str]:
+    def problems(self, mode: ScalingMode, where: str = "autoscaling") -> list[Problem]:
         """What is wrong with the values under ``mode``, each naming its field."""
-        found: list[str] = []
+        found: list[Problem] = []
         low, high = self.min_capacity, self.max_capacity
-        if not _deploy_time(low) and (not _integer(low) or low < mode.lowest_min):
+        if not deploy_time(low) and (not integer(low) or low < mode.lowest_min):
             found.append(
-                f"{where}.min_capacity: {low!r} must be an integer of at least {mode.lowest_min} "
-                f"for {mode.name}"
-                + (" (a real-time endpoint cannot scale to zero)" if low == 0 else "")
+                Problem(
+                    f"{where}.min_capacity",
+                    f"{low!r} must be an integer of at least {mode.lowest_min} for {mode.name}"
+                    + (" (a real-time endpoint cannot scale to zero)" if low == 0 else ""),
+                )
             )
-        if not _deploy_time(high) and (not _integer(high) or high < 1):
-            found.append(f"{where}.max_capacity: {high!r} must be an integer of at least 1")
-        elif _integer(low) and _integer(high) and low > high:
-            found.append(f"{where}.min_capacity: {low} is above {where}.max_capacity ({high})")
+        if not deploy_time(high) and (not integer(high) or high < 1):
+            found.append(
+                Problem(f"{where}.max_capacity", f"{high!r} must be an integer of at least 1")
+            )
+        elif integer(low) and integer(high) and low > high:
+            found.append(
+                Problem(f"{where}.min_capacity", f"{low} is above {where}.max_capacity ({high})")
+            )
         target = self.target(mode)
-        if not _deploy_time(target) and (
-            not _number(target)
+        if not deploy_time(target) and (
+            not number(target)
             or target <= 0
             or (mode.highest_target is not None and target > mode.highest_target)
         ):
             limit = f" and at most {mode.highest_target}" if mode.highest_target else ""
             found.append(
-                f"{where}.target_value: {target!r} must be a number above 0{limit} for "
-                f"{mode.name} ({mode.metric_name})"
+                Problem(
+                    f"{where}.target_value",
+                    f"{target!r} must be a number above 0{limit} for {mode.name} "
+                    f"({mode.metric_name})",
+                )
             )
         for name in ("scale_in_cooldown", "scale_out_cooldown"):
             value = getattr(self, name)
-            if not _deploy_time(value) and (not _integer(value) or value < 0):
-                found.append(f"{where}.{name}: {value!r} must be a whole number of seconds")
+            if not deploy_time(value) and (not integer(value) or value < 0):
+                found.append(
+                    Problem(f"{where}.{name}", f"{value!r} must be a whole number of seconds")
+                )
         return found
 
 
@@ -224,30 +228,29 @@ class ScaledVariant:
 
 
 def scaled_variants(
-    option: Autoscaling, config: Mapping[str, Any], where: str = "endpoint_config_props"
-) -> tuple[list[ScaledVariant], list[str]]:
-    """The production variants of a (merged) EndpointConfig to scale, and the problems found.
+    option: Autoscaling, plan: EndpointPlan
+) -> tuple[list[ScaledVariant], list[Problem]]:
+    """The production variants of the endpoint to scale, and the problems found.
 
-    Instance variants scale their count (on the queue, for an asynchronous endpoint: one with
-    an ``AsyncInferenceConfig``); a serverless variant scales its provisioned concurrency, and
-    without any it has nothing to scale. Burstable (T2) instances cannot
-    autoscale. Shadow variants keep their count.
+    Instance variants scale their count (on the queue, for an asynchronous endpoint); a
+    serverless variant scales its provisioned concurrency, and without any it has nothing to
+    scale. Burstable instances (the table's burstable families) cannot autoscale. Shadow
+    variants keep their count.
     """
-    instance_mode = ASYNC_BACKLOG if "AsyncInferenceConfig" in config else INSTANCES
+    instance_mode = ASYNC_BACKLOG if plan.asynchronous else INSTANCES
     scaled: list[ScaledVariant] = []
-    found: list[str] = []
-    variants = config.get("ProductionVariants")
+    found: list[Problem] = []
     seen: dict[str, str] = {}
-    for index, variant in enumerate(variants if isinstance(variants, list | tuple) else []):
-        if not isinstance(variant, Mapping):
-            continue
-        path = f"{where}.ProductionVariants[{index}]"
-        name = variant.get("VariantName")
+    for variant in plan.production:
+        path, name = variant.path, variant.name
         if not isinstance(name, str):
             shown = json.dumps(name.to_dict()) if isinstance(name, AWSHelperFn) else repr(name)
             found.append(
-                f"{path}.VariantName: {shown} must be a literal variant name to autoscale: it "
-                "names the scalable target and its logical ID"
+                Problem(
+                    f"{path}.VariantName",
+                    f"{shown} must be a literal variant name to autoscale: it names the "
+                    "scalable target and its logical ID",
+                )
             )
             continue
         if not formats.VARIANT_NAME.match(name):
@@ -255,41 +258,48 @@ def scaled_variants(
         key = formats.variant_id(name)
         if key in seen:
             found.append(
-                f"{path}.VariantName: {name!r} and {seen[key]!r} give the same "
-                f"logical IDs ({key}); rename one"
+                Problem(
+                    f"{path}.VariantName",
+                    f"{name!r} and {seen[key]!r} give the same logical IDs ({key}); rename one",
+                )
             )
         seen.setdefault(key, name)
-        serverless = variant.get("ServerlessConfig")
+        serverless = variant.serverless_config
         if isinstance(serverless, Mapping):
             warm, most = serverless.get("ProvisionedConcurrency"), serverless.get("MaxConcurrency")
             if warm is None:
                 found.append(
-                    f"autoscaling with {path}, a Serverless Inference variant without provisioned "
-                    "concurrency: SageMaker already scales it per request and there is nothing "
-                    "to scale; give it provisioned concurrency (serverless.provisioned_concurrency "
-                    "or its ServerlessConfig.ProvisionedConcurrency) or drop autoscaling"
+                    Problem.line(
+                        ("autoscaling",),
+                        f"autoscaling with {path}, a Serverless Inference variant without "
+                        "provisioned concurrency: SageMaker already scales it per request and "
+                        "there is nothing to scale; give it provisioned concurrency "
+                        "(serverless.provisioned_concurrency or its "
+                        "ServerlessConfig.ProvisionedConcurrency) or drop autoscaling",
+                    )
                 )
                 continue
             high = option.max_capacity
-            if _integer(high) and _integer(most) and high > most:
+            if integer(high) and integer(most) and high > most:
                 found.append(
-                    f"autoscaling.max_capacity: {high} is more than {path}.ServerlessConfig."
-                    f"MaxConcurrency ({most}); provisioned concurrency cannot exceed it"
+                    Problem(
+                        "autoscaling.max_capacity",
+                        f"{high} is more than {path}.ServerlessConfig.MaxConcurrency ({most}); "
+                        "provisioned concurrency cannot exceed it",
+                    )
                 )
             scaled.append(ScaledVariant(name, PROVISIONED_CONCURRENCY))
             continue
-        types = [(f"{path}.InstanceType", variant.get("InstanceType"))]
-        pools = variant.get("InstancePools")
-        for number, pool in enumerate(pools if isinstance(pools, list | tuple) else []):
-            if isinstance(pool, Mapping):
-                types.append(
-                    (f"{path}.InstancePools[{number}].InstanceType", pool.get("InstanceType"))
-                )
-        for type_path, instance_type in types:
-            if isinstance(instance_type, str) and instance_types.burstable(instance_type):
+        for instance_type in variant.instance_types:
+            value = instance_type.value
+            if isinstance(value, str) and instance_types.burstable(value):
                 found.append(
-                    f"autoscaling with {type_path} {instance_type!r}: SageMaker cannot autoscale "
-                    "burstable (T2) instances; choose another type or drop autoscaling"
+                    Problem.line(
+                        ("autoscaling",),
+                        f"autoscaling with {instance_type.path} {value!r}: SageMaker cannot "
+                        "autoscale burstable (T2) instances; choose another type or drop "
+                        "autoscaling",
+                    )
                 )
         scaled.append(ScaledVariant(name, instance_mode))
     for mode in {variant.mode.name: variant.mode for variant in scaled}.values():
@@ -299,12 +309,15 @@ def scaled_variants(
 
 def endpoint_problems(
     endpoint_props: Mapping[str, Any], where: str = "endpoint_props"
-) -> list[str]:
+) -> list[Problem]:
     """Endpoint properties that would undo scaling."""
     if endpoint_props.get("RetainAllVariantProperties") is False:
         return [
-            f"{where}.RetainAllVariantProperties: False with autoscaling: every config update "
-            "would reset the scaled instance count to InitialInstanceCount"
+            Problem(
+                f"{where}.RetainAllVariantProperties",
+                "False with autoscaling: every config update would reset the scaled instance "
+                "count to InitialInstanceCount",
+            )
         ]
     return []
 
@@ -378,7 +391,7 @@ def endpoint_scaling(
         targets.append(target)
         policies.append(policy)
         low = option.min_capacity
-        if mode.wakes_from_zero and (low == 0 or _deploy_time(low)):
+        if mode.wakes_from_zero and (low == 0 or deploy_time(low)):
             wake, alarm = _wake_from_zero(option, variant, target, name, names)
             policies.append(wake)
             alarms.append(alarm)

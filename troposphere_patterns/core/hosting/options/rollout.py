@@ -17,9 +17,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 
-from troposphere_patterns.core.options import collect, number_problem
+from troposphere_patterns.core.hosting import instance_types
+from troposphere_patterns.core.options import integer, number_problem
+from troposphere_patterns.core.values import Value
+from troposphere_patterns.errors import Problem, parse_path
+
+if TYPE_CHECKING:
+    from troposphere_patterns.core.hosting.plan import Variant
 
 CANARY, LINEAR, ALL_AT_ONCE, ROLLING = "CANARY", "LINEAR", "ALL_AT_ONCE", "ROLLING"
 STRATEGIES = (CANARY, LINEAR, ALL_AT_ONCE, ROLLING)
@@ -60,27 +66,78 @@ class Rollout:
     maximum_execution_timeout_seconds: int | None = None
 
     @classmethod
-    def canary(cls, percent: int = 10, wait_seconds: int = 600, **more: Any) -> Rollout:
+    def canary(
+        cls,
+        percent: int = 10,
+        wait_seconds: int = 600,
+        *,
+        termination_wait_seconds: int = 0,
+        maximum_execution_timeout_seconds: int | None = None,
+    ) -> Rollout:
         """A canary of ``percent`` of the new fleet bakes ``wait_seconds``, then the rest moves."""
-        return cls(strategy=CANARY, percent=percent, wait_seconds=wait_seconds, **more)
+        return cls(
+            strategy=CANARY,
+            percent=percent,
+            wait_seconds=wait_seconds,
+            termination_wait_seconds=termination_wait_seconds,
+            maximum_execution_timeout_seconds=maximum_execution_timeout_seconds,
+        )
 
     @classmethod
-    def linear(cls, step_percent: int = 20, wait_seconds: int = 300, **more: Any) -> Rollout:
+    def linear(
+        cls,
+        step_percent: int = 20,
+        wait_seconds: int = 300,
+        *,
+        termination_wait_seconds: int = 0,
+        maximum_execution_timeout_seconds: int | None = None,
+    ) -> Rollout:
         """Traffic moves in steps of ``step_percent``, each baking ``wait_seconds``."""
-        return cls(strategy=LINEAR, percent=step_percent, wait_seconds=wait_seconds, **more)
+        return cls(
+            strategy=LINEAR,
+            percent=step_percent,
+            wait_seconds=wait_seconds,
+            termination_wait_seconds=termination_wait_seconds,
+            maximum_execution_timeout_seconds=maximum_execution_timeout_seconds,
+        )
 
     @classmethod
-    def all_at_once(cls, wait_seconds: int = 600, **more: Any) -> Rollout:
+    def all_at_once(
+        cls,
+        wait_seconds: int = 600,
+        *,
+        termination_wait_seconds: int = 0,
+        maximum_execution_timeout_seconds: int | None = None,
+    ) -> Rollout:
         """All traffic moves to the new fleet, which bakes ``wait_seconds`` before the old goes."""
-        return cls(strategy=ALL_AT_ONCE, wait_seconds=wait_seconds, **more)
+        return cls(
+            strategy=ALL_AT_ONCE,
+            wait_seconds=wait_seconds,
+            termination_wait_seconds=termination_wait_seconds,
+            maximum_execution_timeout_seconds=maximum_execution_timeout_seconds,
+        )
 
     @classmethod
-    def rolling(cls, batch_percent: int = 25, wait_seconds: int = 300, **more: Any) -> Rollout:
+    def rolling(
+        cls,
+        batch_percent: int = 25,
+        wait_seconds: int = 300,
+        *,
+        termination_wait_seconds: int = 0,
+        maximum_execution_timeout_seconds: int | None = None,
+    ) -> Rollout:
         """Instances are replaced ``batch_percent`` at a time, each batch baking ``wait_seconds``.
 
-        Needs no second fleet: the endpoint never runs twice its instances.
+        Needs no second fleet: the endpoint never runs twice its instances (so a
+        ``termination_wait_seconds`` is refused by :meth:`problems`).
         """
-        return cls(strategy=ROLLING, percent=batch_percent, wait_seconds=wait_seconds, **more)
+        return cls(
+            strategy=ROLLING,
+            percent=batch_percent,
+            wait_seconds=wait_seconds,
+            termination_wait_seconds=termination_wait_seconds,
+            maximum_execution_timeout_seconds=maximum_execution_timeout_seconds,
+        )
 
     @property
     def steps(self) -> int:
@@ -102,11 +159,12 @@ class Rollout:
         low, high = EXECUTION_TIMEOUT_SECONDS
         return max(low, min(high, self.total_wait_seconds + PROVISIONING_ALLOWANCE_SECONDS))
 
-    def problems(self, where: str = "rollout") -> list[str]:
+    def problems(self, where: str = "rollout") -> list[Problem]:
         """Every problem with the fields, each naming ``<where>.<field>``."""
         if self.strategy not in STRATEGIES:
-            return [f"{where}.strategy: {self.strategy!r} must be one of {', '.join(STRATEGIES)}"]
-        found = collect(
+            allowed = ", ".join(STRATEGIES)
+            return [Problem(f"{where}.strategy", f"{self.strategy!r} must be one of {allowed}")]
+        found = _given(
             number_problem(self.wait_seconds, f"{where}.wait_seconds", *WAIT_SECONDS),
             number_problem(
                 self.termination_wait_seconds,
@@ -115,17 +173,22 @@ class Rollout:
             ),
         )
         if self.strategy in PERCENT_RANGE:
-            found += collect(
+            found += _given(
                 number_problem(self.percent, f"{where}.percent", *PERCENT_RANGE[self.strategy])
             )
         elif self.percent is not None:
-            found.append(f"{where}.percent: ALL_AT_ONCE moves all traffic at once; drop percent")
+            found.append(
+                Problem(f"{where}.percent", "ALL_AT_ONCE moves all traffic at once; drop percent")
+            )
         if self.strategy == ROLLING and self.termination_wait_seconds:
             found.append(
-                f"{where}.termination_wait_seconds: a rolling update keeps no old fleet to wait on"
+                Problem(
+                    f"{where}.termination_wait_seconds",
+                    "a rolling update keeps no old fleet to wait on",
+                )
             )
         if self.maximum_execution_timeout_seconds is not None:
-            found += collect(
+            found += _given(
                 number_problem(
                     self.maximum_execution_timeout_seconds,
                     f"{where}.maximum_execution_timeout_seconds",
@@ -136,22 +199,25 @@ class Rollout:
             return found
         if self.timeout_seconds <= self.total_wait_seconds:
             found.append(
-                f"{where}.maximum_execution_timeout_seconds: {self.timeout_seconds} s does not "
-                f"exceed the rollout's total wait of {self.total_wait_seconds} s "
-                f"({self.steps} x {self.wait_seconds} s + {self.termination_wait_seconds} s); "
-                "SageMaker would stop the update before it could finish"
+                Problem(
+                    f"{where}.maximum_execution_timeout_seconds",
+                    f"{self.timeout_seconds} s does not exceed the rollout's total wait of "
+                    f"{self.total_wait_seconds} s ({self.steps} x {self.wait_seconds} s + "
+                    f"{self.termination_wait_seconds} s); SageMaker would stop the update "
+                    "before it could finish",
+                )
             )
         return found
 
     def endpoint_problems(
         self,
-        variants: Sequence[Mapping[str, Any]],
+        variants: Sequence[Variant],
         alarm_count: int,
         endpoint_props: Mapping[str, Any] | None = None,
         where: str = "rollout",
         *,
-        scaled_min: Any = None,
-    ) -> list[str]:
+        scaled_min: Value | None = None,
+    ) -> list[Problem]:
         """What the endpoint's variants, alarms and caller properties allow of this rollout.
 
         Args:
@@ -163,60 +229,82 @@ class Rollout:
             scaled_min: The fewest instances autoscaling may leave a variant at, when it scales:
                 an update can start there (the endpoint keeps the scaled count).
         """
-        found: list[str] = []
+        path = parse_path(where)
+        found: list[Problem] = []
         if "DeploymentConfig" in (endpoint_props or {}):
-            found.append(f"{where} and endpoint_props.DeploymentConfig: give one or the other")
+            found.append(
+                Problem.line(
+                    path, f"{where} and endpoint_props.DeploymentConfig: give one or the other"
+                )
+            )
         if alarm_count == 0:
             found.append(
-                f"{where} with alarms=None: a rollout rolls back on the endpoint's alarms; keep "
-                "the default alarms (or give Alarms(...))"
+                Problem.line(
+                    path,
+                    f"{where} with alarms=None: a rollout rolls back on the endpoint's alarms; "
+                    "keep the default alarms (or give Alarms(...))",
+                )
             )
         elif alarm_count > MAX_ROLLBACK_ALARMS:
             found.append(
-                f"{where}: {len(variants)} variants give {alarm_count} rollback alarms and "
-                f"SageMaker takes at most {MAX_ROLLBACK_ALARMS}; use at most 3 variants"
+                Problem(
+                    where,
+                    f"{len(variants)} variants give {alarm_count} rollback alarms and SageMaker "
+                    f"takes at most {MAX_ROLLBACK_ALARMS}; use at most 3 variants",
+                )
             )
-        inf1 = [
-            v["InstanceType"] for v in variants if str(v.get("InstanceType")).startswith("ml.inf1.")
+        unguarded = [
+            t.value
+            for variant in variants
+            for t in variant.instance_types
+            if isinstance(t.value, str) and not instance_types.guardrails(t.value)
         ]
-        if inf1:
+        if unguarded:
             found.append(
-                f"{where} with {inf1[0]}: SageMaker's deployment guardrails exclude Inf1 "
-                "instances and would fall back to all at once, unwatched; use Inf2 or drop rollout"
+                Problem.line(
+                    path,
+                    f"{where} with {unguarded[0]}: SageMaker's deployment guardrails exclude Inf1 "
+                    "instances and would fall back to all at once, unwatched; use Inf2 or drop "
+                    "rollout",
+                )
             )
-        serverless = [v.get("VariantName") for v in variants if "ServerlessConfig" in v]
+        serverless = [v.name for v in variants if v.serverless]
         if self.strategy == ROLLING and serverless:
             found.append(
-                f"{where}: a rolling update replaces instances and Serverless Inference variant "
-                f"{serverless[0]!r} has none; use a blue/green rollout (canary, linear, "
-                "all_at_once)"
+                Problem(
+                    where,
+                    "a rolling update replaces instances and Serverless Inference variant "
+                    f"{serverless[0]!r} has none; use a blue/green rollout (canary, linear, "
+                    "all_at_once)",
+                )
             )
         if self.strategy == ROLLING and len(variants) > 1:
             found.append(
-                f"{where}: a rolling update serves one variant and this endpoint has "
-                f"{len(variants)}; use a blue/green rollout (canary, linear, all_at_once)"
+                Problem(
+                    where,
+                    f"a rolling update serves one variant and this endpoint has {len(variants)}; "
+                    "use a blue/green rollout (canary, linear, all_at_once)",
+                )
             )
         if self.strategy in PERCENT_RANGE and not self.problems(where):
             for variant in variants:
-                if "ServerlessConfig" in variant:
+                if variant.serverless:
                     continue  # capacity, not instances: SageMaker sizes the steps itself
-                given = (variant.get("InitialInstanceCount"), scaled_min)
-                counts = [c for c in given if _whole(c)]
+                given = (variant.count, scaled_min)
+                counts = [c for c in given if integer(c)]
                 if counts:
                     scaled = min(counts) == scaled_min and min(counts) != given[0]
-                    found += _step_problem(
-                        self, variant.get("VariantName"), min(counts), where, scaled=scaled
-                    )
+                    found += _step_problem(self, variant.name, min(counts), where, scaled=scaled)
         return found
 
 
-def _whole(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _given(*found: Problem | None) -> list[Problem]:
+    return [problem for problem in found if problem is not None]
 
 
 def _step_problem(
     rollout: Rollout, name: Any, count: int, where: str, *, scaled: bool = False
-) -> list[str]:
+) -> list[Problem]:
     assert rollout.percent is not None
     percent = rollout.percent
 
@@ -231,9 +319,11 @@ def _step_problem(
         ("may scale to", "autoscaling.min_capacity") if scaled else ("has", "InitialInstanceCount")
     )
     return [
-        f"{where}.percent: variant {name!r} {has} {count} {noun} and {percent}% of them is "
-        f"{step(count)}, more than half; give it at least {enough} instances ({fix}) or a "
-        "smaller step"
+        Problem(
+            f"{where}.percent",
+            f"variant {name!r} {has} {count} {noun} and {percent}% of them is {step(count)}, "
+            f"more than half; give it at least {enough} instances ({fix}) or a smaller step",
+        )
     ]
 
 

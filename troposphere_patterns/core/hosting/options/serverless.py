@@ -17,9 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from troposphere import AWSHelperFn, Parameter
+from troposphere_patterns.core.hosting.plan import CONFIG_WHERE, MODEL_WHERE
+from troposphere_patterns.core.options import deploy_time, integer
+from troposphere_patterns.core.values import Value
+from troposphere_patterns.errors import Problem, parse_path
+
+if TYPE_CHECKING:
+    from troposphere_patterns.core.hosting.plan import EndpointPlan
 
 MEMORY_SIZES_MB = (1024, 2048, 3072, 4096, 5120, 6144)
 CONCURRENCY = (1, 200)
@@ -34,7 +40,6 @@ CONFIG_KEYS = {
     "max_concurrency": "MaxConcurrency",
     "provisioned_concurrency": "ProvisionedConcurrency",
 }
-VARIANT_LISTS = ("ProductionVariants", "ShadowProductionVariants")
 # ProductionVariant keys that only instance-backed variants take.
 INSTANCE_KEYS = (
     "InstanceType",
@@ -44,14 +49,6 @@ INSTANCE_KEYS = (
     "ManagedInstanceScaling",
     "CapacityReservationConfig",
 )
-
-
-def _deploy_time(value: Any) -> bool:
-    return isinstance(value, AWSHelperFn | Parameter)
-
-
-def _integer(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,9 +67,9 @@ class Serverless:
             Default None (none: nothing is billed while idle).
     """
 
-    memory_size_in_mb: Any = DEFAULT_MEMORY_SIZE_MB
-    max_concurrency: Any = DEFAULT_MAX_CONCURRENCY
-    provisioned_concurrency: Any = None
+    memory_size_in_mb: Value | None = DEFAULT_MEMORY_SIZE_MB
+    max_concurrency: Value | None = DEFAULT_MAX_CONCURRENCY
+    provisioned_concurrency: Value | None = None
 
     @classmethod
     def of_config(cls, config: Mapping[str, Any]) -> Serverless:
@@ -88,7 +85,7 @@ class Serverless:
         """The one production variant of a serverless endpoint config."""
         return {"VariantName": name, "ServerlessConfig": self.config()}
 
-    def problems(self, where: str = "serverless", *, config_keys: bool = False) -> list[str]:
+    def problems(self, where: str = "serverless", *, config_keys: bool = False) -> list[Problem]:
         """What is wrong with the values, each naming its field.
 
         Args:
@@ -100,7 +97,7 @@ class Serverless:
         def path(name: str) -> str:
             return f"{where}.{CONFIG_KEYS[name] if config_keys else name}"
 
-        found: list[str] = []
+        found: list[Problem] = []
         memory, most, warm = (
             self.memory_size_in_mb,
             self.max_concurrency,
@@ -108,143 +105,123 @@ class Serverless:
         )
         for name, value in (("memory_size_in_mb", memory), ("max_concurrency", most)):
             if value is None:
-                found.append(f"{path(name)}: required")
-        if memory is not None and not _deploy_time(memory) and memory not in MEMORY_SIZES_MB:
+                found.append(Problem(path(name), "required"))
+        if memory is not None and not deploy_time(memory) and memory not in MEMORY_SIZES_MB:
             sizes = ", ".join(str(size) for size in MEMORY_SIZES_MB)
-            found.append(f"{path('memory_size_in_mb')}: {memory!r} must be one of {sizes} (MB)")
+            found.append(
+                Problem(path("memory_size_in_mb"), f"{memory!r} must be one of {sizes} (MB)")
+            )
         low, high = CONCURRENCY
         for name, value in (("max_concurrency", most), ("provisioned_concurrency", warm)):
-            if value is None or _deploy_time(value):
+            if value is None or deploy_time(value):
                 continue
-            if not _integer(value) or not low <= value <= high:
-                found.append(f"{path(name)}: {value!r} must be an integer from {low} to {high}")
-        if _integer(warm) and _integer(most) and low <= most < warm <= high:
+            if not integer(value) or not low <= value <= high:
+                found.append(
+                    Problem(path(name), f"{value!r} must be an integer from {low} to {high}")
+                )
+        if integer(warm) and integer(most) and low <= most < warm <= high:
             found.append(
-                f"{path('provisioned_concurrency')}: {warm} is more than "
-                f"{path('max_concurrency')} ({most}); a warm copy beyond the maximum never serves"
+                Problem(
+                    path("provisioned_concurrency"),
+                    f"{warm} is more than {path('max_concurrency')} ({most}); a warm copy beyond "
+                    "the maximum never serves",
+                )
             )
         return found
 
 
-def serverless_variants(config: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
-    """Every variant of a config with a ``ServerlessConfig``, with its path under the config."""
-    found = []
-    for name in VARIANT_LISTS:
-        variants = config.get(name)
-        for index, variant in enumerate(variants if isinstance(variants, list | tuple) else []):
-            if isinstance(variant, Mapping) and variant.get("ServerlessConfig") is not None:
-                found.append((f"{name}[{index}]", variant))
-    return found
-
-
-def used(config: Mapping[str, Any]) -> bool:
-    """Whether a (merged) EndpointConfig has a serverless variant."""
-    return bool(serverless_variants(config))
-
-
-@dataclass(frozen=True)
-class HostingProps:
-    """The mappings an endpoint is built from, and their paths for messages.
-
-    Attributes:
-        config: The EndpointConfig properties, merged over the defaults.
-        model: The Model properties.
-        endpoint: The Endpoint properties.
-        caller_config: The caller's own EndpointConfig properties (None when not given).
-        where: Paths of (model, config, endpoint) in the caller's props.
-    """
-
-    config: Mapping[str, Any]
-    model: Mapping[str, Any]
-    endpoint: Mapping[str, Any]
-    caller_config: Mapping[str, Any] | None = None
-    where: tuple[str, str, str] = ("model_props", "endpoint_config_props", "endpoint_props")
-
-
 def problems(
-    option: Serverless | None, hosting: HostingProps, where: str = "serverless"
-) -> list[str]:
+    option: Serverless | None,
+    plan: EndpointPlan,
+    endpoint_props: Mapping[str, Any],
+    where: str = "serverless",
+) -> list[Problem]:
     """Every serverless rule broken by the option or by a ``ServerlessConfig`` in the config.
 
     Args:
         option: The caller's :class:`Serverless`, or None.
-        hosting: What the endpoint is built from (with the option's variant already applied).
+        plan: What the endpoint is built from (with the option's variant already applied).
+        endpoint_props: The caller's Endpoint properties, as plain mappings.
         where: The option's path in the caller's props.
     """
-    model_where, config_where, endpoint_where = hosting.where
+    config, model = plan.config, plan.model
+    config_where, model_where, endpoint_where = CONFIG_WHERE, MODEL_WHERE, "endpoint_props"
     found = option.problems(where) if option is not None else []
-    caller_variants = (hosting.caller_config or {}).get("ProductionVariants")
-    if option is not None and caller_variants is not None:
+    if option is not None and plan.caller_variants:
         found.append(
-            f"{where} with {config_where}.ProductionVariants: {where} writes the endpoint's "
-            f"one variant; drop ProductionVariants, or give your variant a ServerlessConfig "
-            f"instead of {where}"
+            Problem.line(
+                (where,),
+                f"{where} with {config_where}.ProductionVariants: {where} writes the endpoint's "
+                f"one variant; drop ProductionVariants, or give your variant a ServerlessConfig "
+                f"instead of {where}",
+            )
         )
         return found
-    variants = serverless_variants(hosting.config)
+    variants = [variant for variant in plan.variants if variant.serverless]
     if not variants:
         return found
-    for path, variant in variants:
-        variant_where = f"{config_where}.{path}"
-        given = variant["ServerlessConfig"]
+    for variant in variants:
+        given = variant.serverless_config
         if option is None and isinstance(given, Mapping):
             found += Serverless.of_config(given).problems(
-                f"{variant_where}.ServerlessConfig", config_keys=True
+                f"{variant.path}.ServerlessConfig", config_keys=True
             )
         for key in INSTANCE_KEYS:
-            if key in variant:
+            if key in variant.props:
                 found.append(
-                    f"{variant_where}.{key} beside ServerlessConfig: a Serverless Inference "
-                    "variant has no instances; drop one or the other"
+                    Problem.line(
+                        parse_path(f"{variant.path}.{key}"),
+                        f"{variant.path}.{key} beside ServerlessConfig: a Serverless Inference "
+                        "variant has no instances; drop one or the other",
+                    )
                 )
-    count = sum(len(hosting.config.get(name) or []) for name in VARIANT_LISTS)
+    count = plan.variant_entries
     if count > 1:
         found.append(
-            f"{config_where}: a Serverless Inference endpoint has exactly one variant "
-            f"({count} given, shadow variants included)"
+            Problem(
+                config_where,
+                "a Serverless Inference endpoint has exactly one variant "
+                f"({count} given, shadow variants included)",
+            )
         )
-    subject = (
-        where if option is not None else f"the ServerlessConfig of {config_where}.{variants[0][0]}"
-    )
-    refused = {
-        f"{config_where}.DataCaptureConfig": hosting.config.get("DataCaptureConfig") is not None,
-        f"{config_where}.VpcConfig": hosting.config.get("VpcConfig") is not None,
-        f"{config_where}.EnableNetworkIsolation": hosting.config.get("EnableNetworkIsolation")
-        is True,
-        f"{model_where}.EnableNetworkIsolation": hosting.model.get("EnableNetworkIsolation")
-        is True,
-        f"{model_where}.VpcConfig": hosting.model.get("VpcConfig") is not None,
-        f"{endpoint_where}.DeploymentConfig.RollingUpdatePolicy": isinstance(
-            hosting.endpoint.get("DeploymentConfig"), Mapping
+    subject = where if option is not None else f"the ServerlessConfig of {variants[0].path}"
+    deployment = endpoint_props.get("DeploymentConfig")
+    # (path, how the message names it): what serverless endpoints refuse.
+    refused: list[tuple[str, str]] = [
+        (path, path)
+        for path, present in (
+            (f"{config_where}.DataCaptureConfig", config.get("DataCaptureConfig") is not None),
+            (f"{config_where}.VpcConfig", config.get("VpcConfig") is not None),
+            (
+                f"{config_where}.EnableNetworkIsolation",
+                config.get("EnableNetworkIsolation") is True,
+            ),
+            (f"{model_where}.EnableNetworkIsolation", model.get("EnableNetworkIsolation") is True),
+            (f"{model_where}.VpcConfig", model.get("VpcConfig") is not None),
+            (
+                f"{endpoint_where}.DeploymentConfig.RollingUpdatePolicy",
+                isinstance(deployment, Mapping)
+                and deployment.get("RollingUpdatePolicy") is not None,
+            ),
         )
-        and hosting.endpoint["DeploymentConfig"].get("RollingUpdatePolicy") is not None,
-    }
-    containers = hosting.model.get("Containers")
-    if isinstance(containers, list | tuple) and len(containers) > 1:
-        refused[f"{model_where}.Containers (an inference pipeline)"] = True
-    for path, container in _containers(hosting.model, model_where):
-        image_config = container.get("ImageConfig")
-        if isinstance(image_config, Mapping) and image_config.get("RepositoryAccessMode") == "Vpc":
-            refused[f"{path}.ImageConfig.RepositoryAccessMode 'Vpc' (a private registry)"] = True
-        if container.get("Mode") == "MultiModel":
-            refused[f"{path}.Mode 'MultiModel'"] = True
-    found += [
-        f"{name} with {subject}: Serverless Inference does not support it"
-        for name, present in refused.items()
         if present
     ]
-    return found
-
-
-def _containers(model: Mapping[str, Any], where: str) -> list[tuple[str, Mapping[str, Any]]]:
-    primary = model.get("PrimaryContainer")
-    if isinstance(primary, Mapping):
-        return [(f"{where}.PrimaryContainer", primary)]
     containers = model.get("Containers")
-    return [
-        (f"{where}.Containers[{index}]", container)
-        for index, container in enumerate(
-            containers if isinstance(containers, list | tuple) else []
+    if isinstance(containers, list | tuple) and len(containers) > 1:
+        path = f"{model_where}.Containers"
+        refused.append((path, f"{path} (an inference pipeline)"))
+    for container in plan.containers:
+        path, props = container.path, container.props
+        image_config = props.get("ImageConfig")
+        if isinstance(image_config, Mapping) and image_config.get("RepositoryAccessMode") == "Vpc":
+            access = f"{path}.ImageConfig.RepositoryAccessMode"
+            refused.append((access, f"{access} 'Vpc' (a private registry)"))
+        if props.get("Mode") == "MultiModel":
+            refused.append((f"{path}.Mode", f"{path}.Mode 'MultiModel'"))
+    found += [
+        Problem.line(
+            parse_path(path), f"{name} with {subject}: Serverless Inference does not support it"
         )
-        if isinstance(container, Mapping)
+        for path, name in refused
     ]
+    return found
