@@ -41,14 +41,6 @@ from troposphere_patterns.core import (
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.hosting import Hosting, options
-from troposphere_patterns.core.hosting.options import (
-    Alarms,
-    AsyncInference,
-    Autoscaling,
-    DataCapture,
-    Rollout,
-    Serverless,
-)
 from troposphere_patterns.core.lambda_function import FunctionChoice
 from troposphere_patterns.core.network import ExistingVpc, VpcChoice
 from troposphere_patterns.core.values import accepts
@@ -131,14 +123,16 @@ class LambdaSagemakerEndpointProps:
     sagemaker_environment_variable_name: str = accepts(str, default=DEFAULT_ENVIRONMENT_VARIABLE)
     id_prefix: str = accepts(str, default="")
     deletion_policy: str = accepts(str, default=deletion.DEFAULT_DELETION_POLICY)
-    serverless: Serverless | None = accepts(Serverless, default=None)
-    autoscaling: Autoscaling | None = accepts(Autoscaling, default=None)
-    alarms: Alarms | None = accepts(
-        (Alarms, type(None)), "an Alarms (or None)", default_factory=Alarms
+    serverless: options.Serverless | None = accepts(options.Serverless, default=None)
+    autoscaling: options.Autoscaling | None = accepts(options.Autoscaling, default=None)
+    alarms: options.Alarms | None = accepts(
+        (options.Alarms, type(None)), "an Alarms (or None)", default_factory=options.Alarms
     )
-    rollout: Rollout | None = accepts(Rollout, "a Rollout, such as Rollout.canary()", default=None)
-    data_capture: DataCapture | None = accepts(DataCapture, default=None)
-    async_inference: AsyncInference | None = accepts(AsyncInference, default=None)
+    rollout: options.Rollout | None = accepts(
+        options.Rollout, "a Rollout, such as Rollout.canary()", default=None
+    )
+    data_capture: options.DataCapture | None = accepts(options.DataCapture, default=None)
+    async_inference: options.AsyncInference | None = accepts(options.AsyncInference, default=None)
 
     @cached_property
     def hosting(self) -> Hosting:
