@@ -27,6 +27,7 @@ from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
+from troposphere_patterns.errors import Problem, parse_path
 
 # The newest Python runtime that cfn-lint accepts for inline (ZipFile) code.
 DEFAULT_RUNTIME = "python3.14"
@@ -163,7 +164,7 @@ def role_name(role_arn: Any) -> Any:
     )
 
 
-def variable_name_problem(name: Any, where: str, reserved: Collection[str] = ()) -> str | None:
+def variable_name_problem(name: Any, where: str, reserved: Collection[str] = ()) -> Problem | None:
     """Why ``name`` cannot be a Lambda environment variable's key, or None when it can.
 
     Args:
@@ -175,7 +176,9 @@ def variable_name_problem(name: Any, where: str, reserved: Collection[str] = ())
     if problem is not None:
         return problem
     if name in RESERVED_VARIABLES or name in reserved:
-        return f"{where}: {name!r} is reserved (Lambda or the pattern sets it); choose another"
+        return Problem(
+            where, f"{name!r} is reserved (Lambda or the pattern sets it); choose another"
+        )
     return None
 
 
@@ -185,7 +188,7 @@ def is_image(props: Mapping[str, Any]) -> bool:
     return props.get("PackageType") == "Image" or (isinstance(code, Mapping) and "ImageUri" in code)
 
 
-def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: bool) -> list[str]:
+def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: bool) -> list[Problem]:
     """Rules troposphere's property table does not hold, for plain function props.
 
     Args:
@@ -196,15 +199,15 @@ def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: boo
     Returns:
         One message per problem, each naming ``where.Key``.
     """
-    found = []
+    found: list[Problem] = []
     code = props.get("Code")
     if code is None:
-        found.append(f"{where}.Code: required (the function's code)")
+        found.append(Problem(f"{where}.Code", "required (the function's code)"))
     elif isinstance(code, Mapping):
         found += _code_problems(code, props.get("PackageType"), f"{where}.Code")
     if is_image(props):
         found += [
-            f"{where}.{name}: not allowed with a container image (PackageType: Image)"
+            Problem(f"{where}.{name}", "not allowed with a container image (PackageType: Image)")
             for name in IMAGE_EXCLUDED
             if name in props
         ]
@@ -212,7 +215,7 @@ def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: boo
         try:
             role_name(props["Role"])
         except ValueError as error:
-            found.append(f"{where}.Role: {error}")
+            found.append(Problem(f"{where}.Role", str(error)))
     environment = props.get("Environment")
     variables = environment.get("Variables") if isinstance(environment, Mapping) else None
     if isinstance(variables, Mapping):
@@ -222,21 +225,27 @@ def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: boo
     caller_vpc = props.get("VpcConfig")
     if in_vpc and isinstance(caller_vpc, AWSHelperFn):
         found.append(
-            f"{where}.VpcConfig: the pattern places the function in its VPC, so it cannot be an "
-            "intrinsic; give SecurityGroupIds (a list or an intrinsic) to add groups"
+            Problem(
+                f"{where}.VpcConfig",
+                "the pattern places the function in its VPC, so it cannot be an intrinsic; give "
+                "SecurityGroupIds (a list or an intrinsic) to add groups",
+            )
         )
     elif in_vpc and isinstance(caller_vpc, Mapping) and "SubnetIds" in caller_vpc:
         found.append(
-            f"{where}.VpcConfig.SubnetIds with deploy_vpc/existing_vpc: the pattern places the "
-            "function in its VPC's subnets (SecurityGroupIds alone are accepted and added to "
-            "the pattern's)"
+            Problem.line(
+                (*parse_path(where), "VpcConfig", "SubnetIds", "deploy_vpc", "existing_vpc"),
+                f"{where}.VpcConfig.SubnetIds with deploy_vpc/existing_vpc: the pattern places "
+                "the function in its VPC's subnets (SecurityGroupIds alone are accepted and "
+                "added to the pattern's)",
+            )
         )
     return found
 
 
 def existing_function_problems(
     function: awslambda.Function, where: str, *, in_vpc: bool
-) -> list[str]:
+) -> list[Problem]:
     """What stops the pattern from adding its variable and permission to a caller's function.
 
     Args:
@@ -245,26 +254,32 @@ def existing_function_problems(
         in_vpc: The pattern places its resources in a VPC.
     """
     existing = plain(function.properties)
-    found = []
+    found: list[Problem] = []
     try:
         role_name(existing.get("Role"))
     except ValueError as error:
-        found.append(f"{where}.Role: {error}")
+        found.append(Problem(f"{where}.Role", str(error)))
     for name in ("Environment", "VpcConfig") if in_vpc else ("Environment",):
         if isinstance(existing.get(name), AWSHelperFn):
             found.append(
-                f"{where}.{name}: the pattern adds to it, so it must be a mapping or property "
-                "object, not an intrinsic"
+                Problem(
+                    f"{where}.{name}",
+                    "the pattern adds to it, so it must be a mapping or property object, not an "
+                    "intrinsic",
+                )
             )
     if in_vpc and "VpcConfig" not in existing:
         found.append(
-            f"{where} has no VpcConfig but deploy_vpc/existing_vpc is set: a function cannot be "
-            "moved into a VPC by the pattern; give it a VpcConfig"
+            Problem.line(
+                (*parse_path(where), "deploy_vpc", "existing_vpc"),
+                f"{where} has no VpcConfig but deploy_vpc/existing_vpc is set: a function cannot "
+                "be moved into a VPC by the pattern; give it a VpcConfig",
+            )
         )
     return found
 
 
-def _code_problems(code: Mapping[str, Any], package_type: Any, where: str) -> list[str]:
+def _code_problems(code: Mapping[str, Any], package_type: Any, where: str) -> list[Problem]:
     """Whether the one code source fits ``PackageType`` (troposphere counts the sources)."""
     given = [source for source, keys in CODE_SOURCES.items() if any(key in code for key in keys)]
     if len(given) != 1 or not all(key in code for key in CODE_SOURCES[given[0]]):
@@ -273,13 +288,10 @@ def _code_problems(code: Mapping[str, Any], package_type: Any, where: str) -> li
     if isinstance(package_type, str):
         image = source == "ImageUri"
         if image != (package_type == "Image"):
-            return [
-                f"{where}: {source} needs PackageType "
-                + ("Image" if image else "Zip (the default)")
-                + f", got {package_type!r}"
-            ]
+            needed = "Image" if image else "Zip (the default)"
+            return [Problem(where, f"{source} needs PackageType {needed}, got {package_type!r}")]
     elif package_type is None and source == "ImageUri":
-        return [f"{where}: ImageUri needs PackageType: Image"]
+        return [Problem(where, "ImageUri needs PackageType: Image")]
     return []
 
 
@@ -481,14 +493,23 @@ class FunctionChoice:
     existing_lambda_obj: awslambda.Function | None = None
     lambda_function_props: Mapping[str, Any] | None = None
 
-    def problems(self, *, in_vpc: bool) -> list[str]:
+    def problems(self, *, in_vpc: bool) -> list[Problem]:
         """One or the other, and each one's rules (``in_vpc``: the pattern uses a VPC)."""
         existing, props = self.existing_lambda_obj, self.lambda_function_props
-        found: list[str] = []
+        both = ("existing_lambda_obj", "lambda_function_props")
+        found: list[Problem] = []
         if existing is not None and props is not None:
-            found.append("existing_lambda_obj and lambda_function_props: give one or the other")
+            found.append(
+                Problem.line(
+                    both, "existing_lambda_obj and lambda_function_props: give one or the other"
+                )
+            )
         if existing is None and props is None:
-            found.append("neither existing_lambda_obj nor lambda_function_props: one is required")
+            found.append(
+                Problem.line(
+                    both, "neither existing_lambda_obj nor lambda_function_props: one is required"
+                )
+            )
         if props is not None:
             found += property_problems(CheckedFunction, props, "lambda_function_props")
             found += function_props_problems(merge(props), "lambda_function_props", in_vpc=in_vpc)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from troposphere_patterns.errors import Problem
+
 
 def number_problem(
     value: Any, where: str, low: float, high: float, *, integer: bool = True
-) -> str | None:
-    """A message when ``value`` is not a number (an int when ``integer``) within low-high.
+) -> Problem | None:
+    """A problem when ``value`` is not a number (an int when ``integer``) within low-high.
 
     Args:
         value: The field's value.
@@ -24,12 +26,20 @@ def number_problem(
     whole = isinstance(value, int) and not isinstance(value, bool)
     if not (whole or (not integer and isinstance(value, float))):
         noun = "an integer" if integer else "a number"
-        return f"{where}: {value!r} must be {noun} from {low:g} to {high:g}"
+        return Problem(where, f"{value!r} must be {noun} from {low:g} to {high:g}")
     if not low <= value <= high:
-        return f"{where}: {value:g} is outside {low:g}-{high:g}"
+        return Problem(where, f"{value:g} is outside {low:g}-{high:g}")
     return None
 
 
+def present(*found: Problem | None) -> list[Problem]:
+    """The problems among ``found`` (None means no problem)."""
+    return [problem for problem in found if problem is not None]
+
+
+# Typed for lines that are still plain ``str``: core/hosting/endpoint.py and
+# core/hosting/options/rollout.py append them to what this returns. Once they append Problems,
+# they call :func:`present` and this goes.
 def collect(*found: str | None) -> list[str]:
     """The messages among ``found`` (None means no problem)."""
     return [message for message in found if message is not None]

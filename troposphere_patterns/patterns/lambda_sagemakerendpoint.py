@@ -8,7 +8,7 @@ it all to the template at once. Nothing is added when anything fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import Any
@@ -219,15 +219,17 @@ _BUILT_FROM = {
 
 
 def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
-    """Return every problem with ``props``, each naming the props involved.
+    """Return every problem with ``props``, each a :class:`Problem` naming the props involved.
 
     A field of the wrong type or holding a value that cannot be rendered is reported, and the
     rules that read it are skipped; every other rule still runs.
     """
+    # list[str] only while core/hosting's rules (rules.py, endpoint.py, model_data.py,
+    # options/autoscaling.py, serverless.py, rollout.py) return plain lines: list[Problem] then.
     found: list[str] = [*type_problems(props), *props_problems(props)]
     unusable = {problem.path[0] for problem in found if isinstance(problem, Problem)}
     in_vpc = props.deploy_vpc is True or props.existing_vpc is not None
-    groups: tuple[tuple[type, Callable[[], list[str]]], ...] = (
+    groups: tuple[tuple[type, Callable[[], Sequence[str]]], ...] = (
         (VpcChoice, props.vpc.problems),
         (FunctionChoice, lambda: props.function.problems(in_vpc=in_vpc)),
         (Hosting, lambda: props.hosting.problems(in_vpc=in_vpc)),
@@ -237,7 +239,9 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
             found += rules()
     if "deletion_policy" not in unusable and props.deletion_policy not in DELETION_POLICIES:
         allowed = ", ".join(DELETION_POLICIES)
-        found.append(f"deletion_policy: {props.deletion_policy!r} must be one of {allowed}")
+        found.append(
+            Problem("deletion_policy", f"{props.deletion_policy!r} must be one of {allowed}")
+        )
     if "id_prefix" not in unusable:
         found += prefix_problems(props.id_prefix, _logical_id_names())
     if "sagemaker_environment_variable_name" not in unusable:

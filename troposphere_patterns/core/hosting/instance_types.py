@@ -18,6 +18,7 @@ from typing import Any
 from troposphere import AWSHelperFn, Equals, FindInMap, Not, Or, Parameter, Ref
 
 from troposphere_patterns.core.hosting.instance_type_table import FAMILIES, INSTANCE_TYPES, Family
+from troposphere_patterns.errors import Problem
 
 # Fn::Or takes 2 to 10 conditions.
 _MAX_OR = 10
@@ -44,15 +45,16 @@ def burstable(instance_type: str) -> bool:
     return found is not None and found.burstable
 
 
-def unknown_problem(instance_type: Any, where: str) -> str | None:
-    """A message naming an unknown literal instance type and the closest known ones."""
+def unknown_problem(instance_type: Any, where: str) -> Problem | None:
+    """A problem naming an unknown literal instance type and the closest known ones."""
     if not isinstance(instance_type, str) or instance_type in _KNOWN:
         return None
     close = difflib.get_close_matches(instance_type, INSTANCE_TYPES, n=3, cutoff=0.6)
     hint = f"; closest: {', '.join(close)}" if close else ""
-    return (
-        f"{where}: {instance_type!r} is not a SageMaker hosting instance type "
-        f"({len(INSTANCE_TYPES)} are known{hint})"
+    return Problem(
+        where,
+        f"{instance_type!r} is not a SageMaker hosting instance type "
+        f"({len(INSTANCE_TYPES)} are known{hint})",
     )
 
 
