@@ -1268,6 +1268,11 @@ TOPIC = "arn:aws:sns:us-east-1:123456789012:"
 # One mistake, one message: each of these gave none or two before the formats were written once.
 ONE_MESSAGE: list[tuple[str, dict[str, Any], str]] = [
     (
+        "11 inline code on a runtime that cannot run it",
+        {"lambda_function_props": {"Code": CODE, "Runtime": "java21"}},
+        "lambda_function_props.Runtime: 'java21' cannot run inline code (Code.ZipFile)",
+    ),
+    (
         "12 topic with a trailing newline",
         {"alarms": Alarms(topic=TOPIC + "topic\n")},
         f"alarms.topic: {TOPIC + 'topic' + chr(10)!r} is not an SNS topic ARN",
@@ -1611,6 +1616,28 @@ def test_cloudformation_valid_intrinsics_and_objects_are_accepted(fields: dict[s
         if json.dumps(Ref(parameter).to_dict()) in json.dumps(template.to_dict()):
             template.add_parameter(parameter)
     assert _lint_errors(template) == []
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        pytest.param({"Code": CODE, "Runtime": "nodejs22.x"}, id="inline code on Node.js"),
+        pytest.param(
+            {"Code": CODE, "Runtime": If("C", "python3.13", "python3.12")},
+            id="inline code on a runtime known at deploy time",
+        ),
+        pytest.param(
+            {
+                "Code": {"S3Bucket": "b-1", "S3Key": "f.zip"},
+                "Runtime": "java21",
+                "Handler": "example.Handler::handleRequest",
+            },
+            id="S3 code on Java",
+        ),
+    ],
+)
+def test_a_runtime_that_can_run_the_code_is_accepted(function: dict[str, Any]) -> None:
+    assert _lint_errors(_with_condition(lambda_function_props=function)) == []
 
 
 def test_values_at_the_depth_limit_are_accepted_one_more_is_not() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from troposphere_patterns.core import formats, iam_policies, values, waivers
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
+from troposphere_patterns.core.options import present
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
 from troposphere_patterns.errors import Problem, parse_path
@@ -205,6 +207,7 @@ def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: boo
         found.append(Problem(f"{where}.Code", "required (the function's code)"))
     elif isinstance(code, Mapping):
         found += _code_problems(code, props.get("PackageType"), f"{where}.Code")
+        found += present(_inline_runtime_problem(code, props.get("Runtime"), f"{where}.Runtime"))
     if is_image(props):
         found += [
             Problem(f"{where}.{name}", "not allowed with a container image (PackageType: Image)")
@@ -277,6 +280,24 @@ def existing_function_problems(
             )
         )
     return found
+
+
+def _inline_runtime_problem(code: Mapping[str, Any], runtime: Any, where: str) -> Problem | None:
+    """Inline code (``ZipFile``) runs only on a Python or Node.js runtime (cfn-lint E3677).
+
+    Lambda writes the inline source to ``index.py`` or ``index.js``; any other runtime has no
+    such file to run. A runtime known only at deploy time (an intrinsic) is the caller's to
+    get right.
+    """
+    if "ZipFile" not in code or not isinstance(runtime, str):
+        return None
+    if re.fullmatch(r"(python|nodejs).*", runtime):
+        return None
+    return Problem(
+        where,
+        f"{runtime!r} cannot run inline code (Code.ZipFile): give a python* or nodejs* "
+        "runtime, or the code as S3Bucket and S3Key",
+    )
 
 
 def _code_problems(code: Mapping[str, Any], package_type: Any, where: str) -> list[Problem]:
