@@ -50,6 +50,7 @@ from troposphere_patterns import (
 from troposphere_patterns.core import values
 from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.values import MAX_CHARACTERS, MAX_DEPTH, MAX_NODES
+from troposphere_patterns.patterns import lambda_sagemakerendpoint as pattern
 
 VPC = ExistingVpc(vpc_id="vpc-1", subnet_ids=["subnet-1"], route_table_ids=["rtb-1"])
 ENDPOINT = sagemaker.Endpoint("CallerEndpoint", EndpointConfigName="cfg")
@@ -1508,6 +1509,30 @@ def test_troposphere_error_part_way_leaves_the_template_and_function_untouched()
             ),
         )
     assert json.dumps(template.to_dict(), sort_keys=True) == before
+
+
+def test_a_bug_in_a_builder_is_a_traceback_not_a_problem_with_the_props(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Inside the step that names model_props if troposphere refuses a value: our own KeyError
+    # there must not be reported as the caller's mistake.
+    def broken(*_: Any) -> Any:
+        raise KeyError("ProductionVariants")
+
+    monkeypatch.setattr(pattern, "hosted_endpoint", broken)
+    template = Template()
+    with pytest.raises(KeyError, match="ProductionVariants"):
+        add_lambda_sagemakerendpoint(template, props())
+    assert template.to_dict()["Resources"] == {}
+
+
+def test_an_unrenderable_resource_not_built_from_props_is_a_bug() -> None:
+    template = Template()
+    unrenderable = sagemaker.Endpoint("SagemakerEndpoint")  # EndpointConfigName missing
+    with pytest.raises(ValueError, match="EndpointConfigName") as raised:
+        add_all(template, Addition((unrenderable,)), "")
+    assert not isinstance(raised.value, PatternPropsError)
+    assert template.to_dict()["Resources"] == {}
 
 
 @pytest.mark.parametrize(
