@@ -32,8 +32,18 @@ from troposphere_patterns import (
     TemplateLimitError,
     add_lambda_sagemakerendpoint,
 )
+from troposphere_patterns.errors import Problem
 
+# Until merge: the plain str lines core/hosting's rules.py, endpoint.py, model_data.py,
+# options/autoscaling.py, options/serverless.py and options/rollout.py still return are checked
+# for a field's name in their text; a Problem by its path. Then every problem is a Problem.
 _NAMES_A_FIELD = re.compile(r"\b(" + "|".join(FIELD_NAMES) + r")\b")
+
+
+def _names_a_field(problem: str) -> bool:
+    if isinstance(problem, Problem):
+        return bool(problem.path) and problem.path[0] in FIELD_NAMES
+    return bool(_NAMES_A_FIELD.search(problem))
 
 
 # cfn-lint 1.58 cannot parse a character outside the BMP written as an escaped surrogate pair
@@ -94,7 +104,7 @@ def assert_contract(
         refusal = str(error)
         assert error.problems
         for problem in error.problems:
-            assert _NAMES_A_FIELD.search(problem), f"names no field: {problem}"
+            assert _names_a_field(problem), f"names no field: {problem}"
     except TypeError as error:
         assert _NAMES_A_FIELD.match(str(error)), f"names no field: {error}"
         refusal = str(error)
