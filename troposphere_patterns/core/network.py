@@ -225,7 +225,7 @@ class VpcChoice:
             if self.vpc_props is not None:
                 found.append(
                     Problem.line(
-                        ("existing_vpc", "vpc_props"),
+                        ("existing_vpc", "vpc_props", "deploy_vpc"),
                         "existing_vpc and vpc_props: vpc_props only shape a VPC that deploy_vpc "
                         "creates",
                     )
