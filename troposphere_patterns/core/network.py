@@ -27,6 +27,7 @@ from troposphere_patterns.core import iam_policies, ids
 from troposphere_patterns.core.log_group import DEFAULT_DELETION_POLICY, log_group
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
+from troposphere_patterns.core.values import IdList, Value
 from troposphere_patterns.errors import Problem
 
 DEFAULT_CIDR = "10.0.0.0/16"
@@ -72,11 +73,11 @@ class ExistingVpc:
             ``create_vpc_endpoints=False``. Default None.
     """
 
-    vpc_id: Any
-    subnet_ids: Any
-    route_table_ids: Any = None
+    vpc_id: Value
+    subnet_ids: IdList
+    route_table_ids: IdList | None = None
     create_vpc_endpoints: bool = True
-    runtime_endpoint_security_group_id: Any = None
+    runtime_endpoint_security_group_id: Value | None = None
 
     def problems(self) -> list[Problem]:
         """Each field's type, then the rules between the fields, each message naming them."""

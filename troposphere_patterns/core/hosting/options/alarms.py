@@ -35,6 +35,7 @@ from troposphere import (
 
 from troposphere_patterns.core import formats
 from troposphere_patterns.core.options import number_problem, present
+from troposphere_patterns.core.values import Value
 from troposphere_patterns.core.waivers import guard_metadata
 from troposphere_patterns.errors import Problem
 
@@ -75,7 +76,7 @@ class Alarms:
         datapoints_to_alarm: Breaching periods among them that set the alarm off. Default 3.
     """
 
-    topic: Any = None
+    topic: Value | None = None
     server_errors: float = 1
     client_error_rate: float = 0.05
     latency_p99_ms: float = 1000

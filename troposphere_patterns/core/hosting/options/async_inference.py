@@ -23,6 +23,7 @@ from troposphere import AWSHelperFn, BaseAWSObject, Join, Parameter, Ref, Select
 from troposphere_patterns.core import formats
 from troposphere_patterns.core.bucket import PatternBucket
 from troposphere_patterns.core.overrides import plain
+from troposphere_patterns.core.values import Value
 from troposphere_patterns.errors import Problem
 
 # Prefixes of the pattern's bucket, without the trailing slash SageMaker adds itself.
@@ -60,11 +61,11 @@ class AsyncInference:
             (1-1000). Default None: SageMaker chooses.
     """
 
-    output_path: Any = None
-    failure_path: Any = None
-    input_path: Any = None
-    success_topic: Any = None
-    error_topic: Any = None
+    output_path: Value | None = None
+    failure_path: Value | None = None
+    input_path: Value | None = None
+    success_topic: Value | None = None
+    error_topic: Value | None = None
     max_concurrent_invocations_per_instance: int | None = None
 
     def problems(self, where: str = "async_inference") -> list[Problem]:

@@ -28,6 +28,7 @@ from troposphere import Sub
 from troposphere_patterns.core import formats
 from troposphere_patterns.core.bucket import PatternBucket
 from troposphere_patterns.core.options import number_problem, present
+from troposphere_patterns.core.values import Value
 from troposphere_patterns.errors import Problem
 
 # The prefix of the pattern's bucket that captured data goes under.
@@ -56,7 +57,7 @@ class DataCapture:
     capture: tuple[str, ...] = CAPTURE_MODES
     json_content_types: tuple[str, ...] = ("application/json",)
     csv_content_types: tuple[str, ...] = ("text/csv",)
-    kms_key_arn: Any = None
+    kms_key_arn: Value | None = None
 
     def problems(self, where: str = "data_capture") -> list[Problem]:
         """Every problem with the fields, each naming ``<where>.<field>``."""
