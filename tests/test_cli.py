@@ -690,20 +690,39 @@ def test_a_props_file_turns_the_alarms_off(
     assert "AlarmTopicArn" not in template["Parameters"]  # type: ignore[operator]
 
 
-def test_a_field_named_like_a_word_is_renamed_only_where_it_names_the_field() -> None:
+def test_a_problem_names_the_flag_or_file_its_path_leads_to_not_words_of_its_text() -> None:
+    from troposphere_patterns.errors import Problem
     from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
         LambdaSagemakerEndpointProps,
     )
 
-    sources = cli.Sources(flags={"serverless": "--serverless"})
-    sources.props_type = LambdaSagemakerEndpointProps
-    assert sources.cli_terms("a serverless variant has no instances") == (
-        "a serverless variant has no instances"
+    sources = cli.Sources(
+        files=[("p.yaml", {"vpc_props": {"CidrBlock": "10.1.0.0/16"}})],
+        flags={"serverless": "--serverless", "existing_vpc": "--existing-vpc"},
+        props_type=LambdaSagemakerEndpointProps,
     )
-    assert sources.cli_terms("serverless.max_concurrency: 300 is outside 1-200") == (
+    variant = "endpoint_config_props.ProductionVariants[0]"
+    assert sources.place(Problem(variant, "a serverless variant has no instances")) == (
+        f"{variant}: a serverless variant has no instances"
+    )
+    assert sources.place(Problem("serverless.max_concurrency", "300 is outside 1-200")) == (
         "--serverless (serverless.max_concurrency): 300 is outside 1-200"
     )
-    assert sources.cli_terms("serverless and autoscaling: x").startswith("--serverless and")
+    assert sources.place(
+        Problem.line(("serverless", "autoscaling"), "serverless and autoscaling: x")
+    ) == ("--serverless and autoscaling: x")
+    assert sources.place(Problem("vpc_props.CidrBlock", "too small")) == (
+        "--props p.yaml: vpc_props.CidrBlock: too small"
+    )
+    both = "existing_vpc and vpc_props: vpc_props only shape a VPC that deploy_vpc creates"
+    assert sources.place(Problem.line(("existing_vpc", "vpc_props"), both)) == (
+        "--existing-vpc and vpc_props (--props p.yaml): vpc_props only shape a VPC that "
+        "deploy_vpc creates"
+    )
+    # The path decides, not the text: a field named in prose but not in the path stays.
+    assert (
+        sources.place(Problem("alarms.topic", "not serverless")) == "alarms.topic: not serverless"
+    )
 
 
 # --------------------------------------------------------------------------- error channel

@@ -24,6 +24,7 @@ from troposphere import (
     sagemaker,
 )
 
+from tests.props_strategies import FIELD_NAMES
 from tests.scenarios import (
     CALLER_ROLE_ARN,
     CODE,
@@ -51,6 +52,7 @@ from troposphere_patterns.core import values
 from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.values import MAX_CHARACTERS, MAX_DEPTH, MAX_NODES
 from troposphere_patterns.errors import Problem
+from troposphere_patterns.patterns import lambda_sagemakerendpoint as pattern
 
 VPC = ExistingVpc(vpc_id="vpc-1", subnet_ids=["subnet-1"], route_table_ids=["rtb-1"])
 ENDPOINT = sagemaker.Endpoint("CallerEndpoint", EndpointConfigName="cfg")
@@ -1296,6 +1298,11 @@ TOPIC = "arn:aws:sns:us-east-1:123456789012:"
 # One mistake, one message: each of these gave none or two before the formats were written once.
 ONE_MESSAGE: list[tuple[str, dict[str, Any], str]] = [
     (
+        "11 inline code on a runtime that cannot run it",
+        {"lambda_function_props": {"Code": CODE, "Runtime": "java21"}},
+        "lambda_function_props.Runtime: 'java21' cannot run inline code (Code.ZipFile)",
+    ),
+    (
         "12 topic with a trailing newline",
         {"alarms": Alarms(topic=TOPIC + "topic\n")},
         f"alarms.topic: {TOPIC + 'topic' + chr(10)!r} is not an SNS topic ARN",
@@ -1452,6 +1459,20 @@ def test_one_mistake_gives_one_message(fields: dict[str, Any], fragment: str) ->
     assert fragment in raised.value.problems[0]
 
 
+@pytest.mark.parametrize(
+    ("fields", "fragment"), [r[1:] for r in ALL_RULES], ids=[r[0] for r in ALL_RULES]
+)
+def test_every_problem_carries_a_path_starting_with_a_props_field(
+    fields: dict[str, Any], fragment: str
+) -> None:
+    with pytest.raises(PatternPropsError) as raised:
+        lambda_sagemakerendpoint(props(**fields))
+    for problem in raised.value.problems:
+        assert isinstance(problem, Problem), f"a plain str: {problem}"
+        assert problem.path, problem
+        assert problem.path[0] in FIELD_NAMES, f"{problem.path} does not start with a field"
+
+
 def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(PatternPropsError) as raised:
         lambda_sagemakerendpoint(
@@ -1531,6 +1552,30 @@ def test_troposphere_error_part_way_leaves_the_template_and_function_untouched()
             ),
         )
     assert json.dumps(template.to_dict(), sort_keys=True) == before
+
+
+def test_a_bug_in_a_builder_is_a_traceback_not_a_problem_with_the_props(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Inside the step that names model_props if troposphere refuses a value: our own KeyError
+    # there must not be reported as the caller's mistake.
+    def broken(*_: Any) -> Any:
+        raise KeyError("ProductionVariants")
+
+    monkeypatch.setattr(pattern.hosting, "hosted_endpoint", broken)
+    template = Template()
+    with pytest.raises(KeyError, match="ProductionVariants"):
+        add_lambda_sagemakerendpoint(template, props())
+    assert template.to_dict()["Resources"] == {}
+
+
+def test_an_unrenderable_resource_not_built_from_props_is_a_bug() -> None:
+    template = Template()
+    unrenderable = sagemaker.Endpoint("SagemakerEndpoint")  # EndpointConfigName missing
+    with pytest.raises(ValueError, match="EndpointConfigName") as raised:
+        add_all(template, Addition((unrenderable,)), "")
+    assert not isinstance(raised.value, PatternPropsError)
+    assert template.to_dict()["Resources"] == {}
 
 
 @pytest.mark.parametrize(
@@ -1641,6 +1686,28 @@ def test_cloudformation_valid_intrinsics_and_objects_are_accepted(fields: dict[s
     assert _lint_errors(template) == []
 
 
+@pytest.mark.parametrize(
+    "function",
+    [
+        pytest.param({"Code": CODE, "Runtime": "nodejs22.x"}, id="inline code on Node.js"),
+        pytest.param(
+            {"Code": CODE, "Runtime": If("C", "python3.13", "python3.12")},
+            id="inline code on a runtime known at deploy time",
+        ),
+        pytest.param(
+            {
+                "Code": {"S3Bucket": "b-1", "S3Key": "f.zip"},
+                "Runtime": "java21",
+                "Handler": "example.Handler::handleRequest",
+            },
+            id="S3 code on Java",
+        ),
+    ],
+)
+def test_a_runtime_that_can_run_the_code_is_accepted(function: dict[str, Any]) -> None:
+    assert _lint_errors(_with_condition(lambda_function_props=function)) == []
+
+
 def test_values_at_the_depth_limit_are_accepted_one_more_is_not() -> None:
     assert values.problems({"p": nested(MAX_DEPTH)}) == []
     assert values.problems({"p": nested(MAX_DEPTH + 1)}) != []
@@ -1673,6 +1740,7 @@ def test_the_catch_all_names_the_props_a_resource_came_from() -> None:
             ("rollout", "percent"),
         ),
         ({"model_props": {"Containers": {"Image": IMAGE}}}, ("model_props", "Containers")),
+        ({"model_props": {"Containers": Ref("Containers")}}, ("model_props", "Containers")),
         (
             {
                 "rollout": Rollout.all_at_once(),
@@ -1681,13 +1749,19 @@ def test_the_catch_all_names_the_props_a_resource_came_from() -> None:
             ("rollout",),
         ),
     ],
-    ids=["instance type", "autoscaling", "serverless", "rollout", "containers", "inf1"],
+    ids=[
+        "instance type",
+        "autoscaling",
+        "serverless",
+        "rollout",
+        "containers",
+        "intrinsic containers",
+        "inf1",
+    ],
 )
 def test_hosting_problems_carry_the_path_they_name(
     fields: dict[str, Any], path: tuple[str | int, ...]
 ) -> None:
     with pytest.raises(PatternPropsError) as raised:
         lambda_sagemakerendpoint(props(**fields))
-    assert [p.path for p in raised.value.problems if isinstance(p, Problem)] == [path], (
-        raised.value.problems
-    )
+    assert [p.path for p in raised.value.problems] == [path], raised.value.problems

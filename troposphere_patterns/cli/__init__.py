@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import json
 import os
-import re
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
@@ -32,7 +30,13 @@ from troposphere_patterns.cli.modes import CommandLine
 from troposphere_patterns.cli.registry import COMMAND_LINES
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
 from troposphere_patterns.diagram import command as diagram_command
-from troposphere_patterns.errors import PatternPropsError, TemplateLimitError
+from troposphere_patterns.errors import Path as ProblemPath
+from troposphere_patterns.errors import (
+    PatternPropsError,
+    Problem,
+    TemplateLimitError,
+    format_path,
+)
 
 if TYPE_CHECKING:
     from troposphere_patterns.cli import props_files
@@ -50,18 +54,52 @@ exit status:
 PROG = "troposphere-patterns"
 # Global flags that set a props field; a pattern's modes declare their own.
 VALUE_FLAGS = {"id_prefix": "--id-prefix"}
-_PATH_PARTS = r"\.(\w+)|\[(\d+)\]"
 
 
-@functools.cache
-def _field_in_message(props_type: type) -> re.Pattern[str]:
-    """A props field's name and the path after it; compiled only for a message."""
-    names = sorted((f.name for f in fields(props_type)), key=len, reverse=True)
-    # A one-word field ("serverless") is also a word of prose: it names the field only where
-    # a path, a colon or another field follows it.
-    field_follows = r"(?=[.\[:=,)]|\s+(?:and|with|without|or)\s|$)"
-    alternatives = [name if "_" in name else name + field_follows for name in names]
-    return re.compile(rf"\b({'|'.join(alternatives)})\b((?:\.\w+|\[\d+\])*)")
+def _segments(path: Sequence[str | int], names: frozenset[str]) -> list[tuple[str | int, ...]]:
+    """The props a problem names: its path cut before each props field after the first.
+
+    ``("lambda_function_props", "VpcConfig", "deploy_vpc")`` names
+    ``lambda_function_props.VpcConfig`` and ``deploy_vpc``.
+    """
+    found: list[list[str | int]] = []
+    for step in path:
+        if not found or (isinstance(step, str) and step in names):
+            found.append([step])
+        else:
+            found[-1].append(step)
+    return [tuple(segment) for segment in found]
+
+
+def _find(text: str, where: str, start: int) -> int | None:
+    """Where ``where`` stands whole in ``text`` from ``start`` on, or None.
+
+    Whole: not part of a longer name or path (``alarms`` is not found in ``alarms.fifo``).
+    """
+    at = text.find(where, start)
+    while at != -1:
+        end = at + len(where)
+        if not _continues(text[at - 1 : at]) and not _continues(text[end : end + 1]):
+            return at
+        at = text.find(where, at + 1)
+    return None
+
+
+def _continues(char: str) -> bool:
+    """Whether a character beside a name makes it part of a longer name or path."""
+    return char != "" and (char.isalnum() or char in "_.[]")
+
+
+def _spans_of_path(problem: Problem, names: frozenset[str]) -> list[tuple[int, ProblemPath]]:
+    """Where the line of ``problem`` names each props field of its path, in order."""
+    spans, cursor = [], 0
+    for segment in _segments(problem.path, names):
+        where = format_path(segment)
+        start = _find(problem, where, cursor)
+        if start is not None and segment[0] in names:
+            spans.append((start, segment))
+            cursor = start + len(where)
+    return spans
 
 
 def _schemas(command: CommandLine) -> dict[str, props_files.Schema]:
@@ -108,11 +146,9 @@ class Sources:
     flags: dict[str, str] = field(default_factory=dict)
     props_type: type | None = None
 
-    def file_of(self, name: str, rest: str) -> str | None:
-        """The last file holding the most of the path ``name`` + ``rest`` (``.A[0].B``)."""
-        parts: list[str | int] = [
-            key if key else int(index) for key, index in re.findall(_PATH_PARTS, rest)
-        ]
+    def file_of(self, path: Sequence[str | int]) -> str | None:
+        """The last file holding the most of ``path`` (a props field, then keys and indexes)."""
+        name, parts = path[0], path[1:]
         best, best_depth = None, 0
         for file, data in reversed(self.files):
             if name not in data:
@@ -130,25 +166,33 @@ class Sources:
                 best, best_depth = file, depth
         return best
 
-    def cli_terms(self, message: str) -> str:
-        """``message`` (naming props fields) as the command line's user knows them."""
-        if message.startswith("--props ") or self.props_type is None:
-            return message  # already names its file, or nothing was read yet
-        lead: str | None = None
+    def place(self, problem: str) -> str:
+        """``problem`` as the command line's user knows it: flags and files, found by its path.
 
-        def term(match: re.Match[str]) -> str:
-            nonlocal lead
-            name, rest = match.group(1), match.group(2)
+        Each props field the problem's path names (see :class:`Problem`) is written as the
+        flag that set it (``--serverless (serverless.max_concurrency)``); the file that set the
+        field a line starts with leads the line (``--props p.yaml: ...``), and a field from
+        another file is followed by it (``vpc_props (--props p.yaml)``).
+        """
+        if not isinstance(problem, Problem) or self.props_type is None:
+            return problem  # a line about a file or a flag: it already says which
+        names = frozenset(f.name for f in fields(self.props_type))
+        spans = _spans_of_path(problem, names)
+        text, lead = str(problem), None
+        pieces, cursor = [], 0
+        for start, path in spans:
+            where = format_path(path)
+            name = str(path[0])
             if name in self.flags:
-                return f"{self.flags[name]} ({name}{rest})" if rest else self.flags[name]
-            file = self.file_of(name, rest)
-            if match.start() == 0:
-                lead = file
-            if file is None or file == lead:
-                return match.group(0)
-            return f"{match.group(0)} (--props {file})"
-
-        text = _field_in_message(self.props_type).sub(term, message)
+                term = f"{self.flags[name]} ({where})" if len(path) > 1 else self.flags[name]
+            else:
+                file = self.file_of(path)
+                if start == 0:
+                    lead = file
+                term = where if file is None or file == lead else f"{where} (--props {file})"
+            pieces.append(text[cursor:start] + term)
+            cursor = start + len(where)
+        text = "".join(pieces) + text[cursor:]
         return f"--props {lead}: {text}" if lead is not None else text
 
 
@@ -204,9 +248,8 @@ def build_props(
     also applies that mode's drops (an endpoint named in a file drops the default model).
 
     Raises:
-        UsageError: An unreadable or invalid props file, or a value of the wrong type.
-        PatternPropsError: Options' mappings that lack a field or hold a value their type
-            refuses.
+        UsageError: An unreadable or invalid props file.
+        PatternPropsError: Options' mappings that lack a field.
     """
     sources = sources if sources is not None else Sources()
     sources.props_type = command.props_type
@@ -235,12 +278,9 @@ def build_props(
             layers.append({name: value})
             sources.flags[name] = flag
     combined = command.with_options(command.combine(layers))
-    try:
-        # The library's channel for a value of the wrong Python type (a props file's string
-        # where a bool goes); its message names the field.
-        return command.props_type(**combined)
-    except TypeError as error:
-        raise UsageError(str(error)) from error
+    # Every key was checked against the fields: a value of the wrong type is one of the
+    # problems validation reports, and a TypeError here is a bug.
+    return command.props_type(**combined)
 
 
 def output_format(args: argparse.Namespace) -> str:
@@ -409,9 +449,9 @@ def _run(argv: Sequence[str] | None) -> int:
         text = render(args, sources)
         check_body_size(text)
     except (UsageError, PatternPropsError) as error:
-        problems = [sources.cli_terms(problem) for problem in error.problems]
+        problems = [sources.place(problem) for problem in error.problems]
     except TemplateLimitError as error:
-        problems = [sources.cli_terms(str(error))]
+        problems = [str(error)]
     if problems:
         _error(report(problems))
         return EXIT_USAGE

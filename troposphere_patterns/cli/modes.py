@@ -17,7 +17,7 @@ from typing import Any
 from troposphere import Parameter, Template
 
 from troposphere_patterns.core.overrides import merge
-from troposphere_patterns.errors import PatternPropsError
+from troposphere_patterns.errors import PatternPropsError, Problem
 
 # A props layer: props field name -> value. Values that are mappings merge over earlier layers.
 Layer = Mapping[str, Any]
@@ -176,12 +176,11 @@ class CommandLine:
         """Merged props with the :attr:`options` given as mappings built into their types.
 
         Raises:
-            PatternPropsError: Every option mapping that lacks a field its type requires or
-                holds a value its type refuses (``TypeError``, naming the field).
+            PatternPropsError: Every option mapping that lacks a field its type requires.
             ValueError: A field the type does not have (a mode's layer: a bug).
         """
         result = dict(combined)
-        found = []
+        found: list[Problem] = []
         for name, option_type in self.options.items():
             value = result.get(name)
             if not isinstance(value, Mapping):
@@ -196,12 +195,10 @@ class CommandLine:
                 if f.name not in value and f.default is MISSING and f.default_factory is MISSING
             ]
             if missing:
-                found.append(f"{name}: needs {' and '.join(missing)}")
+                found.append(Problem(name, f"needs {' and '.join(missing)}"))
                 continue
-            try:
-                result[name] = option_type(**value)
-            except TypeError as error:  # the type's refusal of a value, naming the field
-                found.append(str(error))
+            # Every field is known and given: the type checks its values in problems().
+            result[name] = option_type(**value)
         if found:
             raise PatternPropsError(found)
         return result

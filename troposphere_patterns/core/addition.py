@@ -9,8 +9,8 @@ from typing import Any
 from troposphere import BaseAWSObject, Template
 
 from troposphere_patterns.core.limits import check_resource_count
-from troposphere_patterns.core.overrides import rejected
-from troposphere_patterns.errors import PatternPropsError
+from troposphere_patterns.core.overrides import rejected, render
+from troposphere_patterns.errors import PatternPropsError, Problem
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,8 @@ class Addition:
         then: Changes to objects already in the caller's template (an existing function's
             environment), made only once everything else is in.
         built_from: Logical ID to the props fields that resource was built from, to name them
-            if troposphere refuses to render it.
+            if troposphere refuses to render it. A resource not listed holds no caller value
+            troposphere could refuse: its failure is a bug, raised as it is.
     """
 
     resources: tuple[BaseAWSObject, ...]
@@ -36,21 +37,29 @@ def add_all(template: Template, addition: Addition, id_prefix: str) -> None:
     """Add ``addition`` to ``template``, or raise and leave the template as it was.
 
     Raises:
-        PatternPropsError: A resource troposphere cannot render (a required property missing),
-            or logical IDs already taken in the template (naming ``id_prefix``).
+        PatternPropsError: A resource built from the caller's props that troposphere cannot
+            render (a required property missing), or logical IDs already taken in the template
+            (naming ``id_prefix``).
         TemplateLimitError: The template would hold more than 500 resources.
     """
     for resource in addition.resources:
-        with rejected(*addition.built_from.get(resource.title, ())):
-            resource.to_dict()  # troposphere checks required properties only here
+        names = addition.built_from.get(resource.title)
+        if names:
+            with rejected(*names):
+                render(resource)  # troposphere checks required properties only here
+        else:
+            resource.to_dict()
     taken = {*template.resources, *template.parameters, *template.outputs, *template.conditions}
     titles = [resource.title for resource in addition.resources] + list(addition.conditions)
     clashes = sorted(title for title in titles if title in taken)
     if clashes:
         raise PatternPropsError(
             [
-                f"id_prefix: {id_prefix!r} gives logical IDs already in the template "
-                f"({', '.join(clashes)}); give each instance its own id_prefix"
+                Problem(
+                    "id_prefix",
+                    f"{id_prefix!r} gives logical IDs already in the template "
+                    f"({', '.join(clashes)}); give each instance its own id_prefix",
+                )
             ]
         )
     check_resource_count(len(template.resources), len(addition.resources))

@@ -16,7 +16,7 @@ from troposphere_patterns.errors import Problem
 
 T = TypeVar("T")
 # The props fields a rule reads, and the rule: its problems, one problem, or None.
-Rule = tuple[Collection[str], Callable[[], Sequence[str] | str | None]]
+Rule = tuple[Collection[str], Callable[[], Sequence[Problem] | Problem | None]]
 
 
 def fields_of(owner: Any) -> frozenset[str]:
@@ -24,7 +24,7 @@ def fields_of(owner: Any) -> frozenset[str]:
     return frozenset(field.name for field in dataclasses.fields(owner))
 
 
-def checked(props: Any, rules: Iterable[Rule]) -> list[str]:
+def checked(props: Any, rules: Iterable[Rule]) -> list[Problem]:
     """Every problem with a props dataclass.
 
     Args:
@@ -34,12 +34,12 @@ def checked(props: Any, rules: Iterable[Rule]) -> list[str]:
     Returns:
         The type and renderability problems, then those of every rule that could run.
     """
-    found: list[str] = [*type_problems(props), *props_problems(props)]
-    unusable = {problem.path[0] for problem in found if isinstance(problem, Problem)}
+    found = [*type_problems(props), *props_problems(props)]
+    unusable = {problem.path[0] for problem in found}
     for reads, rule in rules:
         if unusable.isdisjoint(reads):
             result = rule()
-            found += [result] if isinstance(result, str) else result or []
+            found += [result] if isinstance(result, Problem) else result or []
     return found
 
 

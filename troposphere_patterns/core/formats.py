@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from troposphere_patterns.errors import Problem
+
 # An S3 bucket name as the package accepts it: lower case, 3-63 characters.
 _BUCKET = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
 # Python's named groups, which a Parameter's AllowedPattern (a Java regex) does not take.
@@ -43,9 +45,9 @@ class Format:
         """The message for a value that does not fit, without naming where it came from."""
         return f"{value!r} is not {self.noun} ({self.shape})"
 
-    def problem(self, value: object, where: str) -> str | None:
-        """The message naming ``where`` for a value that does not fit, or None when it fits."""
-        return None if self.match(value) else f"{where}: {self.refusal(value)}"
+    def problem(self, value: object, where: str) -> Problem | None:
+        """The problem at ``where`` (a dotted path) for a value that does not fit, else None."""
+        return None if self.match(value) else Problem(where, self.refusal(value))
 
     @property
     def allowed_pattern(self) -> str:

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from troposphere_patterns.errors import Problem
+
 # CloudFormation logical IDs: alphanumeric, at most 255 characters (the template anatomy's
 # Resources section). Matched whole: ``$`` would admit a trailing newline.
 _PREFIX_PATTERN = re.compile(r"[A-Za-z0-9]*")
@@ -130,7 +132,7 @@ def is_valid_prefix(prefix: str) -> bool:
     return bool(_PREFIX_PATTERN.fullmatch(prefix))
 
 
-def prefix_problems(prefix: Any, names: Iterable[str], where: str = "id_prefix") -> list[str]:
+def prefix_problems(prefix: Any, names: Iterable[str], where: str = "id_prefix") -> list[Problem]:
     """Check a prefix against the logical IDs it will start.
 
     Args:
@@ -142,14 +144,17 @@ def prefix_problems(prefix: Any, names: Iterable[str], where: str = "id_prefix")
         One message per problem, naming ``where``.
     """
     if not isinstance(prefix, str) or not is_valid_prefix(prefix):
-        return [f"{where}: {prefix!r} must contain only letters and digits"]
+        return [Problem(where, f"{prefix!r} must contain only letters and digits")]
     longest = max(names, key=len, default="")
     if len(prefix) + len(longest) > MAX_LOGICAL_ID_LENGTH:
         room = MAX_LOGICAL_ID_LENGTH - len(longest)
         return [
-            f"{where}: {len(prefix)} characters is too long: {prefix[:12]}...{longest} would "
-            f"exceed CloudFormation's {MAX_LOGICAL_ID_LENGTH}-character logical IDs (at most "
-            f"{room} characters)"
+            Problem(
+                where,
+                f"{len(prefix)} characters is too long: {prefix[:12]}...{longest} would exceed "
+                f"CloudFormation's {MAX_LOGICAL_ID_LENGTH}-character logical IDs (at most "
+                f"{room} characters)",
+            )
         ]
     return []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,8 +28,10 @@ from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.log_group import log_group
 from troposphere_patterns.core.network import Placement
+from troposphere_patterns.core.options import present
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
+from troposphere_patterns.errors import Problem, parse_path
 
 # The newest Python runtime that cfn-lint accepts for inline (ZipFile) code.
 DEFAULT_RUNTIME = "python3.14"
@@ -152,7 +155,7 @@ def role_name(role_arn: Any) -> Any:
     )
 
 
-def variable_name_problem(name: Any, where: str, reserved: Collection[str] = ()) -> str | None:
+def variable_name_problem(name: Any, where: str, reserved: Collection[str] = ()) -> Problem | None:
     """Why ``name`` cannot be a Lambda environment variable's key, or None when it can.
 
     Args:
@@ -164,7 +167,9 @@ def variable_name_problem(name: Any, where: str, reserved: Collection[str] = ())
     if problem is not None:
         return problem
     if name in RESERVED_VARIABLES or name in reserved:
-        return f"{where}: {name!r} is reserved (Lambda or the pattern sets it); choose another"
+        return Problem(
+            where, f"{name!r} is reserved (Lambda or the pattern sets it); choose another"
+        )
     return None
 
 
@@ -174,7 +179,7 @@ def is_image(props: Mapping[str, Any]) -> bool:
     return props.get("PackageType") == "Image" or (isinstance(code, Mapping) and "ImageUri" in code)
 
 
-def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: bool) -> list[str]:
+def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: bool) -> list[Problem]:
     """Rules troposphere's property table does not hold, for plain function props.
 
     Args:
@@ -185,15 +190,16 @@ def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: boo
     Returns:
         One message per problem, each naming ``where.Key``.
     """
-    found = []
+    found: list[Problem] = []
     code = props.get("Code")
     if code is None:
-        found.append(f"{where}.Code: required (the function's code)")
+        found.append(Problem(f"{where}.Code", "required (the function's code)"))
     elif isinstance(code, Mapping):
         found += _code_problems(code, props.get("PackageType"), f"{where}.Code")
+        found += present(_inline_runtime_problem(code, props.get("Runtime"), f"{where}.Runtime"))
     if is_image(props):
         found += [
-            f"{where}.{name}: not allowed with a container image (PackageType: Image)"
+            Problem(f"{where}.{name}", "not allowed with a container image (PackageType: Image)")
             for name in IMAGE_EXCLUDED
             if name in props
         ]
@@ -201,7 +207,7 @@ def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: boo
         try:
             role_name(props["Role"])
         except ValueError as error:
-            found.append(f"{where}.Role: {error}")
+            found.append(Problem(f"{where}.Role", str(error)))
     environment = props.get("Environment")
     variables = environment.get("Variables") if isinstance(environment, Mapping) else None
     if isinstance(variables, Mapping):
@@ -211,21 +217,27 @@ def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: boo
     caller_vpc = props.get("VpcConfig")
     if in_vpc and isinstance(caller_vpc, AWSHelperFn):
         found.append(
-            f"{where}.VpcConfig: the pattern places the function in its VPC, so it cannot be an "
-            "intrinsic; give SecurityGroupIds (a list or an intrinsic) to add groups"
+            Problem(
+                f"{where}.VpcConfig",
+                "the pattern places the function in its VPC, so it cannot be an intrinsic; give "
+                "SecurityGroupIds (a list or an intrinsic) to add groups",
+            )
         )
     elif in_vpc and isinstance(caller_vpc, Mapping) and "SubnetIds" in caller_vpc:
         found.append(
-            f"{where}.VpcConfig.SubnetIds with deploy_vpc/existing_vpc: the pattern places the "
-            "function in its VPC's subnets (SecurityGroupIds alone are accepted and added to "
-            "the pattern's)"
+            Problem.line(
+                (*parse_path(where), "VpcConfig", "SubnetIds", "deploy_vpc", "existing_vpc"),
+                f"{where}.VpcConfig.SubnetIds with deploy_vpc/existing_vpc: the pattern places "
+                "the function in its VPC's subnets (SecurityGroupIds alone are accepted and "
+                "added to the pattern's)",
+            )
         )
     return found
 
 
 def existing_function_problems(
     function: awslambda.Function, where: str, *, in_vpc: bool
-) -> list[str]:
+) -> list[Problem]:
     """What stops the pattern from adding its variable and permission to a caller's function.
 
     Args:
@@ -234,26 +246,50 @@ def existing_function_problems(
         in_vpc: The pattern places its resources in a VPC.
     """
     existing = plain(function.properties)
-    found = []
+    found: list[Problem] = []
     try:
         role_name(existing.get("Role"))
     except ValueError as error:
-        found.append(f"{where}.Role: {error}")
+        found.append(Problem(f"{where}.Role", str(error)))
     for name in ("Environment", "VpcConfig") if in_vpc else ("Environment",):
         if isinstance(existing.get(name), AWSHelperFn):
             found.append(
-                f"{where}.{name}: the pattern adds to it, so it must be a mapping or property "
-                "object, not an intrinsic"
+                Problem(
+                    f"{where}.{name}",
+                    "the pattern adds to it, so it must be a mapping or property object, not an "
+                    "intrinsic",
+                )
             )
     if in_vpc and "VpcConfig" not in existing:
         found.append(
-            f"{where} has no VpcConfig but deploy_vpc/existing_vpc is set: a function cannot be "
-            "moved into a VPC by the pattern; give it a VpcConfig"
+            Problem.line(
+                (*parse_path(where), "deploy_vpc", "existing_vpc"),
+                f"{where} has no VpcConfig but deploy_vpc/existing_vpc is set: a function cannot "
+                "be moved into a VPC by the pattern; give it a VpcConfig",
+            )
         )
     return found
 
 
-def _code_problems(code: Mapping[str, Any], package_type: Any, where: str) -> list[str]:
+def _inline_runtime_problem(code: Mapping[str, Any], runtime: Any, where: str) -> Problem | None:
+    """Inline code (``ZipFile``) runs only on a Python or Node.js runtime (cfn-lint E3677).
+
+    Lambda writes the inline source to ``index.py`` or ``index.js``; any other runtime has no
+    such file to run. A runtime known only at deploy time (an intrinsic) is the caller's to
+    get right.
+    """
+    if "ZipFile" not in code or not isinstance(runtime, str):
+        return None
+    if re.fullmatch(r"(python|nodejs).*", runtime):
+        return None
+    return Problem(
+        where,
+        f"{runtime!r} cannot run inline code (Code.ZipFile): give a python* or nodejs* "
+        "runtime, or the code as S3Bucket and S3Key",
+    )
+
+
+def _code_problems(code: Mapping[str, Any], package_type: Any, where: str) -> list[Problem]:
     """Whether the one code source fits ``PackageType`` (troposphere counts the sources)."""
     given = [source for source, keys in CODE_SOURCES.items() if any(key in code for key in keys)]
     if len(given) != 1 or not all(key in code for key in CODE_SOURCES[given[0]]):
@@ -262,13 +298,10 @@ def _code_problems(code: Mapping[str, Any], package_type: Any, where: str) -> li
     if isinstance(package_type, str):
         image = source == "ImageUri"
         if image != (package_type == "Image"):
-            return [
-                f"{where}: {source} needs PackageType "
-                + ("Image" if image else "Zip (the default)")
-                + f", got {package_type!r}"
-            ]
+            needed = "Image" if image else "Zip (the default)"
+            return [Problem(where, f"{source} needs PackageType {needed}, got {package_type!r}")]
     elif package_type is None and source == "ImageUri":
-        return [f"{where}: ImageUri needs PackageType: Image"]
+        return [Problem(where, "ImageUri needs PackageType: Image")]
     return []
 
 
@@ -470,14 +503,23 @@ class FunctionChoice:
     existing_lambda_obj: awslambda.Function | None = None
     lambda_function_props: Mapping[str, Any] | None = None
 
-    def problems(self, *, in_vpc: bool) -> list[str]:
+    def problems(self, *, in_vpc: bool) -> list[Problem]:
         """One or the other, and each one's rules (``in_vpc``: the pattern uses a VPC)."""
         existing, props = self.existing_lambda_obj, self.lambda_function_props
-        found: list[str] = []
+        both = ("existing_lambda_obj", "lambda_function_props")
+        found: list[Problem] = []
         if existing is not None and props is not None:
-            found.append("existing_lambda_obj and lambda_function_props: give one or the other")
+            found.append(
+                Problem.line(
+                    both, "existing_lambda_obj and lambda_function_props: give one or the other"
+                )
+            )
         if existing is None and props is None:
-            found.append("neither existing_lambda_obj nor lambda_function_props: one is required")
+            found.append(
+                Problem.line(
+                    both, "neither existing_lambda_obj nor lambda_function_props: one is required"
+                )
+            )
         if props is not None:
             found += property_problems(CheckedFunction, props, "lambda_function_props")
             found += function_props_problems(merge(props), "lambda_function_props", in_vpc=in_vpc)

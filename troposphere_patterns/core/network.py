@@ -28,6 +28,7 @@ from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.log_group import log_group
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
+from troposphere_patterns.core.values import IdList, Value
 from troposphere_patterns.errors import Problem
 
 DEFAULT_CIDR = "10.0.0.0/16"
@@ -73,20 +74,20 @@ class ExistingVpc:
             ``create_vpc_endpoints=False``. Default None.
     """
 
-    vpc_id: Any
-    subnet_ids: Any
-    route_table_ids: Any = None
+    vpc_id: Value
+    subnet_ids: IdList
+    route_table_ids: IdList | None = None
     create_vpc_endpoints: bool = True
-    runtime_endpoint_security_group_id: Any = None
+    runtime_endpoint_security_group_id: Value | None = None
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Problem]:
         """Each field's type, then the rules between the fields, each message naming them."""
         found = self._type_problems()
         return found or self._choice_problems()
 
-    def _type_problems(self) -> list[str]:
+    def _type_problems(self) -> list[Problem]:
         ids = (str, AWSHelperFn, Parameter)
-        found: list[str] = []
+        found: list[Problem] = []
         if not isinstance(self.vpc_id, ids):
             found.append(
                 Problem(
@@ -127,26 +128,40 @@ class ExistingVpc:
             )
         return found
 
-    def _choice_problems(self) -> list[str]:
+    def _choice_problems(self) -> list[Problem]:
         group_given = self.runtime_endpoint_security_group_id is not None
         if self.create_vpc_endpoints:
             found = []
             if self.route_table_ids is None:
                 found.append(
-                    "existing_vpc.route_table_ids: required unless create_vpc_endpoints is "
-                    "False (the S3 gateway endpoint attaches to these route tables)"
+                    Problem(
+                        "existing_vpc.route_table_ids",
+                        "required unless create_vpc_endpoints is False (the S3 gateway endpoint "
+                        "attaches to these route tables)",
+                    )
                 )
             if group_given:
                 found.append(
-                    "existing_vpc.runtime_endpoint_security_group_id: only with "
-                    "create_vpc_endpoints=False (the pattern creates its own endpoint and group)"
+                    Problem(
+                        "existing_vpc.runtime_endpoint_security_group_id",
+                        "only with create_vpc_endpoints=False (the pattern creates its own "
+                        "endpoint and group)",
+                    )
                 )
             return found
         if not group_given:
             return [
-                "existing_vpc.create_vpc_endpoints=False needs "
-                "existing_vpc.runtime_endpoint_security_group_id: the security group of the "
-                "VPC's SageMaker Runtime endpoint, for the function to reach it"
+                Problem.line(
+                    (
+                        "existing_vpc",
+                        "create_vpc_endpoints",
+                        "existing_vpc",
+                        "runtime_endpoint_security_group_id",
+                    ),
+                    "existing_vpc.create_vpc_endpoints=False needs "
+                    "existing_vpc.runtime_endpoint_security_group_id: the security group of the "
+                    "VPC's SageMaker Runtime endpoint, for the function to reach it",
+                )
             ]
         return []
 
@@ -197,20 +212,32 @@ class VpcChoice:
         """A VPC is in play, created or given."""
         return self.deploy_vpc or self.existing_vpc is not None
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Problem]:
         """The choice's rules, and the rules of the VPC props and the caller's VPC."""
-        found: list[str] = []
+        found: list[Problem] = []
         if self.existing_vpc is not None:
             if self.deploy_vpc:
-                found.append("existing_vpc and deploy_vpc=True: give one or the other")
+                found.append(
+                    Problem.line(
+                        ("existing_vpc", "deploy_vpc"),
+                        "existing_vpc and deploy_vpc=True: give one or the other",
+                    )
+                )
             found += self.existing_vpc.problems()
             if self.vpc_props is not None:
                 found.append(
-                    "existing_vpc and vpc_props: vpc_props only shape a VPC that deploy_vpc creates"
+                    Problem.line(
+                        ("existing_vpc", "vpc_props", "deploy_vpc"),
+                        "existing_vpc and vpc_props: vpc_props only shape a VPC that deploy_vpc "
+                        "creates",
+                    )
                 )
         elif self.vpc_props is not None and not self.deploy_vpc:
             found.append(
-                "vpc_props without deploy_vpc=True: no VPC would be created to apply them to"
+                Problem.line(
+                    ("vpc_props", "deploy_vpc"),
+                    "vpc_props without deploy_vpc=True: no VPC would be created to apply them to",
+                )
             )
         if self.vpc_props is not None:
             found += vpc_props_problems(self.vpc_props, "vpc_props")
@@ -275,20 +302,23 @@ class VpcChoice:
         return None
 
 
-def vpc_props_problems(vpc_props: Mapping[str, Any], where: str) -> list[str]:
+def vpc_props_problems(vpc_props: Mapping[str, Any], where: str) -> list[Problem]:
     """Check the pattern-level keys of ``vpc_props`` (troposphere checks the rest)."""
     count = vpc_props.get(AZ_COUNT_KEY, DEFAULT_AZ_COUNT)
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_AZ_COUNT:
-        return [f"{where}.{AZ_COUNT_KEY}: must be an integer from 1 to {MAX_AZ_COUNT}"]
+        return [Problem(f"{where}.{AZ_COUNT_KEY}", f"must be an integer from 1 to {MAX_AZ_COUNT}")]
     if IPAM_POOL_KEY in vpc_props:
         if "CidrBlock" in vpc_props:
-            return [f"{where}: give CidrBlock or {IPAM_POOL_KEY}, not both"]
+            return [Problem(where, f"give CidrBlock or {IPAM_POOL_KEY}, not both")]
         netmask = vpc_props.get(IPAM_NETMASK_KEY)
         widest = 32 - DEFAULT_SUBNET_HOST_BITS - math.ceil(math.log2(count))
         if isinstance(netmask, int) and not 16 <= netmask <= widest:
             return [
-                f"{where}.{IPAM_NETMASK_KEY}: /{netmask} cannot hold {count} subnets of "
-                f"/{32 - DEFAULT_SUBNET_HOST_BITS} (give 16 to {widest})"
+                Problem(
+                    f"{where}.{IPAM_NETMASK_KEY}",
+                    f"/{netmask} cannot hold {count} subnets of "
+                    f"/{32 - DEFAULT_SUBNET_HOST_BITS} (give 16 to {widest})",
+                )
             ]
         return []
     cidr = vpc_props.get("CidrBlock", DEFAULT_CIDR)
@@ -296,9 +326,13 @@ def vpc_props_problems(vpc_props: Mapping[str, Any], where: str) -> list[str]:
         try:
             network = ipaddress.IPv4Network(cidr)
         except ValueError as error:
-            return [f"{where}.CidrBlock: {error}"]
+            return [Problem(f"{where}.CidrBlock", str(error))]
         if not 16 <= network.prefixlen <= 28 - math.ceil(math.log2(count)):
-            return [f"{where}.CidrBlock: {cidr} cannot hold {count} subnets of /28 or larger"]
+            return [
+                Problem(
+                    f"{where}.CidrBlock", f"{cidr} cannot hold {count} subnets of /28 or larger"
+                )
+            ]
     return []
 
 

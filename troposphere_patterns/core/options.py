@@ -54,6 +54,6 @@ def number_problem(
 _integer = integer
 
 
-def collect(*found: str | None) -> list[str]:
-    """The messages among ``found`` (None means no problem)."""
-    return [message for message in found if message is not None]
+def present(*found: Problem | None) -> list[Problem]:
+    """The problems among ``found`` (None means no problem)."""
+    return [problem for problem in found if problem is not None]

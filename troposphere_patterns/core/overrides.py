@@ -25,9 +25,39 @@ from troposphere import (
 )
 
 from troposphere_patterns.core import values
-from troposphere_patterns.errors import PatternPropsError
+from troposphere_patterns.errors import PatternPropsError, Problem
 
 T = TypeVar("T", bound=BaseAWSObject)
+# What troposphere raises when it refuses a value (some validators raise with no message).
+_TROPOSPHERE_ERRORS = (AttributeError, TypeError, ValueError, ArithmeticError, LookupError)
+
+
+class TroposphereRefusedError(Exception):
+    """troposphere refused a value while building or rendering an object.
+
+    Raised only around troposphere's own calls (:func:`build`, :func:`render`), with
+    troposphere's exception as the cause, so that :func:`rejected` can name the caller's props
+    for it while an exception anywhere else (a bug of ours) stays a traceback.
+    """
+
+
+@contextlib.contextmanager
+def _troposphere_call() -> Iterator[None]:
+    """Wrap one call into troposphere: its refusal becomes a :class:`TroposphereRefusedError`."""
+    try:
+        yield
+    except _TROPOSPHERE_ERRORS as error:
+        raise TroposphereRefusedError(str(error)) from error
+
+
+def render(obj: BaseAWSObject | AWSHelperFn) -> Any:
+    """``obj.to_dict()``: troposphere checks required properties only here.
+
+    Raises:
+        TroposphereRefusedError: troposphere refused to render it.
+    """
+    with _troposphere_call():
+        return encode_to_dict(obj)
 
 
 def plain(value: Any) -> Any:
@@ -90,9 +120,13 @@ def build(cls: type[T], props: Mapping[str, Any], title: str | None = None) -> T
 
     Returns:
         The troposphere object.
+
+    Raises:
+        TroposphereRefusedError: troposphere refused a value (its exception is the cause).
     """
     kwargs = {key: _convert(cls.props.get(key, (None,))[0], value) for key, value in props.items()}
-    built: T = cls(**kwargs) if title is None else cls(title, **kwargs)
+    with _troposphere_call():
+        built: T = cls(**kwargs) if title is None else cls(title, **kwargs)
     return built
 
 
@@ -105,7 +139,8 @@ def _convert(expected: Any, value: Any) -> Any:
     if isinstance(expected, FunctionType):
         # Run troposphere's validator first: when it fails inside troposphere, troposphere also
         # writes to sys.stderr, which a library must not do to its caller's process.
-        expected(value)
+        with _troposphere_call():
+            expected(value)
     if is_aws_object_subclass(expected) and isinstance(value, Mapping):
         return build(expected, value)
     if isinstance(expected, list) and isinstance(value, list | tuple):
@@ -119,7 +154,7 @@ def _is_tags(expected: Any) -> bool:
     return expected is Tags or getattr(expected, "__name__", None) == "validate_tags_or_list"
 
 
-def _tag_problems(value: Any, where: str) -> list[str]:
+def _tag_problems(value: Any, where: str) -> list[Problem]:
     """Tags as a mapping, a list of Key/Value pairs, ``Tags`` or an intrinsic; string values."""
     if isinstance(value, Mapping):
         return values.string_map_problems(value, where)
@@ -129,27 +164,31 @@ def _tag_problems(value: Any, where: str) -> list[str]:
             if isinstance(tag, AWSHelperFn):
                 continue
             if not isinstance(tag, Mapping) or set(tag) != {"Key", "Value"}:
-                found.append(f"{where}[{n}]: a tag is {{'Key': ..., 'Value': ...}}, not {tag!r}")
+                found.append(
+                    Problem(f"{where}[{n}]", f"a tag is {{'Key': ..., 'Value': ...}}, not {tag!r}")
+                )
             else:
                 found += values.string_map_problems(tag, f"{where}[{n}]")
         return found
     if isinstance(value, AWSHelperFn):  # Tags objects included
         return []
-    return [f"{where}: give a mapping of tag keys to values, or a list of Key/Value pairs"]
+    return [Problem(where, "give a mapping of tag keys to values, or a list of Key/Value pairs")]
 
 
 def _tags(value: Any) -> Any:
     # Accept the two shapes people write: {"Key": "Value"} and [{"Key": k, "Value": v}].
     if isinstance(value, Mapping):
-        return Tags(dict(value))
+        with _troposphere_call():
+            return Tags(dict(value))
     if isinstance(value, list | tuple) and all(
         isinstance(tag, Mapping) and set(tag) == {"Key", "Value"} for tag in value
     ):
-        return Tags({tag["Key"]: tag["Value"] for tag in value})
+        with _troposphere_call():
+            return Tags({tag["Key"]: tag["Value"] for tag in value})
     return value
 
 
-def problems(cls: type[BaseAWSObject], props: Mapping[str, Any], where: str) -> list[str]:
+def problems(cls: type[BaseAWSObject], props: Mapping[str, Any], where: str) -> list[Problem]:
     """Check caller props against troposphere's property table, one key at a time.
 
     Args:
@@ -160,13 +199,15 @@ def problems(cls: type[BaseAWSObject], props: Mapping[str, Any], where: str) -> 
     Returns:
         One message per unknown key or wrongly typed value, each naming ``where.Key``.
     """
-    found = []
+    found: list[Problem] = []
     for key, value in props.items():
         if not isinstance(key, str):
-            found.append(f"{where}: keys must be CloudFormation property names, got {key!r}")
+            found.append(Problem(where, f"keys must be CloudFormation property names, got {key!r}"))
         elif key not in cls.props:
             known = ", ".join(sorted(cls.props))
-            found.append(f"{where}.{key}: unknown property of {_type_name(cls)} (known: {known})")
+            found.append(
+                Problem(f"{where}.{key}", f"unknown property of {_type_name(cls)} (known: {known})")
+            )
         elif _is_tags(cls.props[key][0]):
             found += _tag_problems(value, f"{where}.{key}")
         else:
@@ -174,10 +215,12 @@ def problems(cls: type[BaseAWSObject], props: Mapping[str, Any], where: str) -> 
                 built = build(cls, {key: value}, "Check")
                 # troposphere checks the required properties of nested objects only when it
                 # renders them: render this one value now, so a gap is named here.
-                encode_to_dict(built.properties[key])
-            except (AttributeError, TypeError, ValueError, ArithmeticError) as error:
+                render(built.properties[key])
+            except TroposphereRefusedError as error:
                 # Some validators (troposphere's boolean) raise with no message.
-                found.append(f"{where}.{key}: {str(error) or f'{value!r} is not a valid value'}")
+                found.append(
+                    Problem(f"{where}.{key}", str(error) or f"{value!r} is not a valid value")
+                )
     return found
 
 
@@ -187,23 +230,24 @@ def _type_name(cls: type[BaseAWSObject]) -> str:
 
 @contextlib.contextmanager
 def rejected(*names: str) -> Iterator[None]:
-    """The one catch-all for troposphere errors while building: name the props they came from.
+    """Name the props a step was built from when troposphere refuses one of their values.
 
-    Validation should have caught every such error first; one that gets here still names the
-    props fields the failing step was built from.
+    Validation should have caught every such value first; one that gets here still names the
+    props fields the failing step was built from. Only a :class:`TroposphereRefusedError` (raised
+    around troposphere's own calls) is turned into a problem: any other exception in the step
+    is a bug, and propagates as it is.
 
     Args:
-        *names: The props fields the step inside the ``with`` block is built from.
+        *names: The props fields the step inside the ``with`` block is built from (at least
+            one).
 
     Raises:
-        PatternPropsError: In place of the troposphere error, which is kept as its cause.
+        PatternPropsError: In place of the refusal, which is kept as its cause.
     """
+    if not names:
+        raise ValueError("rejected() names the props fields the step is built from")
     try:
         yield
-    except PatternPropsError:
-        raise
-    except (AttributeError, TypeError, ValueError, ArithmeticError, LookupError) as error:
-        where = " / ".join(names) or "props"
-        raise PatternPropsError(
-            [f"{where}: rejected by troposphere while building: {error}"]
-        ) from error
+    except TroposphereRefusedError as refusal:
+        line = f"{' / '.join(names)}: rejected by troposphere while building: {refusal}"
+        raise PatternPropsError([Problem.line(names, line)]) from refusal

@@ -131,7 +131,7 @@ def problems(fields: Mapping[str, Any]) -> list[Problem]:
     return found
 
 
-def string_map_problems(mapping: Any, where: str) -> list[str]:
+def string_map_problems(mapping: Any, where: str) -> list[Problem]:
     """Check a CloudFormation map of strings (environment variables, tags): no nested values.
 
     Numbers and booleans are accepted (CloudFormation reads them as strings), as are intrinsics.
@@ -143,7 +143,7 @@ def string_map_problems(mapping: Any, where: str) -> list[str]:
     if not isinstance(mapping, Mapping):
         return []
     return [
-        f"{where}.{key}: {_short(value)} must be a string (or an intrinsic)"
+        Problem(f"{where}.{key}", f"{_short(value)} must be a string (or an intrinsic)")
         for key, value in mapping.items()
         if not isinstance(value, str | int | float | AWSHelperFn | Parameter)
     ]

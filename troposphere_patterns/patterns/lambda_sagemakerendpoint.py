@@ -44,7 +44,7 @@ from troposphere_patterns.core.hosting import Hosting, options
 from troposphere_patterns.core.lambda_function import FunctionChoice
 from troposphere_patterns.core.network import ExistingVpc, VpcChoice
 from troposphere_patterns.core.values import accepts
-from troposphere_patterns.errors import PatternPropsError
+from troposphere_patterns.errors import PatternPropsError, Problem
 
 DEFAULT_ENVIRONMENT_VARIABLE = "SAGEMAKER_ENDPOINT_NAME"
 # Set on functions the pattern creates when the variable is renamed, so the default handler
@@ -188,7 +188,7 @@ _BUILT_FROM = {
 }
 
 
-def validate(props: LambdaSagemakerEndpointProps) -> list[str]:
+def validate(props: LambdaSagemakerEndpointProps) -> list[Problem]:
     """Return every problem with ``props``, each naming the props involved (see ``checked``)."""
     in_vpc = props.deploy_vpc is True or props.existing_vpc is not None
     variable = props.sagemaker_environment_variable_name

@@ -157,7 +157,7 @@ def endpoint_name_problems(endpoint: Any, where: str) -> list[Problem]:
     return [Problem(where, formats.ENDPOINT_NAME.refusal(endpoint))]
 
 
-def model_props_problems(plan: EndpointPlan, *, in_vpc: bool) -> list[str]:
+def model_props_problems(plan: EndpointPlan, *, in_vpc: bool) -> list[Problem]:
     """Rules troposphere's property table does not hold, for the plan's model.
 
     Args:
@@ -165,7 +165,7 @@ def model_props_problems(plan: EndpointPlan, *, in_vpc: bool) -> list[str]:
         in_vpc: The pattern places the model in its VPC.
     """
     model, where = plan.model, MODEL_WHERE
-    found: list[str] = [*model_data.problems(model, plan.containers, where)]
+    found = model_data.problems(model, plan.containers, where)
     for container in plan.containers:
         found += values.string_map_problems(
             container.props.get("Environment"), f"{container.path}.Environment"
@@ -173,7 +173,7 @@ def model_props_problems(plan: EndpointPlan, *, in_vpc: bool) -> list[str]:
     if in_vpc and "VpcConfig" in model:
         found.append(
             Problem.line(
-                parse_path(f"{where}.VpcConfig"),
+                (*parse_path(f"{where}.VpcConfig"), "deploy_vpc", "existing_vpc"),
                 f"{where}.VpcConfig with deploy_vpc/existing_vpc: the pattern places the model "
                 "in its VPC's subnets with its own security group",
             )

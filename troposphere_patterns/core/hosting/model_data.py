@@ -184,7 +184,7 @@ def _sub_parts(uri: Any, where: str) -> tuple[str, dict[str, Any] | None]:
 def _intrinsic_containers(model_props: Mapping[str, Any], where: str) -> list[Problem]:
     """Containers the grants cannot be read from: an intrinsic in place of the mapping."""
     listed = model_props.get("Containers", [])
-    if not isinstance(listed, list | tuple):
+    if isinstance(listed, AWSHelperFn):  # troposphere refuses any other non-list, and says so
         return [
             Problem(f"{where}.Containers", f"must be a list, not {type(listed).__name__}{_WHY}")
         ]

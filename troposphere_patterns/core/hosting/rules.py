@@ -105,9 +105,9 @@ class Hosting:
             prefixes += self.async_inference.bucket_prefixes()
         return prefixes
 
-    def problems(self, *, in_vpc: bool) -> list[str]:
+    def problems(self, *, in_vpc: bool) -> list[Problem]:
         """Every problem, for an endpoint the pattern creates or an existing one."""
-        found: list[str] = [*self._endpoint_problems()]
+        found = self._endpoint_problems()
         for name, cls in _PROPS_CLASSES.items():
             value = getattr(self, name)
             if value is not None:
@@ -136,26 +136,30 @@ class Hosting:
             if self.model_props is None:
                 found.append(
                     Problem.line(
-                        ("model_props",), f"neither {EXISTING} nor model_props: one is required"
+                        ("model_props", EXISTING),
+                        f"neither {EXISTING} nor model_props: one is required",
                     )
                 )
             return found
         if self.endpoint_props is not None:
             found.append(
-                Problem.line((EXISTING,), f"{EXISTING} and endpoint_props: give one or the other")
+                Problem.line(
+                    (EXISTING, "endpoint_props"),
+                    f"{EXISTING} and endpoint_props: give one or the other",
+                )
             )
         for name in _CREATED_ONLY:
             if getattr(self, name) is not None:
                 found.append(
                     Problem.line(
-                        (name,),
+                        (name, EXISTING),
                         f"{name} with {EXISTING}: no model or endpoint config is created to "
                         "apply them to",
                     )
                 )
         return found + endpoint_name_problems(self.existing_sagemaker_endpoint_obj, EXISTING)
 
-    def _option_problems(self, existing_endpoint: bool) -> list[str]:
+    def _option_problems(self, existing_endpoint: bool) -> list[Problem]:
         """Each day-2 option's own problems, and what the endpoint allows of them."""
         options = {
             "alarms": self.alarms,
@@ -166,13 +170,13 @@ class Hosting:
         if existing_endpoint:
             unused = [name for name in ("rollout", "data_capture") if options[name] is not None]
             return found + [
-                Problem.line((n,), f"{n} with {EXISTING}: the pattern makes no endpoint")
+                Problem.line((n, EXISTING), f"{n} with {EXISTING}: the pattern makes no endpoint")
                 for n in unused
             ]
         if self.data_capture and "DataCaptureConfig" in self.plan.config:
             found.append(
                 Problem.line(
-                    ("data_capture",),
+                    ("data_capture", "endpoint_config_props", "DataCaptureConfig"),
                     "data_capture and endpoint_config_props.DataCaptureConfig: give one",
                 )
             )

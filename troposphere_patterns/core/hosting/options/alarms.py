@@ -34,8 +34,10 @@ from troposphere import (
 )
 
 from troposphere_patterns.core import formats
-from troposphere_patterns.core.options import collect, number_problem
+from troposphere_patterns.core.options import number_problem, present
+from troposphere_patterns.core.values import Value
 from troposphere_patterns.core.waivers import guard_metadata
+from troposphere_patterns.errors import Problem
 
 SAGEMAKER_NAMESPACE = "AWS/SageMaker"
 MICROSECONDS_PER_MILLISECOND = 1000
@@ -74,7 +76,7 @@ class Alarms:
         datapoints_to_alarm: Breaching periods among them that set the alarm off. Default 3.
     """
 
-    topic: Any = None
+    topic: Value | None = None
     server_errors: float = 1
     client_error_rate: float = 0.05
     latency_p99_ms: float = 1000
@@ -85,9 +87,9 @@ class Alarms:
     evaluation_periods: int = 5
     datapoints_to_alarm: int = 3
 
-    def problems(self, where: str = "alarms") -> list[str]:
+    def problems(self, where: str = "alarms") -> list[Problem]:
         """Every problem with the fields, each naming ``<where>.<field>``."""
-        found = collect(
+        found = present(
             number_problem(self.server_errors, f"{where}.server_errors", 1, 1e9, integer=False),
             number_problem(
                 self.client_error_rate, f"{where}.client_error_rate", 0.0001, 1, integer=False
@@ -111,33 +113,44 @@ class Alarms:
         if found:
             return found
         if self.period_seconds % 60:
-            found.append(f"{where}.period_seconds: {self.period_seconds} is not a multiple of 60")
+            found.append(
+                Problem(f"{where}.period_seconds", f"{self.period_seconds} is not a multiple of 60")
+            )
         if self.datapoints_to_alarm > self.evaluation_periods:
             found.append(
-                f"{where}.datapoints_to_alarm: {self.datapoints_to_alarm} is more than "
-                f"evaluation_periods ({self.evaluation_periods})"
+                Problem(
+                    f"{where}.datapoints_to_alarm",
+                    f"{self.datapoints_to_alarm} is more than "
+                    f"evaluation_periods ({self.evaluation_periods})",
+                )
             )
         if self.period_seconds * self.evaluation_periods > MAX_EVALUATED_SECONDS:
             found.append(
-                f"{where}.evaluation_periods: {self.evaluation_periods} periods of "
-                f"{self.period_seconds} s exceed the day CloudWatch evaluates"
+                Problem(
+                    f"{where}.evaluation_periods",
+                    f"{self.evaluation_periods} periods of {self.period_seconds} s exceed the "
+                    "day CloudWatch evaluates",
+                )
             )
         topic = self.topic
         if isinstance(topic, str):
-            found += collect(_topic_problem(topic, f"{where}.topic"))
+            found += present(_topic_problem(topic, f"{where}.topic"))
         elif topic is not None and not isinstance(topic, str | AWSHelperFn | Parameter):
             found.append(
-                f"{where}.topic: must be an SNS topic ARN, an intrinsic or a Parameter, not "
-                f"{type(topic).__name__}"
+                Problem(
+                    f"{where}.topic",
+                    "must be an SNS topic ARN, an intrinsic or a Parameter, not "
+                    f"{type(topic).__name__}",
+                )
             )
         return found
 
 
-def _topic_problem(topic: str, where: str) -> str | None:
+def _topic_problem(topic: str, where: str) -> Problem | None:
     problem = formats.SNS_TOPIC_ARN.problem(topic, where)
     if problem is None and topic.endswith(".fifo"):
         # Alarm actions notify standard topics only (the rule since the first release).
-        return f"{where}: {topic!r} is a FIFO topic; alarm actions notify a standard topic"
+        return Problem(where, f"{topic!r} is a FIFO topic; alarm actions notify a standard topic")
     return problem
 
 
@@ -193,15 +206,17 @@ class AlarmsBundle:
     rollback_names: tuple[Sub, ...]
 
 
-def target_problems(variants: Sequence[Mapping[str, Any]], where: str) -> list[str]:
+def target_problems(variants: Sequence[Mapping[str, Any]], where: str) -> list[Problem]:
     """Variants the alarms cannot tell apart, or name: alarms need literal, distinct names."""
-    found: list[str] = []
+    found: list[Problem] = []
     seen: dict[str, str] = {}
     for index, name in enumerate(variant.get("VariantName") for variant in variants):
         if not isinstance(name, str):
             found.append(
-                f"{where}[{index}].VariantName: alarms watch each variant by name; give a "
-                "literal name, or alarms=None"
+                Problem(
+                    f"{where}[{index}].VariantName",
+                    "alarms watch each variant by name; give a literal name, or alarms=None",
+                )
             )
             continue
         if not formats.VARIANT_NAME.match(name):
@@ -209,8 +224,10 @@ def target_problems(variants: Sequence[Mapping[str, Any]], where: str) -> list[s
         key = formats.variant_id(name)
         if key in seen:
             found.append(
-                f"{where}[{index}].VariantName: {name!r} and {seen[key]!r} give the same alarm "
-                "logical IDs; rename one"
+                Problem(
+                    f"{where}[{index}].VariantName",
+                    f"{name!r} and {seen[key]!r} give the same alarm logical IDs; rename one",
+                )
             )
         seen[key] = name
     return found

@@ -23,6 +23,8 @@ from troposphere import AWSHelperFn, BaseAWSObject, Join, Parameter, Ref, Select
 from troposphere_patterns.core import formats
 from troposphere_patterns.core.bucket import PatternBucket
 from troposphere_patterns.core.overrides import plain
+from troposphere_patterns.core.values import Value
+from troposphere_patterns.errors import Problem
 
 # Prefixes of the pattern's bucket, without the trailing slash SageMaker adds itself.
 INPUT_PREFIX = "async-input"
@@ -59,16 +61,16 @@ class AsyncInference:
             (1-1000). Default None: SageMaker chooses.
     """
 
-    output_path: Any = None
-    failure_path: Any = None
-    input_path: Any = None
-    success_topic: Any = None
-    error_topic: Any = None
+    output_path: Value | None = None
+    failure_path: Value | None = None
+    input_path: Value | None = None
+    success_topic: Value | None = None
+    error_topic: Value | None = None
     max_concurrent_invocations_per_instance: int | None = None
 
-    def problems(self, where: str = "async_inference") -> list[str]:
+    def problems(self, where: str = "async_inference") -> list[Problem]:
         """Every problem with this option, each naming its field under ``where``."""
-        found: list[str] = []
+        found: list[Problem] = []
         for name in _PATHS:
             value = getattr(self, name)
             if value is None or isinstance(value, AWSHelperFn | Parameter):
@@ -80,17 +82,24 @@ class AsyncInference:
             value = getattr(self, name)
             if value is None or value is False or isinstance(value, AWSHelperFn | Parameter):
                 continue
-            problem = formats.SNS_TOPIC_ARN.problem(value, f"{where}.{name}")
-            if problem is not None:
-                found.append(f"{problem}; None creates a topic, False sends no notification")
+            if not formats.SNS_TOPIC_ARN.match(value):
+                found.append(
+                    Problem(
+                        f"{where}.{name}",
+                        f"{formats.SNS_TOPIC_ARN.refusal(value)}; None creates a topic, False "
+                        "sends no notification",
+                    )
+                )
         limit = self.max_concurrent_invocations_per_instance
         low, high = MAX_CONCURRENT_INVOCATIONS
         if limit is not None and (
             isinstance(limit, bool) or not isinstance(limit, int) or not low <= limit <= high
         ):
             found.append(
-                f"{where}.max_concurrent_invocations_per_instance: {limit!r} must be an "
-                f"integer from {low} to {high}"
+                Problem(
+                    f"{where}.max_concurrent_invocations_per_instance",
+                    f"{limit!r} must be an integer from {low} to {high}",
+                )
             )
         return found
 
@@ -263,7 +272,7 @@ def async_inference(option: AsyncInference, context: AsyncContext) -> AsyncInfer
 
 def problems(
     option: AsyncInference, config_props: Mapping[str, Any] | None, serverless: Any = None
-) -> list[str]:
+) -> list[Problem]:
     """Every problem with the option and with the endpoint config it would go on.
 
     Args:
@@ -275,25 +284,40 @@ def problems(
     found = option.problems("async_inference")
     if serverless is not None:
         # Asynchronous inference queues requests for instances; a serverless endpoint has none.
-        return [*found, "async_inference with serverless: async endpoints run on instances"]
+        return [
+            *found,
+            Problem.line(
+                ("async_inference", "serverless"),
+                "async_inference with serverless: async endpoints run on instances",
+            ),
+        ]
     if config_props is None:
         found.append(
-            "async_inference with existing_sagemaker_endpoint_obj: the pattern configures "
-            "async inference on the endpoint config it creates"
+            Problem.line(
+                ("async_inference", "existing_sagemaker_endpoint_obj"),
+                "async_inference with existing_sagemaker_endpoint_obj: the pattern configures "
+                "async inference on the endpoint config it creates",
+            )
         )
         return found
     where = "endpoint_config_props"
     if "AsyncInferenceConfig" in config_props:
         found.append(
-            f"{where}.AsyncInferenceConfig with async_inference: give one or the other "
-            "(async_inference also grants and configures the client)"
+            Problem.line(
+                (where, "AsyncInferenceConfig", "async_inference"),
+                f"{where}.AsyncInferenceConfig with async_inference: give one or the other "
+                "(async_inference also grants and configures the client)",
+            )
         )
     for name in ("ProductionVariants", "ShadowProductionVariants"):
         variants = config_props.get(name)
         for index, variant in enumerate(variants if isinstance(variants, list | tuple) else []):
             if isinstance(variant, Mapping) and "ServerlessConfig" in variant:
                 found.append(
-                    f"{where}.{name}[{index}].ServerlessConfig with async_inference: async "
-                    "endpoints run on instances, not serverless"
+                    Problem.line(
+                        (where, name, index, "ServerlessConfig", "async_inference"),
+                        f"{where}.{name}[{index}].ServerlessConfig with async_inference: async "
+                        "endpoints run on instances, not serverless",
+                    )
                 )
     return found

@@ -27,7 +27,9 @@ from troposphere import Sub
 
 from troposphere_patterns.core import formats
 from troposphere_patterns.core.bucket import PatternBucket
-from troposphere_patterns.core.options import collect, number_problem
+from troposphere_patterns.core.options import number_problem, present
+from troposphere_patterns.core.values import Value
+from troposphere_patterns.errors import Problem
 
 # The prefix of the pattern's bucket that captured data goes under.
 PREFIX = "data-capture/"
@@ -55,40 +57,53 @@ class DataCapture:
     capture: tuple[str, ...] = CAPTURE_MODES
     json_content_types: tuple[str, ...] = ("application/json",)
     csv_content_types: tuple[str, ...] = ("text/csv",)
-    kms_key_arn: Any = None
+    kms_key_arn: Value | None = None
 
-    def problems(self, where: str = "data_capture") -> list[str]:
+    def problems(self, where: str = "data_capture") -> list[Problem]:
         """Every problem with the fields, each naming ``<where>.<field>``."""
-        found: list[str] = []
+        found: list[Problem] = []
         if self.destination is not None:
-            found += collect(
+            found += present(
                 formats.S3_PREFIX_URI.problem(self.destination, f"{where}.destination")
             )
-        sampling = number_problem(self.sampling_percentage, f"{where}.sampling_percentage", 0, 100)
-        found += [sampling] if sampling else []
+        found += present(
+            number_problem(self.sampling_percentage, f"{where}.sampling_percentage", 0, 100)
+        )
         modes = self.capture
         if not isinstance(modes, tuple | list) or not modes or not set(modes) <= set(CAPTURE_MODES):
-            found.append(f"{where}.capture: {modes!r} must name Input, Output or both (a tuple)")
+            found.append(
+                Problem(f"{where}.capture", f"{modes!r} must name Input, Output or both (a tuple)")
+            )
         for name in ("json_content_types", "csv_content_types"):
             types = getattr(self, name)
             if not isinstance(types, tuple | list) or len(types) > MAX_CONTENT_TYPES:
-                found.append(f"{where}.{name}: give a tuple of at most {MAX_CONTENT_TYPES}")
+                found.append(
+                    Problem(f"{where}.{name}", f"give a tuple of at most {MAX_CONTENT_TYPES}")
+                )
                 continue
-            found += collect(
+            found += present(
                 *(formats.CONTENT_TYPE.problem(value, f"{where}.{name}") for value in types)
             )
         return found
 
     def endpoint_problems(
         self, variants: Sequence[Mapping[str, Any]], where: str = "data_capture"
-    ) -> list[str]:
-        """What the endpoint's variants allow: Serverless Inference captures no data."""
-        return [
-            f"{where} with Serverless Inference variant {variant.get('VariantName')!r}: "
-            "serverless endpoints do not support data capture; use an instance variant"
-            for variant in variants
-            if "ServerlessConfig" in variant
-        ][:1]
+    ) -> list[Problem]:
+        """What the endpoint's variants allow: Serverless Inference captures no data.
+
+        One problem, for the first serverless variant: the others would repeat it.
+        """
+        for variant in variants:
+            if "ServerlessConfig" in variant:
+                return [
+                    Problem.line(
+                        (where,),
+                        f"{where} with Serverless Inference variant "
+                        f"{variant.get('VariantName')!r}: serverless endpoints do not support "
+                        "data capture; use an instance variant",
+                    )
+                ]
+        return []
 
 
 @dataclass(frozen=True)
