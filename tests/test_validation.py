@@ -775,7 +775,13 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
             }
         },
         "endpoint_config_props.ProductionVariants[1].VariantName: 'blueA' and 'blue-a' give the "
-        "same alarm logical IDs",
+        "same logical IDs (BlueA)",
+    ),
+    (
+        "12 a variant name alarms cannot read",
+        {"endpoint_config_props": {"ProductionVariants": [variant(Ref("Name"), "ml.m5.large")]}},
+        'endpoint_config_props.ProductionVariants[0].VariantName: {"Ref": "Name"} must be a '
+        "literal variant name: alarms name their resources and logical IDs after it",
     ),
     (
         "12 canary over half",
@@ -1297,6 +1303,20 @@ TOPIC = "arn:aws:sns:us-east-1:123456789012:"
 
 # One mistake, one message: each of these gave none or two before the formats were written once.
 ONE_MESSAGE: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "12 variant names alike as IDs, with alarms and autoscaling",
+        {
+            "autoscaling": Autoscaling(max_capacity=2),
+            "endpoint_config_props": {
+                "ProductionVariants": [
+                    variant("blue-a", "ml.m5.large"),
+                    variant("blueA", "ml.m5.large"),
+                ]
+            },
+        },
+        "endpoint_config_props.ProductionVariants[1].VariantName: 'blueA' and 'blue-a' give the "
+        "same logical IDs (BlueA)",
+    ),
     (
         "11 inline code on a runtime that cannot run it",
         {"lambda_function_props": {"Code": CODE, "Runtime": "java21"}},

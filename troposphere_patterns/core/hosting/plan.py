@@ -10,13 +10,18 @@ for containers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from troposphere import AWSHelperFn
+
+from troposphere_patterns.core import formats
 from troposphere_patterns.core.hosting import instance_types, model_data
 from troposphere_patterns.core.hosting.model_data import Container
 from troposphere_patterns.core.overrides import merge, plain
+from troposphere_patterns.errors import Problem
 
 if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.options.serverless import Serverless
@@ -225,3 +230,40 @@ def _variants(config: Mapping[str, Any], name: str, where: str) -> tuple[tuple[V
             )
         )
     return tuple(found), len(listed)
+
+
+def named_variants(variants: Sequence[Variant], named_by: str) -> list[Problem]:
+    """Variants that resources are named after: each name a literal, no two alike as IDs.
+
+    Alarms and scaling targets carry a variant's name in their logical IDs (``MyVariant`` for
+    ``my-variant``), so the name must be known now, and two names must not give the same part.
+    A name outside SageMaker's pattern is left to the EndpointConfig's own rule.
+
+    Args:
+        variants: The variants named after.
+        named_by: What is named after them, for the message (``"alarms and autoscaling"``).
+    """
+    found: list[Problem] = []
+    seen: dict[str, str] = {}
+    for variant in variants:
+        where, name = f"{variant.path}.VariantName", variant.name
+        if not isinstance(name, str):
+            shown = json.dumps(name.to_dict()) if isinstance(name, AWSHelperFn) else repr(name)
+            found.append(
+                Problem(
+                    where,
+                    f"{shown} must be a literal variant name: {named_by} name their "
+                    "resources and logical IDs after it",
+                )
+            )
+        elif formats.VARIANT_NAME.match(name):
+            key = formats.variant_id(name)
+            if key in seen:
+                found.append(
+                    Problem(
+                        where,
+                        f"{name!r} and {seen[key]!r} give the same logical IDs ({key}); rename one",
+                    )
+                )
+            seen.setdefault(key, name)
+    return found

@@ -31,7 +31,7 @@ from troposphere_patterns.core.hosting.options.data_capture import PREFIX as CAP
 from troposphere_patterns.core.hosting.options.data_capture import DataCapture
 from troposphere_patterns.core.hosting.options.rollout import Rollout
 from troposphere_patterns.core.hosting.options.serverless import Serverless
-from troposphere_patterns.core.hosting.plan import EndpointPlan
+from troposphere_patterns.core.hosting.plan import EndpointPlan, named_variants
 from troposphere_patterns.core.hosting.types import EndpointConfig
 from troposphere_patterns.core.overrides import problems as property_problems
 from troposphere_patterns.errors import Problem
@@ -184,10 +184,9 @@ class Hosting:
         variants = [variant.props for variant in production]
         if self.data_capture is not None:
             found += self.data_capture.endpoint_problems(variants)
-        if self.alarms is not None:
-            found += alarm_rules.target_problems(
-                variants, "endpoint_config_props.ProductionVariants"
-            )
+        named_by = [n for n in ("alarms", "autoscaling") if getattr(self, n) is not None]
+        if named_by:
+            found += named_variants(production, " and ".join(named_by))
         if self.rollout is not None:
             watched = alarm_rules.PER_VARIANT * len(variants) if self.alarms is not None else 0
             scaled_min = self.autoscaling.min_capacity if self.autoscaling else None

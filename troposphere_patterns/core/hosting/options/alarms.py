@@ -16,7 +16,7 @@ it, but would also stop CloudFormation from ever replacing the endpoint.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -204,33 +204,6 @@ class AlarmsBundle:
 
     alarms: tuple[cloudwatch.Alarm, ...]
     rollback_names: tuple[Sub, ...]
-
-
-def target_problems(variants: Sequence[Mapping[str, Any]], where: str) -> list[Problem]:
-    """Variants the alarms cannot tell apart, or name: alarms need literal, distinct names."""
-    found: list[Problem] = []
-    seen: dict[str, str] = {}
-    for index, name in enumerate(variant.get("VariantName") for variant in variants):
-        if not isinstance(name, str):
-            found.append(
-                Problem(
-                    f"{where}[{index}].VariantName",
-                    "alarms watch each variant by name; give a literal name, or alarms=None",
-                )
-            )
-            continue
-        if not formats.VARIANT_NAME.match(name):
-            continue  # the EndpointConfig's own rules name it
-        key = formats.variant_id(name)
-        if key in seen:
-            found.append(
-                Problem(
-                    f"{where}[{index}].VariantName",
-                    f"{name!r} and {seen[key]!r} give the same alarm logical IDs; rename one",
-                )
-            )
-        seen[key] = name
-    return found
 
 
 def alarm_name(logical_id: str) -> Sub:

@@ -22,13 +22,11 @@ the variant is registered (SageMaker developer guide, endpoint-scaling-update).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from troposphere import (
-    AWSHelperFn,
     GetAtt,
     Ref,
     Sub,
@@ -240,30 +238,9 @@ def scaled_variants(
     instance_mode = ASYNC_BACKLOG if plan.asynchronous else INSTANCES
     scaled: list[ScaledVariant] = []
     found: list[Problem] = []
-    seen: dict[str, str] = {}
     for variant in plan.production:
+        # Literal, distinct names: the hosting rules' named_variants (the target carries it).
         path, name = variant.path, variant.name
-        if not isinstance(name, str):
-            shown = json.dumps(name.to_dict()) if isinstance(name, AWSHelperFn) else repr(name)
-            found.append(
-                Problem(
-                    f"{path}.VariantName",
-                    f"{shown} must be a literal variant name to autoscale: it names the "
-                    "scalable target and its logical ID",
-                )
-            )
-            continue
-        if not formats.VARIANT_NAME.match(name):
-            continue  # the EndpointConfig's own rules name it
-        key = formats.variant_id(name)
-        if key in seen:
-            found.append(
-                Problem(
-                    f"{path}.VariantName",
-                    f"{name!r} and {seen[key]!r} give the same logical IDs ({key}); rename one",
-                )
-            )
-        seen.setdefault(key, name)
         serverless = variant.serverless_config
         if isinstance(serverless, Mapping):
             warm, most = serverless.get("ProvisionedConcurrency"), serverless.get("MaxConcurrency")
