@@ -29,7 +29,7 @@ from awacs.aws import (
     StringEquals,
     StringLike,
 )
-from troposphere import AWSHelperFn, Join, Select, Split, Sub
+from troposphere import AWSHelperFn, Join, Select, Split, Sub, iam
 
 from troposphere_patterns.core import formats
 
@@ -166,6 +166,24 @@ def trust(service: str) -> PolicyDocument:
     )
 
 
+def service_role(
+    logical_id: str, service: str, policy_name: str, statements: Sequence[Statement]
+) -> iam.Role:
+    """A role that one AWS service assumes, with one inline policy of ``statements``.
+
+    Args:
+        logical_id: The role's logical ID.
+        service: The service principal, e.g. ``sagemaker.amazonaws.com``.
+        policy_name: The inline policy's name.
+        statements: What the role may do.
+    """
+    return iam.Role(
+        logical_id,
+        AssumeRolePolicyDocument=trust(service),
+        Policies=[iam.Policy(PolicyName=policy_name, PolicyDocument=document(*statements))],
+    )
+
+
 def xray_write() -> Statement:
     """Upload X-Ray traces (active tracing)."""
     return Statement(
@@ -186,17 +204,20 @@ def log_group_write(log_group_arn: Any) -> Statement:
     )
 
 
+# Write to a log group's streams (creating them), as the services that deliver logs do.
+_STREAM_WRITE = (
+    awacs.logs.CreateLogStream,
+    awacs.logs.PutLogEvents,
+    awacs.logs.DescribeLogStreams,
+)
+
+
 def sagemaker_logs() -> Statement:
     """CloudWatch Logs under ``/aws/sagemaker/``, as a hosting execution role needs."""
     return Statement(
         Sid="SagemakerLogs",
         Effect=Allow,
-        Action=[
-            awacs.logs.CreateLogGroup,
-            awacs.logs.CreateLogStream,
-            awacs.logs.PutLogEvents,
-            awacs.logs.DescribeLogStreams,
-        ],
+        Action=[awacs.logs.CreateLogGroup, *_STREAM_WRITE],
         Resource=[arn("logs", "log-group:/aws/sagemaker/*")],
     )
 
@@ -359,12 +380,5 @@ def for_account_principals(statements: Sequence[Statement]) -> PolicyDocument:
 def flow_log_write(log_group_arn: Any) -> Statement:
     """Deliver VPC flow logs to one log group."""
     return Statement(
-        Sid="DeliverFlowLogs",
-        Effect=Allow,
-        Action=[
-            awacs.logs.CreateLogStream,
-            awacs.logs.PutLogEvents,
-            awacs.logs.DescribeLogStreams,
-        ],
-        Resource=[log_group_arn],
+        Sid="DeliverFlowLogs", Effect=Allow, Action=list(_STREAM_WRITE), Resource=[log_group_arn]
     )

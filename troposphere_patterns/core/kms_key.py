@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,37 +26,37 @@ from troposphere_patterns.core.overrides import build, merge
 
 # Administration without kms:* (which would include CreateGrant and data use).
 ADMIN_ACTIONS = (
-    "CancelKeyDeletion",
-    "CreateAlias",
-    "DeleteAlias",
-    "DescribeKey",
-    "DisableKey",
-    "DisableKeyRotation",
-    "EnableKey",
-    "EnableKeyRotation",
-    "GetKeyPolicy",
-    "GetKeyRotationStatus",
-    "ListAliases",
-    "ListGrants",
-    "ListKeyPolicies",
-    "ListResourceTags",
-    "PutKeyPolicy",
-    "RevokeGrant",
-    "RotateKeyOnDemand",
-    "ScheduleKeyDeletion",
-    "TagResource",
-    "UntagResource",
-    "UpdateAlias",
-    "UpdateKeyDescription",
+    awacs.kms.CancelKeyDeletion,
+    awacs.kms.CreateAlias,
+    awacs.kms.DeleteAlias,
+    awacs.kms.DescribeKey,
+    awacs.kms.DisableKey,
+    awacs.kms.DisableKeyRotation,
+    awacs.kms.EnableKey,
+    awacs.kms.EnableKeyRotation,
+    awacs.kms.GetKeyPolicy,
+    awacs.kms.GetKeyRotationStatus,
+    awacs.kms.ListAliases,
+    awacs.kms.ListGrants,
+    awacs.kms.ListKeyPolicies,
+    awacs.kms.ListResourceTags,
+    awacs.kms.PutKeyPolicy,
+    awacs.kms.RevokeGrant,
+    awacs.kms.RotateKeyOnDemand,
+    awacs.kms.ScheduleKeyDeletion,
+    awacs.kms.TagResource,
+    awacs.kms.UntagResource,
+    awacs.kms.UpdateAlias,
+    awacs.kms.UpdateKeyDescription,
 )
 DATA_ACTIONS = (
-    "Decrypt",
-    "DescribeKey",
-    "Encrypt",
-    "GenerateDataKey",
-    "GenerateDataKeyWithoutPlaintext",
-    "ReEncryptFrom",
-    "ReEncryptTo",
+    awacs.kms.Decrypt,
+    awacs.kms.DescribeKey,
+    awacs.kms.Encrypt,
+    awacs.kms.GenerateDataKey,
+    awacs.kms.GenerateDataKeyWithoutPlaintext,
+    awacs.kms.ReEncryptFrom,
+    awacs.kms.ReEncryptTo,
 )
 
 DEFAULTS: Mapping[str, Any] = {
@@ -87,51 +87,50 @@ class KeyBundle:
         return (self.key,)
 
 
+def _on_this_key(
+    sid: str,
+    principal: Principal,
+    actions: Sequence[Action],
+    *,
+    effect: Any = Allow,
+    condition: Condition | None = None,
+) -> Statement:
+    more = {"Condition": condition} if condition is not None else {}
+    # In a key policy, Resource "*" means this key.
+    return Statement(
+        Sid=sid, Effect=effect, Principal=principal, Action=list(actions), Resource=["*"], **more
+    )
+
+
 def key_policy() -> Any:
     """The key policy: account administration, data use via IAM, CloudWatch Logs by context."""
     account = Principal("AWS", [Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")])
+    logs = Principal("Service", [Sub("logs.${AWS::Region}.amazonaws.com")])
     return iam_policies.document(
-        Statement(
-            Sid="AccountAdministration",
-            Effect=Allow,
-            Principal=account,
-            Action=[Action("kms", name) for name in ADMIN_ACTIONS],
-            Resource=["*"],  # in a key policy "*" means this key
+        _on_this_key("AccountAdministration", account, ADMIN_ACTIONS),
+        _on_this_key("AccountDataUseThroughIam", account, DATA_ACTIONS),
+        _on_this_key(
+            "GrantsOnlyForAwsResources",
+            account,
+            [awacs.kms.CreateGrant],
+            condition=Condition(Bool("kms:GrantIsForAWSResource", "true")),
         ),
-        Statement(
-            Sid="AccountDataUseThroughIam",
-            Effect=Allow,
-            Principal=account,
-            Action=[Action("kms", name) for name in DATA_ACTIONS],
-            Resource=["*"],  # in a key policy "*" means this key
-        ),
-        Statement(
-            Sid="GrantsOnlyForAwsResources",
-            Effect=Allow,
-            Principal=account,
-            Action=[awacs.kms.CreateGrant],
-            Resource=["*"],  # in a key policy "*" means this key
-            Condition=Condition(Bool("kms:GrantIsForAWSResource", "true")),
-        ),
-        Statement(
-            Sid="NoGrantsExceptForAwsServices",
-            Effect=Deny,
-            Principal=Principal("AWS", "*"),
-            Action=[awacs.kms.CreateGrant],
-            Resource=["*"],  # in a key policy "*" means this key
-            Condition=Condition(
+        _on_this_key(
+            "NoGrantsExceptForAwsServices",
+            Principal("AWS", "*"),
+            [awacs.kms.CreateGrant],
+            effect=Deny,
+            condition=Condition(
                 BoolIfExists(
                     {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}
                 )
             ),
         ),
-        Statement(
-            Sid="CloudWatchLogsOfThisAccount",
-            Effect=Allow,
-            Principal=Principal("Service", [Sub("logs.${AWS::Region}.amazonaws.com")]),
-            Action=[Action("kms", name) for name in DATA_ACTIONS],
-            Resource=["*"],  # in a key policy "*" means this key
-            Condition=Condition(
+        _on_this_key(
+            "CloudWatchLogsOfThisAccount",
+            logs,
+            DATA_ACTIONS,
+            condition=Condition(
                 ArnLike(
                     "kms:EncryptionContext:aws:logs:arn",
                     iam_policies.arn("logs", "log-group:*"),

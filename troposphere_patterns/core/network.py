@@ -20,7 +20,6 @@ from troposphere import (
     Select,
     Sub,
     ec2,
-    iam,
 )
 
 from troposphere_patterns.core import iam_policies, ids
@@ -406,17 +405,11 @@ def _flow_log(
         kms_key_arn=kms_key_arn,
         deletion_policy=deletion_policy,
     )
-    role = iam.Role(
+    role = iam_policies.service_role(
         logical_ids(ids.VPC_FLOW_LOG_ROLE),
-        AssumeRolePolicyDocument=iam_policies.trust("vpc-flow-logs.amazonaws.com"),
-        Policies=[
-            iam.Policy(
-                PolicyName="WriteFlowLogs",
-                PolicyDocument=iam_policies.document(
-                    iam_policies.flow_log_write(GetAtt(group, "Arn"))
-                ),
-            )
-        ],
+        "vpc-flow-logs.amazonaws.com",
+        "WriteFlowLogs",
+        [iam_policies.flow_log_write(GetAtt(group, "Arn"))],
     )
     flow_log = ec2.FlowLog(
         logical_ids(ids.VPC_FLOW_LOG),
@@ -457,15 +450,20 @@ def security_group(
     return build(ec2.SecurityGroup, props, logical_id)
 
 
-def https_to_group(group_id: Any, description: str) -> dict[str, Any]:
-    """An egress rule: TCP 443 to a security group."""
+def _https(description: str, **peer: Any) -> dict[str, Any]:
+    """A rule for TCP 443 with one peer (a group, or an address range)."""
     return {
         "IpProtocol": "tcp",
         "FromPort": HTTPS,
         "ToPort": HTTPS,
-        "DestinationSecurityGroupId": group_id,
+        **peer,
         "Description": description,
     }
+
+
+def https_to_group(group_id: Any, description: str) -> dict[str, Any]:
+    """An egress rule: TCP 443 to a security group."""
+    return _https(description, DestinationSecurityGroupId=group_id)
 
 
 def https_to_s3(description: str) -> dict[str, Any]:
@@ -474,58 +472,35 @@ def https_to_s3(description: str) -> dict[str, Any]:
     The gateway endpoint is a route, not an address a rule can name; in the pattern's isolated
     subnets it is also the only route out.
     """
-    return {
-        "IpProtocol": "tcp",
-        "FromPort": HTTPS,
-        "ToPort": HTTPS,
-        "CidrIp": "0.0.0.0/0",
-        "Description": description,
-    }
+    return _https(description, CidrIp="0.0.0.0/0")
 
 
 def https_from_group(group_id: Any, description: str) -> dict[str, Any]:
     """An ingress rule: TCP 443 from a security group."""
-    return {
-        "IpProtocol": "tcp",
-        "FromPort": HTTPS,
-        "ToPort": HTTPS,
-        "SourceSecurityGroupId": group_id,
-        "Description": description,
-    }
+    return _https(description, SourceSecurityGroupId=group_id)
 
 
-def gateway_endpoint(
-    logical_id: str, *, vpc_id: Any, service: str, route_table_ids: Any, policy: Any
+def vpc_endpoint(
+    logical_id: str, *, vpc_id: Any, service: str, policy: Any, **placement: Any
 ) -> ec2.VPCEndpoint:
-    """Build a gateway VPC endpoint (``service`` like ``s3``) on the given route tables."""
+    """Build a VPC endpoint for ``service`` (``s3``, ``sagemaker.runtime``).
+
+    Args:
+        logical_id: Its logical ID.
+        vpc_id: The VPC.
+        service: The service's short name.
+        policy: The endpoint policy.
+        **placement: ``RouteTableIds`` for a gateway endpoint; ``SubnetIds`` and
+            ``SecurityGroupIds`` for an interface endpoint, which gets private DNS.
+    """
+    interface = "SubnetIds" in placement
     return ec2.VPCEndpoint(
         logical_id,
         VpcId=vpc_id,
         ServiceName=Sub(f"com.amazonaws.${{AWS::Region}}.{service}"),
-        VpcEndpointType="Gateway",
-        RouteTableIds=route_table_ids,
-        PolicyDocument=policy,
-    )
-
-
-def interface_endpoint(
-    logical_id: str,
-    *,
-    vpc_id: Any,
-    service: str,
-    subnet_ids: Any,
-    security_group_ids: Any,
-    policy: Any,
-) -> ec2.VPCEndpoint:
-    """Build an interface VPC endpoint with private DNS (``service`` like ``sagemaker.runtime``)."""
-    return ec2.VPCEndpoint(
-        logical_id,
-        VpcId=vpc_id,
-        ServiceName=Sub(f"com.amazonaws.${{AWS::Region}}.{service}"),
-        VpcEndpointType="Interface",
-        PrivateDnsEnabled=True,
-        SubnetIds=subnet_ids,
-        SecurityGroupIds=security_group_ids,
+        VpcEndpointType="Interface" if interface else "Gateway",
+        **({"PrivateDnsEnabled": True} if interface else {}),
+        **placement,
         PolicyDocument=policy,
     )
 
@@ -657,23 +632,23 @@ def service_endpoints(
     """
     network = private.network
     endpoints: list[BaseAWSObject] = [
-        interface_endpoint(
+        vpc_endpoint(
             logical_ids(ids.RUNTIME_ENDPOINT),
             vpc_id=network.vpc_id,
             service="sagemaker.runtime",
-            subnet_ids=network.subnet_ids,
-            security_group_ids=[private.runtime_group_id],
             policy=runtime_policy,
+            SubnetIds=network.subnet_ids,
+            SecurityGroupIds=[private.runtime_group_id],
         )
     ]
     if s3_statements:
         endpoints.append(
-            gateway_endpoint(
+            vpc_endpoint(
                 logical_ids(ids.S3_ENDPOINT),
                 vpc_id=network.vpc_id,
                 service="s3",
-                route_table_ids=network.route_table_ids,
                 policy=iam_policies.for_account_principals(list(s3_statements)),
+                RouteTableIds=network.route_table_ids,
             )
         )
     return endpoints

@@ -351,15 +351,8 @@ def sagemaker_endpoint(
         statements = execution_role_statements(
             plan.containers, kms_key_arn=kms_key_arn, in_vpc=network is not None
         ) + list(role_statements)
-        role = iam.Role(
-            ids(core_ids.SAGEMAKER_ROLE),
-            AssumeRolePolicyDocument=iam_policies.trust("sagemaker.amazonaws.com"),
-            Policies=[
-                iam.Policy(
-                    PolicyName="SagemakerHosting",
-                    PolicyDocument=iam_policies.document(*statements),
-                )
-            ],
+        role = iam_policies.service_role(
+            ids(core_ids.SAGEMAKER_ROLE), "sagemaker.amazonaws.com", "SagemakerHosting", statements
         )
         required["ExecutionRoleArn"] = GetAtt(role, "Arn")
     if network is not None:
