@@ -8,6 +8,7 @@ repeat it or trip over it, and every other rule still runs.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -15,6 +16,8 @@ from troposphere_patterns.core.values import props_problems, type_problems
 from troposphere_patterns.errors import Problem
 
 T = TypeVar("T")
+# A rule of one field: its value and name in, its problems (or one, or None) out.
+FieldRule = Callable[[Any, str], "Sequence[Problem] | Problem | None"]
 # The props fields a rule reads, and the rule: its problems, one problem, or None.
 Rule = tuple[Collection[str], Callable[[], Sequence[Problem] | Problem | None]]
 
@@ -24,16 +27,25 @@ def fields_of(owner: Any) -> frozenset[str]:
     return frozenset(field.name for field in dataclasses.fields(owner))
 
 
-def checked(props: Any, rules: Iterable[Rule]) -> list[Problem]:
+def checked(props: Any, rules: Iterable[Rule], **field_rules: FieldRule) -> list[Problem]:
     """Every problem with a props dataclass.
 
     Args:
         props: The props (a dataclass whose fields declare their types with ``accepts``).
         rules: Each rule with the fields it reads.
+        **field_rules: A rule of one field, by the field's name: called with its value and
+            its name.
 
     Returns:
         The type and renderability problems, then those of every rule that could run.
     """
+    rules = [
+        *rules,
+        *(
+            ((name,), functools.partial(rule, getattr(props, name), name))
+            for name, rule in field_rules.items()
+        ),
+    ]
     found = [*type_problems(props), *props_problems(props)]
     unusable = {problem.path[0] for problem in found}
     for reads, rule in rules:
@@ -46,3 +58,8 @@ def checked(props: Any, rules: Iterable[Rule]) -> list[Problem]:
 def part(props: Any, owner: type[T]) -> T:
     """The props fields one owner reads (``Hosting``, ``VpcChoice``...), as that owner."""
     return owner(**{name: getattr(props, name) for name in fields_of(owner)})
+
+
+def given(props: Any, *names: str) -> tuple[str, ...]:
+    """The fields among ``names`` that the caller gave (all of them when none was)."""
+    return tuple(name for name in names if getattr(props, name) is not None) or names

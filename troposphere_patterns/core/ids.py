@@ -172,3 +172,8 @@ class LogicalIds:
     def __call__(self, name: str, **fields: int) -> str:
         """Return the logical ID for ``name``, formatting ``{n}``-style fields first."""
         return self.prefix + (name.format(**fields) if fields else name)
+
+
+def all_names(az_count: int) -> list[str]:
+    """Every base logical ID (resources, Outputs, the VPC's for ``az_count`` subnets)."""
+    return [*RESOURCE_NAMES, *OUTPUT_NAMES, *vpc_names(az_count)]

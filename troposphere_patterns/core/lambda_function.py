@@ -29,6 +29,7 @@ from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.log_group import log_group
 from troposphere_patterns.core.network import Placement
 from troposphere_patterns.core.options import present
+from troposphere_patterns.core.outputs import OutputRow
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
 from troposphere_patterns.errors import Problem, parse_path
@@ -472,6 +473,14 @@ def attach_to_function(
         Roles=[role_name(function.properties["Role"])],
     )
     return FunctionAttachment(function, policy, properties)
+
+
+def function_outputs(function: awslambda.Function) -> tuple[OutputRow, ...]:
+    """A function's name and ARN, as a template exports them."""
+    return (
+        (core_ids.OUTPUT_FUNCTION_NAME, Ref(function), "Name of the Lambda function"),
+        (core_ids.OUTPUT_FUNCTION_ARN, GetAtt(function, "Arn"), "ARN of the Lambda function"),
+    )
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from troposphere import (
 from troposphere_patterns.core import iam_policies, ids
 from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.log_group import log_group
+from troposphere_patterns.core.outputs import OutputRow
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
 from troposphere_patterns.core.values import IdList, Value
@@ -299,6 +300,14 @@ class VpcChoice:
         if existing is not None and not existing.create_vpc_endpoints:
             return existing.runtime_endpoint_security_group_id
         return None
+
+
+def vpc_outputs(vpc: ec2.VPC | ExistingVpc | None) -> tuple[OutputRow, ...]:
+    """The VPC's ID, created or given, as a template exports it; nothing without a VPC."""
+    if vpc is None:
+        return ()
+    vpc_id = Ref(vpc) if isinstance(vpc, ec2.VPC) else plain(vpc.vpc_id)
+    return ((ids.OUTPUT_VPC_ID, vpc_id, "ID of the VPC"),)
 
 
 def vpc_props_problems(vpc_props: Mapping[str, Any], where: str) -> list[Problem]:

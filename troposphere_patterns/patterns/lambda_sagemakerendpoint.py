@@ -15,9 +15,7 @@ from typing import Any
 
 from troposphere import (
     AWSHelperFn,
-    GetAtt,
     Parameter,
-    Ref,
     Template,
     awslambda,
     cloudwatch,
@@ -86,21 +84,16 @@ class LambdaSagemakerEndpointProps:
         deletion_policy: ``DeletionPolicy`` and ``UpdateReplacePolicy`` of the KMS key and the
             log groups: ``Retain`` keeps data readable after the stack is gone; ``Delete`` for
             throwaway stacks. Default ``Retain``.
-        serverless: Make the endpoint serverless (:class:`Serverless`: memory 2048 MB, at most
-            20 concurrent invocations, no provisioned concurrency by default): no instances, no
-            model VPC or network isolation; the function may still sit in the VPC. Default None.
-        autoscaling: Scale each variant (:class:`Autoscaling`: ``max_capacity`` required,
-            ``min_capacity`` 1, cooldowns 300 s in and 60 s out, the target per mode): instance
-            counts on invocations per instance, serverless provisioned concurrency on its
-            utilization. Default None.
-        alarms: CloudWatch alarms on the created endpoint's variants and the function; None
-            for none. Default ``Alarms()`` (no actions).
-        rollout: Model updates shift traffic step by step, rolling back on those alarms
-            (``Rollout.canary(...)``, ...). Default None: all at once, unwatched.
-        data_capture: Capture requests and responses for Model Monitor. Default None.
-        async_inference: Host the model behind an asynchronous endpoint (requests and results
-            through S3, notifications through SNS); the function gets the handler's async
-            environment and grants. Default None: a real-time endpoint.
+        serverless: Make the endpoint serverless (:class:`Serverless`): no instances, no model
+            VPC or network isolation; the function may still sit in the VPC. Default None.
+        autoscaling: Scale each production variant (:class:`Autoscaling`). Default None.
+        alarms: CloudWatch alarms on the created endpoint's variants and the function
+            (:class:`Alarms`); None for none. Default ``Alarms()`` (no actions).
+        rollout: Stepped model updates that roll back on those alarms (:class:`Rollout`).
+            Default None: all at once, unwatched.
+        data_capture: Capture requests and responses (:class:`DataCapture`). Default None.
+        async_inference: An asynchronous endpoint (:class:`AsyncInference`); the function gets
+            the handler's async environment and grants. Default None: a real-time endpoint.
     """
 
     existing_lambda_obj: awslambda.Function | None = accepts(
@@ -156,24 +149,33 @@ class LambdaSagemakerEndpoint:
 
     Attributes:
         lambda_function: The function, created or the caller's.
-        sagemaker_endpoint: The created ``AWS::SageMaker::Endpoint``, the caller's, or an
-            :class:`EndpointReference` when the endpoint was given by name.
-        sagemaker_endpoint_config: The created EndpointConfig; None with an existing endpoint.
-        sagemaker_model: The created Model; None with an existing endpoint.
+        hosted: Everything the SageMaker side created (:class:`HostedEndpoint`: the endpoint,
+            model, config, role, bucket, topics, alarms, and what the function was granted).
         vpc: The created ``AWS::EC2::VPC``, the caller's :class:`ExistingVpc`, or None.
-        alarms: The CloudWatch alarms created.
-        hosted: Everything the SageMaker side created (role, bucket, topics, key use, ...).
+        alarms: The CloudWatch alarms created (the endpoint's, then the function's).
         key: The pattern's KMS key, when anything uses it; None otherwise.
     """
 
     lambda_function: awslambda.Function
-    sagemaker_endpoint: sagemaker.Endpoint | hosting.EndpointReference
-    sagemaker_endpoint_config: sagemaker.EndpointConfig | None
-    sagemaker_model: sagemaker.Model | None
-    vpc: ec2.VPC | ExistingVpc | None
     hosted: hosting.HostedEndpoint
+    vpc: ec2.VPC | ExistingVpc | None = None
     alarms: tuple[cloudwatch.Alarm, ...] = ()
     key: kms.Key | None = None
+
+    @property
+    def sagemaker_endpoint(self) -> sagemaker.Endpoint | hosting.EndpointReference:
+        """The created ``AWS::SageMaker::Endpoint``, the caller's, or an EndpointReference."""
+        return self.hosted.endpoint.endpoint or self.hosted.endpoint
+
+    @property
+    def sagemaker_endpoint_config(self) -> sagemaker.EndpointConfig | None:
+        """The created EndpointConfig; None with an existing endpoint."""
+        return self.hosted.endpoint_config
+
+    @property
+    def sagemaker_model(self) -> sagemaker.Model | None:
+        """The created Model; None with an existing endpoint."""
+        return self.hosted.model
 
 
 # The props each created resource is built from, to name them in the rare error troposphere
@@ -191,42 +193,20 @@ _BUILT_FROM = {
 def validate(props: LambdaSagemakerEndpointProps) -> list[Problem]:
     """Return every problem with ``props``, each naming the props involved (see ``checked``)."""
     in_vpc = props.deploy_vpc is True or props.existing_vpc is not None
-    variable = props.sagemaker_environment_variable_name
+    names, reserved = core_ids.all_names(network.MAX_AZ_COUNT), (ENVIRONMENT_VARIABLE_POINTER,)
     return checks.checked(
         props,
-        (
+        [
             (checks.fields_of(VpcChoice), props.vpc.problems),
             (checks.fields_of(FunctionChoice), lambda: props.function.problems(in_vpc=in_vpc)),
             (checks.fields_of(Hosting), lambda: props.hosting.problems(in_vpc=in_vpc)),
-            (
-                ("deletion_policy",),
-                lambda: deletion.problems(props.deletion_policy),
-            ),
-            (
-                ("id_prefix",),
-                lambda: core_ids.prefix_problems(props.id_prefix, _id_names()),
-            ),
-            (
-                ("sagemaker_environment_variable_name",),
-                lambda: lambda_function.variable_name_problem(
-                    variable,
-                    "sagemaker_environment_variable_name",
-                    reserved=(ENVIRONMENT_VARIABLE_POINTER,),
-                ),
-            ),
+        ],
+        deletion_policy=deletion.problems,
+        id_prefix=lambda prefix, where: core_ids.prefix_problems(prefix, names, where),
+        sagemaker_environment_variable_name=lambda name, where: (
+            lambda_function.variable_name_problem(name, where, reserved=reserved)
         ),
     )
-
-
-def _given(props: LambdaSagemakerEndpointProps, *names: str) -> tuple[str, ...]:
-    """The fields among ``names`` that the caller gave (all of them when none was)."""
-    return tuple(name for name in names if getattr(props, name) is not None) or names
-
-
-def _id_names() -> list[str]:
-    """Every base logical ID an instance may use: the prefix goes in front of each."""
-    names = (*core_ids.RESOURCE_NAMES, *core_ids.OUTPUT_NAMES)
-    return [*names, *core_ids.vpc_names(network.MAX_AZ_COUNT)]
 
 
 def _build(props: LambdaSagemakerEndpointProps) -> tuple[Addition, LambdaSagemakerEndpoint]:
@@ -235,7 +215,7 @@ def _build(props: LambdaSagemakerEndpointProps) -> tuple[Addition, LambdaSagemak
     key = kms_key.encryption_key(
         ids(core_ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy
     )
-    with overrides.rejected(*_given(props, "vpc_props", "existing_vpc")):
+    with overrides.rejected(*checks.given(props, "vpc_props", "existing_vpc")):
         private = props.vpc.private_network(
             ids,
             network.PrivateNetworkIds(
@@ -249,7 +229,7 @@ def _build(props: LambdaSagemakerEndpointProps) -> tuple[Addition, LambdaSagemak
             s3_egress=props.hosting.client_uses_s3,
         )
     with overrides.rejected(
-        *_given(props, "model_props", "endpoint_config_props", "endpoint_props")
+        *checks.given(props, "model_props", "endpoint_config_props", "endpoint_props")
     ):
         context = hosting.HostingContext(ids, key, private, props.deletion_policy)
         hosted = hosting.hosted_endpoint(props.hosting, context)
@@ -258,7 +238,7 @@ def _build(props: LambdaSagemakerEndpointProps) -> tuple[Addition, LambdaSagemak
     variables = {variable: hosted.endpoint.name, **hosted.client_environment}
     if variable != DEFAULT_ENVIRONMENT_VARIABLE and props.existing_lambda_obj is None:
         variables[ENVIRONMENT_VARIABLE_POINTER] = variable
-    with overrides.rejected(*_given(props, "lambda_function_props", "existing_lambda_obj")):
+    with overrides.rejected(*checks.given(props, "lambda_function_props", "existing_lambda_obj")):
         function = props.function.build(
             ids,
             kms_key_arn=key.arn,
@@ -284,17 +264,14 @@ def _build(props: LambdaSagemakerEndpointProps) -> tuple[Addition, LambdaSagemak
         *alarms,
     )
     result = LambdaSagemakerEndpoint(
-        lambda_function=function.function,
-        sagemaker_endpoint=hosted.endpoint.endpoint or hosted.endpoint,
-        sagemaker_endpoint_config=hosted.endpoint_config,
-        sagemaker_model=hosted.model,
+        function.function,
+        hosted,
         vpc=private.network.vpc if private and private.network.vpc else props.existing_vpc,
-        hosted=hosted,
         alarms=(*hosted.alarms, *alarms),
         key=key.key if uses_key else None,
     )
     then = (function.attachment.apply,) if function.attachment is not None else ()
-    built_from = {ids(base): _given(props, *names) for base, names in _BUILT_FROM.items()}
+    built_from = {ids(base): checks.given(props, *names) for base, names in _BUILT_FROM.items()}
     return Addition(resources, conditions, then, built_from), result
 
 
@@ -341,14 +318,10 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
         Description=f"Lambda function invoking a SageMaker {kind} endpoint (troposphere-patterns)"
     )
     result = add_lambda_sagemakerendpoint(template, props)
-    function = result.lambda_function
-    rows = [
-        (core_ids.OUTPUT_FUNCTION_NAME, Ref(function), "Name of the Lambda function"),
-        (core_ids.OUTPUT_FUNCTION_ARN, GetAtt(function, "Arn"), "ARN of the Lambda function"),
+    rows = (
+        *lambda_function.function_outputs(result.lambda_function),
         *result.hosted.outputs,
-    ]
-    if isinstance(result.vpc, ec2.VPC | ExistingVpc):
-        vpc_id = Ref(result.vpc) if isinstance(result.vpc, ec2.VPC) else result.vpc.vpc_id
-        rows.append((core_ids.OUTPUT_VPC_ID, overrides.plain(vpc_id), "ID of the VPC"))
+        *network.vpc_outputs(result.vpc),
+    )
     outputs.add_outputs(template, core_ids.LogicalIds(props.id_prefix), rows, result.alarms)
     return template
