@@ -125,7 +125,7 @@ class Hosting:
             )
         found += self._option_problems(existing_endpoint)
         if self.async_inference is not None:
-            own = None if existing_endpoint else dict(self.plan.config)
+            own = None if existing_endpoint else self.plan
             found += async_problems(self.async_inference, own, self.serverless)
         return found
 
@@ -181,14 +181,13 @@ class Hosting:
                 )
             )
         production = self.plan.production
-        variants = [variant.props for variant in production]
         if self.data_capture is not None:
-            found += self.data_capture.endpoint_problems(variants)
+            found += self.data_capture.endpoint_problems(production)
         named_by = [n for n in ("alarms", "autoscaling") if getattr(self, n) is not None]
         if named_by:
             found += named_variants(production, " and ".join(named_by))
         if self.rollout is not None:
-            watched = alarm_rules.PER_VARIANT * len(variants) if self.alarms is not None else 0
+            watched = alarm_rules.PER_VARIANT * len(production) if self.alarms else 0
             scaled_min = self.autoscaling.min_capacity if self.autoscaling else None
             found += self.rollout.endpoint_problems(
                 production, watched, self.endpoint_props, scaled_min=scaled_min

@@ -9,9 +9,8 @@ with the pattern's key; topics left ``None`` are created here, encrypted with th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import awacs.kms
 import awacs.s3
@@ -24,7 +23,10 @@ from troposphere_patterns.core import formats
 from troposphere_patterns.core.bucket import PatternBucket
 from troposphere_patterns.core.overrides import plain
 from troposphere_patterns.core.values import Value
-from troposphere_patterns.errors import Problem
+from troposphere_patterns.errors import Problem, parse_path
+
+if TYPE_CHECKING:
+    from troposphere_patterns.core.hosting.plan import EndpointPlan
 
 # Prefixes of the pattern's bucket, without the trailing slash SageMaker adds itself.
 INPUT_PREFIX = "async-input"
@@ -271,14 +273,14 @@ def async_inference(option: AsyncInference, context: AsyncContext) -> AsyncInfer
 
 
 def problems(
-    option: AsyncInference, config_props: Mapping[str, Any] | None, serverless: Any = None
+    option: AsyncInference, plan: EndpointPlan | None, serverless: Any = None
 ) -> list[Problem]:
     """Every problem with the option and with the endpoint config it would go on.
 
     Args:
         option: The caller's option, reported as ``async_inference.<field>``.
-        config_props: The merged EndpointConfig properties; None when the endpoint is not the
-            pattern's (an existing endpoint has its own config).
+        plan: The endpoint config the pattern creates; None for an existing endpoint (it has
+            its own config).
         serverless: The pattern's ``serverless`` option, if any.
     """
     found = option.problems("async_inference")
@@ -291,7 +293,7 @@ def problems(
                 "async_inference with serverless: async endpoints run on instances",
             ),
         ]
-    if config_props is None:
+    if plan is None:
         found.append(
             Problem.line(
                 ("async_inference", "existing_sagemaker_endpoint_obj"),
@@ -301,7 +303,7 @@ def problems(
         )
         return found
     where = "endpoint_config_props"
-    if "AsyncInferenceConfig" in config_props:
+    if "AsyncInferenceConfig" in plan.config:
         found.append(
             Problem.line(
                 (where, "AsyncInferenceConfig", "async_inference"),
@@ -309,15 +311,13 @@ def problems(
                 "(async_inference also grants and configures the client)",
             )
         )
-    for name in ("ProductionVariants", "ShadowProductionVariants"):
-        variants = config_props.get(name)
-        for index, variant in enumerate(variants if isinstance(variants, list | tuple) else []):
-            if isinstance(variant, Mapping) and "ServerlessConfig" in variant:
-                found.append(
-                    Problem.line(
-                        (where, name, index, "ServerlessConfig", "async_inference"),
-                        f"{where}.{name}[{index}].ServerlessConfig with async_inference: async "
-                        "endpoints run on instances, not serverless",
-                    )
+    for variant in plan.variants:
+        if variant.serverless:
+            found.append(
+                Problem.line(
+                    (*parse_path(variant.path), "ServerlessConfig", "async_inference"),
+                    f"{variant.path}.ServerlessConfig with async_inference: async endpoints run "
+                    "on instances, not serverless",
                 )
+            )
     return found

@@ -16,9 +16,9 @@ project builds or checks uses it (a caller's own ``DataCaptureConfig`` passes to
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import awacs.kms
 import awacs.s3
@@ -29,7 +29,10 @@ from troposphere_patterns.core import formats
 from troposphere_patterns.core.bucket import PatternBucket
 from troposphere_patterns.core.options import number_problem, present
 from troposphere_patterns.core.values import Value
-from troposphere_patterns.errors import Problem
+from troposphere_patterns.errors import Problem, parse_path
+
+if TYPE_CHECKING:
+    from troposphere_patterns.core.hosting.plan import Variant
 
 # The prefix of the pattern's bucket that captured data goes under.
 PREFIX = "data-capture/"
@@ -87,20 +90,19 @@ class DataCapture:
         return found
 
     def endpoint_problems(
-        self, variants: Sequence[Mapping[str, Any]], where: str = "data_capture"
+        self, variants: Sequence[Variant], where: str = "data_capture"
     ) -> list[Problem]:
         """What the endpoint's variants allow: Serverless Inference captures no data.
 
         One problem, for the first serverless variant: the others would repeat it.
         """
         for variant in variants:
-            if "ServerlessConfig" in variant:
+            if variant.serverless:
                 return [
                     Problem.line(
-                        (where,),
-                        f"{where} with Serverless Inference variant "
-                        f"{variant.get('VariantName')!r}: serverless endpoints do not support "
-                        "data capture; use an instance variant",
+                        (where, *parse_path(variant.path)),
+                        f"{where} with Serverless Inference variant {variant.name!r}: serverless "
+                        "endpoints do not support data capture; use an instance variant",
                     )
                 ]
         return []
