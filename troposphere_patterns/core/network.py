@@ -59,7 +59,7 @@ class ExistingVpc:
 
     Attributes:
         vpc_id: The VPC's ID.
-        subnet_ids: Private or isolated subnet IDs for the function, the model and the
+        subnet_ids: Private or isolated subnet IDs for the client, the model and the
             SageMaker Runtime endpoint: a list, or an intrinsic such as the ``Ref`` of a
             ``List<AWS::EC2::Subnet::Id>`` Parameter.
         route_table_ids: Route tables of those subnets, for the S3 gateway endpoint: a list or
@@ -69,8 +69,8 @@ class ExistingVpc:
             of the pattern): then ``runtime_endpoint_security_group_id`` is required. Default
             True.
         runtime_endpoint_security_group_id: The security group of the VPC's existing SageMaker
-            Runtime interface endpoint: the function's group may send HTTPS to it, and the
-            pattern adds an ingress rule to it from the function's group. Only with
+            Runtime interface endpoint: the client's group may send HTTPS to it, and the
+            pattern adds an ingress rule to it from the client's group. Only with
             ``create_vpc_endpoints=False``. Default None.
     """
 
@@ -160,7 +160,7 @@ class ExistingVpc:
                     ),
                     "existing_vpc.create_vpc_endpoints=False needs "
                     "existing_vpc.runtime_endpoint_security_group_id: the security group of the "
-                    "VPC's SageMaker Runtime endpoint, for the function to reach it",
+                    "VPC's SageMaker Runtime endpoint, for the client to reach it",
                 )
             ]
         return []

@@ -226,7 +226,7 @@ def async_inference(option: AsyncInference, context: AsyncContext) -> AsyncInfer
         config["ClientConfig"] = {"MaxConcurrentInvocationsPerInstance": limit}
 
     results = [arns["output_path"], arns["failure_path"]]
-    function_s3 = [
+    client_s3 = [
         _statement("AsyncInputWrite", [awacs.s3.PutObject], [arns["input_path"]]),
         _statement("AsyncResultRead", [awacs.s3.GetObject], results),
     ]
@@ -238,7 +238,7 @@ def async_inference(option: AsyncInference, context: AsyncContext) -> AsyncInfer
         _statement(
             "InvokeEndpointAsync", [awacs.sagemaker.InvokeEndpointAsync], [context.endpoint_arn]
         ),
-        *function_s3,
+        *client_s3,
     ]
     sagemaker_statements = list(sagemaker_s3)
     if notification:
@@ -268,7 +268,7 @@ def async_inference(option: AsyncInference, context: AsyncContext) -> AsyncInfer
         client_environment={ENVIRONMENT[name]: paths[name] for name in _PATHS},
         client_statements=client_statements,
         sagemaker_statements=sagemaker_statements,
-        s3_statements=[*function_s3, *sagemaker_s3],
+        s3_statements=[*client_s3, *sagemaker_s3],
     )
 
 
