@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from awacs.aws import Statement
 from troposphere import (
@@ -508,6 +508,12 @@ class FunctionChoice:
         lambda_function_props: ``AWS::Lambda::Function`` properties of the function to create,
             merged over the defaults. Default None.
     """
+
+    # The props each resource is built from, to name them if troposphere refuses it late.
+    BUILT_FROM: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        core_ids.LAMBDA_FUNCTION: ("lambda_function_props",),
+        core_ids.LAMBDA_POLICY: ("lambda_function_props", "existing_lambda_obj"),
+    }
 
     existing_lambda_obj: awslambda.Function | None = None
     lambda_function_props: Mapping[str, Any] | None = None

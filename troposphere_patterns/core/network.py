@@ -6,7 +6,7 @@ import ipaddress
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from awacs.aws import PolicyDocument, Statement
 from troposphere import (
@@ -202,6 +202,9 @@ class VpcChoice:
         vpc_props: ``AWS::EC2::VPC`` properties (plus ``MaxAzs``) of the VPC to create.
             Default None.
     """
+
+    # The props each resource is built from, to name them if troposphere refuses it late.
+    BUILT_FROM: ClassVar[Mapping[str, tuple[str, ...]]] = {ids.VPC: ("vpc_props",)}
 
     existing_vpc: ExistingVpc | None = None
     deploy_vpc: bool = False

@@ -178,18 +178,6 @@ class LambdaSagemakerEndpoint:
         return self.hosted.model
 
 
-# The props each created resource is built from, to name them in the rare error troposphere
-# raises only when rendering (validation should have caught it first).
-_BUILT_FROM = {
-    core_ids.SAGEMAKER_MODEL: ("model_props",),
-    core_ids.SAGEMAKER_ENDPOINT_CONFIG: ("endpoint_config_props",),
-    core_ids.SAGEMAKER_ENDPOINT: ("endpoint_props",),
-    core_ids.LAMBDA_FUNCTION: ("lambda_function_props",),
-    core_ids.LAMBDA_POLICY: ("lambda_function_props", "existing_lambda_obj"),
-    core_ids.VPC: ("vpc_props",),
-}
-
-
 def validate(props: LambdaSagemakerEndpointProps) -> list[Problem]:
     """Return every problem with ``props``, each naming the props involved (see ``checked``)."""
     in_vpc = props.deploy_vpc is True or props.existing_vpc is not None
@@ -271,7 +259,8 @@ def _build(props: LambdaSagemakerEndpointProps) -> tuple[Addition, LambdaSagemak
         key=key.key if uses_key else None,
     )
     then = (function.attachment.apply,) if function.attachment is not None else ()
-    built_from = {ids(base): checks.given(props, *names) for base, names in _BUILT_FROM.items()}
+    owners = {**VpcChoice.BUILT_FROM, **Hosting.BUILT_FROM, **FunctionChoice.BUILT_FROM}
+    built_from = {ids(base): checks.given(props, *names) for base, names in owners.items()}
     return Addition(resources, conditions, then, built_from), result
 
 

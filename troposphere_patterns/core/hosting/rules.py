@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from troposphere import BaseAWSObject, sagemaker
 
+from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.hosting.endpoint import (
     endpoint_config_problems,
     endpoint_name_problems,
@@ -65,6 +66,13 @@ class Hosting:
         data_capture: Capture requests and responses.
         async_inference: Host the model behind an asynchronous endpoint.
     """
+
+    # The props each resource is built from, to name them if troposphere refuses it late.
+    BUILT_FROM: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        core_ids.SAGEMAKER_MODEL: ("model_props",),
+        core_ids.SAGEMAKER_ENDPOINT_CONFIG: ("endpoint_config_props",),
+        core_ids.SAGEMAKER_ENDPOINT: ("endpoint_props",),
+    }
 
     existing_sagemaker_endpoint_obj: Any = None
     model_props: Mapping[str, Any] | None = None
