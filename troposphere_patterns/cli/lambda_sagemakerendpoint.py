@@ -12,8 +12,8 @@ from typing import Any
 from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
 
 from troposphere_patterns.cli.modes import CommandLine, Layer, Mode, allowed_values_without
-from troposphere_patterns.core import network as vpc
-from troposphere_patterns.core.hosting import endpoint as sagemaker_endpoint
+from troposphere_patterns.core import network
+from troposphere_patterns.core.hosting import plan as endpoint_plan
 from troposphere_patterns.core.hosting.instance_type_table import INSTANCE_TYPES
 from troposphere_patterns.core.hosting.instance_types import burstable
 from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
@@ -75,7 +75,7 @@ def parameters() -> dict[str, Parameter]:
             Type="String",
             Description="Instance type of the endpoint (types with local NVMe storage are "
             "encrypted in hardware and take no KMS key)",
-            Default=sagemaker_endpoint.DEFAULT_INSTANCE_TYPE,
+            Default=endpoint_plan.DEFAULT_INSTANCE_TYPE,
             AllowedValues=list(INSTANCE_TYPES),
         ),
         "VpcId": Parameter(
@@ -150,7 +150,7 @@ def base(params: Mapping[str, Parameter], handler: str | None) -> Layer:
             }
         },
         "endpoint_config_props": {
-            "ProductionVariants": [sagemaker_endpoint.default_variant(Ref(params["InstanceType"]))]
+            "ProductionVariants": [endpoint_plan.default_variant(Ref(params["InstanceType"]))]
         },
     }
 
@@ -170,7 +170,7 @@ def _rollout(params: Mapping[str, Parameter], value: Any) -> Layer:
     rollout = ROLLOUTS[value]()
     if rollout.percent is None:
         return {"rollout": rollout}
-    variant = sagemaker_endpoint.default_variant(Ref(params["InstanceType"]))
+    variant = endpoint_plan.default_variant(Ref(params["InstanceType"]))
     variant["InitialInstanceCount"] = STEPPED_INSTANCE_COUNT
     return {"rollout": rollout, "endpoint_config_props": {"ProductionVariants": [variant]}}
 
@@ -224,7 +224,7 @@ COMMAND_LINE = CommandLine(
         # troposphere's own class has the batch-transform DataCaptureConfig (core/data_capture).
         "endpoint_config_props": (EndpointConfig, ()),
         "endpoint_props": (sagemaker.Endpoint, ()),
-        "vpc_props": (ec2.VPC, (vpc.AZ_COUNT_KEY,)),
+        "vpc_props": (ec2.VPC, (network.AZ_COUNT_KEY,)),
     },
     library_only={
         "existing_lambda_obj": "a function already in your template needs the library "

@@ -24,15 +24,6 @@ from troposphere_patterns.core.hosting.plan import (
     EndpointPlan,
     Variant,
 )
-from troposphere_patterns.core.hosting.plan import (
-    DEFAULT_INSTANCE_TYPE as DEFAULT_INSTANCE_TYPE,
-)
-from troposphere_patterns.core.hosting.plan import (
-    DEFAULT_VARIANT_NAME as DEFAULT_VARIANT_NAME,
-)
-from troposphere_patterns.core.hosting.plan import (
-    default_variant as default_variant,
-)
 from troposphere_patterns.core.hosting.types import EndpointConfig
 from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.options import number
