@@ -139,13 +139,15 @@ def data_capture(
         key_arn: The pattern's key, used when ``option.kms_key_arn`` is None.
     """
     if option.destination is None:
-        assert bucket is not None, "the pattern's bucket holds the capture"
+        if bucket is None:
+            raise ValueError("data_capture() needs the pattern's bucket when no destination")
         uri: Any = bucket.uri(PREFIX)
         objects: Any = bucket.objects_arn(PREFIX)
     else:
         uri = option.destination
         found = formats.S3_PREFIX_URI.match(option.destination)
-        assert found is not None  # validated
+        if found is None:
+            raise ValueError(f"data_capture() got an unvalidated destination: {uri!r}")
         prefix = found["key"] or ""
         objects = Sub(f"arn:${{AWS::Partition}}:s3:::{found['bucket']}/{prefix}*")
     key = option.kms_key_arn if option.kms_key_arn is not None else key_arn

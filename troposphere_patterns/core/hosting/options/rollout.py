@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from troposphere_patterns.core.hosting import instance_types
-from troposphere_patterns.core.options import integer, number_problem
+from troposphere_patterns.core.options import integer, number_problem, present
 from troposphere_patterns.core.values import Value
 from troposphere_patterns.errors import Problem, parse_path
 
@@ -164,7 +164,7 @@ class Rollout:
         if self.strategy not in STRATEGIES:
             allowed = ", ".join(STRATEGIES)
             return [Problem(f"{where}.strategy", f"{self.strategy!r} must be one of {allowed}")]
-        found = _given(
+        found = present(
             number_problem(self.wait_seconds, f"{where}.wait_seconds", *WAIT_SECONDS),
             number_problem(
                 self.termination_wait_seconds,
@@ -173,7 +173,7 @@ class Rollout:
             ),
         )
         if self.strategy in PERCENT_RANGE:
-            found += _given(
+            found += present(
                 number_problem(self.percent, f"{where}.percent", *PERCENT_RANGE[self.strategy])
             )
         elif self.percent is not None:
@@ -188,7 +188,7 @@ class Rollout:
                 )
             )
         if self.maximum_execution_timeout_seconds is not None:
-            found += _given(
+            found += present(
                 number_problem(
                     self.maximum_execution_timeout_seconds,
                     f"{where}.maximum_execution_timeout_seconds",
@@ -298,15 +298,12 @@ class Rollout:
         return found
 
 
-def _given(*found: Problem | None) -> list[Problem]:
-    return [problem for problem in found if problem is not None]
-
-
 def _step_problem(
     rollout: Rollout, name: Any, count: int, where: str, *, scaled: bool = False
 ) -> list[Problem]:
-    assert rollout.percent is not None
     percent = rollout.percent
+    if percent is None:
+        raise ValueError(f"{rollout.strategy} has no step: only stepped rollouts are checked here")
 
     def step(instances: int) -> int:
         return math.ceil(instances * percent / 100)
