@@ -18,6 +18,7 @@ from troposphere import (
     Split,
     Sub,
     awslambda,
+    cloudwatch,
     iam,
     logs,
 )
@@ -25,6 +26,8 @@ from troposphere import (
 from troposphere_patterns.core import formats, iam_policies, values, waivers
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
+from troposphere_patterns.core.function_alarms import function_alarms
+from troposphere_patterns.core.hosting.options.alarms import AlarmMaker
 from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.log_group import log_group
 from troposphere_patterns.core.network import Placement
@@ -491,12 +494,14 @@ class FunctionSide:
         function: The created function, or the caller's.
         attachment: What the pattern changes on the caller's function (applied last); None for
             a created function.
-        resources: Everything to add to a template.
+        resources: Everything to add to a template, its alarms included.
+        alarms: The function's Errors and Throttles alarms, when asked for.
     """
 
     function: awslambda.Function
     attachment: FunctionAttachment | None
     resources: tuple[BaseAWSObject, ...]
+    alarms: tuple[cloudwatch.Alarm, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -552,6 +557,7 @@ class FunctionChoice:
         statements: Sequence[Statement],
         network: Placement | None,
         policy_name: str,
+        alarms: AlarmMaker | None = None,
     ) -> FunctionSide:
         """Create the function, or give the caller's the variables, grants and group.
 
@@ -563,6 +569,7 @@ class FunctionChoice:
             statements: What the function's role may do for the pattern.
             network: Subnets and the pattern's group (the caller's function keeps its subnets).
             policy_name: Names the policy attached to a caller's function's role.
+            alarms: Builds the function's alarms; None for none.
         """
         if self.existing_lambda_obj is not None:
             attachment = attach_to_function(
@@ -573,16 +580,19 @@ class FunctionChoice:
                 statements=statements,
                 security_group_id=network.security_group_id if network is not None else None,
             )
-            return FunctionSide(self.existing_lambda_obj, attachment, (attachment.policy,))
-        if self.lambda_function_props is None:
-            raise ValueError("problems() lets no choice through without a function")
-        bundle = lambda_function(
-            ids,
-            function_props=self.lambda_function_props,
-            kms_key_arn=kms_key_arn,
-            deletion_policy=deletion_policy,
-            variables=variables,
-            statements=statements,
-            network=network,
-        )
-        return FunctionSide(bundle.function, None, bundle.resources)
+            function, resources = self.existing_lambda_obj, (attachment.policy,)
+        else:
+            if self.lambda_function_props is None:
+                raise ValueError("problems() lets no choice through without a function")
+            bundle = lambda_function(
+                ids,
+                function_props=self.lambda_function_props,
+                kms_key_arn=kms_key_arn,
+                deletion_policy=deletion_policy,
+                variables=variables,
+                statements=statements,
+                network=network,
+            )
+            function, attachment, resources = bundle.function, None, bundle.resources
+        watch = function_alarms(alarms, function.title) if alarms is not None else ()
+        return FunctionSide(function, attachment, (*resources, *watch), watch)

@@ -13,22 +13,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from troposphere import (
-    AWSHelperFn,
-    Parameter,
-    Template,
-    awslambda,
-    cloudwatch,
-    ec2,
-    kms,
-    sagemaker,
-)
+from troposphere import AWSHelperFn, Parameter, Template, awslambda, cloudwatch, ec2, kms, sagemaker
 
-# Modules, not names: each use says which owner it comes from (VpcChoice, ...).
+# Modules more than names: each use says its owner (network.PrivateNetworkIds, ...).
 from troposphere_patterns.core import (
     checks,
     deletion,
-    function_alarms,
     hosting,
     kms_key,
     lambda_function,
@@ -59,17 +49,15 @@ class LambdaSagemakerEndpointProps:
     """What to build. Every field is optional; values may be literals or intrinsics.
 
     Attributes:
-        existing_lambda_obj: A function already in the caller's template; it gets the
-            environment variable and the invoke permission. Default None.
+        existing_lambda_obj: A function in the caller's template; it gets the environment
+            variable and the invoke permission. Default None.
         lambda_function_props: ``AWS::Lambda::Function`` properties merged over the defaults
             (``python3.14``, ``index.handler``, 90 s, 256 MB, active tracing). Needs ``Code``.
             Default None.
-        existing_sagemaker_endpoint_obj: Use this endpoint instead of creating one: an
-            ``AWS::SageMaker::Endpoint`` object, or the endpoint's name (literal, Parameter or
-            intrinsic). Default None.
-        model_props: ``AWS::SageMaker::Model`` properties; ``PrimaryContainer`` required when
-            no existing endpoint is given. ``ExecutionRoleArn`` given = no role is created.
-            Default None.
+        existing_sagemaker_endpoint_obj: Invoke this endpoint instead of creating one: an
+            ``AWS::SageMaker::Endpoint``, or its name (literal or intrinsic). Default None.
+        model_props: ``AWS::SageMaker::Model`` properties, required without an existing
+            endpoint; ``ExecutionRoleArn`` given = no role is created. Default None.
         endpoint_config_props: Merged over the EndpointConfig defaults (one ``AllTraffic``
             variant, ``ml.m5.large``, the pattern's key). ``KmsKeyId`` given = your key encrypts
             the volume. Default None.
@@ -81,9 +69,8 @@ class LambdaSagemakerEndpointProps:
         sagemaker_environment_variable_name: The function's environment variable holding the
             endpoint's name. Default ``SAGEMAKER_ENDPOINT_NAME``.
         id_prefix: Prepended to every logical ID the pattern creates. Default "".
-        deletion_policy: ``DeletionPolicy`` and ``UpdateReplacePolicy`` of the KMS key and the
-            log groups: ``Retain`` keeps data readable after the stack is gone; ``Delete`` for
-            throwaway stacks. Default ``Retain``.
+        deletion_policy: ``DeletionPolicy`` of the key, the log groups and the bucket:
+            ``Retain`` keeps data after the stack is gone, ``Delete`` does not. Default ``Retain``.
         serverless: Make the endpoint serverless (:class:`Serverless`): no instances, no model
             VPC or network isolation; the function may still sit in the VPC. Default None.
         autoscaling: Scale each production variant (:class:`Autoscaling`). Default None.
@@ -226,6 +213,8 @@ def _build(props: LambdaSagemakerEndpointProps) -> tuple[Addition, LambdaSagemak
     variables = {variable: hosted.endpoint.name, **hosted.client_environment}
     if variable != DEFAULT_ENVIRONMENT_VARIABLE and props.existing_lambda_obj is None:
         variables[ENVIRONMENT_VARIABLE_POINTER] = variable
+    topic_condition = ids(core_ids.ALARM_TOPIC_CONDITION)
+    make = options.AlarmMaker(props.alarms, topic_condition) if props.alarms is not None else None
     with overrides.rejected(*checks.given(props, "lambda_function_props", "existing_lambda_obj")):
         function = props.function.build(
             ids,
@@ -235,13 +224,9 @@ def _build(props: LambdaSagemakerEndpointProps) -> tuple[Addition, LambdaSagemak
             statements=hosted.client_statements,
             network=private.client_placement if private is not None else None,
             policy_name="InvokeSagemakerEndpoint",
+            alarms=make,
         )
-    alarms: tuple[cloudwatch.Alarm, ...] = ()
-    conditions = dict(hosted.conditions)
-    if props.alarms is not None:
-        make = options.AlarmMaker(props.alarms, ids(core_ids.ALARM_TOPIC_CONDITION))
-        alarms = function_alarms.function_alarms(make, function.function.title)
-        conditions.update(make.conditions)
+    conditions = {**hosted.conditions, **(make.conditions if make else {})}
     uses_key = hosted.uses_key or props.existing_lambda_obj is None or props.deploy_vpc
     resources = (
         *(key.resources if uses_key else ()),
@@ -249,13 +234,12 @@ def _build(props: LambdaSagemakerEndpointProps) -> tuple[Addition, LambdaSagemak
         *hosted.resources,
         *endpoints,
         *function.resources,
-        *alarms,
     )
     result = LambdaSagemakerEndpoint(
         function.function,
         hosted,
         vpc=private.network.vpc if private and private.network.vpc else props.existing_vpc,
-        alarms=(*hosted.alarms, *alarms),
+        alarms=(*hosted.alarms, *function.alarms),
         key=key.key if uses_key else None,
     )
     then = (function.attachment.apply,) if function.attachment is not None else ()
@@ -277,8 +261,7 @@ def add_lambda_sagemakerendpoint(
         props: What to build.
 
     Returns:
-        The pattern properties: function, endpoint, endpoint config, model, VPC, and what the
-        SageMaker side created.
+        The pattern properties (:class:`LambdaSagemakerEndpoint`).
 
     Raises:
         PatternPropsError: Every problem with ``props``, or logical IDs already taken.
@@ -295,9 +278,8 @@ def add_lambda_sagemakerendpoint(
 def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
     """Return a new template holding one instance of the pattern and its Outputs.
 
-    Outputs (exported as ``${AWS::StackName}-<OutputId>``): function name and ARN, endpoint
-    name and ARN, model name (when created), VPC ID (when there is one), the data bucket's name
-    and the async topics' ARNs (when created); each alarm's name (not exported).
+    Outputs, exported as ``${AWS::StackName}-<OutputId>``: the function's, the SageMaker side's
+    (:attr:`HostedEndpoint.outputs`) and the VPC's ID; each alarm's name, not exported.
 
     Raises:
         PatternPropsError: Every problem with ``props``.
