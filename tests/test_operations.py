@@ -364,3 +364,17 @@ def test_what_the_options_create_is_exported_and_returned() -> None:
     )
     outputs = render(async_inference=given)["Outputs"]
     assert "AsyncSuccessTopicArn" not in outputs and "AsyncErrorTopicArn" not in outputs
+
+
+def test_the_result_names_the_alarms_a_rollout_watches() -> None:
+    template = Template()
+    result = add_lambda_sagemakerendpoint(
+        template, props(rollout=Rollout.canary(percent=10), endpoint_config_props=TWO)
+    )
+    rendered = template.to_dict()
+    watched = rendered["Resources"]["SagemakerEndpoint"]["Properties"]["DeploymentConfig"][
+        "AutoRollbackConfiguration"
+    ]["Alarms"]
+    names = [name.to_dict() for name in result.hosted.rollback_alarm_names]
+    assert [{"Fn::Sub": alarm["AlarmName"]["Fn::Sub"]} for alarm in watched] == names
+    assert len(names) == 3  # the variant's 5xx, latency and 4xx alarms, not the function's
