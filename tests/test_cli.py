@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -48,7 +49,7 @@ def test_default_prints_one_template_with_the_inlined_handler_and_parameters() -
     parameters = template["Parameters"]
     assert set(parameters) == {"ModelImageUri", "ModelDataUrl", "InstanceType", "AlarmTopicArn"}
     assert parameters["InstanceType"]["Default"] == "ml.m5.large"
-    assert "ml.m5.large" in parameters["InstanceType"]["AllowedValues"]
+    assert re.fullmatch(parameters["InstanceType"]["AllowedPattern"], "ml.m5.large")
     assert set(template["Outputs"]) == {
         "LambdaFunctionName",
         "LambdaFunctionArn",
@@ -228,9 +229,11 @@ def test_autoscaling_mode_scales_the_variant_and_drops_burstable_types(
 
     template = render(capsys, "--autoscaling")
     parameters = template["Parameters"]
-    allowed = parameters["InstanceType"]["AllowedValues"]  # type: ignore[index]
+    pattern = parameters["InstanceType"]["AllowedPattern"]  # type: ignore[index]
+    allowed = [t for t in INSTANCE_TYPES if re.fullmatch(pattern, t)]
     assert allowed == [t for t in INSTANCE_TYPES if not t.startswith("ml.t2.")]
     assert len(INSTANCE_TYPES) - len(allowed) == 4
+    assert "burstable" in parameters["InstanceType"]["ConstraintDescription"]  # type: ignore[index]
     assert parameters["AutoscalingMinCapacity"]["Default"] == 1  # type: ignore[index]
     assert "Default" not in parameters["AutoscalingMaxCapacity"]  # type: ignore[index]  # the cost cap
     resources = template["Resources"]
@@ -242,7 +245,8 @@ def test_autoscaling_mode_scales_the_variant_and_drops_burstable_types(
     assert policy["ScalingTargetId"] == {"Ref": "SagemakerEndpointAllTrafficScalableTarget"}
     assert resources["SagemakerEndpoint"]["Properties"]["RetainAllVariantProperties"] is True  # type: ignore[index]
     # The default mode keeps every type.
-    assert len(render(capsys)["Parameters"]["InstanceType"]["AllowedValues"]) == len(INSTANCE_TYPES)  # type: ignore[index]
+    pattern = render(capsys)["Parameters"]["InstanceType"]["AllowedPattern"]  # type: ignore[index]
+    assert all(re.fullmatch(pattern, t) for t in INSTANCE_TYPES)
 
 
 def test_serverless_autoscaling_scales_provisioned_concurrency_from_a_props_file(
@@ -296,14 +300,24 @@ def test_props_file_json_literal_image_drops_the_unused_parameter(
     assert "ModelImageUri" not in template["Parameters"]  # type: ignore[operator]
 
 
-def test_instance_type_parameter_allows_every_type_in_the_table(
-    capsys: pytest.CaptureFixture[str],
+@pytest.mark.parametrize(
+    "refused",
+    ["ml.t2.48xlarge", "ml.g5", "ml.g5.xlarge ", "g5.xlarge", "ml.m5.large.x", "ml.m5.Large", ""],
+)
+def test_instance_type_parameter_allows_every_type_in_the_table_and_nothing_else(
+    refused: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from troposphere_patterns.core.hosting.instance_type_table import INSTANCE_TYPES
 
     template = render(capsys)
-    allowed = template["Parameters"]["InstanceType"]["AllowedValues"]  # type: ignore[index]
-    assert allowed == list(INSTANCE_TYPES)
+    parameter = template["Parameters"]["InstanceType"]  # type: ignore[index]
+    # CloudFormation matches AllowedPattern against the whole value, as fullmatch does.
+    assert [t for t in INSTANCE_TYPES if re.fullmatch(parameter["AllowedPattern"], t)] == list(
+        INSTANCE_TYPES
+    )
+    assert not re.fullmatch(parameter["AllowedPattern"], refused)
+    assert "AllowedValues" not in parameter
+    assert "instance type" in parameter["ConstraintDescription"]
     key = template["Resources"]["SagemakerEndpointConfig"]["Properties"]["KmsKeyId"]  # type: ignore[index]
     assert key["Fn::If"][0] in template["Conditions"]  # type: ignore[operator]
 

@@ -176,7 +176,7 @@ def test_callers_key_stays_where_the_instance_allows_it() -> None:
 
 
 def evaluate(condition: Any, parameters: dict[str, str]) -> Any:
-    """Evaluate a CloudFormation condition made of Fn::Not/Or/And/Equals and Ref."""
+    """Evaluate a condition of Fn::Not/Or/And/Equals, Fn::Select/Split and Ref."""
     if not isinstance(condition, dict):
         return condition
     ((function, arguments),) = condition.items()
@@ -184,6 +184,8 @@ def evaluate(condition: Any, parameters: dict[str, str]) -> Any:
         return parameters[arguments]
     values = [evaluate(argument, parameters) for argument in arguments]
     operations = {
+        "Fn::Select": lambda: values[1][int(values[0])],  # IndexError as CloudFormation fails
+        "Fn::Split": lambda: values[1].split(values[0]),
         "Fn::Not": lambda: not values[0],
         "Fn::Or": lambda: any(values),
         "Fn::And": lambda: all(values),
@@ -213,6 +215,25 @@ def test_deploy_time_type_decides_the_key_for_every_type_in_the_table() -> None:
     for name in INSTANCE_TYPES:
         ebs_only = evaluate(condition, {"Type": name})
         assert ebs_only is not instance_types.local_nvme(name), name
+
+
+@pytest.mark.parametrize("leave_out", [None, "burstable"])
+def test_allowed_pattern_matches_the_table_exactly(leave_out: str | None) -> None:
+    import re
+
+    unwanted = instance_types.burstable if leave_out else (lambda instance_type: False)
+    pattern = instance_types.allowed_pattern(unwanted)
+    names = [t.split(".", 2) for t in INSTANCE_TYPES]
+    # allowed_pattern escapes nothing: every part must be literal in a regular expression.
+    assert all(re.fullmatch(r"[a-z0-9-]+", part) for parts in names for part in parts)
+    families = {name for _, name, _ in names}
+    sizes = {size for _, _, size in names}
+    wanted = {t for t in INSTANCE_TYPES if not unwanted(t)}
+    # Every family with every size any family has: only the table's (wanted) types match.
+    for name in families:
+        for size in sizes:
+            candidate = f"ml.{name}.{size}"
+            assert bool(re.fullmatch(pattern, candidate)) is (candidate in wanted), candidate
 
 
 def test_an_intrinsic_the_condition_cannot_compare_needs_your_own_key() -> None:

@@ -11,11 +11,10 @@ from typing import Any
 
 from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
 
-from troposphere_patterns.cli.modes import CommandLine, Layer, Mode, allowed_values_without
+from troposphere_patterns.cli.modes import CommandLine, Layer, Mode
 from troposphere_patterns.core import network
+from troposphere_patterns.core.hosting import instance_types
 from troposphere_patterns.core.hosting import plan as endpoint_plan
-from troposphere_patterns.core.hosting.instance_type_table import INSTANCE_TYPES
-from troposphere_patterns.core.hosting.instance_types import burstable
 from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
 from troposphere_patterns.core.hosting.options import serverless as serverless_inference
 from troposphere_patterns.core.hosting.options.alarms import Alarms
@@ -52,6 +51,9 @@ deploy:
 """
 
 
+INSTANCE_TYPE_CONSTRAINT = "a SageMaker hosting instance type, such as ml.m5.large or ml.g5.xlarge"
+
+
 def parameters() -> dict[str, Parameter]:
     """Every Parameter a mode may use; the rendered template keeps those it references."""
     return {
@@ -76,7 +78,10 @@ def parameters() -> dict[str, Parameter]:
             Description="Instance type of the endpoint (types with local NVMe storage are "
             "encrypted in hardware and take no KMS key)",
             Default=endpoint_plan.DEFAULT_INSTANCE_TYPE,
-            AllowedValues=list(INSTANCE_TYPES),
+            # The table as one pattern: 1.2 KB where the 277 AllowedValues took 4.9 KB of the
+            # 51,200 bytes a template may have inline.
+            AllowedPattern=instance_types.allowed_pattern(),
+            ConstraintDescription=INSTANCE_TYPE_CONSTRAINT,
         ),
         "VpcId": Parameter(
             "VpcId", Type="AWS::EC2::VPC::Id", Description="VPC to place the pattern in"
@@ -191,6 +196,16 @@ def _autoscaling(params: Mapping[str, Parameter], value: Any) -> Layer:
     return {"autoscaling": option}
 
 
+def _scalable_types(parameter: Parameter) -> Parameter:
+    properties = {
+        **parameter.properties,
+        "AllowedPattern": instance_types.allowed_pattern(instance_types.burstable),
+        "ConstraintDescription": f"{INSTANCE_TYPE_CONSTRAINT}, not a burstable ml.t2 type "
+        "(SageMaker cannot autoscale them)",
+    }
+    return Parameter(parameter.title, **properties)
+
+
 def _scale_to_zero(parameter: Parameter) -> Parameter:
     properties = {**parameter.properties, "Default": 0, "MinValue": 0}
     properties["Description"] = "Fewest instances; 0 stops them all while no request is queued"
@@ -286,7 +301,7 @@ COMMAND_LINE = CommandLine(
             "AutoscalingMaxCapacity parameters; no burstable ml.t2 types)",
             sets=("autoscaling",),
             props=_autoscaling,
-            parameter_changes={"InstanceType": allowed_values_without(burstable)},
+            parameter_changes={"InstanceType": _scalable_types},
         ),
         Mode(
             flag="--async",

@@ -5,18 +5,23 @@ questions the pattern asks of it: is a type known (and if not, what was meant), 
 local NVMe storage (then its EndpointConfig takes no ``KmsKeyId`` and no ``VolumeSizeInGB``),
 can it autoscale, do deployment guardrails (rollouts that roll back) support it. For an
 instance type only known at deploy time (a ``Ref`` to a Parameter, or an ``Fn::FindInMap``)
-the template answers itself, with a Condition comparing it to every type with local NVMe
-storage. Not a Mapping: CloudFormation allows 200 attributes per Mapping and
-there are more instance types than that (cfn-lint E7010).
+the template answers itself, with a Condition comparing its family (the middle of
+``ml.FAMILY.SIZE``, cut out with ``Fn::Select``/``Fn::Split``) to every family with local NVMe
+storage: local storage is a property of the family, and 25 families take a quarter of the
+bytes 103 types would. Not a Mapping: CloudFormation allows 200 attributes per Mapping and
+there are more instance types than that (cfn-lint E7010), and ``Fn::FindInMap`` takes no
+``Fn::Select`` for a key. The CLI's ``InstanceType`` Parameter checks a type with
+:func:`allowed_pattern`, the table as one regular expression of families grouped by their
+sizes, a quarter of the bytes of the 277 types as AllowedValues.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from troposphere import AWSHelperFn, Equals, FindInMap, Not, Or, Parameter, Ref
+from troposphere import AWSHelperFn, Equals, FindInMap, Not, Or, Parameter, Ref, Select, Split
 
 from troposphere_patterns.core.hosting.instance_type_table import FAMILIES, INSTANCE_TYPES, Family
 from troposphere_patterns.errors import Problem
@@ -25,6 +30,7 @@ from troposphere_patterns.errors import Problem
 _MAX_OR = 10
 _KNOWN = frozenset(INSTANCE_TYPES)
 LOCAL_NVME_TYPES = tuple(t for t in INSTANCE_TYPES if FAMILIES[t.split(".")[1]].local_nvme)
+LOCAL_NVME_FAMILIES = tuple(name for name, found in FAMILIES.items() if found.local_nvme)
 
 
 def family(instance_type: str) -> Family | None:
@@ -73,8 +79,47 @@ def deploy_time(instance_type: Any) -> bool:
     return isinstance(instance_type, Ref | FindInMap | Parameter)
 
 
+def allowed_pattern(unwanted: Callable[[str], bool] = lambda instance_type: False) -> str:
+    r"""Every known instance type but the ``unwanted`` ones, as a Parameter's ``AllowedPattern``.
+
+    Families with the same sizes share one alternative, in the table's order:
+    ``ml\.(t2\.(medium|large|xlarge|2xlarge)|(m5|c5)\.(large|xlarge|...)|...)``. It
+    matches exactly the types of the table (CloudFormation matches the whole value), so a
+    deploy with any other value is refused before anything is created.
+
+    Args:
+        unwanted: Picks the types to leave out (``burstable`` for autoscaling); default none.
+    """
+    # Family and size names are letters, digits and hyphens (a test holds the table to that):
+    # literal in a regular expression outside brackets, so nothing is escaped.
+    sizes: dict[str, list[str]] = {}
+    for instance_type in INSTANCE_TYPES:
+        if not unwanted(instance_type):
+            _, name, size = instance_type.split(".", 2)
+            sizes.setdefault(name, []).append(size)
+    families: dict[tuple[str, ...], list[str]] = {}
+    for name, known in sizes.items():
+        families.setdefault(tuple(known), []).append(name)
+    alternatives = [
+        f"{_one_of(names)}\\.{_one_of(list(known))}" for known, names in families.items()
+    ]
+    return f"ml\\.({'|'.join(alternatives)})"
+
+
+def _one_of(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"({'|'.join(names)})"
+
+
+def family_of(instance_type: Any) -> Any:
+    """The family of a deploy-time type: ``Fn::Select`` 1 of ``Fn::Split`` on ``.``."""
+    return Select(1, Split(".", instance_type))
+
+
 def all_ebs_only(instance_types: Sequence[Any]) -> Any:
     """A condition that holds when no deploy-time instance type has local NVMe storage.
+
+    It compares each type's family (:func:`family_of`) with every family with local NVMe
+    storage; a value without a ``.`` fails the deploy (no SageMaker type lacks one).
 
     Args:
         instance_types: ``Ref`` or ``Fn::FindInMap`` values (see :func:`deploy_time`).
@@ -86,7 +131,9 @@ def all_ebs_only(instance_types: Sequence[Any]) -> Any:
     for instance_type in instance_types:
         value = Ref(instance_type) if isinstance(instance_type, Parameter) else instance_type
         values.setdefault(repr(value.to_dict()) if isinstance(value, AWSHelperFn) else "", value)
-    checks: list[Any] = [Equals(v, t) for v in values.values() for t in LOCAL_NVME_TYPES]
+    checks: list[Any] = [
+        Equals(family_of(v), name) for v in values.values() for name in LOCAL_NVME_FAMILIES
+    ]
     while len(checks) > 1:
         checks = [
             Or(*group) if len(group) > 1 else group[0]
