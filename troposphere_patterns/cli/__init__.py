@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from troposphere import Parameter
 
 from troposphere_patterns import __version__, handlers
-from troposphere_patterns.cli import json_text, output_file, references
+from troposphere_patterns.cli import json_text, modes, output_file, references
 from troposphere_patterns.cli.modes import CommandLine
 from troposphere_patterns.cli.registry import COMMAND_LINES
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
@@ -110,7 +110,7 @@ def _schemas(command: CommandLine) -> dict[str, props_files.Schema]:
     for name, names in command.option_fields().items():
         schemas[name] = props_files.Schema(None, names)
     for name, (cls, names) in command.keys.items():
-        schemas[name] = props_files.Schema(cls, names)
+        schemas[name] = props_files.Schema(None if cls is None else modes.resolve(cls), names)
     return schemas
 
 

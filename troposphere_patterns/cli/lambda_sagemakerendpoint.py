@@ -6,10 +6,11 @@ deploys anywhere. Which Parameters a template keeps depends on what its props us
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
-from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
+from troposphere import Parameter, Ref, awslambda, sagemaker
 
 from troposphere_patterns.cli.modes import CommandLine, Layer, Mode
 from troposphere_patterns.core import network
@@ -18,13 +19,8 @@ from troposphere_patterns.core.hosting import plan as endpoint_plan
 from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
 from troposphere_patterns.core.hosting.options import serverless as serverless_inference
 from troposphere_patterns.core.hosting.options.alarms import Alarms
-from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
-from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
-from troposphere_patterns.core.hosting.options.data_capture import DataCapture
-from troposphere_patterns.core.hosting.options.rollout import Rollout
-from troposphere_patterns.core.hosting.options.serverless import Serverless
 from troposphere_patterns.core.hosting.types import EndpointConfig
-from troposphere_patterns.core.network import ExistingVpc
+from troposphere_patterns.lazy import TypeRef
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpointProps,
     lambda_sagemakerendpoint,
@@ -162,22 +158,31 @@ def base(params: Mapping[str, Parameter], handler: str | None) -> Layer:
 
 # --rollout presets. Canary, linear and rolling steps are at most half of a variant's instances,
 # so those run the default variant on two.
-ROLLOUTS: dict[str, Callable[[], Rollout]] = {
-    "canary": Rollout.canary,
-    "linear": Rollout.linear,
-    "all-at-once": Rollout.all_at_once,
-    "rolling": Rollout.rolling,
+# Names of Rollout's preset constructors: rollout.py loads only when --rollout is given.
+ROLLOUTS: dict[str, str] = {
+    "canary": "canary",
+    "linear": "linear",
+    "all-at-once": "all_at_once",
+    "rolling": "rolling",
 }
 STEPPED_INSTANCE_COUNT = 2
 
 
 def _rollout(params: Mapping[str, Parameter], value: Any) -> Layer:
-    rollout = ROLLOUTS[value]()
+    from troposphere_patterns.core.hosting.options.rollout import Rollout
+
+    rollout: Rollout = getattr(Rollout, ROLLOUTS[value])()
     if rollout.percent is None:
         return {"rollout": rollout}
     variant = endpoint_plan.default_variant(Ref(params["InstanceType"]))
     variant["InitialInstanceCount"] = STEPPED_INSTANCE_COUNT
     return {"rollout": rollout, "endpoint_config_props": {"ProductionVariants": [variant]}}
+
+
+def _data_capture(params: Mapping[str, Parameter], value: Any) -> Layer:
+    from troposphere_patterns.core.hosting.options.data_capture import DataCapture
+
+    return {"data_capture": DataCapture()}
 
 
 def _serverless(params: Mapping[str, Parameter], value: Any) -> Layer:
@@ -222,6 +227,8 @@ def _existing_vpc(params: Mapping[str, Parameter], value: Any) -> Layer:
     return {"existing_vpc": vpc}
 
 
+_option = partial(TypeRef, "troposphere_patterns.core.hosting.options")
+
 COMMAND_LINE = CommandLine(
     name="lambda-sagemakerendpoint",
     help="a Lambda function that invokes a SageMaker real-time endpoint",
@@ -239,7 +246,7 @@ COMMAND_LINE = CommandLine(
         # troposphere's own class has the batch-transform DataCaptureConfig (core/data_capture).
         "endpoint_config_props": (EndpointConfig, ()),
         "endpoint_props": (sagemaker.Endpoint, ()),
-        "vpc_props": (ec2.VPC, (network.AZ_COUNT_KEY,)),
+        "vpc_props": (TypeRef("troposphere.ec2", "VPC"), (network.AZ_COUNT_KEY,)),
     },
     library_only={
         "existing_lambda_obj": "a function already in your template needs the library "
@@ -276,7 +283,7 @@ COMMAND_LINE = CommandLine(
             help="capture 20%% of requests and responses for Model Monitor, into the "
             "data-capture/ prefix of a bucket the template creates",
             sets=("data_capture",),
-            props=lambda params, value: {"data_capture": DataCapture()},
+            props=_data_capture,
         ),
         Mode(
             flag="--existing-endpoint",
@@ -321,13 +328,14 @@ COMMAND_LINE = CommandLine(
         ),
     ),
     options={
-        "existing_vpc": ExistingVpc,
-        "serverless": Serverless,
-        "autoscaling": Autoscaling,
+        # Each option's module loads only when a run gives it as a mapping (modes.TypeRef).
+        "existing_vpc": TypeRef("troposphere_patterns.core.network", "ExistingVpc"),
+        "serverless": _option("Serverless"),
+        "autoscaling": _option("Autoscaling"),
         "alarms": Alarms,
-        "rollout": Rollout,
-        "data_capture": DataCapture,
-        "async_inference": AsyncInference,
+        "rollout": _option("Rollout"),
+        "data_capture": _option("DataCapture"),
+        "async_inference": _option("AsyncInference"),
     },
     alternatives=(
         ("model_props", (frozenset({"PrimaryContainer"}), frozenset({"Containers"}))),

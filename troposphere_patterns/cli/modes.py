@@ -18,6 +18,7 @@ from troposphere import Parameter, Template
 
 from troposphere_patterns.core.overrides import merge
 from troposphere_patterns.errors import PatternPropsError, Problem
+from troposphere_patterns.lazy import TypeRef
 
 # A props layer: props field name -> value. Values that are mappings merge over earlier layers.
 Layer = Mapping[str, Any]
@@ -34,6 +35,15 @@ def allowed_values_without(unwanted: Callable[[Any], bool]) -> ParameterChange:
         return Parameter(parameter.title, **{**properties, "AllowedValues": allowed})
 
     return change
+
+
+def resolve(ref: type | TypeRef) -> type:
+    """A class, or the class a :class:`~troposphere_patterns.lazy.TypeRef` names (imported now).
+
+    Declarations name the classes of options and props-file keys by reference, so that a run
+    imports an option's module only when it uses the option.
+    """
+    return ref.resolve() if isinstance(ref, TypeRef) else ref
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,7 +63,7 @@ class Mode:
             (``--existing-endpoint`` drops the model the base layer describes); also applied,
             sparing what the files give, when a props file sets one of :attr:`sets`.
         parameter_changes: Parameter name -> how the mode changes that Parameter (``--autoscaling``
-            drops the burstable types from ``InstanceType``'s AllowedValues).
+            leaves the burstable types out of ``InstanceType``'s AllowedPattern).
         group: Modes of one group exclude each other.
         metavar: Set for an option that takes any value; None for a flag or a choice.
         choices: The values an option that takes one of a few accepts (``--help`` lists
@@ -111,7 +121,8 @@ class CommandLine:
         handler: The module in ``handler_src/`` whose source the base layer inlines, or None.
         modes: The pattern's options.
         default_mode: What the template holds without a mode flag, for the top-level ``--help``.
-        keys: Props field -> what its mapping may hold: a troposphere class (its property
+        keys: Props field -> what its mapping may hold: a troposphere class or a
+            :class:`~troposphere_patterns.lazy.TypeRef` to one (its property
             table, nested classes followed) or None, and further key names; a props file's
             misspelt keys are found and named with a suggestion from these. The
             :attr:`options` need no entry: their keys are their type's fields.
@@ -121,7 +132,8 @@ class CommandLine:
             default ``ModelDataUrl``; its S3 ``Code`` replaces the inlined ``ZipFile``).
         options: Props fields that layers may give as mappings of an option type's fields
             (``autoscaling: {max_capacity: 4}`` in a props file): merged like any mapping, then
-            built into the type once all layers are combined. The type is a dataclass.
+            built into the type once all layers are combined. The type is a dataclass, or a
+            :class:`~troposphere_patterns.lazy.TypeRef` to one (imported only when used).
         library_only: Props fields a props file may not set, each with the reason (a
             troposphere object that only the library can pass).
     """
@@ -137,9 +149,9 @@ class CommandLine:
     handler: str | None = None
     modes: tuple[Mode, ...] = ()
     default_mode: str = ""
-    keys: Mapping[str, tuple[type | None, tuple[str, ...]]] = field(default_factory=dict)
+    keys: Mapping[str, tuple[type | TypeRef | None, tuple[str, ...]]] = field(default_factory=dict)
     alternatives: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = field(default=())
-    options: Mapping[str, type] = field(default_factory=dict)
+    options: Mapping[str, type | TypeRef] = field(default_factory=dict)
     library_only: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -170,7 +182,9 @@ class CommandLine:
 
     def option_fields(self) -> dict[str, tuple[str, ...]]:
         """Each of the :attr:`options` and the fields of its type, for the props files' keys."""
-        return {name: tuple(f.name for f in fields(cls)) for name, cls in self.options.items()}
+        return {
+            name: tuple(f.name for f in fields(resolve(cls))) for name, cls in self.options.items()
+        }
 
     def with_options(self, combined: Mapping[str, Any]) -> dict[str, Any]:
         """Merged props with the :attr:`options` given as mappings built into their types.
@@ -181,10 +195,11 @@ class CommandLine:
         """
         result = dict(combined)
         found: list[Problem] = []
-        for name, option_type in self.options.items():
+        for name, option_ref in self.options.items():
             value = result.get(name)
             if not isinstance(value, Mapping):
                 continue
+            option_type = resolve(option_ref)
             known = fields(option_type)
             unknown = sorted(set(value) - {f.name for f in known})
             if unknown:  # props files' keys are checked: only a mode's layer gets here

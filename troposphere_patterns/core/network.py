@@ -6,7 +6,7 @@ import ipaddress
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from awacs.aws import PolicyDocument, Statement
 from troposphere import (
@@ -19,7 +19,6 @@ from troposphere import (
     Ref,
     Select,
     Sub,
-    ec2,
 )
 
 from troposphere_patterns.core import iam_policies, ids
@@ -30,6 +29,9 @@ from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
 from troposphere_patterns.core.values import IdList, Value
 from troposphere_patterns.errors import Problem
+
+if TYPE_CHECKING:
+    from troposphere import ec2
 
 DEFAULT_CIDR = "10.0.0.0/16"
 DEFAULT_AZ_COUNT = 2
@@ -243,6 +245,8 @@ class VpcChoice:
                 )
             )
         if self.vpc_props is not None:
+            from troposphere import ec2  # only a VPC needs its 2,000 classes: not at import
+
             found += vpc_props_problems(self.vpc_props, "vpc_props")
             overrides = {k: v for k, v in self.vpc_props.items() if k != AZ_COUNT_KEY}
             found += property_problems(ec2.VPC, overrides, "vpc_props")
@@ -309,6 +313,8 @@ def vpc_outputs(vpc: ec2.VPC | ExistingVpc | None) -> tuple[OutputRow, ...]:
     """The VPC's ID, created or given, as a template exports it; nothing without a VPC."""
     if vpc is None:
         return ()
+    from troposphere import ec2  # only a VPC needs its 2,000 classes: not at import
+
     vpc_id = Ref(vpc) if isinstance(vpc, ec2.VPC) else plain(vpc.vpc_id)
     return ((ids.OUTPUT_VPC_ID, vpc_id, "ID of the VPC"),)
 
@@ -363,6 +369,8 @@ def isolated_vpc(
         overrides: ``AWS::EC2::VPC`` properties, plus ``MaxAzs`` (default 2). DNS support and
             hostnames are forced on: private DNS of interface endpoints needs both.
     """
+    from troposphere import ec2  # only a VPC needs its 2,000 classes: not at import
+
     overrides = dict(overrides or {})
     az_count = overrides.pop(AZ_COUNT_KEY, DEFAULT_AZ_COUNT)
     props = merge(
@@ -412,6 +420,8 @@ def _subnet_cidrs(vpc: ec2.VPC, cidr: Any, az_count: int) -> list[Any]:
 def _flow_log(
     logical_ids: ids.LogicalIds, vpc: ec2.VPC, kms_key_arn: Any, deletion_policy: str
 ) -> list[BaseAWSObject]:
+    from troposphere import ec2  # only a VPC needs its 2,000 classes: not at import
+
     group = log_group(
         logical_ids(ids.VPC_FLOW_LOG_GROUP),
         kms_key_arn=kms_key_arn,
@@ -452,6 +462,8 @@ def security_group(
         egress: Egress rules; empty means no traffic at all (a rule that matches nothing).
         ingress: Ingress rules; empty means none.
     """
+    from troposphere import ec2  # only a VPC needs its 2,000 classes: not at import
+
     props: dict[str, Any] = {
         "GroupDescription": description,
         "VpcId": vpc_id,
@@ -505,6 +517,8 @@ def vpc_endpoint(
         **placement: ``RouteTableIds`` for a gateway endpoint; ``SubnetIds`` and
             ``SecurityGroupIds`` for an interface endpoint, which gets private DNS.
     """
+    from troposphere import ec2  # only a VPC needs its 2,000 classes: not at import
+
     interface = "SubnetIds" in placement
     return ec2.VPCEndpoint(
         logical_id,
@@ -597,6 +611,8 @@ def private_network(
             several instances share one VPC and its endpoints.
         s3_egress: The client also reaches S3 (through the gateway endpoint).
     """
+    from troposphere import ec2  # only a VPC needs its 2,000 classes: not at import
+
     created: list[BaseAWSObject] = list(network.resources)
     if shared_runtime_group_id is not None:
         runtime_group_id = plain(shared_runtime_group_id)

@@ -28,6 +28,7 @@ import awacs
 from troposphere import AWSHelperFn, AWSObject, AWSProperty, Parameter, Tags
 
 from troposphere_patterns.errors import Problem
+from troposphere_patterns.lazy import TypeRef
 
 # Deeper than any CloudFormation property (the deepest schemas nest about a dozen levels), far
 # below Python's recursion limit, which the merge and build steps would otherwise hit.
@@ -57,17 +58,20 @@ class _Budget:
 
 
 def accepts(
-    types: type | tuple[type, ...], description: str | None = None, **field_options: Any
+    types: type | TypeRef | tuple[type | TypeRef, ...],
+    description: str | None = None,
+    **field_options: Any,
 ) -> Any:
     """A dataclass field that holds one of ``types``, checked by :func:`type_problems`.
 
     Args:
-        types: The accepted Python types.
+        types: The accepted Python types; a :class:`~troposphere_patterns.lazy.TypeRef` is
+            imported only when the field holds a value to check.
         description: How a message names them; default "a str", "an ExistingVpc" for one type.
         **field_options: ``default`` or ``default_factory``, as for ``dataclasses.field``.
     """
     if description is None:
-        name = getattr(types, "__name__", str(types))
+        name = types.name if isinstance(types, TypeRef) else getattr(types, "__name__", str(types))
         description = f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
     return dataclasses.field(metadata={"accepts": (types, description)}, **field_options)
 
@@ -83,7 +87,11 @@ def type_problems(instance: Any) -> list[Problem]:
             continue
         types, description = field.metadata["accepts"]
         value = getattr(instance, field.name)
-        if (value is not None or field.default is not None) and not isinstance(value, types):
+        if value is None and field.default is None:
+            continue
+        listed = types if isinstance(types, tuple) else (types,)
+        resolved = tuple(t.resolve() if isinstance(t, TypeRef) else t for t in listed)
+        if not isinstance(value, resolved):
             found.append(Problem(field.name, f"must be {description}, not {_short(value)}"))
     return found
 

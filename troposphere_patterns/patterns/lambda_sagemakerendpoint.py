@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from functools import cached_property, partial
+from typing import TYPE_CHECKING, Any
 
-from troposphere import AWSHelperFn, Parameter, Template, awslambda, cloudwatch, ec2, kms, sagemaker
+from troposphere import AWSHelperFn, Parameter, Template, awslambda, cloudwatch, kms, sagemaker
 
 # Modules more than names: each use says its owner (network.PrivateNetworkIds, ...).
 from troposphere_patterns.core import (
@@ -33,6 +33,10 @@ from troposphere_patterns.core.lambda_function import FunctionChoice
 from troposphere_patterns.core.network import ExistingVpc, VpcChoice
 from troposphere_patterns.core.values import accepts
 from troposphere_patterns.errors import PatternPropsError, Problem
+from troposphere_patterns.lazy import TypeRef
+
+if TYPE_CHECKING:  # troposphere.ec2 loads only for a VPC (core/network.py)
+    from troposphere import ec2
 
 DEFAULT_ENVIRONMENT_VARIABLE = "SAGEMAKER_ENDPOINT_NAME"
 # Set on functions the pattern creates when the variable is renamed, so the default handler
@@ -42,6 +46,7 @@ ENVIRONMENT_VARIABLE_POINTER = "SAGEMAKER_ENDPOINT_ENV_VAR"
 CLIENT = network.Client("Lambda function", "function")
 _MAPPING = (Mapping, "a mapping of CloudFormation property names")
 _ENDPOINT = (sagemaker.Endpoint, str, AWSHelperFn, Parameter)
+_option = partial(TypeRef, options.__name__)  # an option's module loads only when it is given
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,16 +108,18 @@ class LambdaSagemakerEndpointProps:
     sagemaker_environment_variable_name: str = accepts(str, default=DEFAULT_ENVIRONMENT_VARIABLE)
     id_prefix: str = accepts(str, default="")
     deletion_policy: str = accepts(str, default=deletion.DEFAULT_DELETION_POLICY)
-    serverless: options.Serverless | None = accepts(options.Serverless, default=None)
-    autoscaling: options.Autoscaling | None = accepts(options.Autoscaling, default=None)
+    serverless: options.Serverless | None = accepts(_option("Serverless"), default=None)
+    autoscaling: options.Autoscaling | None = accepts(_option("Autoscaling"), default=None)
     alarms: options.Alarms | None = accepts(
         (options.Alarms, type(None)), "an Alarms (or None)", default_factory=options.Alarms
     )
     rollout: options.Rollout | None = accepts(
-        options.Rollout, "a Rollout, such as Rollout.canary()", default=None
+        _option("Rollout"), "a Rollout, such as Rollout.canary()", default=None
     )
-    data_capture: options.DataCapture | None = accepts(options.DataCapture, default=None)
-    async_inference: options.AsyncInference | None = accepts(options.AsyncInference, default=None)
+    data_capture: options.DataCapture | None = accepts(_option("DataCapture"), default=None)
+    async_inference: options.AsyncInference | None = accepts(
+        _option("AsyncInference"), default=None
+    )
 
     @cached_property
     def hosting(self) -> Hosting:

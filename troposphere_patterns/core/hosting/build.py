@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import awacs.sagemaker
 from awacs.aws import Action, Statement
@@ -19,7 +19,6 @@ from troposphere import BaseAWSObject, GetAtt, Ref, Sub, cloudwatch, iam, sagema
 
 from troposphere_patterns.core import iam_policies, network
 from troposphere_patterns.core import ids as core_ids
-from troposphere_patterns.core.bucket import BucketIds, PatternBucket, pattern_bucket
 from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.hosting import model_data
 from troposphere_patterns.core.hosting.endpoint import (
@@ -32,19 +31,18 @@ from troposphere_patterns.core.hosting.options.alarms import (
     AlarmsBundle,
     endpoint_alarms,
 )
-from troposphere_patterns.core.hosting.options.async_inference import (
-    AsyncContext,
-    AsyncInferenceBundle,
-    async_inference,
-)
-from troposphere_patterns.core.hosting.options.data_capture import CaptureBundle, data_capture
-from troposphere_patterns.core.hosting.options.rollout import deployment_config
 from troposphere_patterns.core.hosting.rules import Hosting
 from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.kms_key import KeyBundle
 from troposphere_patterns.core.network import PrivateNetwork
 from troposphere_patterns.core.outputs import OutputRow
 from troposphere_patterns.core.overrides import merge
+
+# An option's module (and the bucket's) loads only when a template uses it: see build().
+if TYPE_CHECKING:
+    from troposphere_patterns.core.bucket import PatternBucket
+    from troposphere_patterns.core.hosting.options.async_inference import AsyncInferenceBundle
+    from troposphere_patterns.core.hosting.options.data_capture import CaptureBundle
 
 
 @dataclass(frozen=True)
@@ -162,11 +160,11 @@ class _Builder:
         plan = hosting.plan
         bucket = self._bucket()
         asynchronous = self._async(bucket)
-        capture = (
-            data_capture(hosting.data_capture, bucket=bucket, key_arn=key.arn)
-            if hosting.data_capture is not None
-            else None
-        )
+        capture = None
+        if hosting.data_capture is not None:
+            from troposphere_patterns.core.hosting.options.data_capture import data_capture
+
+            capture = data_capture(hosting.data_capture, bucket=bucket, key_arn=key.arn)
         make = (
             AlarmMaker(hosting.alarms, ids(core_ids.ALARM_TOPIC_CONDITION))
             if hosting.alarms is not None
@@ -187,11 +185,11 @@ class _Builder:
             **({"AsyncInferenceConfig": asynchronous.config} if asynchronous else {}),
             **({"DataCaptureConfig": capture.config} if capture else {}),
         }
-        rollout = (
-            deployment_config(hosting.rollout, watch.rollback_names)
-            if hosting.rollout is not None and make is not None
-            else None
-        )
+        rollout = None
+        if hosting.rollout is not None and make is not None:
+            from troposphere_patterns.core.hosting.options.rollout import deployment_config
+
+            rollout = deployment_config(hosting.rollout, watch.rollback_names)
         side = sagemaker_endpoint(
             ids,
             plan=plan,
@@ -273,6 +271,8 @@ class _Builder:
         """The one bucket for what the options store (each under its prefix), if any does."""
         if not self.hosting.bucket_prefixes():
             return None
+        from troposphere_patterns.core.bucket import BucketIds, pattern_bucket
+
         ids = self.context.ids
         return pattern_bucket(
             BucketIds(bucket=ids(core_ids.DATA_BUCKET), policy=ids(core_ids.DATA_BUCKET_POLICY)),
@@ -285,6 +285,11 @@ class _Builder:
         option = self.hosting.async_inference
         if option is None:
             return None
+        from troposphere_patterns.core.hosting.options.async_inference import (
+            AsyncContext,
+            async_inference,
+        )
+
         ids = self.context.ids
         context = AsyncContext(
             success_topic_id=ids(core_ids.ASYNC_SUCCESS_TOPIC),

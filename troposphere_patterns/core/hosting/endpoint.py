@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from awacs.aws import Statement
 from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, If, NoValue, Ref, iam, sagemaker
@@ -13,9 +13,7 @@ from troposphere_patterns.core import formats, iam_policies, values, waivers
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.hosting import instance_types, model_data
 from troposphere_patterns.core.hosting.model_data import Container
-from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
 from troposphere_patterns.core.hosting.options import serverless as serverless_inference
-from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
 from troposphere_patterns.core.hosting.options.serverless import Serverless
 from troposphere_patterns.core.hosting.plan import (
     CONFIG_WHERE,
@@ -29,6 +27,9 @@ from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.options import number
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.errors import Problem, parse_path
+
+if TYPE_CHECKING:  # autoscaling.py (and Application Auto Scaling) loads only when used
+    from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
 
 VOLUME_SIZE_GB = (1, 512)
 # Large models need these raised: the download of tens of GB of weights and a container that
@@ -273,6 +274,8 @@ def hosting_problems(
     endpoint = plain(endpoint_props or {})
     found = serverless_inference.problems(serverless_option, plan, endpoint)
     if scaling is not None:
+        from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
+
         found += endpoint_autoscaling.scaled_variants(scaling, plan)[1]
         found += endpoint_autoscaling.endpoint_problems(endpoint)
     return found
@@ -371,6 +374,8 @@ def sagemaker_endpoint(
     config = build(EndpointConfig, config_props, ids(core_ids.SAGEMAKER_ENDPOINT_CONFIG))
     required_endpoint = {"EndpointConfigName": GetAtt(config, "EndpointConfigName")}
     if scaling is not None:
+        from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
+
         required_endpoint.update(endpoint_autoscaling.ENDPOINT_PROPERTIES)
     endpoint = build(
         sagemaker.Endpoint,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from troposphere import BaseAWSObject, sagemaker
 
@@ -24,18 +24,19 @@ from troposphere_patterns.core.hosting.endpoint import (
     model_props_problems,
 )
 from troposphere_patterns.core.hosting.options import alarms as alarm_rules
-from troposphere_patterns.core.hosting.options.alarms import Alarms
-from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
-from troposphere_patterns.core.hosting.options.async_inference import problems as async_problems
-from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
-from troposphere_patterns.core.hosting.options.data_capture import PREFIX as CAPTURE_PREFIX
-from troposphere_patterns.core.hosting.options.data_capture import DataCapture
-from troposphere_patterns.core.hosting.options.rollout import Rollout
-from troposphere_patterns.core.hosting.options.serverless import Serverless
 from troposphere_patterns.core.hosting.plan import EndpointPlan, named_variants
 from troposphere_patterns.core.hosting.types import EndpointConfig
 from troposphere_patterns.core.overrides import problems as property_problems
 from troposphere_patterns.errors import Problem
+
+# Options are types here; their modules load only when a template uses them.
+if TYPE_CHECKING:
+    from troposphere_patterns.core.hosting.options.alarms import Alarms
+    from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
+    from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
+    from troposphere_patterns.core.hosting.options.data_capture import DataCapture
+    from troposphere_patterns.core.hosting.options.rollout import Rollout
+    from troposphere_patterns.core.hosting.options.serverless import Serverless
 
 # The CloudFormation properties each props mapping holds, checked against troposphere's table.
 _PROPS_CLASSES: dict[str, type[BaseAWSObject]] = {
@@ -108,7 +109,11 @@ class Hosting:
     def bucket_prefixes(self) -> list[str]:
         """What the options store in the pattern's bucket, one prefix each (none: no bucket)."""
         capture = self.data_capture
-        prefixes = [CAPTURE_PREFIX] if capture and capture.destination is None else []
+        prefixes = []
+        if capture and capture.destination is None:
+            from troposphere_patterns.core.hosting.options.data_capture import PREFIX
+
+            prefixes.append(PREFIX)
         if self.async_inference is not None:
             prefixes += self.async_inference.bucket_prefixes()
         return prefixes
@@ -133,6 +138,10 @@ class Hosting:
             )
         found += self._option_problems(existing_endpoint)
         if self.async_inference is not None:
+            from troposphere_patterns.core.hosting.options.async_inference import (
+                problems as async_problems,
+            )
+
             own = None if existing_endpoint else self.plan
             found += async_problems(self.async_inference, own, self.serverless)
         return found
