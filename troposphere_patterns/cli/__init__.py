@@ -306,10 +306,9 @@ def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
     if output_format(args) == "yaml":
         if args.minify:
             raise UsageError("--minify: only JSON can be minified (drop --format yaml)")
-        import cfn_flip  # type: ignore[import-untyped]  # troposphere's own YAML writer
+        from troposphere_patterns.cli import yaml_text  # only for YAML output
 
-        text: str = cfn_flip.to_yaml(json.dumps(body, indent=1, sort_keys=True))
-        return text if text.endswith("\n") else text + "\n"
+        return yaml_text.dumps(body)
     if args.minify:
         return json.dumps(body, sort_keys=True, separators=(",", ":")) + "\n"
     return json_text.dumps(body)
