@@ -18,6 +18,7 @@ sizes, a quarter of the bytes of the 277 types as AllowedValues.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -83,7 +84,7 @@ def allowed_pattern(unwanted: Callable[[str], bool] = lambda instance_type: Fals
     r"""Every known instance type but the ``unwanted`` ones, as a Parameter's ``AllowedPattern``.
 
     Families with the same sizes share one alternative, in the table's order:
-    ``ml\.(t2\.(medium|large|xlarge|2xlarge)|(m5|c5)\.(large|xlarge|...)|...)``. It
+    ``ml\.(t2\.(medium|large|xlarge|2xlarge)|(m5|c5)\.(large|(2|4|...)?xlarge)|...)``. It
     matches exactly the types of the table (CloudFormation matches the whole value), so a
     deploy with any other value is refused before anything is created.
 
@@ -100,14 +101,22 @@ def allowed_pattern(unwanted: Callable[[str], bool] = lambda instance_type: Fals
     families: dict[tuple[str, ...], list[str]] = {}
     for name, known in sizes.items():
         families.setdefault(tuple(known), []).append(name)
-    alternatives = [
-        f"{_one_of(names)}\\.{_one_of(list(known))}" for known, names in families.items()
-    ]
+    alternatives = [f"{_one_of(names)}\\.{_sizes(known)}" for known, names in families.items()]
     return f"ml\\.({'|'.join(alternatives)})"
 
 
-def _one_of(names: list[str]) -> str:
+def _one_of(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else f"({'|'.join(names)})"
+
+
+def _sizes(sizes: Sequence[str]) -> str:
+    """Sizes as one alternative, the multiples of xlarge together: ``(large|(2|4)?xlarge)``."""
+    multiples = [size.removesuffix("xlarge") for size in sizes if re.fullmatch(r"\d+xlarge", size)]
+    if len(multiples) < 2:
+        return _one_of(sizes)
+    others = [size for size in sizes if size != "xlarge" and not re.fullmatch(r"\d+xlarge", size)]
+    optional = "?" if "xlarge" in sizes else ""
+    return _one_of([*others, f"{_one_of(multiples)}{optional}xlarge"])
 
 
 def family_of(instance_type: Any) -> Any:
