@@ -17,7 +17,6 @@ sizes, a quarter of the bytes of the 277 types as AllowedValues.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -66,6 +65,8 @@ def unknown_problem(instance_type: Any, where: str) -> Problem | None:
     """A problem naming an unknown literal instance type and the closest known ones."""
     if not isinstance(instance_type, str) or instance_type in _KNOWN:
         return None
+    import difflib  # only for a misspelt type: not on every run's import path
+
     close = difflib.get_close_matches(instance_type, INSTANCE_TYPES, n=3, cutoff=0.6)
     hint = f"; closest: {', '.join(close)}" if close else ""
     return Problem(
