@@ -103,6 +103,13 @@ ECR_IMAGE_URI = Format(
     r"(?P<account>\d{12})\.dkr\.ecr(-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/"
     r"(?P<repository>[a-z0-9][a-z0-9._/-]*?)(:[\w.-]+|@sha256:[0-9a-f]{64})?",
 )
+# ProductionVariantCapacityReservationConfig's MlReservationArn (botocore: 20-258 characters;
+# stricter than its pattern: a region and a reservation ID are required).
+ML_RESERVATION_ARN = Format(
+    "an ML capacity reservation ARN",
+    "arn:PARTITION:sagemaker:REGION:ACCOUNT:TYPE/ID, e.g. ...:training-plan/my-plan",
+    r"arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:[a-z0-9-]{1,14}/[^\n]+",
+)
 # CaptureContentTypeHeader's CsvContentType and JsonContentType.
 CONTENT_TYPE = Format(
     "a content type",
