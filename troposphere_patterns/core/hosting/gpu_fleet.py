@@ -173,7 +173,7 @@ def _reservation_problems(variant: Variant) -> list[Problem]:
                     parse_path(where), f"{where} with {path}.{other}: {why}; give one or the other"
                 )
             )
-    if "InstanceType" not in props and "ServerlessConfig" not in props:
+    if not {"InstanceType", "ServerlessConfig", "InstancePools"} & props.keys():
         found.append(
             Problem.line(
                 parse_path(where),
