@@ -1688,6 +1688,26 @@ ONE_MESSAGE += [
         "autoscaling.metric: 'CPUUtilization' is not one of SageMakerVariantInvocations",
     ),
     (
+        "21 burstable pool with autoscaling",
+        {
+            **gpu_config(InstancePools=[pool("ml.m5.large", 1), pool("ml.t2.medium", 2)]),
+            "autoscaling": SCALING,
+        },
+        "autoscaling with endpoint_config_props.ProductionVariants[0].InstancePools[1]."
+        "InstanceType 'ml.t2.medium': SageMaker cannot autoscale burstable",
+    ),
+    (
+        "21 Inf1 pool with a rollout",
+        {
+            **gpu_config(
+                InitialInstanceCount=2,
+                InstancePools=[pool("ml.inf2.xlarge", 1), pool("ml.inf1.xlarge", 2)],
+            ),
+            "rollout": Rollout.canary(),
+        },
+        "with ml.inf1.xlarge: SageMaker's deployment guardrails exclude Inf1",
+    ),
+    (
         "21 EULA acceptance false",
         {"model_props": {"PrimaryContainer": {"Image": IMAGE, "ModelDataSource": gated(False)}}},
         "ModelAccessConfig.AcceptEula: False must be true to accept the model's EULA",

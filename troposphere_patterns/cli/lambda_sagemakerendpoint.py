@@ -12,7 +12,7 @@ from typing import Any
 from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
 
 from troposphere_patterns.cli.modes import CommandLine, Layer, Mode, allowed_values_without
-from troposphere_patterns.core import network
+from troposphere_patterns.core import formats, network
 from troposphere_patterns.core.hosting import plan as endpoint_plan
 from troposphere_patterns.core.hosting.instance_type_table import INSTANCE_TYPES
 from troposphere_patterns.core.hosting.instance_types import burstable
@@ -69,6 +69,14 @@ def parameters() -> dict[str, Parameter]:
             Description="S3 URL of the model artifact (model.tar.gz)",
             AllowedPattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$",
             ConstraintDescription="s3://bucket/key",
+        ),
+        "ModelDataPrefix": Parameter(
+            "ModelDataPrefix",
+            Type="String",
+            Description="S3 prefix of the model's uncompressed files (LLM weights), e.g. "
+            "s3://my-models/llama-3-8b-instruct/",
+            AllowedPattern=formats.S3_KEY_PREFIX_URI.allowed_pattern,
+            ConstraintDescription=formats.S3_KEY_PREFIX_URI.shape,
         ),
         "InstanceType": Parameter(
             "InstanceType",
@@ -127,6 +135,14 @@ def parameters() -> dict[str, Parameter]:
             Type="Number",
             Description="Fewest instances (or warm serverless copies) per variant",
             Default=endpoint_autoscaling.DEFAULT_MIN_CAPACITY,
+            MinValue=1,
+        ),
+        "AutoscalingTargetConcurrency": Parameter(
+            "AutoscalingTargetConcurrency",
+            Type="Number",
+            Description="Concurrent requests per model copy that autoscaling keeps each "
+            "instance at (streamed responses count until their last token)",
+            Default=endpoint_autoscaling.CONCURRENCY.default_target,
             MinValue=1,
         ),
         "AutoscalingMaxCapacity": Parameter(
@@ -189,6 +205,26 @@ def _autoscaling(params: Mapping[str, Parameter], value: Any) -> Layer:
         "max_capacity": Ref(params["AutoscalingMaxCapacity"]),
     }
     return {"autoscaling": option}
+
+
+def _concurrency_scaling(params: Mapping[str, Parameter], value: Any) -> Layer:
+    option = {
+        **_autoscaling(params, value)["autoscaling"],
+        "metric": endpoint_autoscaling.CONCURRENCY_METRIC,
+        "target_value": Ref(params["AutoscalingTargetConcurrency"]),
+    }
+    return {"autoscaling": option}
+
+
+def _model_data_prefix(params: Mapping[str, Parameter], value: Any) -> Layer:
+    source = {
+        "S3DataSource": {
+            "S3Uri": Ref(params["ModelDataPrefix"]),
+            "S3DataType": "S3Prefix",
+            "CompressionType": "None",
+        }
+    }
+    return {"model_props": {"PrimaryContainer": {"ModelDataSource": source}}}
 
 
 def _scale_to_zero(parameter: Parameter) -> Parameter:
@@ -287,6 +323,23 @@ COMMAND_LINE = CommandLine(
             sets=("autoscaling",),
             props=_autoscaling,
             parameter_changes={"InstanceType": allowed_values_without(burstable)},
+        ),
+        Mode(
+            flag="--scale-on-concurrency",
+            help="autoscaling on concurrent requests per model copy, a 10-second metric that "
+            "counts streamed responses until their last token: for GPU and LLM endpoints "
+            "(AutoscalingTargetConcurrency, AutoscalingMinCapacity, AutoscalingMaxCapacity "
+            "parameters; implies --autoscaling; not with --async or --serverless)",
+            sets=("autoscaling",),
+            props=_concurrency_scaling,
+            parameter_changes={"InstanceType": allowed_values_without(burstable)},
+        ),
+        Mode(
+            flag="--model-data-prefix",
+            help="load the model's uncompressed files (LLM weights) from an S3 prefix chosen "
+            "at deploy time (ModelDataPrefix parameter) instead of a model.tar.gz",
+            sets=("model_props",),
+            props=_model_data_prefix,
         ),
         Mode(
             flag="--async",

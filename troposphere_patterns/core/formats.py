@@ -76,6 +76,13 @@ S3_PREFIX_URI = Format(
     "s3://bucket/prefix",
     rf"s3://(?P<bucket>{_BUCKET})(?:/(?P<key>[^\n]*))?",
 )
+# A prefix with its key part (a deploy-time Parameter's value is cut at the "/" after the
+# bucket: see model_data's deploy-time read).
+S3_KEY_PREFIX_URI = Format(
+    "an S3 prefix URI with a key prefix",
+    "s3://bucket/prefix/",
+    rf"s3://(?P<bucket>{_BUCKET})/(?P<key>[^\n]*)",
+)
 # SNS CreateTopic: a topic name is 1-256 letters, digits, hyphens and underscores; a FIFO
 # topic's name ends in ".fifo" (counted in the 256). SageMaker's own SnsTopicArn pattern
 # admits any "." as well, which SNS never creates.

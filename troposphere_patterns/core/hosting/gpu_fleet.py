@@ -88,15 +88,15 @@ def _pool_problems(variant: Variant) -> list[Problem]:
         return []
     pools, where = props["InstancePools"], f"{path}.InstancePools"
     found: list[Problem] = []
-    for other in ("InstanceType", "ServerlessConfig"):
-        if other in props:
-            found.append(
-                Problem.line(
-                    parse_path(where),
-                    f"{where} and {path}.{other}: give one or the other (the pools replace "
-                    "the variant's instance type)",
-                )
+    # Beside a ServerlessConfig: the serverless rules refuse it.
+    if "InstanceType" in props:
+        found.append(
+            Problem.line(
+                parse_path(where),
+                f"{where} and {path}.InstanceType: give one or the other (the pools replace "
+                "the variant's instance type)",
             )
+        )
     if not isinstance(pools, list | tuple):
         return [
             *found,
@@ -163,16 +163,15 @@ def _reservation_problems(variant: Variant) -> list[Problem]:
                 f"{where}.MlReservationArn", f"{len(arn)} characters: at most {MAX_RESERVATION_ARN}"
             )
         found += present(problem)
-    for other, why in (
-        ("InstancePools", "a reservation holds one instance type"),
-        ("ServerlessConfig", "a serverless variant has no instances to reserve"),
-    ):
-        if other in props:
-            found.append(
-                Problem.line(
-                    parse_path(where), f"{where} with {path}.{other}: {why}; give one or the other"
-                )
+    # Beside a ServerlessConfig: the serverless rules refuse it.
+    if "InstancePools" in props:
+        found.append(
+            Problem.line(
+                parse_path(where),
+                f"{where} with {path}.InstancePools: a reservation holds one instance type; "
+                "give one or the other",
             )
+        )
     if not {"InstanceType", "ServerlessConfig", "InstancePools"} & props.keys():
         found.append(
             Problem.line(
