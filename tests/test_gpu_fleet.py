@@ -186,3 +186,22 @@ def test_gated_weights_carry_the_eula_acceptance() -> None:
     (model,) = of_type(template, "AWS::SageMaker::Model").values()
     s3 = model["Properties"]["PrimaryContainer"]["ModelDataSource"]["S3DataSource"]
     assert s3["ModelAccessConfig"] == {"AcceptEula": True}
+
+
+def test_the_ami_table_is_botocores_enum_with_its_documented_cuda_versions() -> None:
+    import gzip
+    import re
+    from pathlib import Path
+
+    import botocore
+
+    model = Path(botocore.__file__).parent / "data/sagemaker/2017-07-24/service-2.json.gz"
+    with gzip.open(model, "rt", encoding="utf-8") as stream:
+        shapes = json.load(stream)["shapes"]
+    assert list(INFERENCE_AMIS) == shapes["ProductionVariantInferenceAmiVersion"]["enum"]
+    text = shapes["ProductionVariant"]["members"]["InferenceAmiVersion"]["documentation"]
+    for ami, cuda in INFERENCE_AMIS.items():
+        described = re.search(rf"<dt>{re.escape(ami)}</dt>\s*<dd>(.*?)</dd>", text, re.S)
+        assert described is not None, ami
+        shown = f"CUDA version: {cuda[0]}.{cuda[1]}" if cuda else "Neuron driver"
+        assert shown in described[1], ami
