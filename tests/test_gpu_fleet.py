@@ -93,6 +93,36 @@ def test_no_ami_is_chosen_unless_a_gpu_variant_runs_a_cuda_13_image(
     assert "Metadata" not in config
 
 
+def test_a_shadow_variant_on_gpus_gets_the_ami_too() -> None:
+    template = lambda_sagemakerendpoint(
+        props(
+            model_props={"PrimaryContainer": {"Image": CUDA13}},
+            endpoint_config_props={
+                "ProductionVariants": [_variant("Live", InstanceType="ml.g6.xlarge")],
+                "ShadowProductionVariants": [_variant("Shadow", InstanceType="ml.g6e.xlarge")],
+            },
+        )
+    ).to_dict()
+    (config,) = of_type(template, "AWS::SageMaker::EndpointConfig").values()
+    (shadow,) = config["Properties"]["ShadowProductionVariants"]
+    assert shadow["InferenceAmiVersion"] == CUDA13_AMI
+    assert set(config["Metadata"]["troposphere-patterns"]["InferenceAmiVersion"]) == {
+        "Live",
+        "Shadow",
+    }
+
+
+def test_a_pool_serving_another_model_leaves_the_ami_to_the_caller() -> None:
+    pools = [{**POOLS[0], "ModelNameOverride": "llama-on-g6e"}, POOLS[1]]
+    config = _config(CUDA13, _variant("A", InstancePools=pools))
+    assert "InferenceAmiVersion" not in config["Properties"]["ProductionVariants"][0]
+
+
+def test_a_cpu_variant_needs_no_ami_for_a_cuda_version_none_carries() -> None:
+    config = _config(REPO + ":2.9-gpu-cu140", _variant("A", InstanceType="ml.m5.xlarge"))
+    assert "InferenceAmiVersion" not in config["Properties"]["ProductionVariants"][0]
+
+
 def test_an_ami_the_caller_chose_is_kept() -> None:
     config = _config(
         CUDA13, _variant("A", InstanceType="ml.g6.xlarge", InferenceAmiVersion=CUDA13_AMI)

@@ -1664,7 +1664,10 @@ ONE_MESSAGE += [
     ),
     (
         "21 CUDA version no AMI carries",
-        {"model_props": {"PrimaryContainer": {"Image": IMAGE_REPO + ":2.9-gpu-cu140"}}},
+        {
+            "model_props": {"PrimaryContainer": {"Image": IMAGE_REPO + ":2.9-gpu-cu140"}},
+            **gpu_config(),
+        },
         "no InferenceAmiVersion SageMaker knows carries CUDA 14",
     ),
     (

@@ -20,7 +20,6 @@ from troposphere_patterns.core.hosting.options.serverless import Serverless
 from troposphere_patterns.core.hosting.plan import (
     CONFIG_WHERE,
     MODEL_WHERE,
-    PRODUCTION,
     VARIANT_LISTS,
     EndpointPlan,
     Variant,
@@ -377,12 +376,10 @@ def sagemaker_endpoint(
             config_props[name] = [named.get(i, entry) for i, entry in enumerate(listed)]
     # A CUDA 13 image and no AMI named: the AMI whose driver runs it (see gpu_fleet).
     chosen = gpu_fleet.chosen_amis(plan)
-    if chosen:
-        listed = config_props[PRODUCTION]
-        config_props[PRODUCTION] = [
-            {**entry, "InferenceAmiVersion": chosen[i][0]} if i in chosen else entry
-            for i, entry in enumerate(listed)
-        ]
+    for name, index in chosen:
+        listed = list(config_props[name])
+        listed[index] = {**listed[index], "InferenceAmiVersion": chosen[name, index][0]}
+        config_props[name] = listed
     config = build(EndpointConfig, config_props, ids(core_ids.SAGEMAKER_ENDPOINT_CONFIG))
     if chosen:
         config.Metadata = gpu_fleet.ami_metadata(chosen, plan)

@@ -300,8 +300,27 @@ def _ami_for(major: int) -> str | None:
 
 
 def _own_model_variants(plan: EndpointPlan) -> list[Variant]:
-    """Instance variants that run the plan's model (not another ``ModelName``)."""
-    return [v for v in plan.variants if not v.serverless and "ModelName" not in v.props]
+    """Instance variants that run only the plan's model (no ``ModelName``, no pool's override).
+
+    Another model's image is not in the plan: its AMI is the caller's to match.
+    """
+    return [
+        v
+        for v in plan.variants
+        if not v.serverless and "ModelName" not in v.props and not _overridden(v.props)
+    ]
+
+
+def _overridden(props: Mapping[str, Any]) -> bool:
+    pools = props.get("InstancePools")
+    listed = pools if isinstance(pools, list | tuple) else []
+    return any(isinstance(p, Mapping) and "ModelNameOverride" in p for p in listed)
+
+
+def _gpu(variant: Variant) -> bool:
+    """Every instance type of the variant is a literal NVIDIA GPU type."""
+    types = [t.value for t in variant.instance_types]
+    return bool(types) and all(isinstance(t, str) and _nvidia(t) for t in types)
 
 
 def driver_problems(plan: EndpointPlan) -> list[Problem]:
@@ -323,7 +342,7 @@ def driver_problems(plan: EndpointPlan) -> list[Problem]:
     for variant in _own_model_variants(plan):
         ami, where = variant.props.get("InferenceAmiVersion"), f"{variant.path}.InferenceAmiVersion"
         if ami is None:
-            if newer and _ami_for(newer[0].version[0]) is None:
+            if newer and _gpu(variant) and _ami_for(newer[0].version[0]) is None:
                 found.append(
                     Problem.line(
                         parse_path(where),
@@ -355,14 +374,18 @@ def driver_problems(plan: EndpointPlan) -> list[Problem]:
     return found
 
 
-def chosen_amis(plan: EndpointPlan) -> dict[int, tuple[str, CudaImage]]:
-    """The AMI the pattern sets on each production variant that needs one and names none.
+# A variant by its list (ProductionVariants or ShadowProductionVariants) and its index there.
+VariantKey = tuple[str, int]
+
+
+def chosen_amis(plan: EndpointPlan) -> dict[VariantKey, tuple[str, CudaImage]]:
+    """The AMI the pattern sets on each variant that needs one and names none.
 
     Only GPU variants (every literal instance type an NVIDIA GPU type) whose images' tags name
     CUDA 13 or later, and only when one AMI fits.
 
     Returns:
-        ``{index in ProductionVariants: (AMI, the image that asked for it)}``.
+        ``{(list name, index): (AMI, the image that asked for it)}``.
     """
     images = cuda_images(plan.containers)
     newer = [i for i in images if i.version[0] >= CUDA_OWN_AMI]
@@ -371,14 +394,11 @@ def chosen_amis(plan: EndpointPlan) -> dict[int, tuple[str, CudaImage]]:
     ami = _ami_for(newer[0].version[0])
     if ami is None or any(i.version[0] != newer[0].version[0] for i in newer):
         return {}
-    chosen: dict[int, tuple[str, CudaImage]] = {}
-    for variant in _own_model_variants(plan):
-        if variant.shadow or "InferenceAmiVersion" in variant.props:
-            continue
-        types = [t.value for t in variant.instance_types]
-        if types and all(isinstance(t, str) and _nvidia(t) for t in types):
-            chosen[variant.index] = (ami, newer[0])
-    return chosen
+    return {
+        (v.list_name, v.index): (ami, newer[0])
+        for v in _own_model_variants(plan)
+        if "InferenceAmiVersion" not in v.props and _gpu(v)
+    }
 
 
 def _label(variant: Variant) -> str:
@@ -391,18 +411,20 @@ def _nvidia(instance_type: str) -> bool:
     return found is not None and found.accelerator == "nvidia-gpu"
 
 
-def ami_metadata(chosen: Mapping[int, tuple[str, CudaImage]], plan: EndpointPlan) -> dict[str, Any]:
+def ami_metadata(
+    chosen: Mapping[VariantKey, tuple[str, CudaImage]], plan: EndpointPlan
+) -> dict[str, Any]:
     """The EndpointConfig's ``Metadata`` saying which AMI the pattern chose, and why."""
-    by_index = {v.index: v for v in plan.production}
+    by_key = {(v.list_name, v.index): v for v in plan.variants}
     return {
         METADATA_KEY: {
             "InferenceAmiVersion": {
-                _label(by_index[index]): {
+                _label(by_key[key]): {
                     "Chosen": ami,
                     "Because": f"the image tag {image.shown} needs a CUDA "
                     f"{image.version[0]} host driver",
                 }
-                for index, (ami, image) in chosen.items()
+                for key, (ami, image) in chosen.items()
             }
         }
     }
