@@ -922,6 +922,42 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "than half; give it at least 2 instances (autoscaling.min_capacity)",
     ),
     (
+        "20.1 canary with a minimum capacity Parameter that allows 1",
+        {
+            "rollout": Rollout.canary(),
+            "endpoint_config_props": TWO,
+            "autoscaling": Autoscaling(
+                min_capacity=Parameter("Low", Type="Number", MinValue=1, Default=2),
+                max_capacity=4,
+            ),
+        },
+        "autoscaling.min_capacity: Parameter Low's MinValue is 1; a canary rollout of 10% steps "
+        "needs every variant at 2 instances or more",
+    ),
+    (
+        "20.1 linear with a minimum capacity Parameter without MinValue",
+        {
+            "rollout": Rollout.linear(),
+            "endpoint_config_props": TWO,
+            "autoscaling": Autoscaling(
+                min_capacity=Parameter("Low", Type="Number", Default=2), max_capacity=4
+            ),
+        },
+        "autoscaling.min_capacity: Parameter Low's MinValue has none",
+    ),
+    (
+        "20.1 rolling with a minimum capacity Parameter defaulting to 1",
+        {
+            "rollout": Rollout.rolling(),
+            "endpoint_config_props": TWO,
+            "autoscaling": Autoscaling(
+                min_capacity=Parameter("Low", Type="Number", MinValue=2, Default=1),
+                max_capacity=4,
+            ),
+        },
+        "autoscaling.min_capacity: Parameter Low's Default is 1",
+    ),
+    (
         "12 rollout on Inf1",
         {
             "rollout": Rollout.all_at_once(),
