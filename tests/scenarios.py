@@ -408,4 +408,8 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
         )
     ),
     "shared_vpc_endpoints_two_instances": _shared_vpc_endpoints_two_instances,
+    # An async endpoint's rollout: jobs take minutes, so its latency alarm does not roll back.
+    "async_rollout": lambda: lambda_sagemakerendpoint(
+        props(async_inference=AsyncInference(), rollout=Rollout.all_at_once())
+    ),
 }

@@ -906,6 +906,37 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "rollout and endpoint_props.DeploymentConfig: give one or the other",
     ),
     (
+        "20.10 canary on serverless",
+        {"rollout": Rollout.canary(), "serverless": Serverless()},
+        "rollout: a canary rollout sizes its steps in instances and Serverless Inference variant "
+        "'AllTraffic' has none",
+    ),
+    (
+        "20.10 linear on serverless",
+        {"rollout": Rollout.linear(), "serverless": Serverless()},
+        "rollout: a linear rollout sizes its steps in instances",
+    ),
+    (
+        "20.11 data capture on an async endpoint",
+        {"data_capture": DataCapture(), "async_inference": AsyncInference()},
+        "data_capture with async_inference: SageMaker documents data capture for real-time "
+        "endpoints only",
+    ),
+    (
+        "20.11 a DataCaptureConfig on an async endpoint",
+        {
+            "endpoint_config_props": {
+                "DataCaptureConfig": {
+                    "InitialSamplingPercentage": 10,
+                    "DestinationS3Uri": "s3://my-bucket/capture",
+                    "CaptureOptions": [{"CaptureMode": "Input"}],
+                }
+            },
+            "async_inference": AsyncInference(output_path="s3://my-bucket/out"),
+        },
+        "endpoint_config_props.DataCaptureConfig with async_inference",
+    ),
+    (
         "12 rolling on serverless",
         {"rollout": Rollout.rolling(), "serverless": Serverless()},
         "rollout: a rolling update replaces instances and Serverless Inference variant "

@@ -206,6 +206,8 @@ class _Builder:
             role_statements=[
                 *(capture.statements if capture else ()),
                 *(asynchronous.sagemaker_statements if asynchronous else ()),
+                # SageMaker reads a rollout's alarms with the execution role.
+                *((iam_policies.describe_alarms(watch.rollback_arns),) if rollout else ()),
             ],
         )
         endpoint = EndpointReference.of(side.endpoint)

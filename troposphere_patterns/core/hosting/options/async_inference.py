@@ -232,7 +232,11 @@ def async_inference(option: AsyncInference, context: AsyncContext) -> AsyncInfer
     ]
     sagemaker_s3 = [
         _statement("AsyncInputRead", [awacs.s3.GetObject], [arns["input_path"]]),
-        _statement("AsyncResultWrite", [awacs.s3.PutObject], results),
+        # AWS's async prerequisite policy lists AbortMultipartUpload: large results go up in
+        # parts, and SageMaker cleans up a failed upload.
+        _statement(
+            "AsyncResultWrite", [awacs.s3.PutObject, awacs.s3.AbortMultipartUpload], results
+        ),
     ]
     client_statements = [
         _statement(

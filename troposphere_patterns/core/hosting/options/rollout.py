@@ -273,6 +273,18 @@ class Rollout:
                 )
             )
         serverless = [v.name for v in variants if v.serverless]
+        if self.strategy in (CANARY, LINEAR) and serverless:
+            # SageMaker defines canary and linear sizes against instance counts, and no page
+            # documents them on serverless variants; all at once is documented for them.
+            found.append(
+                Problem(
+                    where,
+                    f"a {self.strategy.lower()} rollout sizes its steps in instances and "
+                    f"Serverless Inference variant {serverless[0]!r} has none (SageMaker "
+                    "documents no canary or linear traffic shifting for serverless endpoints); "
+                    "use Rollout.all_at_once()",
+                )
+            )
         if self.strategy == ROLLING and serverless:
             found.append(
                 Problem(
@@ -293,7 +305,7 @@ class Rollout:
         if self.strategy in PERCENT_RANGE and not self.problems(where):
             for variant in variants:
                 if variant.serverless:
-                    continue  # capacity, not instances: SageMaker sizes the steps itself
+                    continue  # refused above: no instances to size a step against
                 given = (variant.count, scaled_min)
                 counts = [c for c in given if integer(c)]
                 if counts:
