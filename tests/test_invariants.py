@@ -455,3 +455,40 @@ def test_a_wake_from_zero_waits_out_a_cold_start(name: str, template: dict[str, 
         if step is not None:
             # An instance takes minutes to start: the next step waits that long.
             assert step["Cooldown"] >= 600
+
+
+@pytest.mark.parametrize("name", ASYNC)
+def test_a_private_async_model_publishes_only_to_its_topics_through_sns_endpoint(
+    name: str, template: dict[str, Any]
+) -> None:
+    [config] = of_type(template, "AWS::SageMaker::EndpointConfig").values()
+    notification = config["Properties"]["AsyncInferenceConfig"]["OutputConfig"].get(
+        "NotificationConfig", {}
+    )
+    [model] = of_type(template, "AWS::SageMaker::Model").values()
+    vpc = model["Properties"].get("VpcConfig")
+    endpoints = of_type(template, "AWS::EC2::VPCEndpoint")
+    creates_endpoints = any(
+        e["Properties"]["ServiceName"]
+        == {"Fn::Sub": "com.amazonaws.${AWS::Region}.sagemaker.runtime"}
+        for e in endpoints.values()
+    )
+    sns = [
+        e["Properties"]
+        for e in endpoints.values()
+        if e["Properties"]["ServiceName"] == {"Fn::Sub": "com.amazonaws.${AWS::Region}.sns"}
+    ]
+    if vpc is None or not notification or not creates_endpoints:
+        assert sns == []
+        return
+    [endpoint] = sns
+    [statement] = endpoint["PolicyDocument"]["Statement"]
+    assert statement["Action"] == ["sns:Publish"]
+    assert sorted(map(as_text, statement["Resource"])) == sorted(
+        map(as_text, notification.values())
+    )
+    [group_id] = [g["Ref"] for g in endpoint["SecurityGroupIds"]]
+    group = template["Resources"][group_id]["Properties"]
+    assert [r["SourceSecurityGroupId"] for r in group["SecurityGroupIngress"]] == vpc[
+        "SecurityGroupIds"
+    ]

@@ -159,6 +159,12 @@ class AsyncInferenceBundle:
         """Everything to add to a template."""
         return self.topics
 
+    @property
+    def notification_topics(self) -> list[Any]:
+        """The ARNs of the topics SageMaker notifies (created or the caller's)."""
+        notification = self.config["OutputConfig"].get("NotificationConfig", {})
+        return list(notification.values())
+
 
 def _objects_arn(path: Any) -> Any:
     """``arn:<partition>:s3:::bucket/prefix/*`` for a caller's ``s3://bucket/prefix``."""
