@@ -509,7 +509,8 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "9 caller key beside NVMe",
         {"endpoint_config_props": {"KmsKeyId": "k", "ProductionVariants": [GPU]}},
         "endpoint_config_props.KmsKeyId with endpoint_config_props.ProductionVariants[0]"
-        ".InstanceType 'ml.g5.xlarge': that type has local NVMe storage",
+        ".InstanceType 'ml.g5.xlarge': that type has local NVMe storage, encrypted in hardware, "
+        'and a KmsKeyId beside it "does not encrypt instance local storage"',
     ),
     (
         "9 caller key beside an NVMe instance pool",

@@ -321,7 +321,7 @@ COMMAND_LINE = CommandLine(
         ),
         Mode(
             flag="--data-capture",
-            help="capture 20%% of requests and responses for Model Monitor, into the "
+            help="capture 20%% of requests and responses, for your own analysis, into the "
             "data-capture/ prefix of a bucket the template creates",
             sets=("data_capture",),
             props=lambda params, value: {"data_capture": DataCapture()},
