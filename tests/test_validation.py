@@ -1737,6 +1737,17 @@ def test_ipam_vpc_gets_no_default_cidr_and_cuts_subnets_at_deploy_time() -> None
         ),
         pytest.param(
             {
+                "rollout": Rollout.canary(),
+                "endpoint_config_props": TWO,
+                "autoscaling": Autoscaling(
+                    min_capacity=Parameter("Low", Type="Number", MinValue=2, Default=3),
+                    max_capacity=6,
+                ),
+            },
+            id="canary with a minimum capacity Parameter of at least 2",
+        ),
+        pytest.param(
+            {
                 "deploy_vpc": True,
                 "model_props": {"PrimaryContainer": sagemaker.ContainerDefinition(**CONTAINER)},
             },
