@@ -72,6 +72,7 @@ CONTAINER = {"Image": IMAGE, "ModelDataUrl": MODEL_DATA}
 MODEL_VPC = {"Subnets": ["subnet-0a1b2c3d4e5f60718"], "SecurityGroupIds": ["sg-0a1b2c3d4e5f60718"]}
 LAYERS = Parameter("Layers", Type="CommaDelimitedList")
 GROUPS = Parameter("Groups", Type="List<AWS::EC2::SecurityGroup::Id>")
+LOW = Parameter("Low", Type="Number", MinValue=2, Default=3)
 VPC_IDS = ExistingVpc(
     vpc_id="vpc-0a1b2c3d4e5f60718",
     subnet_ids=["subnet-0a1b2c3d4e5f60718"],
@@ -1739,10 +1740,7 @@ def test_ipam_vpc_gets_no_default_cidr_and_cuts_subnets_at_deploy_time() -> None
             {
                 "rollout": Rollout.canary(),
                 "endpoint_config_props": TWO,
-                "autoscaling": Autoscaling(
-                    min_capacity=Parameter("Low", Type="Number", MinValue=2, Default=3),
-                    max_capacity=6,
-                ),
+                "autoscaling": Autoscaling(min_capacity=LOW, max_capacity=6),
             },
             id="canary with a minimum capacity Parameter of at least 2",
         ),
@@ -1779,7 +1777,7 @@ def test_ipam_vpc_gets_no_default_cidr_and_cuts_subnets_at_deploy_time() -> None
 )
 def test_cloudformation_valid_intrinsics_and_objects_are_accepted(fields: dict[str, Any]) -> None:
     template = _with_condition(**fields)
-    for parameter in (LAYERS, GROUPS):
+    for parameter in (LAYERS, GROUPS, LOW):
         if json.dumps(Ref(parameter).to_dict()) in json.dumps(template.to_dict()):
             template.add_parameter(parameter)
     assert _lint_errors(template) == []
