@@ -472,4 +472,8 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
             },
         )
     ),
+    # An async endpoint's rollout: jobs take minutes, so its latency alarm does not roll back.
+    "async_rollout": lambda: lambda_sagemakerendpoint(
+        props(async_inference=AsyncInference(), rollout=Rollout.all_at_once())
+    ),
 }

@@ -73,6 +73,7 @@ CONTAINER = {"Image": IMAGE, "ModelDataUrl": MODEL_DATA}
 MODEL_VPC = {"Subnets": ["subnet-0a1b2c3d4e5f60718"], "SecurityGroupIds": ["sg-0a1b2c3d4e5f60718"]}
 LAYERS = Parameter("Layers", Type="CommaDelimitedList")
 GROUPS = Parameter("Groups", Type="List<AWS::EC2::SecurityGroup::Id>")
+LOW = Parameter("Low", Type="Number", MinValue=2, Default=3)
 VPC_IDS = ExistingVpc(
     vpc_id="vpc-0a1b2c3d4e5f60718",
     subnet_ids=["subnet-0a1b2c3d4e5f60718"],
@@ -550,7 +551,8 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "9 caller key beside NVMe",
         {"endpoint_config_props": {"KmsKeyId": "k", "ProductionVariants": [GPU]}},
         "endpoint_config_props.KmsKeyId with endpoint_config_props.ProductionVariants[0]"
-        ".InstanceType 'ml.g5.xlarge': that type has local NVMe storage",
+        ".InstanceType 'ml.g5.xlarge': that type has local NVMe storage, encrypted in hardware, "
+        'and a KmsKeyId beside it "does not encrypt instance local storage"',
     ),
     (
         "9 caller key beside an NVMe instance pool",
@@ -947,6 +949,37 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "rollout and endpoint_props.DeploymentConfig: give one or the other",
     ),
     (
+        "20.10 canary on serverless",
+        {"rollout": Rollout.canary(), "serverless": Serverless()},
+        "rollout: a canary rollout sizes its steps in instances and Serverless Inference variant "
+        "'AllTraffic' has none",
+    ),
+    (
+        "20.10 linear on serverless",
+        {"rollout": Rollout.linear(), "serverless": Serverless()},
+        "rollout: a linear rollout sizes its steps in instances",
+    ),
+    (
+        "20.11 data capture on an async endpoint",
+        {"data_capture": DataCapture(), "async_inference": AsyncInference()},
+        "data_capture with async_inference: SageMaker documents data capture for real-time "
+        "endpoints only",
+    ),
+    (
+        "20.11 a DataCaptureConfig on an async endpoint",
+        {
+            "endpoint_config_props": {
+                "DataCaptureConfig": {
+                    "InitialSamplingPercentage": 10,
+                    "DestinationS3Uri": "s3://my-bucket/capture",
+                    "CaptureOptions": [{"CaptureMode": "Input"}],
+                }
+            },
+            "async_inference": AsyncInference(output_path="s3://my-bucket/out"),
+        },
+        "endpoint_config_props.DataCaptureConfig with async_inference",
+    ),
+    (
         "12 rolling on serverless",
         {"rollout": Rollout.rolling(), "serverless": Serverless()},
         "rollout: a rolling update replaces instances and Serverless Inference variant "
@@ -961,6 +994,42 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         },
         "rollout.percent: variant 'AllTraffic' may scale to 1 instance and 10% of them is 1, more "
         "than half; give it at least 2 instances (autoscaling.min_capacity)",
+    ),
+    (
+        "20.1 canary with a minimum capacity Parameter that allows 1",
+        {
+            "rollout": Rollout.canary(),
+            "endpoint_config_props": TWO,
+            "autoscaling": Autoscaling(
+                min_capacity=Parameter("Low", Type="Number", MinValue=1, Default=2),
+                max_capacity=4,
+            ),
+        },
+        "autoscaling.min_capacity: Parameter Low's MinValue is 1; a canary rollout of 10% steps "
+        "needs every variant at 2 instances or more",
+    ),
+    (
+        "20.1 linear with a minimum capacity Parameter without MinValue",
+        {
+            "rollout": Rollout.linear(),
+            "endpoint_config_props": TWO,
+            "autoscaling": Autoscaling(
+                min_capacity=Parameter("Low", Type="Number", Default=2), max_capacity=4
+            ),
+        },
+        "autoscaling.min_capacity: Parameter Low's MinValue has none",
+    ),
+    (
+        "20.1 rolling with a minimum capacity Parameter defaulting to 1",
+        {
+            "rollout": Rollout.rolling(),
+            "endpoint_config_props": TWO,
+            "autoscaling": Autoscaling(
+                min_capacity=Parameter("Low", Type="Number", MinValue=2, Default=1),
+                max_capacity=4,
+            ),
+        },
+        "autoscaling.min_capacity: Parameter Low's Default is 1",
     ),
     (
         "12 rollout on Inf1",
@@ -1956,6 +2025,14 @@ def test_ipam_vpc_gets_no_default_cidr_and_cuts_subnets_at_deploy_time() -> None
         ),
         pytest.param(
             {
+                "rollout": Rollout.canary(),
+                "endpoint_config_props": TWO,
+                "autoscaling": Autoscaling(min_capacity=LOW, max_capacity=6),
+            },
+            id="canary with a minimum capacity Parameter of at least 2",
+        ),
+        pytest.param(
+            {
                 "deploy_vpc": True,
                 "model_props": {"PrimaryContainer": sagemaker.ContainerDefinition(**CONTAINER)},
             },
@@ -1987,7 +2064,7 @@ def test_ipam_vpc_gets_no_default_cidr_and_cuts_subnets_at_deploy_time() -> None
 )
 def test_cloudformation_valid_intrinsics_and_objects_are_accepted(fields: dict[str, Any]) -> None:
     template = _with_condition(**fields)
-    for parameter in (LAYERS, GROUPS):
+    for parameter in (LAYERS, GROUPS, LOW):
         if json.dumps(Ref(parameter).to_dict()) in json.dumps(template.to_dict()):
             template.add_parameter(parameter)
     assert _lint_errors(template) == []

@@ -12,7 +12,8 @@ from typing import Any
 from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
 
 from troposphere_patterns.cli.modes import CommandLine, Layer, Mode, allowed_values_without
-from troposphere_patterns.core import formats, network
+from troposphere_patterns.core import deploy_rules, formats, network
+from troposphere_patterns.core.deploy_rules import AtMost
 from troposphere_patterns.core.hosting import plan as endpoint_plan
 from troposphere_patterns.core.hosting.instance_type_table import INSTANCE_TYPES
 from troposphere_patterns.core.hosting.instance_types import burstable
@@ -22,10 +23,11 @@ from troposphere_patterns.core.hosting.options.alarms import Alarms
 from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
 from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
 from troposphere_patterns.core.hosting.options.data_capture import DataCapture
-from troposphere_patterns.core.hosting.options.rollout import Rollout
+from troposphere_patterns.core.hosting.options.rollout import Rollout, fewest_instances
 from troposphere_patterns.core.hosting.options.serverless import Serverless
 from troposphere_patterns.core.hosting.types import EndpointConfig
 from troposphere_patterns.core.network import ExistingVpc
+from troposphere_patterns.core.options import integer
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpointProps,
     lambda_sagemakerendpoint,
@@ -157,7 +159,9 @@ def parameters() -> dict[str, Parameter]:
 def base(params: Mapping[str, Parameter], handler: str | None) -> Layer:
     """The default template: the inlined handler, the model and instance type as Parameters."""
     return {
-        "alarms": Alarms(topic=params["AlarmTopicArn"]),
+        # A mapping, so that a props file's alarms merge over it and keep the optional topic
+        # (with_parameters gives the alarms the Parameter: actions only when it is set).
+        "alarms": {"topic": Ref(params["AlarmTopicArn"])},
         "lambda_function_props": {"Code": {"ZipFile": handler}},
         "model_props": {
             "PrimaryContainer": {
@@ -243,6 +247,65 @@ def _existing_vpc(params: Mapping[str, Parameter], value: Any) -> Layer:
     return {"existing_vpc": vpc}
 
 
+def fit_parameters(props: LambdaSagemakerEndpointProps, params: Mapping[str, Parameter]) -> None:
+    """Raise the Parameters' bounds to what the props need, as the library's rules would.
+
+    A stepped rollout starts from the scaled-in count (the endpoint retains it), so the
+    minimum capacity's ``MinValue`` and ``Default`` become the fewest instances a step of at
+    most half needs. A serverless variant's ``MaxConcurrency`` is at least its provisioned
+    concurrency, and scaled provisioned concurrency stays within ``MaxConcurrency``.
+    """
+    scaling, rollout, serverless = props.autoscaling, props.rollout, props.serverless
+    low, high = params["AutoscalingMinCapacity"], params["AutoscalingMaxCapacity"]
+    most = params["ServerlessMaxConcurrency"]
+    step = rollout.percent if rollout is not None and serverless is None else None
+    if scaling is not None and scaling.min_capacity is low and integer(step):
+        _raise_bound(low, "MinValue", fewest_instances(step))
+        low.properties["Description"] = (
+            f"Fewest instances per variant; at least {fewest_instances(step)}, so that each "
+            "step of the rollout is at most half of them"
+        )
+    if serverless is None:
+        return
+    warm = serverless.provisioned_concurrency
+    if serverless.max_concurrency is most and integer(warm):
+        _raise_bound(most, "MinValue", warm)
+    if scaling is not None and scaling.max_capacity is high:
+        ceiling = serverless.max_concurrency
+        lowest_high = serverless_inference.CONCURRENCY[1]
+        high.properties["MaxValue"] = ceiling if integer(ceiling) else lowest_high
+
+
+def _raise_bound(parameter: Parameter, key: str, least: int) -> None:
+    """Raise a Number Parameter's ``key`` bound, and its ``Default``, to at least ``least``."""
+    properties = parameter.properties
+    properties[key] = max(int(properties.get(key, least)), least)
+    if "Default" in properties:
+        properties["Default"] = max(int(properties["Default"]), least)
+
+
+# Pairs of Parameters that must agree, checked by the template's Rules before anything is made.
+CROSS_CHECKS = {
+    "AutoscalingCapacities": AtMost(
+        "AutoscalingMinCapacity",
+        "AutoscalingMaxCapacity",
+        "AutoscalingMinCapacity must not exceed AutoscalingMaxCapacity",
+    ),
+    "ServerlessScalingCeiling": AtMost(
+        "AutoscalingMaxCapacity",
+        "ServerlessMaxConcurrency",
+        "AutoscalingMaxCapacity (warm copies of the serverless endpoint) must not exceed "
+        "ServerlessMaxConcurrency",
+        lowest=1,
+    ),
+}
+
+
+def rules(kept: Mapping[str, Parameter]) -> dict[str, Any]:
+    """The template's Rules: each cross-check whose Parameters the template keeps."""
+    return deploy_rules.rules(CROSS_CHECKS, kept)
+
+
 COMMAND_LINE = CommandLine(
     name="lambda-sagemakerendpoint",
     help="a Lambda function that invokes a SageMaker real-time endpoint",
@@ -294,7 +357,7 @@ COMMAND_LINE = CommandLine(
         ),
         Mode(
             flag="--data-capture",
-            help="capture 20%% of requests and responses for Model Monitor, into the "
+            help="capture 20%% of requests and responses, for your own analysis, into the "
             "data-capture/ prefix of a bucket the template creates",
             sets=("data_capture",),
             props=lambda params, value: {"data_capture": DataCapture()},
@@ -367,6 +430,8 @@ COMMAND_LINE = CommandLine(
         "data_capture": DataCapture,
         "async_inference": AsyncInference,
     },
+    fit_parameters=fit_parameters,
+    rules=rules,
     alternatives=(
         ("model_props", (frozenset({"PrimaryContainer"}), frozenset({"Containers"}))),
         (

@@ -198,12 +198,15 @@ def endpoint_config_problems(plan: EndpointPlan) -> list[Problem]:
         if problem is not None:
             found.append(problem)
         elif plan.caller_key and instance_types.local_nvme(instance_type):
+            # Still refused although SageMaker now ignores the key there (it used to fail the
+            # call): a key that encrypts nothing would read as encryption the caller has not got.
             found.append(
                 Problem.line(
                     parse_path(f"{where}.KmsKeyId"),
                     f"{where}.KmsKeyId with {path} {instance_type!r}: that type has local NVMe "
-                    "storage, encrypted in hardware, and CreateEndpointConfig refuses a KmsKeyId "
-                    "beside it; drop KmsKeyId or choose an EBS-only type",
+                    'storage, encrypted in hardware, and a KmsKeyId beside it "does not encrypt '
+                    'instance local storage" (CreateEndpointConfig); drop KmsKeyId or choose an '
+                    "EBS-only type",
                 )
             )
     for variant in plan.variants:

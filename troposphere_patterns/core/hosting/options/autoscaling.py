@@ -157,6 +157,10 @@ ASYNC_BACKLOG = ScalingMode(
 WAKE_METRIC = "HasBacklogWithoutCapacity"
 WAKE_PERIOD_SECONDS = 60
 WAKE_EVALUATION_PERIODS = 2
+# The wake policy's own cooldown: the first instance takes minutes to start (the instance,
+# then the model's download and load), and the alarm stays in ALARM until it serves. The
+# 60 s scale-out cooldown would add a second instance while the first one starts.
+WAKE_COOLDOWN_SECONDS = 600
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -449,7 +453,7 @@ def _wake_from_zero(
             "ScalingTargetId": Ref(target),
             "StepScalingPolicyConfiguration": {
                 "AdjustmentType": "ChangeInCapacity",
-                "Cooldown": option.scale_out_cooldown,
+                "Cooldown": WAKE_COOLDOWN_SECONDS,
                 "MetricAggregationType": "Average",
                 "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
             },
