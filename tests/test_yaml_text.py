@@ -122,6 +122,7 @@ def test_every_string_reads_back_as_itself(value: str, where: str) -> None:
         ({"Fn::GetAZs": {"Ref": "AWS::Region"}}, "K:\n  Fn::GetAZs: !Ref AWS::Region"),
         ({"Ref": ""}, "K:\n  Ref: ''"),
         ([1, True, None, 0.5], "K: [1, true, null, 0.5]"),
+        ([1e-05, 2.5e20, 1.0], "K: [1.0e-05, 2.5e+20, 1.0]"),
         ({}, "K: {}"),
         ([], "K: []"),
         ([{"A": 1, "B": 2}], "K:\n  - A: 1\n    B: 2"),

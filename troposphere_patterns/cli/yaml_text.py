@@ -187,8 +187,12 @@ def _scalar(value: Any, flow: bool) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return json.dumps(value)
+    if isinstance(value, float):
+        mantissa, _, exponent = repr(value).partition("e")
+        # YAML 1.1 reads 1e-05 as a string: its floats need a point before the exponent.
+        return f"{mantissa}.0e{exponent}" if exponent and "." not in mantissa else repr(value)
     text = str(value)
     if _plain(text, flow):
         return text
