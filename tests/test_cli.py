@@ -20,8 +20,6 @@ import troposphere_patterns
 from troposphere_patterns import cli
 from troposphere_patterns.cli.modes import CommandLine, Mode
 
-HANDLER = Path(__file__).parent.parent / "handler_src" / "lambda_sagemakerendpoint.py"
-
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -43,7 +41,7 @@ def test_default_prints_one_template_with_the_inlined_handler_and_parameters() -
     assert result.returncode == 0, result.stderr
     template = json.loads(result.stdout)
     function = template["Resources"]["LambdaFunction"]["Properties"]
-    assert function["Code"]["ZipFile"] == HANDLER.read_text()
+    assert function["Code"]["ZipFile"] == troposphere_patterns.handler_source()
     assert function["Runtime"] == "python3.14"
     parameters = template["Parameters"]
     assert set(parameters) == {"ModelImageUri", "ModelDataUrl", "InstanceType", "AlarmTopicArn"}
@@ -509,7 +507,7 @@ def test_installed_wheel_renders_with_its_handler_outside_the_checkout(tmp_path:
     )
     assert result.returncode == 0, result.stderr
     function = json.loads(result.stdout)["Resources"]["LambdaFunction"]["Properties"]
-    assert function["Code"]["ZipFile"] == HANDLER.read_text()
+    assert function["Code"]["ZipFile"] == troposphere_patterns.handler_source()
 
 
 @pytest.mark.parametrize(
