@@ -350,9 +350,9 @@ def _invoke(
         headers["X-Amzn-SageMaker-Custom-Attributes"] = attributes
     if variant := response.get("InvokedProductionVariant"):
         headers["X-Amzn-Invoked-Production-Variant"] = log["variant"] = variant
-    for session in ("NewSessionId", "ClosedSessionId"):
-        if value := response.get(session):
-            headers[f"X-Amzn-SageMaker-{session[:-2]}-Id"] = value
+    for session in ("New", "Closed"):  # a stateful session opened or closed
+        if value := response.get(f"{session}SessionId"):
+            headers[f"X-Amzn-SageMaker-{session}-Session-Id"] = value
     content_type = response.get("ContentType") or "application/octet-stream"
     return response["Body"].read(), content_type, headers
 

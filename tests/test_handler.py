@@ -973,3 +973,229 @@ def test_async_logs_one_line_per_request_with_the_id(
         "pending",
     )
     assert "4111" not in json.dumps([submitted, status])
+
+
+# --------------------------------------------------------------------------- components, targets
+
+
+@pytest.fixture
+def components(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSageMaker]:
+    """An endpoint with two inference components, as the template describes it."""
+    with FakeSageMaker(components={"chat", "code"}) as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        monkeypatch.setenv("SAGEMAKER_INFERENCE_COMPONENTS", "chat,code")
+        yield server
+
+
+def test_the_one_component_is_always_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with FakeSageMaker(components={"chat"}) as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        monkeypatch.setenv("SAGEMAKER_INFERENCE_COMPONENTS", "chat")
+        mod = load_module()
+        assert call(mod, http_event('{"x": 1}'))["statusCode"] == 200
+        assert call(mod, {"x": 2}) == {"x": 2}
+    assert [r.headers["x-amzn-sagemaker-inference-component"] for r in server.requests] == [
+        "chat",
+        "chat",
+    ]
+
+
+def test_with_several_components_the_request_names_one(
+    components: FakeSageMaker, mod: types.ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    headers = {"X-AMZN-SAGEMAKER-INFERENCE-COMPONENT": "code"}  # any case
+    assert call(mod, rest_event('{"x": 1}', headers))["statusCode"] == 200
+    assert call(mod, {"Body": {"x": 2}, "InferenceComponentName": "chat"}) == {"x": 2}
+    sent = [r.headers["x-amzn-sagemaker-inference-component"] for r in components.requests]
+    assert sent == ["code", "chat"]
+    assert [line["component"] for line in log_lines(capsys)] == ["code", "chat"]
+
+
+@pytest.mark.parametrize("headers", [None, {"X-Amzn-SageMaker-Inference-Component": "vision"}])
+def test_a_missing_or_unknown_component_is_a_400_listing_the_known_ones(
+    components: FakeSageMaker, mod: types.ModuleType, headers: dict[str, str] | None
+) -> None:
+    response = call(mod, http_event('{"x": 1}', headers))
+    assert response["statusCode"] == 400
+    message = error_of(response)["message"]
+    assert "InferenceComponentName: name one of chat, code" in message
+    assert "x-amzn-sagemaker-inference-component" in message
+    assert components.requests == []
+
+
+def test_a_component_on_an_endpoint_without_components_is_refused(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    response = call(mod, http_event("{}", {"X-Amzn-SageMaker-Inference-Component": "chat"}))
+    assert response["statusCode"] == 400
+    assert "has no inference components" in error_of(response)["message"]
+    assert fake.requests == []
+
+
+def test_a_component_without_capacity_is_a_retryable_503_until_it_wakes(
+    components: FakeSageMaker, mod: types.ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    components.replies += [Reply.no_capacity(), Reply.no_capacity()]
+    event = http_event('{"x": 1}', {"X-Amzn-SageMaker-Inference-Component": "chat"})
+    waking = call(mod, event)
+    assert waking["statusCode"] == 503
+    assert waking["headers"]["Retry-After"] == "60"
+    assert error_of(waking)["error"] == "NoCapacity"
+    assert_nothing_leaks(waking)
+    with pytest.raises(mod.RetryableInvocationError, match="retry in 60 s") as info:
+        call(mod, {"Body": {"x": 1}, "InferenceComponentName": "chat"})
+    assert info.value.status == 503
+    assert call(mod, event)["statusCode"] == 200  # awake
+    assert len(components.requests) == 3  # not retried within a request: it takes minutes
+    proxy, direct, awake = log_lines(capsys)
+    assert (proxy["status"], proxy["outcome"], proxy["retryAfter"]) == (503, "NoCapacity", "60")
+    assert "scaled to zero or waking" in proxy["detail"]
+    assert (direct["outcome"], awake["outcome"]) == ("NoCapacity", "ok")
+
+
+def test_sagemaker_refusing_the_request_is_a_configuration_error_with_its_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The endpoint has components the function was not told about (no variable)."""
+    with FakeSageMaker(components={"chat"}) as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        response = call(load_module(), rest_event('{"x": 1}'))
+    assert response["statusCode"] == 500
+    assert error_of(response)["error"] == "ConfigurationError"
+    assert "ValidationError" in error_of(response)["message"]
+    [line] = log_lines(capsys)
+    assert line["errorCode"] == "ValidationError"
+    assert "Inference Component Name header is required" in line["detail"]
+    assert line["sagemakerRequestId"] == "00000000-0000-0000-0000-000000000000"
+    assert "trace" not in line  # SageMaker's answer, not a bug of the function
+
+
+def test_sagemakers_request_id_is_logged_on_every_call(
+    fake: FakeSageMaker, mod: types.ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.replies += [Reply(), model_error(400, "bad")]
+    call(mod, {"x": 1})
+    with pytest.raises(mod.EndpointInvocationError):
+        call(mod, {"x": 1})
+    ok, failed = log_lines(capsys)
+    assert (
+        ok["sagemakerRequestId"]
+        == failed["sagemakerRequestId"]
+        == ("00000000-0000-0000-0000-000000000000")
+    )
+    assert failed["errorCode"] == "ModelError"
+
+
+def test_a_model_error_is_502_whatever_its_words(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    """504 comes from the error's shape (no status from the container), not its text."""
+    fake.replies.append(model_error(500, "upstream timed out"))
+    response = call(mod, http_event('{"x": 1}'))
+    assert (response["statusCode"], error_of(response)["modelStatusCode"]) == (502, 500)
+
+
+TARGETS = {
+    "X-Amzn-SageMaker-Target-Model": "models/resnet-v2.tar.gz",
+    "X-Amzn-SageMaker-Target-Container-Hostname": "second-container",
+    "X-Amzn-SageMaker-Session-Id": "NEW_SESSION",
+}
+
+
+def test_target_model_container_and_session_are_forwarded(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    fake.replies.append(Reply(headers={"X-Amzn-SageMaker-New-Session-Id": "s-1; Expires=x"}))
+    response = call(mod, url_event('{"x": 1}', {k.upper(): v for k, v in TARGETS.items()}))
+    assert response["statusCode"] == 200
+    assert response["headers"]["X-Amzn-SageMaker-New-Session-Id"] == "s-1; Expires=x"
+    envelope = {"TargetModel": "m.tar.gz", "TargetContainerHostname": "c1", "SessionId": "s-1"}
+    assert call(mod, {"Body": {"x": 2}, **envelope}) == {"x": 2}
+    proxy, direct = fake.requests
+    for header, value in TARGETS.items():
+        assert proxy.headers[header.lower()] == value
+    assert direct.headers["x-amzn-sagemaker-target-model"] == "m.tar.gz"
+    assert direct.headers["x-amzn-sagemaker-target-container-hostname"] == "c1"
+    assert direct.headers["x-amzn-sagemaker-session-id"] == "s-1"
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("X-Amzn-SageMaker-Target-Model", "m" * 1025),  # botocore: at most 1024
+        ("X-Amzn-SageMaker-Target-Model", " leading-space"),  # \A\S[\p{Print}]*\z
+        ("X-Amzn-SageMaker-Target-Container-Hostname", "under_score"),
+        ("X-Amzn-SageMaker-Target-Container-Hostname", "h" * 64),  # at most 63
+        ("X-Amzn-SageMaker-Session-Id", "NEW_SESSIONS"),
+        ("X-Amzn-SageMaker-Session-Id", "s" * 257),  # at most 256
+        ("X-Amzn-SageMaker-Target-Variant", "-blue"),
+        ("X-Amzn-SageMaker-Inference-Component", "chat-"),
+    ],
+)
+def test_targets_outside_the_apis_limits_are_refused_naming_the_parameter(
+    fake: FakeSageMaker, mod: types.ModuleType, header: str, value: str
+) -> None:
+    response = call(mod, http_event("{}", {header: value}))
+    assert response["statusCode"] == 400
+    name = {
+        "X-Amzn-SageMaker-Target-Model": "TargetModel",
+        "X-Amzn-SageMaker-Target-Container-Hostname": "TargetContainerHostname",
+        "X-Amzn-SageMaker-Session-Id": "SessionId",
+        "X-Amzn-SageMaker-Target-Variant": "TargetVariant",
+        "X-Amzn-SageMaker-Inference-Component": "InferenceComponentName",
+    }[header]
+    assert error_of(response)["message"] == f"Invalid {name}"
+    assert fake.requests == []
+
+
+def test_pinned_target_models_refuse_others(
+    fake: FakeSageMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAGEMAKER_TARGET_MODELS", "a.tar.gz,b.tar.gz")
+    mod = load_module()
+    assert call(mod, {"Body": {}, "TargetModel": "b.tar.gz"}) == {}
+    for envelope in ({"Body": {}, "TargetModel": "c.tar.gz"}, {"Body": {}}):
+        with pytest.raises(mod.EndpointInvocationError, match="TargetModel: not one of") as info:
+            call(mod, envelope)
+        assert info.value.status == 400
+    assert len(fake.requests) == 1
+
+
+def test_real_time_code_refuses_an_async_configuration(
+    fake: FakeSageMaker, async_env: None
+) -> None:
+    """A real-time template's code, deployed beside async settings, says so plainly."""
+    mod = load_module(asynchronous=False)
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == 500
+    assert error_of(response) == {
+        "error": "ConfigurationError",
+        "message": "No async support",
+        "requestId": FakeContext.aws_request_id,
+    }
+    assert fake.requests == []
+
+
+def test_async_output_outside_the_configured_prefix_is_refused(
+    fake: FakeSageMaker, async_env: None, mod: types.ModuleType
+) -> None:
+    fake.async_output, fake.async_failure = "s3://elsewhere/out/", FAILURE
+    fake.replies += [Reply(body=b""), Reply(body=b"{}")]
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == 502
+    assert error_of(response)["error"] == "UnexpectedResponse"
+
+
+def test_async_status_reads_where_sagemaker_named_the_result(
+    s3: Any, runtime: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    """The id handed out is SageMaker's result name, not the InferenceId the function sent."""
+    accepted = call(mod, {"x": 1})
+    sent_id = runtime.requests[-1].headers["x-amzn-sagemaker-inference-id"]
+    s3.put_object(Bucket=BUCKET, Key=f"async-output/{sent_id}.out", Body=b"{}")  # a decoy
+    assert call(mod, {"InferenceId": accepted["inferenceId"]})["status"] == "InProgress"
+    key = accepted["outputLocation"].removeprefix(f"s3://{BUCKET}/")
+    s3.put_object(Bucket=BUCKET, Key=key, Body=b'{"ok": 1}', ContentType="application/json")
+    assert call(mod, {"InferenceId": accepted["inferenceId"]}) == {"ok": 1}
