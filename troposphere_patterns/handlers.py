@@ -64,7 +64,8 @@ def strip_source(source: str) -> str:
     The source is parsed and written back with ``ast.unparse``: comments go, and so do
     docstrings (a string statement first in a module, class or function; a body left empty
     gets ``pass``) and type annotations (never evaluated: the handlers import
-    ``from __future__ import annotations``; an annotation without a value goes whole). Names,
+    ``from __future__ import annotations``; an annotation without a value goes whole), then the
+    module-level imports nothing uses any more (the ``__future__`` import, ``typing``). Names,
     strings and statements stay as written, in standard formatting.
 
     Args:
@@ -73,7 +74,22 @@ def strip_source(source: str) -> str:
     Returns:
         Source that compiles to the same behaviour.
     """
-    return ast.unparse(_Strip().visit(ast.parse(source))) + "\n"
+    tree = _Strip().visit(ast.parse(source))
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    body = []
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            # An import binds its alias, or the first part of a dotted module name.
+            node.names = [
+                alias for alias in node.names if (alias.asname or alias.name.split(".")[0]) in used
+            ]
+            if not node.names:
+                continue
+        body.append(node)
+    tree.body = body
+    return ast.unparse(tree) + "\n"
 
 
 class _Strip(ast.NodeTransformer):
