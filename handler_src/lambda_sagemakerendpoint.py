@@ -267,8 +267,10 @@ def _params(data: bytes, options: dict[str, Any]) -> dict[str, Any]:
             value = JSON
         if value is None:
             continue
-        # The lengths and shapes the API accepts, and only printable ASCII.
-        if not (isinstance(value, str) and len(value) <= limit and re.fullmatch(pattern, value)):
+        # The lengths and shapes the API accepts, only printable ASCII, and never empty.
+        if not (
+            isinstance(value, str) and 0 < len(value) <= limit and re.fullmatch(pattern, value)
+        ):
             raise _bad(f"Invalid {name}")
         params[name] = value
     if _is_json(params["ContentType"]):

@@ -390,6 +390,7 @@ def test_custom_endpoint_variable(
         (rest_event("{broken", {"Content-Type": "application/json"}), 400),
         (rest_event("{}", {"X-Amzn-SageMaker-Custom-Attributes": "caf\u00e9"}), 400),
         (rest_event("{}", {"X-Amzn-SageMaker-Inference-Id": "x" * 65}), 400),
+        (rest_event("{}", {"X-Amzn-SageMaker-Custom-Attributes": ""}), 400),
         (rest_event("{}", {"Accept": "text/csv\r\nX-Injected: 1"}), 400),
         (url_event("a" * (6 * 1024 * 1024 + 1), {"Content-Type": "text/plain"}), 413),
         (
