@@ -257,6 +257,7 @@ def test_required_env_var_wins_over_a_caller_variable_of_the_same_name() -> None
     assert variables == {
         "SAGEMAKER_ENDPOINT_NAME": {"Fn::GetAtt": ["SagemakerEndpoint", "EndpointName"]},
         "KEEP": "me",
+        "SAGEMAKER_READ_TIMEOUT_SECONDS": "70",  # a default, under the caller's
     }
 
 
