@@ -147,7 +147,10 @@ def test_existing_endpoint_name_is_a_parameter(capsys: pytest.CaptureFixture[str
     resources = template["Resources"]
     assert not [r for r in resources.values() if r["Type"].startswith("AWS::SageMaker")]  # type: ignore[union-attr]
     variables = resources["LambdaFunction"]["Properties"]["Environment"]["Variables"]  # type: ignore[index]
-    assert variables == {"SAGEMAKER_ENDPOINT_NAME": {"Ref": "EndpointName"}}
+    assert variables == {
+        "SAGEMAKER_ENDPOINT_NAME": {"Ref": "EndpointName"},
+        "SAGEMAKER_READ_TIMEOUT_SECONDS": "70",
+    }
 
 
 @pytest.mark.parametrize("network", [[], ["--deploy-vpc"], ["--existing-vpc"]])
