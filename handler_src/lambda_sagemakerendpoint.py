@@ -83,6 +83,7 @@ OPTIONS = (
 TEXT = {JSON, "application/xml", "application/jsonlines", "application/x-ndjson"}
 SECRETS = re.compile(r"arn:aws[\w-]*:\S*|\b\d{12}\b")  # ARNs and account ids
 ASYNC = "SAGEMAKER_ASYNC_"  # + INPUT/OUTPUT/FAILURE_LOCATION
+STACK_SUFFIX = re.compile("-[0-9a-f]{12}$")  # what the pattern appends to component names
 
 
 class EndpointInvocationError(Exception):
@@ -282,7 +283,11 @@ def _params(data: bytes, options: dict[str, Any]) -> dict[str, Any]:
 
 
 def _targets(params: dict[str, Any]) -> None:
-    """Hold the component and target model to what the template deployed and allows."""
+    """Hold the component and target model to what the template deployed and allows.
+
+    A component is named in full or as the template's props name it: the pattern appends 12 hex
+    digits of the stack's ID to each name (unique in the account, stable across updates).
+    """
     components = _names("SAGEMAKER_INFERENCE_COMPONENTS")
     asked = params.get("InferenceComponentName")
     if components is None:
@@ -290,11 +295,15 @@ def _targets(params: dict[str, Any]) -> None:
             raise _bad("InferenceComponentName: this endpoint has no inference components")
     elif asked is None and len(components) == 1:
         params["InferenceComponentName"] = components[0]
-    elif asked not in components:
-        known = ", ".join(components)
-        raise _bad(
-            f"InferenceComponentName: name one of {known} (header {HEADER}inference-component)"
-        )
+    else:
+        short = {name: STACK_SUFFIX.sub("", name) for name in components}
+        chosen = [name for name in components if asked in (name, short[name])]
+        if not chosen:
+            known = ", ".join(short.values())
+            raise _bad(
+                f"InferenceComponentName: name one of {known} (header {HEADER}inference-component)"
+            )
+        params["InferenceComponentName"] = chosen[0]
     models = _names("SAGEMAKER_TARGET_MODELS")
     if models is not None and params.get("TargetModel") not in models:
         raise _bad("TargetModel: not one of the models this function may call")

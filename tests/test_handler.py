@@ -1014,6 +1014,28 @@ def test_with_several_components_the_request_names_one(
     assert [line["component"] for line in log_lines(capsys)] == ["code", "chat"]
 
 
+def test_a_component_is_named_as_the_props_name_it_or_in_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pattern names components <name>-<12 hex digits of the stack ID>."""
+    deployed = {"chat-0a1b2c3d4e5f", "prod-code-0a1b2c3d4e5f"}
+    with FakeSageMaker(components=deployed) as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        monkeypatch.setenv(
+            "SAGEMAKER_INFERENCE_COMPONENTS", "chat-0a1b2c3d4e5f,prod-code-0a1b2c3d4e5f"
+        )
+        mod = load_module()
+        for name in ("chat", "prod-code", "chat-0a1b2c3d4e5f"):
+            assert call(mod, {"Body": {}, "InferenceComponentName": name}) == {}
+        with pytest.raises(mod.EndpointInvocationError, match="name one of chat, prod-code "):
+            call(mod, {"Body": {}, "InferenceComponentName": "code"})
+    assert [r.headers["x-amzn-sagemaker-inference-component"] for r in server.requests] == [
+        "chat-0a1b2c3d4e5f",
+        "prod-code-0a1b2c3d4e5f",
+        "chat-0a1b2c3d4e5f",
+    ]
+
+
 @pytest.mark.parametrize("headers", [None, {"X-Amzn-SageMaker-Inference-Component": "vision"}])
 def test_a_missing_or_unknown_component_is_a_400_listing_the_known_ones(
     components: FakeSageMaker, mod: types.ModuleType, headers: dict[str, str] | None

@@ -18,9 +18,9 @@ from troposphere_patterns.handlers import ASYNC_MARKER, strip_source
 ROOT = Path(__file__).parent.parent
 HANDLER = ROOT / "handler_src" / "lambda_sagemakerendpoint.py"
 SOURCE = HANDLER.read_text(encoding="utf-8")
-# What the real-time inline code may weigh (13,958 bytes now; 18,726 before, both kinds in
+# What the real-time inline code may weigh (14,219 bytes now; 18,726 before, both kinds in
 # every template): the default template stays well under the 51,200-byte inline limit.
-REAL_TIME_BUDGET = 14_500
+REAL_TIME_BUDGET = 14_800
 
 
 def test_the_inlined_code_is_the_source_without_docstrings_and_comments() -> None:
