@@ -58,7 +58,7 @@ THROTTLED |= {"ModelNotReadyException", "SlowDown"}  # SlowDown: S3 asks for les
 # "Inference Component has no capacity to process this request" (AWS's scale-to-zero blog);
 # no code of its own, so the code and status are checked and then these words.
 NO_CAPACITY = "has no capacity"
-RETRY_AFTER = 60  # seconds; waking a component takes minutes (its alarm fires after ~1)
+RETRY_AFTER = 60  # seconds; a wake takes minutes (its alarm fires after about one)
 # Value shapes of sagemaker-runtime's service model (botocore), matched whole.
 PRINTABLE = "[ -~]*"  # printable ASCII: no header injection
 NAME = "[a-zA-Z0-9](-*[a-zA-Z0-9])*"
@@ -77,7 +77,7 @@ OPTIONS = (
         "InferenceComponentName",
         HEADER + "inference-component",
         63,
-        NAME.replace("-*", "[-a-z0-9A-Z]*"),
+        "[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?",
     ),
 )
 TEXT = {JSON, "application/xml", "application/jsonlines", "application/x-ndjson"}
