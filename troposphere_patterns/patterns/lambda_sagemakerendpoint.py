@@ -26,6 +26,7 @@ from troposphere_patterns.core import (
     outputs,
     overrides,
 )
+from troposphere_patterns.core import function_url as front_door
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.hosting import Hosting, options
@@ -81,6 +82,10 @@ class LambdaSagemakerEndpointProps:
         data_capture: Capture requests and responses (:class:`DataCapture`). Default None.
         async_inference: An asynchronous endpoint (:class:`AsyncInference`); the function gets
             the handler's async environment and grants. Default None: a real-time endpoint.
+        function_url: An HTTPS URL for the function, taking SigV4-signed requests only
+            (:class:`FunctionUrl`); its address is an Output. Default None: no URL.
+        target_models: The only models of a multi-model endpoint the function may call (the
+            grant's condition and ``SAGEMAKER_TARGET_MODELS``). Default None: any model.
     """
 
     existing_lambda_obj: awslambda.Function | None = accepts(
@@ -113,6 +118,10 @@ class LambdaSagemakerEndpointProps:
     )
     data_capture: options.DataCapture | None = accepts(options.DataCapture, default=None)
     async_inference: options.AsyncInference | None = accepts(options.AsyncInference, default=None)
+    function_url: front_door.FunctionUrl | None = accepts(front_door.FunctionUrl, default=None)
+    target_models: tuple[str, ...] | list[str] | None = accepts(
+        (tuple, list), "a list of model names", default=None
+    )
 
     @cached_property
     def hosting(self) -> Hosting:
@@ -168,7 +177,8 @@ class LambdaSagemakerEndpoint:
 def validate(props: LambdaSagemakerEndpointProps) -> list[Problem]:
     """Return every problem with ``props``, each naming the props involved (see ``checked``)."""
     in_vpc = props.deploy_vpc is True or props.existing_vpc is not None
-    names, reserved = core_ids.all_names(network.MAX_AZ_COUNT), (ENVIRONMENT_VARIABLE_POINTER,)
+    names = core_ids.all_names(network.MAX_AZ_COUNT, props.hosting.variant_ids)
+    reserved = (ENVIRONMENT_VARIABLE_POINTER,)
     return checks.checked(
         props,
         [
@@ -293,6 +303,7 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
         *lambda_function.function_outputs(result.lambda_function),
         *result.hosted.outputs,
         *network.vpc_outputs(result.vpc),
+        *front_door.url_outputs(props.function_url, core_ids.LogicalIds(props.id_prefix)),
     )
     outputs.add_outputs(template, core_ids.LogicalIds(props.id_prefix), rows, result.alarms)
     return template
