@@ -870,8 +870,9 @@ def test_a_flag_and_a_props_file_setting_one_field_warn_naming_both(tmp_path: Pa
     assert result.returncode == 0, result.stderr
     assert (
         f"warning: --rollout canary and --props {props} both set rollout: the file's rollout "
-        "wins over the flag"
+        "replaces the flag's"
     ) in result.stderr
+    assert "both set endpoint_config_props" not in result.stderr
     deployment = json.loads(result.stdout)["Resources"]["SagemakerEndpoint"]["Properties"]
     assert (
         deployment["DeploymentConfig"]["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"][
@@ -881,6 +882,11 @@ def test_a_flag_and_a_props_file_setting_one_field_warn_naming_both(tmp_path: Pa
     )
     alone = run("lambda-sagemakerendpoint", "--rollout", "canary")
     assert "both set" not in alone.stderr
+    # A file's mapping merges over a flag's mapping, as documented: nothing to warn of.
+    props.write_text("autoscaling: {max_capacity: 6}\n")
+    merged = run("lambda-sagemakerendpoint", "--autoscaling", "--props", str(props))
+    assert merged.returncode == 0, merged.stderr
+    assert "both set" not in merged.stderr
 
 
 def test_function_url_flag_gives_a_signed_url_output_for_this_account(

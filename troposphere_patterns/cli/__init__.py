@@ -264,12 +264,13 @@ def build_props(
     last: list[dict[str, Any]] = []
     for mode in command.modes:
         overridden = set(mode.sets) & given
-        if mode.dest in chosen and not mode.takes_value:
-            sources.warnings += _overridden(mode.flag, chosen[mode.dest], overridden, sources)
         if mode.dest in chosen:
             layers = last if mode.takes_value else first
             _drop(first + last, mode.drops, set())
-            layers.append(mode.layer(params, chosen[mode.dest]))
+            layer = mode.layer(params, chosen[mode.dest])
+            layers.append(layer)
+            if not mode.takes_value:
+                sources.warnings += _replaced(mode.flag, chosen[mode.dest], layer, sources)
             # Messages about a field name the flag, unless a file set it over a flag.
             for name in mode.sets:
                 if mode.takes_value or name not in given:
@@ -288,14 +289,20 @@ def build_props(
     return command.props_type(**combined)
 
 
-def _overridden(flag: str, value: Any, fields: set[str], sources: Sources) -> list[str]:
-    """A warning per props field that both a mode flag and a props file set (the file wins)."""
+def _replaced(flag: str, value: Any, layer: Mapping[str, Any], sources: Sources) -> list[str]:
+    """A warning per field a mode flag set that a props file replaces whole (the file wins).
+
+    A file's mapping merges over a flag's mapping (``autoscaling: {max_capacity: 6}`` over
+    ``--autoscaling``), which the README documents; anything else replaces the flag's value
+    silently (``rollout:`` over ``--rollout canary``), so it is said.
+    """
     given = f"{flag} {value}" if isinstance(value, str) else flag
     return [
-        f"{given} and --props {file} both set {name}: the file's {name} wins over the flag"
-        for name in sorted(fields)
+        f"{given} and --props {file} both set {name}: the file's {name} replaces the flag's"
+        for name, set_by_flag in layer.items()
         for file, data in sources.files
         if name in data
+        and not (isinstance(set_by_flag, Mapping) and isinstance(data[name], Mapping))
     ]
 
 
