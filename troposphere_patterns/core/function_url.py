@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, Ref, awslambda
+from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, Parameter, Ref, awslambda
 
 from troposphere_patterns.core import formats
 from troposphere_patterns.core import ids as core_ids
@@ -63,7 +63,10 @@ class FunctionUrl:
     @property
     def caller(self) -> Value | AWSHelperFn:
         """The principal the resource policy names (this account by default)."""
-        return Ref("AWS::AccountId") if self.principal is None else self.principal
+        if self.principal is None:
+            return Ref("AWS::AccountId")
+        # troposphere takes a Parameter's Ref here, not the Parameter.
+        return Ref(self.principal) if isinstance(self.principal, Parameter) else self.principal
 
 
 def function_url(
