@@ -426,4 +426,8 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
     "function_url": lambda: lambda_sagemakerendpoint(
         props(function_url=FunctionUrl(principal=CALLER_ROLE_ARN))
     ),
+    # The default caller: this account, whose identity policies choose the roles and users.
+    "function_url_this_account": lambda: lambda_sagemakerendpoint(
+        props(function_url=FunctionUrl())
+    ),
 }

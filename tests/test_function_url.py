@@ -47,6 +47,8 @@ def test_the_caller_s_function_gets_the_url_and_both_permissions() -> None:
     # InvokeFunction only through the URL: the role gains no direct Invoke call.
     assert granted["lambda:InvokeFunction"]["InvokedViaFunctionUrl"] is True
     assert "Outputs" not in body  # add_ leaves Outputs to the caller
+    # A literal principal is what CT.LAMBDA.PR.2 reads: nothing to waive.
+    assert not any("Metadata" in r for r in of_type(body, "AWS::Lambda::Permission").values())
 
 
 def test_a_deploy_time_principal_and_a_prefix() -> None:
@@ -56,6 +58,10 @@ def test_a_deploy_time_principal_and_a_prefix() -> None:
     ).to_dict()
     assert set(of_type(template, "AWS::Lambda::Url")) == {"FraudLambdaFunctionUrl"}
     assert {p["Principal"]["Ref"] for p in _permissions(template).values()} == {"UrlCaller"}
+    # An intrinsic principal is neither an account ID nor an ARN to CT.LAMBDA.PR.2: waived.
+    for permission in of_type(template, "AWS::Lambda::Permission").values():
+        [skip] = permission["Metadata"]["cfn-guard"]["skip"]
+        assert skip["id"] == "CT.LAMBDA.PR.2"
     output = template["Outputs"]["FraudLambdaFunctionHttpsUrl"]
     assert output["Value"] == {"Fn::GetAtt": ["FraudLambdaFunctionUrl", "FunctionUrl"]}
     assert output["Export"]["Name"] == {"Fn::Sub": "${AWS::StackName}-FraudLambdaFunctionHttpsUrl"}

@@ -12,6 +12,7 @@ import re
 import shlex
 import subprocess
 import sys
+import textwrap
 import threading
 from pathlib import Path
 from typing import ClassVar
@@ -171,3 +172,18 @@ def test_the_signed_request_recipe_signs_for_lambda_and_prints_the_answer(tmp_pa
     assert authorization.startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
     assert "/eu-west-1/lambda/aws4_request" in authorization
     assert "X-Amz-Date" in headers
+
+
+def test_the_shared_runtime_endpoint_snippet_merges_over_existing_vpc(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    [snippet] = re.findall(r"\n  ```yaml\n(  existing_vpc:\n.*?)  ```", README, re.S)
+    path = tmp_path / "shared.yaml"
+    path.write_text(textwrap.dedent(snippet))
+    assert cli.main(["lambda-sagemakerendpoint", "--existing-vpc", "--props", str(path)]) == 0
+    template = json.loads(capsys.readouterr().out)
+    resources = template["Resources"]
+    assert "SagemakerRuntimeVpcEndpoint" not in resources  # the VPC's own endpoint is used
+    assert "SagemakerRuntimeVpcEndpointIngressFromLambda" in resources
+    assert {"VpcId", "SubnetIds"} <= set(template["Parameters"])
+    assert "RouteTableIds" not in template["Parameters"]

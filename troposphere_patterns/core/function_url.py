@@ -26,6 +26,7 @@ from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.options import deploy_time
 from troposphere_patterns.core.outputs import OutputRow
 from troposphere_patterns.core.values import Value
+from troposphere_patterns.core.waivers import guard_metadata
 from troposphere_patterns.errors import Problem
 
 AUTH_TYPE = "AWS_IAM"
@@ -88,12 +89,16 @@ def function_url(
         InvokeMode=INVOKE_MODE,
         TargetFunctionArn=arn,
     )
+    # CT.LAMBDA.PR.2 recognises only literal account IDs and IAM ARNs (core/waivers.py).
+    literal = isinstance(option.caller, str)
+    waived = {} if literal else {"Metadata": guard_metadata(["CT.LAMBDA.PR.2"])}
     through_url = awslambda.Permission(
         ids(core_ids.LAMBDA_FUNCTION_URL_PERMISSION),
         Action=awacs.awslambda.InvokeFunctionUrl.JSONrepr(),
         FunctionName=arn,
         FunctionUrlAuthType=AUTH_TYPE,
         Principal=option.caller,
+        **waived,
     )
     invoke = awslambda.Permission(
         ids(core_ids.LAMBDA_FUNCTION_URL_INVOKE_PERMISSION),
@@ -101,6 +106,7 @@ def function_url(
         FunctionName=arn,
         InvokedViaFunctionUrl=True,
         Principal=option.caller,
+        **waived,
     )
     return url, through_url, invoke
 
