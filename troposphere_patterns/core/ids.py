@@ -136,7 +136,7 @@ def vpc_names(az_count: int) -> list[str]:
 WAKE_FROM_ZERO_POLICY = "{endpoint}{variant}WakeFromZeroPolicy"
 WAKE_FROM_ZERO_ALARM = "{endpoint}{variant}BacklogWithoutCapacityAlarm"
 # The alarms' IDs, as core/hosting/options/alarms.py and core/function_alarms.py spell them
-# (tests/test_limits.py checks every rendered ID is among all_names): per variant, on an async
+# (tests/test_invariants.py checks every rendered ID is among all_names): per variant, on an async
 # endpoint's queue, on the function.
 VARIANT_ALARMS = (
     "{endpoint}{variant}Invocation5XXErrorsAlarm",
@@ -216,6 +216,7 @@ class LogicalIds:
 
 def variant_names(variant_ids: Iterable[str]) -> list[str]:
     """Every ID the pattern may name after a variant: scaling, alarms, their Outputs."""
+    variant_ids = tuple(variant_ids)  # read once per kind of ID
     endpoint, function = SAGEMAKER_ENDPOINT, LAMBDA_FUNCTION
     per_variant = (SCALABLE_TARGET, SCALING_POLICY, WAKE_FROM_ZERO_POLICY)
     # Every alarm but the wake-from-zero one is an Output too: that one is scaling's own.
