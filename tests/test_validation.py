@@ -1535,6 +1535,22 @@ ONE_MESSAGE: list[tuple[str, dict[str, Any], str]] = [
         "alarm names (at most 199 characters)",
     ),
     (
+        "23 caller's function ID too long for the alarms named after it",
+        {
+            "lambda_function_props": None,
+            "existing_lambda_obj": awslambda.Function(
+                "F" * 238,
+                Runtime="python3.14",
+                Handler="index.handler",
+                Code=awslambda.Code(ZipFile="x"),
+                Role=GetAtt("CallerRole", "Arn"),
+            ),
+        },
+        "existing_lambda_obj: its logical ID FFFFFFFFFFFF... (238 characters) is too long: the "
+        "function's alarms and their Outputs are named after it (FFFFFFFFFFFF...Throttles"
+        "AlarmName) and must fit 255 characters (at most 237 characters)",
+    ),
+    (
         "23 id_prefix counts a long variant's alarm Outputs",
         {
             "id_prefix": "A" * 150,

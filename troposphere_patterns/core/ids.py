@@ -248,6 +248,35 @@ def all_names(az_count: int, variant_ids: Iterable[str] = (DEFAULT_VARIANT_ID,))
     return [*RESOURCE_NAMES, *OUTPUT_NAMES, *vpc_names(az_count), *variant_names(variant_ids)]
 
 
+def named_after_problems(title: str, where: str) -> list[Problem]:
+    """A caller's resource whose logical ID the pattern's own IDs start (its function's alarms).
+
+    The alarms and their Outputs are named after the caller's function, without the prefix:
+    ``<title>ThrottlesAlarmName`` must fit a logical ID, and the alarm's name
+    ``${AWS::StackName}-<title>ThrottlesAlarm`` CloudWatch's 255 characters.
+
+    Args:
+        title: The caller's resource's logical ID.
+        where: The props field that holds it.
+    """
+    suffixes = [alarm.format(function="") for alarm in FUNCTION_ALARMS]
+    most = min(
+        *(MAX_LOGICAL_ID_LENGTH - len(ALARM_OUTPUT.format(alarm=s)) for s in suffixes),
+        *(MAX_ALARM_NAME_LENGTH - len("x-") - len(s) for s in suffixes),
+    )
+    if len(title) <= most:
+        return []
+    longest = ALARM_OUTPUT.format(alarm=max(suffixes, key=len))
+    return [
+        Problem(
+            where,
+            f"its logical ID {title[:12]}... ({len(title)} characters) is too long: the "
+            f"function's alarms and their Outputs are named after it ({title[:12]}...{longest}) "
+            f"and must fit 255 characters (at most {most} characters)",
+        )
+    ]
+
+
 def alarm_name_warning(alarm_ids: Iterable[str]) -> str | None:
     """A warning when an alarm's name leaves a stack name fewer than its 128 characters.
 

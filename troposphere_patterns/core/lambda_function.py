@@ -550,6 +550,7 @@ class FunctionChoice:
             found += function_props_problems(merge(props), "lambda_function_props", in_vpc=in_vpc)
         if existing is not None:
             found += existing_function_problems(existing, "existing_lambda_obj", in_vpc=in_vpc)
+            found += core_ids.named_after_problems(existing.title, "existing_lambda_obj")
         if self.function_url is not None:
             found += self.function_url.problems("function_url")
         return found
