@@ -1839,6 +1839,15 @@ def test_values_at_the_depth_limit_are_accepted_one_more_is_not() -> None:
     assert values.problems({"p": nested(MAX_DEPTH + 1)}) != []
 
 
+def test_a_config_nested_past_the_recursion_limit_is_one_problem_not_a_traceback() -> None:
+    # The prefix check reads the variants; it waits until the config is known to be usable.
+    deep = nested(3000)
+    with pytest.raises(PatternPropsError) as raised:
+        lambda_sagemakerendpoint(props(endpoint_config_props={"Tags": deep}, id_prefix="Fraud"))
+    [problem] = raised.value.problems
+    assert problem.startswith("endpoint_config_props.Tags.")
+
+
 def test_the_catch_all_names_the_props_a_resource_came_from() -> None:
     template = Template()
     before = json.dumps(template.to_dict(), sort_keys=True)

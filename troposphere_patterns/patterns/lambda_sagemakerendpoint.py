@@ -43,6 +43,7 @@ ENVIRONMENT_VARIABLE_POINTER = "SAGEMAKER_ENDPOINT_ENV_VAR"
 CLIENT = network.Client("Lambda function", "function")
 _MAPPING = (Mapping, "a mapping of CloudFormation property names")
 _ENDPOINT = (sagemaker.Endpoint, str, AWSHelperFn, Parameter)
+_PREFIX_READS = ("id_prefix", "endpoint_config_props", "serverless")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,10 +175,14 @@ class LambdaSagemakerEndpoint:
         return self.hosted.model
 
 
+def _id_names(props: LambdaSagemakerEndpointProps) -> list[str]:
+    """Every ID a prefix starts; they depend on the variants, so it runs once those are usable."""
+    return core_ids.all_names(network.MAX_AZ_COUNT, props.hosting.variant_ids)
+
+
 def validate(props: LambdaSagemakerEndpointProps) -> list[Problem]:
     """Return every problem with ``props``, each naming the props involved (see ``checked``)."""
     in_vpc = props.deploy_vpc is True or props.existing_vpc is not None
-    names = core_ids.all_names(network.MAX_AZ_COUNT, props.hosting.variant_ids)
     reserved = (ENVIRONMENT_VARIABLE_POINTER,)
     return checks.checked(
         props,
@@ -185,9 +190,9 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[Problem]:
             (checks.fields_of(VpcChoice), props.vpc.problems),
             (checks.fields_of(FunctionChoice), lambda: props.function.problems(in_vpc=in_vpc)),
             (checks.fields_of(Hosting), lambda: props.hosting.problems(in_vpc=in_vpc)),
+            (_PREFIX_READS, lambda: core_ids.prefix_problems(props.id_prefix, _id_names(props))),
         ],
         deletion_policy=deletion.problems,
-        id_prefix=lambda prefix, where: core_ids.prefix_problems(prefix, names, where),
         sagemaker_environment_variable_name=lambda name, where: (
             lambda_function.variable_name_problem(name, where, reserved=reserved)
         ),
