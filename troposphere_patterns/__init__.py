@@ -7,6 +7,7 @@ Pure functions take a props dataclass and return (or add to) a troposphere ``Tem
 __version__ = "0.2.0.dev0"
 
 
+from troposphere_patterns.core.function_url import FunctionUrl
 from troposphere_patterns.core.hosting import EndpointReference, HostedEndpoint
 from troposphere_patterns.core.hosting.options import (
     Alarms,
@@ -33,6 +34,7 @@ __all__ = [
     "DataCapture",
     "EndpointReference",
     "ExistingVpc",
+    "FunctionUrl",
     "HostedEndpoint",
     "LambdaSagemakerEndpoint",
     "LambdaSagemakerEndpointProps",

@@ -14,6 +14,7 @@ from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
 from troposphere_patterns.cli.modes import CommandLine, Layer, Mode, allowed_values_without
 from troposphere_patterns.core import deploy_rules, formats, network
 from troposphere_patterns.core.deploy_rules import AtMost
+from troposphere_patterns.core.function_url import FunctionUrl
 from troposphere_patterns.core.hosting import plan as endpoint_plan
 from troposphere_patterns.core.hosting.instance_type_table import INSTANCE_TYPES
 from troposphere_patterns.core.hosting.instance_types import burstable
@@ -43,6 +44,7 @@ examples:
   troposphere-patterns lambda-sagemakerendpoint --rollout canary --data-capture -o out.json
   troposphere-patterns lambda-sagemakerendpoint --serverless -o out.json
   troposphere-patterns lambda-sagemakerendpoint --autoscaling -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --function-url -o out.json
   troposphere-patterns lambda-sagemakerendpoint --props base.yaml --props prod.yaml -o out.json
 
 deploy:
@@ -414,6 +416,13 @@ COMMAND_LINE = CommandLine(
             parameter_changes={"AutoscalingMinCapacity": _scale_to_zero},
         ),
         Mode(
+            flag="--function-url",
+            help="an HTTPS URL for the function (LambdaFunctionHttpsUrl output) that takes "
+            "SigV4-signed requests (AWS_IAM auth) from this account's roles and users",
+            sets=("function_url",),
+            props=lambda params, value: {"function_url": {}},
+        ),
+        Mode(
             flag="--env-var-name",
             help="environment variable holding the endpoint name",
             metavar="NAME",
@@ -429,6 +438,7 @@ COMMAND_LINE = CommandLine(
         "rollout": Rollout,
         "data_capture": DataCapture,
         "async_inference": AsyncInference,
+        "function_url": FunctionUrl,
     },
     fit_parameters=fit_parameters,
     rules=rules,
