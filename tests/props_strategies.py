@@ -45,6 +45,7 @@ from troposphere_patterns import (
     Autoscaling,
     DataCapture,
     ExistingVpc,
+    FunctionUrl,
     LambdaSagemakerEndpointProps,
     Rollout,
     Serverless,
@@ -434,6 +435,9 @@ def valid_fields(draw: st.DrawFn) -> dict[str, Any]:
         fields["existing_vpc"] = draw(existing_vpc())
     if draw(st.booleans()):
         fields["sagemaker_environment_variable_name"] = draw(VARIABLE_NAMES)
+    if draw(st.booleans()):
+        principal = st.sampled_from([None, "123456789012", "arn:aws:iam::123456789012:role/C"])
+        fields["function_url"] = FunctionUrl(principal=draw(principal))
     fields["id_prefix"] = draw(st.from_regex(r"[A-Za-z0-9]{0,12}", fullmatch=True))
     fields["deletion_policy"] = draw(st.sampled_from(["Retain", "Delete"]))
     return fields

@@ -13,6 +13,7 @@ from troposphere_patterns import (
     Autoscaling,
     DataCapture,
     ExistingVpc,
+    FunctionUrl,
     LambdaSagemakerEndpointProps,
     Rollout,
     Serverless,
@@ -71,6 +72,15 @@ LLM_CONFIG = {
             "ContainerStartupHealthCheckTimeoutInSeconds": 900,
         }
     ]
+}
+
+# A multi-model endpoint: every model.tar.gz under the prefix, loaded on first request.
+MULTI_MODEL = {
+    "PrimaryContainer": {
+        "Image": IMAGE,
+        "Mode": "MultiModel",
+        "ModelDataUrl": "s3://my-models/fraud/",
+    }
 }
 
 
@@ -475,5 +485,17 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
     # An async endpoint's rollout: jobs take minutes, so its latency alarm does not roll back.
     "async_rollout": lambda: lambda_sagemakerendpoint(
         props(async_inference=AsyncInference(), rollout=Rollout.all_at_once())
+    ),
+    # Many models behind one endpoint; the function may call two of them only.
+    "multi_model_target_models": lambda: lambda_sagemakerendpoint(
+        props(model_props=MULTI_MODEL, target_models=("fraud-v1.tar.gz", "fraud-v2.tar.gz"))
+    ),
+    # An HTTPS front door taking SigV4-signed requests from one role.
+    "function_url": lambda: lambda_sagemakerendpoint(
+        props(function_url=FunctionUrl(principal=CALLER_ROLE_ARN))
+    ),
+    # The default caller: this account, whose identity policies choose the roles and users.
+    "function_url_this_account": lambda: lambda_sagemakerendpoint(
+        props(function_url=FunctionUrl())
     ),
 }

@@ -634,7 +634,14 @@ def test_top_level_help_lists_every_mode_of_every_pattern() -> None:
         for flag in flags:
             assert flag in result.stdout
     assert "%%" not in result.stdout
-    assert "rolling} how a model update" in result.stdout
+    assert "canary (10%, bakes 10 min)" in result.stdout
+    # A flag wider than the column gets a line of its own; its description starts below it.
+    assert "    --rollout {canary,linear,all-at-once,rolling}\n" + " " * 26 + "how a model" in (
+        result.stdout
+    )
+    # Every description line fits the column and 96 characters.
+    epilog = result.stdout.split("patterns and their modes")[1].split("exit status:")[0]
+    assert max(len(line) for line in epilog.splitlines()) <= 96
 
 
 # --------------------------------------------------------------------------- day-2 operations
@@ -967,3 +974,83 @@ def test_the_readme_gpu_fleet_props_file_renders_two_pools_scaled_on_concurrency
     model = resources["SagemakerModel"]["Properties"]["PrimaryContainer"]  # type: ignore[index]
     assert model["ModelDataSource"]["S3DataSource"]["ModelAccessConfig"] == {"AcceptEula": True}
     assert [str(m) for m in cfn_lint(json.dumps(template))] == []
+
+
+def test_a_flag_and_a_props_file_setting_one_field_warn_naming_both(tmp_path: Path) -> None:
+    props = tmp_path / "rollout.yaml"
+    props.write_text("rollout: {strategy: ALL_AT_ONCE, wait_seconds: 300}\n")
+    result = run("lambda-sagemakerendpoint", "--rollout", "canary", "--props", str(props))
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"warning: --rollout canary and --props {props} both set rollout: the file's rollout "
+        "replaces the flag's"
+    ) in result.stderr
+    assert "both set endpoint_config_props" not in result.stderr
+    deployment = json.loads(result.stdout)["Resources"]["SagemakerEndpoint"]["Properties"]
+    assert (
+        deployment["DeploymentConfig"]["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"][
+            "Type"
+        ]
+        == "ALL_AT_ONCE"
+    )
+    alone = run("lambda-sagemakerendpoint", "--rollout", "canary")
+    assert "both set" not in alone.stderr
+    # A file's mapping merges over a flag's mapping, as documented: nothing to warn of.
+    props.write_text("autoscaling: {max_capacity: 6}\n")
+    merged = run("lambda-sagemakerendpoint", "--autoscaling", "--props", str(props))
+    assert merged.returncode == 0, merged.stderr
+    assert "both set" not in merged.stderr
+
+
+def test_function_url_flag_gives_a_signed_url_output_for_this_account(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    template = render(capsys, "--function-url")
+    resources = template["Resources"]
+    assert isinstance(resources, dict)
+    url = resources["LambdaFunctionUrl"]["Properties"]
+    assert url["AuthType"] == "AWS_IAM"
+    assert url["TargetFunctionArn"] == {"Fn::GetAtt": ["LambdaFunction", "Arn"]}
+    grants = {
+        resources[name]["Properties"]["Action"]: resources[name]["Properties"]
+        for name in ("LambdaFunctionUrlPermission", "LambdaFunctionUrlInvokePermission")
+    }
+    account = {"Ref": "AWS::AccountId"}
+    assert grants["lambda:InvokeFunctionUrl"]["FunctionUrlAuthType"] == "AWS_IAM"
+    assert grants["lambda:InvokeFunctionUrl"]["Principal"] == account
+    # Since October 2025 a URL also needs InvokeFunction, granted through the URL only.
+    assert grants["lambda:InvokeFunction"]["InvokedViaFunctionUrl"] is True
+    assert grants["lambda:InvokeFunction"]["Principal"] == account
+    outputs = template["Outputs"]
+    assert isinstance(outputs, dict)
+    assert outputs["LambdaFunctionHttpsUrl"]["Value"] == {
+        "Fn::GetAtt": ["LambdaFunctionUrl", "FunctionUrl"]
+    }
+    default = render(capsys)
+    assert not [name for name in default["Resources"] if "Url" in name]  # type: ignore[union-attr]
+
+
+def test_target_models_from_a_props_file_pin_the_grant_and_the_environment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    props = tmp_path / "mme.yaml"
+    props.write_text(
+        "model_props:\n  PrimaryContainer:\n    Mode: MultiModel\n"
+        "    ModelDataUrl: s3://my-models/fraud/\n"
+        "target_models: [fraud-v1.tar.gz, fraud-v2.tar.gz]\n"
+    )
+    template = render(capsys, "--props", str(props))
+    resources = template["Resources"]
+    assert isinstance(resources, dict)
+    function = resources["LambdaFunction"]["Properties"]
+    assert function["Environment"]["Variables"]["SAGEMAKER_TARGET_MODELS"] == (
+        "fraud-v1.tar.gz,fraud-v2.tar.gz"
+    )
+    policy = resources["LambdaFunctionServiceRolePolicy"]["Properties"]["PolicyDocument"]
+    invoke = next(s for s in policy["Statement"] if s["Sid"] == "InvokeEndpoint")
+    assert invoke["Condition"] == {
+        "StringEquals": {"sagemaker:TargetModel": ["fraud-v1.tar.gz", "fraud-v2.tar.gz"]}
+    }
+    props.write_text("target_models: [fraud-v1.tar.gz]\n")
+    assert cli.main(["lambda-sagemakerendpoint", "--props", str(props)]) == 2
+    assert "only a multi-model endpoint takes a target model" in capsys.readouterr().err

@@ -22,6 +22,7 @@ import pytest
 from PIL import Image
 
 from troposphere_patterns import cli
+from troposphere_patterns.diagram import drawing
 from troposphere_patterns.diagram.architecture import read_file
 from troposphere_patterns.diagram.drawing import render_svg
 from troposphere_patterns.diagram.mermaid import markdown
@@ -181,6 +182,14 @@ def test_the_runtime_path_is_emphasised_from_caller_to_model(
             ("SagemakerEndpoint", "SagemakerEndpointConfig"),
             ("SagemakerEndpointConfig", "SagemakerModel"),
         ]
+        config = resources["SagemakerEndpointConfig"]["Properties"]
+        if "AsyncInferenceConfig" in config:  # through the bucket, notices to the topics
+            steps += [
+                ("LambdaFunction", "SagemakerDataBucket"),
+                ("SagemakerEndpointConfig", "SagemakerDataBucket"),
+                ("SagemakerEndpointConfig", "AsyncSuccessTopic"),
+                ("SagemakerEndpointConfig", "AsyncErrorTopic"),
+            ]
     else:  # an existing endpoint: the function's endpoint-name parameter stands for it
         steps.append(("LambdaFunction", "EndpointName"))
         assert "Parameter" in picture.text("type-EndpointName")
@@ -195,15 +204,41 @@ def test_the_runtime_path_is_emphasised_from_caller_to_model(
 def test_references_are_drawn_by_kind(drawn: tuple[dict[str, Any], Picture, str]) -> None:
     template, picture, _ = drawn
     edges = picture.ids("edge-") | picture.ids("path-")
-    assert "LambdaFunction-LambdaFunctionServiceRole" in edges  # Role: GetAtt
-    assert "LambdaFunctionServiceRolePolicy-LambdaFunctionServiceRole" in edges  # Roles: Ref
     sub = picture.stroke("edge-LambdaFunctionLogGroup-LambdaFunction")  # /aws/lambda/${...}
-    depends = picture.stroke("edge-LambdaFunction-LambdaFunctionServiceRolePolicy")
-    solid = picture.stroke("edge-LambdaFunction-LambdaFunctionServiceRole")
-    assert "stroke-dasharray" in sub and "stroke-dasharray" in depends
-    assert sub != depends and "stroke-dasharray" not in solid
+    solid = picture.stroke("edge-LambdaFunctionErrorsAlarm-LambdaFunction")  # Ref
+    assert "stroke-dasharray" in sub and "stroke-dasharray" not in solid
     if "Vpc" in template["Resources"]:  # the VPC box says what references to Vpc would
         assert not any(edge.endswith("-Vpc") for edge in edges)
+
+
+def _security(template: dict[str, Any], name: str) -> bool:
+    kind = template["Resources"].get(name, {}).get("Type", "")
+    return bool(kind.startswith(("AWS::IAM::", "AWS::KMS::")))
+
+
+def test_iam_and_kms_references_are_left_out_and_counted(
+    drawn: tuple[dict[str, Any], Picture, str],
+) -> None:
+    template, picture, _ = drawn
+    for edge in picture.ids("edge-"):
+        source, target = edge.split("-", 1)
+        assert not _security(template, source) and not _security(template, target), edge
+    assert "IAM and KMS references not drawn" in picture.text("hidden-references")
+    assert "--all-references" in picture.text("hidden-references")
+
+
+def test_all_references_draws_iam_and_kms_by_kind() -> None:
+    path = ROOT / "templates" / "lambda-sagemakerendpoint.json"
+    picture = Picture(render_svg(read_file(path, all_references=True)))
+    edges = picture.ids("edge-")
+    assert "LambdaFunction-LambdaFunctionServiceRole" in edges  # Role: GetAtt
+    assert "LambdaFunctionServiceRolePolicy-LambdaFunctionServiceRole" in edges  # Roles: Ref
+    depends = picture.stroke("edge-LambdaFunction-LambdaFunctionServiceRolePolicy")
+    solid = picture.stroke("edge-LambdaFunction-LambdaFunctionServiceRole")
+    assert "stroke-dasharray" in depends and "stroke-dasharray" not in solid
+    assert "hidden-references" not in picture.groups
+    default = Picture(render_svg(read_file(path)))
+    assert len(edges) > len(default.ids("edge-"))
 
 
 def test_readable_at_readme_width(drawn: tuple[dict[str, Any], Picture, str]) -> None:
@@ -314,10 +349,15 @@ def test_cli_writes_svg_and_mermaid_by_the_output_extension(tmp_path: Path) -> N
         "caller ==> LambdaFunction",
         "LambdaFunction ==> SagemakerRuntimeVpcEndpoint",
         "SagemakerEndpointConfig ==> SagemakerModel",
-        "LambdaFunction -.->|DependsOn| LambdaFunctionServiceRolePolicy",
         "LambdaFunctionLogGroup -->|Sub| LambdaFunction",
+        "%% 13 IAM and KMS references not drawn (diagram --all-references)",
     ):
         assert line in plain
+    assert "-.->|DependsOn| LambdaFunctionServiceRolePolicy" not in plain
+    every = run("diagram", template, "--format", "mermaid", "--all-references")
+    assert every.returncode == 0
+    assert "LambdaFunction -.->|DependsOn| LambdaFunctionServiceRolePolicy" in every.stdout
+    assert "not drawn" not in every.stdout
     result = run("diagram", template)
     assert result.returncode == 0 and result.stdout == svg
     result = run("diagram", template, "--format", "mermaid")
@@ -441,3 +481,24 @@ def test_odd_templates_still_draw_every_resource_apart(tmp_path: Path, name: str
         )
         assert inside(nodes["Handler"], subnets) and inside(subnets, cloud)
         assert picture.ids("path-") == {"_caller-Handler"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a logical ID, as node labels draw it (bold)
+            "SagemakerEndpointAllTrafficInvocation5XXErrorsAlarm",
+            ["Sagemaker", "EndpointAllTraffic", "Invocation5XX", "ErrorsAlarm"],
+        ),
+        (
+            "VpcIsolatedSubnet1RouteTableAssociation",
+            ["VpcIsolated", "Subnet1Route", "TableAssociation"],
+        ),
+        ("SageMaker::EndpointConfig", ["SageMaker::", "EndpointConfig"]),
+    ],
+)
+def test_labels_break_between_words(text: str, expected: list[str]) -> None:
+    width = drawing.NODE_WIDTH - 2 * drawing.NODE_PADDING
+    lines = drawing.wrap(text, drawing.ID_SIZE, width, bold=True)
+    assert lines == expected
+    assert "".join(lines) == text

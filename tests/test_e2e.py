@@ -305,6 +305,9 @@ class Update:
     endpoint_config: dict[str, Any] | None = None
     old_config_gone: bool | None = None
     model_image: str | None = None
+    # The chain a request follows after the update: endpoint -> its config -> the config's model.
+    served_config: str | None = None
+    served_model: str | None = None
     function_config: dict[str, Any] | None = None
     invoke_resources: set[str] = field(default_factory=set)
     error: str | None = None
@@ -535,6 +538,12 @@ def _update(server: LocalAws, cli: AwsCli, deployment: Deployment) -> Update:
             update.model_image = sagemaker.describe_model(
                 ModelName=arn_name(resources["SagemakerModel"])
             )["PrimaryContainer"]["Image"]
+            endpoint_name = arn_name(resources["SagemakerEndpoint"])
+            update.served_config = sagemaker.describe_endpoint(EndpointName=endpoint_name)[
+                "EndpointConfigName"
+            ]
+            [served] = update.endpoint_config["ProductionVariants"]
+            update.served_model = served["ModelName"]
             if new != old:
                 update.old_config_gone = gone(
                     lambda: sagemaker.describe_endpoint_config(EndpointConfigName=old)
@@ -1362,7 +1371,25 @@ def test_update_with_a_changed_parameter_reaches_update_complete(
         assert (
             update.resources["SagemakerModel"] != deployment.lifecycle.resources["SagemakerModel"]
         )
+        # Behind the endpoint: it now serves the stack's config (whose model is checked below).
+        assert update.served_config == arn_name(update.resources["SagemakerEndpointConfig"])
         assert update.old_config_gone in (None, True), "the replaced config was left behind"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="moto 5.2.5: after a new ModelImageUri the endpoint's config still names the first "
+    "model (the template's variant names GetAtt SagemakerModel.ModelName)",
+)
+def test_after_a_new_model_the_endpoint_serves_it(lab: Lab, updated: dict[str, Update]) -> None:
+    case_id = "rollout-data-capture"  # the case whose update changes ModelImageUri
+    deployment = lab.deployments[case_id]
+    assert deployment.lifecycle is not None
+    deployment.lifecycle.require()
+    update = updated[case_id]
+    assert update.status == "UPDATE_COMPLETE"
+    assert update.params["ModelImageUri"] != deployment.lifecycle.params["ModelImageUri"]
+    assert update.served_model == arn_name(update.resources["SagemakerModel"])
 
 
 @pytest.mark.parametrize("case_id", LIFECYCLE)

@@ -27,7 +27,18 @@ EXAMPLES: list[tuple[Format, str, str]] = [
     ),
     (formats.CONTENT_TYPE, "application/json", "json"),
     (formats.LAMBDA_VARIABLE_NAME, "MODEL_VERSION", "A-B"),
+    (formats.TARGET_MODEL, "fraud/v2 model.tar.gz", "a.tar.gz,b.tar.gz"),
+    (formats.ACCOUNT_ID, "123456789012", "12345678901"),
+    (formats.IAM_PRINCIPAL_ARN, "arn:aws:iam::123456789012:user/ops/alice", "lambda.amazonaws.com"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("name", "taken"),
+    [("m", True), ("m" * 1024, True), ("m" * 1025, False), (" m", False), ("m\tx", False)],
+)
+def test_target_models_follow_invoke_endpoint(name: str, taken: bool) -> None:
+    assert (formats.TARGET_MODEL.problem(name, "x") is None) is taken
 
 
 def test_every_format_has_examples() -> None:

@@ -12,6 +12,7 @@ from troposphere import GetAtt
 from tests.scenarios import CALLER_ARNS, CODE, MODEL, props
 from tests.templates_helpers import NAMES, of_type, scenario, template_named
 from troposphere_patterns import lambda_sagemakerendpoint
+from troposphere_patterns.core import formats, ids
 from troposphere_patterns.core.iam_policies import WILDCARD_ACTIONS
 
 
@@ -519,3 +520,27 @@ def test_a_private_async_model_publishes_only_to_its_topics_through_sns_endpoint
     assert [r["SourceSecurityGroupId"] for r in group["SecurityGroupIngress"]] == vpc[
         "SecurityGroupIds"
     ]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_alarm_scaling_and_output_id_counts_against_the_prefix_limit(
+    name: str, template: dict[str, Any]
+) -> None:
+    """The ``id_prefix`` limit measures every ID the pattern makes (``ids.all_names``)."""
+    configs = of_type(template, "AWS::SageMaker::EndpointConfig").values()
+    listed = [v for c in configs for v in c["Properties"].get("ProductionVariants", [])]
+    named = [formats.variant_id(v["VariantName"]) for v in listed]
+    counted = set(ids.all_names(3, named or [ids.DEFAULT_VARIANT_ID]))
+    # A caller's function names its alarms after itself, without the prefix.
+    for function in of_type(template, "AWS::Lambda::Function"):
+        alarms = [alarm.format(function=function) for alarm in ids.FUNCTION_ALARMS]
+        counted |= {*alarms, *(ids.ALARM_OUTPUT.format(alarm=alarm) for alarm in alarms)}
+    made = [
+        *of_type(template, "AWS::CloudWatch::Alarm"),
+        *of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget"),
+        *of_type(template, "AWS::ApplicationAutoScaling::ScalingPolicy"),
+        *template.get("Outputs", {}),
+    ]
+    assert made
+    for logical_id in made:
+        assert any(logical_id.endswith(base) for base in counted), logical_id

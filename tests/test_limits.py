@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from troposphere import Template, cloudformation
 
 from tests.scenarios import props
 from troposphere_patterns import (
+    AsyncInference,
+    Autoscaling,
+    PatternPropsError,
     TemplateLimitError,
     add_lambda_sagemakerendpoint,
     cli,
     lambda_sagemakerendpoint,
 )
-from troposphere_patterns.core import limits
+from troposphere_patterns.core import ids, limits
 
 
 def json_body(size: int, *, compact: bool = False, char: str = "x") -> str:
@@ -314,3 +318,60 @@ def test_every_mode_deploys_inline_readable_or_minified(
 def test_minify_is_json_only(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["lambda-sagemakerendpoint", "--format", "yaml", "--minify"]) == 2
     assert "--minify" in capsys.readouterr().err
+
+
+def test_minify_with_a_yaml_output_names_the_output_not_a_format_flag(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "x.yaml"
+    assert cli.main(["lambda-sagemakerendpoint", "--minify", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"-o {out} asks for YAML" in err
+    assert "--format yaml" not in err
+    assert not out.exists()
+
+
+def test_minified_body_over_the_inline_limit_does_not_suggest_minify(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["lambda-sagemakerendpoint", "--async", "--deploy-vpc", "--autoscaling", "--minify"]
+    assert cli.main(args) == 0
+    out, err = capsys.readouterr()
+    assert len(out.encode("utf-8")) > limits.MAX_BODY_BYTES_INLINE
+    assert "--s3-bucket" in err
+    assert "it is minified already" in err
+    assert "(--minify) would be" not in err
+
+
+# 255 - len("x-SagemakerEndpointAllTrafficBacklogWithoutCapacityAlarm"): an alarm's name is
+# ${AWS::StackName}-<its ID>, and a stack name has at least one character.
+LONGEST_PREFIX = 199
+
+
+def test_the_longest_prefix_keeps_every_id_and_output_of_the_largest_template_in_255() -> None:
+    def render(prefix: str) -> dict[str, Any]:
+        fields = {"async_inference": AsyncInference(), "deploy_vpc": True}
+        scaling = Autoscaling(min_capacity=0, max_capacity=2)
+        return lambda_sagemakerendpoint(
+            props(**fields, autoscaling=scaling, id_prefix=prefix)
+        ).to_dict()
+
+    body = render("P" * LONGEST_PREFIX)
+    names = [*body["Resources"], *body["Outputs"], *body.get("Conditions", {})]
+    assert max(len(name) for name in names) <= ids.MAX_LOGICAL_ID_LENGTH
+    alarms = [n for n, r in body["Resources"].items() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    # ${AWS::StackName}-<alarm ID> still fits 255 with a one-character stack name.
+    assert max(len(f"x-{alarm}") for alarm in alarms) == ids.MAX_ALARM_NAME_LENGTH
+    with pytest.raises(PatternPropsError, match=f"at most {LONGEST_PREFIX} characters"):
+        render("P" * (LONGEST_PREFIX + 1))
+
+
+def test_cli_warns_when_alarm_names_leave_a_stack_name_under_128_characters(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["lambda-sagemakerendpoint", "--minify", "--id-prefix", "A" * 75]) == 0
+    assert capsys.readouterr().err == ""  # 75 + 51 + "-" leaves exactly 128
+    assert cli.main(["lambda-sagemakerendpoint", "--minify", "--id-prefix", "A" * 76]) == 0
+    err = capsys.readouterr().err
+    assert "warning: alarm names are ${AWS::StackName}-<logical ID>" in err
+    assert "(127 characters) leaves 127 for the stack name" in err

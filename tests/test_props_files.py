@@ -218,16 +218,18 @@ def test_every_intrinsic_is_read_as_troposphere_s(
     assert value.to_dict() == long
 
 
-# Intrinsics naming what the command line's template lacks (no Conditions, no Mappings).
+# Intrinsics naming what the command line's template lacks (its own Conditions, no Mappings).
 UNRESOLVED = [
     (
         "!If [IsProd, a, b]",
-        "Fn::If names IsProd, which is not a condition of the template (the command line's "
-        "template has no conditions: embed the library)",
+        "Fn::If names IsProd, which is not a condition of the template (the template's "
+        "conditions are SagemakerInstancesEbsOnly, AlarmTopicGiven; a props file cannot add "
+        "one: embed the library)",
     ),
     (
         "!FindInMap [Sizes, a, b]",
-        "Fn::FindInMap names Sizes, which is not a mapping of the template",
+        "Fn::FindInMap names Sizes, which is not a mapping of the template (the command "
+        "line's template has no mappings: embed the library)",
     ),
     (
         "!GetAtt SagemakerRol.Arn",

@@ -32,6 +32,7 @@ from tests.scenarios import (
     IMAGE,
     MODEL,
     MODEL_DATA,
+    MULTI_MODEL,
     caller_function,
     props,
     variant,
@@ -43,6 +44,7 @@ from troposphere_patterns import (
     Autoscaling,
     DataCapture,
     ExistingVpc,
+    FunctionUrl,
     PatternPropsError,
     Rollout,
     Serverless,
@@ -1600,6 +1602,110 @@ ONE_MESSAGE: list[tuple[str, dict[str, Any], str]] = [
         },
         "lambda_function_props.Environment.Variables: 'AWS_REGION' is reserved",
     ),
+    (
+        "23 one-letter variable name, reported once",
+        {"sagemaker_environment_variable_name": "A"},
+        "sagemaker_environment_variable_name: 'A' is not a valid Lambda environment variable",
+    ),
+    # Pinned target models: a multi-model endpoint's, each a name the function can list.
+    (
+        "23 target_models on a single-model endpoint",
+        {"target_models": ["a.tar.gz"]},
+        "target_models without a model_props container in Mode 'MultiModel': only a "
+        "multi-model endpoint takes a target model",
+    ),
+    (
+        "23 target_models empty",
+        {"model_props": MULTI_MODEL, "target_models": []},
+        "target_models: [] must be a non-empty list of model names",
+    ),
+    (
+        "23 target model with a comma",
+        {"model_props": MULTI_MODEL, "target_models": ["a.tar.gz,b.tar.gz"]},
+        "target_models[0]: 'a.tar.gz,b.tar.gz' is not a multi-model endpoint's target model",
+    ),
+    (
+        "23 target model starting with a space",
+        {"model_props": MULTI_MODEL, "target_models": [" a.tar.gz"]},
+        "target_models[0]: ' a.tar.gz' is not a multi-model endpoint's target model",
+    ),
+    (
+        "23 target model over 1024 characters",
+        {"model_props": MULTI_MODEL, "target_models": ["m" * 1025]},
+        "target_models[0]: 'mmmm",
+    ),
+    (
+        "23 target model not a string",
+        {"model_props": MULTI_MODEL, "target_models": [7]},
+        "target_models[0]: 7 is not a multi-model endpoint's target model",
+    ),
+    (
+        "23 target models over Lambda's environment",
+        {"model_props": MULTI_MODEL, "target_models": ["m" * 1000] * 4},
+        "target_models: the names take over 3072 characters together",
+    ),
+    (
+        "23 target_models with async_inference",
+        {
+            "model_props": MULTI_MODEL,
+            "async_inference": AsyncInference(),
+            "target_models": ["a.tar.gz"],
+        },
+        "target_models with async_inference: asynchronous endpoints take no target model",
+    ),
+    (
+        "23 target_models a string",
+        {"model_props": MULTI_MODEL, "target_models": "a.tar.gz"},
+        "target_models: must be a list of model names, not 'a.tar.gz'",
+    ),
+    # The function URL's principal: an account or an IAM principal.
+    (
+        "23 function_url principal not an account or IAM ARN",
+        {"function_url": FunctionUrl(principal="lambda.amazonaws.com")},
+        "function_url.principal: 'lambda.amazonaws.com' is not an account ID or an IAM role",
+    ),
+    (
+        "23 function_url principal a short account ID",
+        {"function_url": FunctionUrl(principal="12345678901")},
+        "function_url.principal: '12345678901' is not an account ID",
+    ),
+    (
+        "23 function_url not a FunctionUrl",
+        {"function_url": True},
+        "function_url: must be a FunctionUrl, not True",
+    ),
+    # Every ID the pattern can create counts: an alarm's Output is the longest.
+    (
+        "23 id_prefix one over what the alarms' names leave",
+        {"id_prefix": "A" * 200},
+        "id_prefix: 200 characters is too long: ${AWS::StackName}-AAAAAAAAAAAA...Sagemaker"
+        "EndpointAllTrafficBacklogWithoutCapacityAlarm would exceed CloudWatch's 255-character "
+        "alarm names (at most 199 characters)",
+    ),
+    (
+        "23 caller's function ID too long for the alarms named after it",
+        {
+            "lambda_function_props": None,
+            "existing_lambda_obj": awslambda.Function(
+                "F" * 238,
+                Runtime="python3.14",
+                Handler="index.handler",
+                Code=awslambda.Code(ZipFile="x"),
+                Role=GetAtt("CallerRole", "Arn"),
+            ),
+        },
+        "existing_lambda_obj: its logical ID FFFFFFFFFFFF... (238 characters) is too long: the "
+        "function's alarms and their Outputs are named after it (FFFFFFFFFFFF...Throttles"
+        "AlarmName) and must fit 255 characters (at most 237 characters)",
+    ),
+    (
+        "23 id_prefix counts a long variant's alarm Outputs",
+        {
+            "id_prefix": "A" * 150,
+            "endpoint_config_props": {"ProductionVariants": [variant("b" * 63, "ml.m5.large")]},
+        },
+        "id_prefix: 150 characters is too long",
+    ),
 ]
 ONE_MESSAGE += [
     (
@@ -2133,6 +2239,15 @@ def test_a_runtime_that_can_run_the_code_is_accepted(function: dict[str, Any]) -
 def test_values_at_the_depth_limit_are_accepted_one_more_is_not() -> None:
     assert values.problems({"p": nested(MAX_DEPTH)}) == []
     assert values.problems({"p": nested(MAX_DEPTH + 1)}) != []
+
+
+def test_a_config_nested_past_the_recursion_limit_is_one_problem_not_a_traceback() -> None:
+    # The prefix check reads the variants; it waits until the config is known to be usable.
+    deep = nested(3000)
+    with pytest.raises(PatternPropsError) as raised:
+        lambda_sagemakerendpoint(props(endpoint_config_props={"Tags": deep}, id_prefix="Fraud"))
+    [problem] = raised.value.problems
+    assert problem.startswith("endpoint_config_props.Tags.")
 
 
 def test_the_catch_all_names_the_props_a_resource_came_from() -> None:

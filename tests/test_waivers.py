@@ -31,6 +31,9 @@ def test_every_guard_skip_is_allow_listed_and_only_where_it_applies(
         elif resource["Type"] == "AWS::CloudWatch::Alarm":
             acts = "AlarmActions" in resource["Properties"]
             assert set(waived) == (set() if acts else {"CT.CLOUDWATCH.PR.1"}), logical_id
+        elif resource["Type"] == "AWS::Lambda::Permission":  # a function URL's caller
+            literal = isinstance(resource["Properties"]["Principal"], str)
+            assert set(waived) == (set() if literal else {"CT.LAMBDA.PR.2"}), logical_id
         elif resource["Type"] == "AWS::S3::Bucket":
             assert set(waived) == {"CT.S3.PR.2", "CT.S3.PR.9"}, logical_id
             assert "LoggingConfiguration" not in resource["Properties"]

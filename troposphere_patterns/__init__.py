@@ -23,6 +23,7 @@ _EXPORTS = {
     "DataCapture": f"{_OPTIONS}.data_capture",
     "EndpointReference": f"{_HOSTING}.endpoint",
     "ExistingVpc": "troposphere_patterns.core.network",
+    "FunctionUrl": "troposphere_patterns.core.function_url",
     "HostedEndpoint": f"{_HOSTING}.build",
     "LambdaSagemakerEndpoint": _PATTERN,
     "LambdaSagemakerEndpointProps": _PATTERN,
@@ -38,6 +39,7 @@ _EXPORTS = {
 __getattr__, __dir__ = _lazy.exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from troposphere_patterns.core.function_url import FunctionUrl
     from troposphere_patterns.core.hosting.build import HostedEndpoint
     from troposphere_patterns.core.hosting.endpoint import EndpointReference
     from troposphere_patterns.core.hosting.options.alarms import Alarms
@@ -63,6 +65,7 @@ __all__ = [
     "DataCapture",
     "EndpointReference",
     "ExistingVpc",
+    "FunctionUrl",
     "HostedEndpoint",
     "LambdaSagemakerEndpoint",
     "LambdaSagemakerEndpointProps",

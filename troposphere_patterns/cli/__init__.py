@@ -28,6 +28,7 @@ from troposphere_patterns import __version__, handlers
 from troposphere_patterns.cli import json_text, modes, output_file, references
 from troposphere_patterns.cli.modes import CommandLine
 from troposphere_patterns.cli.registry import COMMAND_LINES
+from troposphere_patterns.core.ids import alarm_name_warning
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
 from troposphere_patterns.diagram import command as diagram_command
 from troposphere_patterns.errors import Path as ProblemPath
@@ -140,10 +141,12 @@ class Sources:
     Attributes:
         files: Each ``--props`` file and what it holds, in command-line order.
         flags: Props field -> the flag that set it (and no file overrode).
+        warnings: What the user should know about a template that was still rendered.
     """
 
     files: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     flags: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
     props_type: type | None = None
 
     def file_of(self, path: Sequence[str | int]) -> str | None:
@@ -270,7 +273,10 @@ def build_props(
         if mode.dest in chosen:
             layers = last if mode.takes_value else first
             _drop(first + last, mode.drops, set())
-            layers.append(mode.layer(params, chosen[mode.dest]))
+            layer = mode.layer(params, chosen[mode.dest])
+            layers.append(layer)
+            if not mode.takes_value:
+                sources.warnings += _replaced(mode.flag, chosen[mode.dest], layer, sources)
             # Messages about a field name the flag, unless a file set it over a flag.
             for name in mode.sets:
                 if mode.takes_value or name not in given:
@@ -287,6 +293,23 @@ def build_props(
     # Every key was checked against the fields: a value of the wrong type is one of the
     # problems validation reports, and a TypeError here is a bug.
     return command.props_type(**combined)
+
+
+def _replaced(flag: str, value: Any, layer: Mapping[str, Any], sources: Sources) -> list[str]:
+    """A warning per field a mode flag set that a props file replaces whole (the file wins).
+
+    A file's mapping merges over a flag's mapping (``autoscaling: {max_capacity: 6}`` over
+    ``--autoscaling``), which the README documents; anything else replaces the flag's value
+    silently (``rollout:`` over ``--rollout canary``), so it is said.
+    """
+    given = f"{flag} {value}" if isinstance(value, str) else flag
+    return [
+        f"{given} and --props {file} both set {name}: the file's {name} replaces the flag's"
+        for name, set_by_flag in layer.items()
+        for file, data in sources.files
+        if name in data
+        and not (isinstance(set_by_flag, Mapping) and isinstance(data[name], Mapping))
+    ]
 
 
 def output_format(args: argparse.Namespace) -> str:
@@ -313,9 +336,18 @@ def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
     if rules:
         body["Rules"] = dict(rules)
     _check_references(sources, body)
+    resources = body.get("Resources", {})
+    alarms = [name for name, r in resources.items() if r.get("Type") == "AWS::CloudWatch::Alarm"]
+    room = alarm_name_warning(alarms)
+    if room is not None:
+        sources.warnings.append(room)
     if output_format(args) == "yaml":
         if args.minify:
-            raise UsageError("--minify: only JSON can be minified (drop --format yaml)")
+            chosen_by = "--format yaml" if args.format is not None else f"-o {args.output}"
+            raise UsageError(
+                f"--minify: only JSON can be minified, and {chosen_by} asks for YAML "
+                "(write to a .json file, or give --format json)"
+            )
         from troposphere_patterns.cli import yaml_text  # only for YAML output
 
         return yaml_text.dumps(body)
@@ -338,11 +370,21 @@ def _check_references(sources: Sources, body: Mapping[str, Any]) -> None:
             )
             hint = props_files.suggestion(ref.name, references.known(ref, body))
             if not hint and ref.kind in ("condition", "mapping"):
-                hint = f" (the command line's template has no {ref.kind}s: embed the library)"
+                hint = _no_such(ref.kind, references.known(ref, body))
             problem = f"{ref.function} names {ref.name}, which is not {what} of the template"
             found.append(str(props_files.PropsFileError(file, problem + hint, ref.path)))
     if found:
         raise UsageError(*found)
+
+
+def _no_such(kind: str, known: Sequence[str]) -> str:
+    """Why a props file's Condition or Mapping is missing: what the template has instead."""
+    if not known:
+        return f" (the command line's template has no {kind}s: embed the library)"
+    return (
+        f" (the template's {kind}s are {', '.join(known)}; a props file cannot add one: "
+        "embed the library)"
+    )
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -417,13 +459,31 @@ def _modes_epilog() -> str:
     """Every pattern and its modes, for the top-level ``--help``."""
     lines = ["patterns and their modes (PATTERN --help for the rest):"]
     for name, pattern in COMMAND_LINES.items():
-        lines += [f"  {name}", f"    {'(no mode flag)':<22}{pattern.default_mode}"]
+        lines += [f"  {name}", *_epilog_entry("(no mode flag)", pattern.default_mode)]
         for mode in pattern.modes:
             if mode.metavar is None:
                 flag = f"{mode.flag} {{{','.join(mode.choices)}}}" if mode.choices else mode.flag
                 # Help strings escape % for argparse; the epilog is printed as it is.
-                lines.append(f"    {flag:<21} {mode.help.replace('%%', '%')}")
+                lines += _epilog_entry(flag, mode.help.replace("%%", "%"))
     return "\n".join(lines) + "\n\n" + EXIT_STATUS
+
+
+# The top-level epilog's columns: flags from 4, descriptions from 26, lines up to 96.
+_EPILOG_INDENT, _EPILOG_COLUMN, _EPILOG_WIDTH = 4, 26, 96
+
+
+def _epilog_entry(flag: str, description: str) -> list[str]:
+    """A flag and its description wrapped in a column; a flag too wide gets a line of its own."""
+    import textwrap  # only for --help
+
+    indent = " " * _EPILOG_COLUMN
+    wrapped = textwrap.wrap(
+        description, _EPILOG_WIDTH, initial_indent=indent, subsequent_indent=indent
+    )
+    head = " " * _EPILOG_INDENT + flag
+    if len(head) < _EPILOG_COLUMN - 1:
+        return [head.ljust(_EPILOG_COLUMN) + wrapped[0][_EPILOG_COLUMN:], *wrapped[1:]]
+    return [head, *wrapped]
 
 
 def _error(message: str) -> None:
@@ -475,9 +535,9 @@ def _run(argv: Sequence[str] | None) -> int:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - kept open until exit
         _error("stdout: the reading end of the pipe closed")
         return EXIT_USAGE
-    warning = inline_deploy_warning(text)
-    if warning is not None:
-        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    warning = inline_deploy_warning(text, minified=args.minify)
+    for note in [*sources.warnings, *([warning] if warning is not None else [])]:
+        print(f"{PROG}: warning: {note}", file=sys.stderr)
     return 0
 
 

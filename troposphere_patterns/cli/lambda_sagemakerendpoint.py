@@ -15,6 +15,7 @@ from troposphere import Parameter, Ref, awslambda, sagemaker
 from troposphere_patterns.cli.modes import CommandLine, Layer, Mode
 from troposphere_patterns.core import deploy_rules, formats, network
 from troposphere_patterns.core.deploy_rules import AtMost
+from troposphere_patterns.core.function_url import FunctionUrl
 from troposphere_patterns.core.hosting import instance_types
 from troposphere_patterns.core.hosting import plan as endpoint_plan
 from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
@@ -38,6 +39,7 @@ examples:
   troposphere-patterns lambda-sagemakerendpoint --rollout canary --data-capture -o out.json
   troposphere-patterns lambda-sagemakerendpoint --serverless -o out.json
   troposphere-patterns lambda-sagemakerendpoint --autoscaling -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --function-url -o out.json
   troposphere-patterns lambda-sagemakerendpoint --props base.yaml --props prod.yaml -o out.json
 
 deploy:
@@ -438,6 +440,13 @@ COMMAND_LINE = CommandLine(
             parameter_changes={"AutoscalingMinCapacity": _scale_to_zero},
         ),
         Mode(
+            flag="--function-url",
+            help="an HTTPS URL for the function (LambdaFunctionHttpsUrl output) that takes "
+            "SigV4-signed requests (AWS_IAM auth) from this account's roles and users",
+            sets=("function_url",),
+            props=lambda params, value: {"function_url": {}},
+        ),
+        Mode(
             flag="--env-var-name",
             help="environment variable holding the endpoint name",
             metavar="NAME",
@@ -454,6 +463,7 @@ COMMAND_LINE = CommandLine(
         "rollout": _option("Rollout"),
         "data_capture": _option("DataCapture"),
         "async_inference": _option("AsyncInference"),
+        "function_url": FunctionUrl,
     },
     fit_parameters=fit_parameters,
     rules=rules,

@@ -103,6 +103,13 @@ IAM_ROLE_ARN = Format(
     "arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME",
     r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[^\n]*/)?(?P<name>[\w+=,.@-]+)",
 )
+# Who a Lambda function URL's resource policy names: an account, or a role or user in one.
+ACCOUNT_ID = Format("an AWS account ID", "12 digits", r"\d{12}")
+IAM_PRINCIPAL_ARN = Format(
+    "an IAM role or user ARN",
+    "arn:PARTITION:iam::ACCOUNT:role/NAME or user/NAME",
+    r"arn:aws[a-z-]*:iam::\d{12}:(?:root|(?:role|user)/(?:[^\n]*/)?[\w+=,.@-]+)",
+)
 # Private ECR images only: the execution role is granted pull on exactly this repository.
 ECR_IMAGE_URI = Format(
     "an ECR image URI",
@@ -122,6 +129,14 @@ CONTENT_TYPE = Format(
     "a content type",
     "type/subtype",
     r"[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*",
+)
+# InvokeEndpoint's TargetModel: 1-1024 characters, the API's ``\A\S[\p{Print}]*\z`` (Java's
+# ``\p{Print}`` is ASCII). Stricter by one character: no comma, since the function reads the
+# allowed models from one comma-separated environment variable.
+TARGET_MODEL = Format(
+    "a multi-model endpoint's target model",
+    "1-1024 printable ASCII characters, no comma, not starting with a space, e.g. model-a.tar.gz",
+    r"[\x21-\x2b\x2d-\x7e][\x20-\x2b\x2d-\x7e]{0,1023}",
 )
 # Lambda's pattern for an environment variable's key.
 LAMBDA_VARIABLE_NAME = Format(

@@ -311,13 +311,25 @@ def describe_alarms(alarm_arns: Sequence[Any]) -> Statement:
     )
 
 
-def invoke_endpoint(endpoint_arn: Any) -> Statement:
-    """Invoke one SageMaker endpoint (``Ref`` of an ``AWS::SageMaker::Endpoint`` is its ARN)."""
+def invoke_endpoint(endpoint_arn: Any, target_models: Sequence[str] | None = None) -> Statement:
+    """Invoke one SageMaker endpoint (``Ref`` of an ``AWS::SageMaker::Endpoint`` is its ARN).
+
+    Args:
+        endpoint_arn: The endpoint's ARN.
+        target_models: Only these models of a multi-model endpoint (the ``sagemaker:TargetModel``
+            condition key); None: any request the endpoint takes. Default None.
+    """
+    pinned = (
+        {"Condition": Condition(StringEquals("sagemaker:TargetModel", list(target_models)))}
+        if target_models
+        else {}
+    )
     return Statement(
         Sid="InvokeEndpoint",
         Effect=Allow,
         Action=[awacs.sagemaker.InvokeEndpoint],
         Resource=[endpoint_arn],
+        **pinned,
     )
 
 

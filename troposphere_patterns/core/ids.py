@@ -50,6 +50,11 @@ LAMBDA_LOG_GROUP = "LambdaFunctionLogGroup"
 LAMBDA_LOG_POLICY = "LambdaFunctionLogPolicy"
 LAMBDA_SECURITY_GROUP = "LambdaSecurityGroup"
 RUNTIME_ENDPOINT_INGRESS = "SagemakerRuntimeVpcEndpointIngressFromLambda"
+# The function's HTTPS front door (core/function_url): the URL and its two resource policy
+# statements (lambda:InvokeFunctionUrl, and lambda:InvokeFunction through the URL only).
+LAMBDA_FUNCTION_URL = "LambdaFunctionUrl"
+LAMBDA_FUNCTION_URL_PERMISSION = "LambdaFunctionUrlPermission"
+LAMBDA_FUNCTION_URL_INVOKE_PERMISSION = "LambdaFunctionUrlInvokePermission"
 RESOURCE_NAMES = (
     ENCRYPTION_KEY,
     SAGEMAKER_ROLE,
@@ -75,6 +80,9 @@ RESOURCE_NAMES = (
     LAMBDA_LOG_POLICY,
     LAMBDA_SECURITY_GROUP,
     RUNTIME_ENDPOINT_INGRESS,
+    LAMBDA_FUNCTION_URL,
+    LAMBDA_FUNCTION_URL_PERMISSION,
+    LAMBDA_FUNCTION_URL_INVOKE_PERMISSION,
 )
 
 # Outputs (exported as ``${AWS::StackName}-<ID>``): the SageMaker side's, then the client's.
@@ -87,6 +95,7 @@ OUTPUT_ASYNC_ERROR_TOPIC_ARN = "AsyncErrorTopicArn"
 OUTPUT_FUNCTION_NAME = "LambdaFunctionName"
 OUTPUT_FUNCTION_ARN = "LambdaFunctionArn"
 OUTPUT_VPC_ID = "VpcId"
+OUTPUT_FUNCTION_URL = "LambdaFunctionHttpsUrl"
 OUTPUT_NAMES = (
     OUTPUT_ENDPOINT_NAME,
     OUTPUT_ENDPOINT_ARN,
@@ -97,6 +106,7 @@ OUTPUT_NAMES = (
     OUTPUT_FUNCTION_NAME,
     OUTPUT_FUNCTION_ARN,
     OUTPUT_VPC_ID,
+    OUTPUT_FUNCTION_URL,
 )
 
 # Names used by the core VPC builder; ``{n}`` is the 1-based subnet number.
@@ -130,6 +140,24 @@ def vpc_names(az_count: int) -> list[str]:
 # An async variant that may scale to zero: the step policy and alarm that start its first instance.
 WAKE_FROM_ZERO_POLICY = "{endpoint}{variant}WakeFromZeroPolicy"
 WAKE_FROM_ZERO_ALARM = "{endpoint}{variant}BacklogWithoutCapacityAlarm"
+# The alarms' IDs, as core/hosting/options/alarms.py and core/function_alarms.py spell them
+# (tests/test_invariants.py checks every rendered ID is among all_names): per variant, on an async
+# endpoint's queue, on the function.
+VARIANT_ALARMS = (
+    "{endpoint}{variant}Invocation5XXErrorsAlarm",
+    "{endpoint}{variant}ModelLatencyAlarm",
+    "{endpoint}{variant}Invocation4XXErrorsAlarm",
+)
+QUEUE_ALARM = "{endpoint}OldestRequestAlarm"
+FUNCTION_ALARMS = ("{function}ErrorsAlarm", "{function}ThrottlesAlarm")
+# Each alarm's Output: its logical ID, then "Name" (core/outputs.py).
+ALARM_OUTPUT = "{alarm}Name"
+# The logical-ID part of the default variant's name, AllTraffic (core/hosting/plan.py).
+DEFAULT_VARIANT_ID = "AllTraffic"
+# An alarm's name is ``${AWS::StackName}-<its logical ID>`` (CloudWatch: at most 255
+# characters); CloudFormation stack names are at most 128.
+MAX_ALARM_NAME_LENGTH = 255
+MAX_STACK_NAME_LENGTH = 128
 
 
 def is_valid_prefix(prefix: str) -> bool:
@@ -139,6 +167,10 @@ def is_valid_prefix(prefix: str) -> bool:
 
 def prefix_problems(prefix: Any, names: Iterable[str], where: str = "id_prefix") -> list[Problem]:
     """Check a prefix against the logical IDs it will start.
+
+    An ID ending in ``Alarm`` is an alarm's, named ``${AWS::StackName}-<ID>`` (:func:`alarm_name`
+    in core/hosting/options/alarms.py): with the prefix it must leave that name room for a
+    one-character stack name and the hyphen.
 
     Args:
         prefix: The caller's prefix.
@@ -150,18 +182,26 @@ def prefix_problems(prefix: Any, names: Iterable[str], where: str = "id_prefix")
     """
     if not isinstance(prefix, str) or not is_valid_prefix(prefix):
         return [Problem(where, f"{prefix!r} must contain only letters and digits")]
+    names = list(names)
     longest = max(names, key=len, default="")
-    if len(prefix) + len(longest) > MAX_LOGICAL_ID_LENGTH:
-        room = MAX_LOGICAL_ID_LENGTH - len(longest)
-        return [
-            Problem(
-                where,
-                f"{len(prefix)} characters is too long: {prefix[:12]}...{longest} would exceed "
-                f"CloudFormation's {MAX_LOGICAL_ID_LENGTH}-character logical IDs (at most "
-                f"{room} characters)",
-            )
-        ]
-    return []
+    alarm = max((n for n in names if n.endswith("Alarm")), key=len, default="")
+    room = MAX_LOGICAL_ID_LENGTH - len(longest)
+    alarm_room = MAX_ALARM_NAME_LENGTH - len("x-") - len(alarm)
+    if len(prefix) <= min(room, alarm_room):
+        return []
+    if room <= alarm_room:
+        exceeds = f"{prefix[:12]}...{longest} would exceed CloudFormation's "
+        exceeds += f"{MAX_LOGICAL_ID_LENGTH}-character logical IDs"
+    else:
+        exceeds = f"${{AWS::StackName}}-{prefix[:12]}...{alarm} would exceed CloudWatch's "
+        exceeds += f"{MAX_ALARM_NAME_LENGTH}-character alarm names"
+    return [
+        Problem(
+            where,
+            f"{len(prefix)} characters is too long: {exceeds} (at most "
+            f"{min(room, alarm_room)} characters)",
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -179,6 +219,84 @@ class LogicalIds:
         return self.prefix + (name.format(**fields) if fields else name)
 
 
-def all_names(az_count: int) -> list[str]:
-    """Every base logical ID (resources, Outputs, the VPC's for ``az_count`` subnets)."""
-    return [*RESOURCE_NAMES, *OUTPUT_NAMES, *vpc_names(az_count)]
+def variant_names(variant_ids: Iterable[str]) -> list[str]:
+    """Every ID the pattern may name after a variant: scaling, alarms, their Outputs."""
+    variant_ids = tuple(variant_ids)  # read once per kind of ID
+    endpoint, function = SAGEMAKER_ENDPOINT, LAMBDA_FUNCTION
+    per_variant = (SCALABLE_TARGET, SCALING_POLICY, WAKE_FROM_ZERO_POLICY)
+    # Every alarm but the wake-from-zero one is an Output too: that one is scaling's own.
+    output_alarms = [
+        *(a.format(endpoint=endpoint, variant=v) for v in variant_ids for a in VARIANT_ALARMS),
+        QUEUE_ALARM.format(endpoint=endpoint),
+        *(a.format(function=function) for a in FUNCTION_ALARMS),
+    ]
+    return [
+        *(name.format(endpoint=endpoint, variant=v) for v in variant_ids for name in per_variant),
+        *(WAKE_FROM_ZERO_ALARM.format(endpoint=endpoint, variant=v) for v in variant_ids),
+        *output_alarms,
+        *(ALARM_OUTPUT.format(alarm=alarm) for alarm in output_alarms),
+    ]
+
+
+def all_names(az_count: int, variant_ids: Iterable[str] = (DEFAULT_VARIANT_ID,)) -> list[str]:
+    """Every base logical ID the pattern may create.
+
+    Args:
+        az_count: Subnets of a created VPC.
+        variant_ids: The endpoint's variants, as logical IDs spell them (``formats.variant_id``).
+            Default the default variant's.
+
+    Returns:
+        Resources, Outputs, the VPC's, and those named after a variant (scaling, alarms and the
+        alarms' Outputs).
+    """
+    return [*RESOURCE_NAMES, *OUTPUT_NAMES, *vpc_names(az_count), *variant_names(variant_ids)]
+
+
+def named_after_problems(title: str, where: str) -> list[Problem]:
+    """A caller's resource whose logical ID the pattern's own IDs start (its function's alarms).
+
+    The alarms and their Outputs are named after the caller's function, without the prefix:
+    ``<title>ThrottlesAlarmName`` must fit a logical ID, and the alarm's name
+    ``${AWS::StackName}-<title>ThrottlesAlarm`` CloudWatch's 255 characters.
+
+    Args:
+        title: The caller's resource's logical ID.
+        where: The props field that holds it.
+    """
+    suffixes = [alarm.format(function="") for alarm in FUNCTION_ALARMS]
+    most = min(
+        *(MAX_LOGICAL_ID_LENGTH - len(ALARM_OUTPUT.format(alarm=s)) for s in suffixes),
+        *(MAX_ALARM_NAME_LENGTH - len("x-") - len(s) for s in suffixes),
+    )
+    if len(title) <= most:
+        return []
+    longest = ALARM_OUTPUT.format(alarm=max(suffixes, key=len))
+    return [
+        Problem(
+            where,
+            f"its logical ID {title[:12]}... ({len(title)} characters) is too long: the "
+            f"function's alarms and their Outputs are named after it ({title[:12]}...{longest}) "
+            f"and must fit 255 characters (at most {most} characters)",
+        )
+    ]
+
+
+def alarm_name_warning(alarm_ids: Iterable[str]) -> str | None:
+    """A warning when an alarm's name leaves a stack name fewer than its 128 characters.
+
+    Args:
+        alarm_ids: The template's alarms' logical IDs (prefix included).
+
+    Returns:
+        None when any stack name fits; else the longest ID and how long a stack name may be.
+    """
+    longest = max(alarm_ids, key=len, default="")
+    room = MAX_ALARM_NAME_LENGTH - len("-") - len(longest)
+    if not longest or room >= MAX_STACK_NAME_LENGTH:
+        return None
+    return (
+        f"alarm names are ${{AWS::StackName}}-<logical ID>, at most {MAX_ALARM_NAME_LENGTH} "
+        f"characters: {longest[:12]}... ({len(longest)} characters) leaves "
+        f"{max(room, 0)} for the stack name (a shorter --id-prefix leaves more)"
+    )

@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from awacs.aws import Statement
 from troposphere import (
@@ -37,6 +37,9 @@ from troposphere_patterns.core.outputs import OutputRow
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
 from troposphere_patterns.errors import Problem, parse_path
+
+if TYPE_CHECKING:
+    from troposphere_patterns.core.function_url import FunctionUrl
 
 # The newest Python runtime that cfn-lint accepts for inline (ZipFile) code.
 DEFAULT_RUNTIME = "python3.14"
@@ -596,6 +599,7 @@ class FunctionChoice:
         existing_lambda_obj: A function in the caller's template. Default None.
         lambda_function_props: ``AWS::Lambda::Function`` properties of the function to create,
             merged over the defaults. Default None.
+        function_url: An HTTPS URL in front of the function (``AWS_IAM`` auth). Default None.
     """
 
     # The props each resource is built from, to name them if troposphere refuses it late.
@@ -606,6 +610,7 @@ class FunctionChoice:
 
     existing_lambda_obj: awslambda.Function | None = None
     lambda_function_props: Mapping[str, Any] | None = None
+    function_url: FunctionUrl | None = None
 
     def problems(self, *, in_vpc: bool) -> list[Problem]:
         """One or the other, and each one's rules (``in_vpc``: the pattern uses a VPC)."""
@@ -629,6 +634,9 @@ class FunctionChoice:
             found += function_props_problems(merge(props), "lambda_function_props", in_vpc=in_vpc)
         if existing is not None:
             found += existing_function_problems(existing, "existing_lambda_obj", in_vpc=in_vpc)
+            found += core_ids.named_after_problems(existing.title, "existing_lambda_obj")
+        if self.function_url is not None:
+            found += self.function_url.problems("function_url")
         return found
 
     def build(
@@ -679,4 +687,9 @@ class FunctionChoice:
             )
             function, attachment, resources = bundle.function, None, bundle.resources
         watch = function_alarms(alarms, function.title) if alarms is not None else ()
-        return FunctionSide(function, attachment, (*resources, *watch), watch)
+        front: tuple[BaseAWSObject, ...] = ()
+        if self.function_url is not None:
+            from troposphere_patterns.core.function_url import function_url  # only with a URL
+
+            front = function_url(self.function_url, ids, function)
+        return FunctionSide(function, attachment, (*resources, *front, *watch), watch)

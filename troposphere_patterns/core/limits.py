@@ -120,12 +120,14 @@ def check_body_size(text: str) -> None:
     raise TemplateLimitError(message)
 
 
-def inline_deploy_warning(text: str) -> str | None:
+def inline_deploy_warning(text: str, *, minified: bool = False) -> str | None:
     """Return a warning when the body is too large to pass to CloudFormation inline.
 
     Args:
         text: The template body (JSON or YAML) exactly as it will be written to the file
             given to ``aws cloudformation deploy --template-file``.
+        minified: ``text`` is minified already (``--minify``): suggesting it would not help.
+            Default False.
 
     Returns:
         None when the body is at most :data:`MAX_BODY_BYTES_INLINE` bytes; otherwise a message
@@ -140,10 +142,12 @@ def inline_deploy_warning(text: str) -> str | None:
         "CloudFormation accepts inline: `aws cloudformation deploy` will need "
         "--s3-bucket BUCKET (or upload it and use --template-url)"
     )
-    minified = _minified_text_size(text)
-    if minified is not None:
+    if minified:
+        return message + "; it is minified already"
+    size_minified = _minified_text_size(text)
+    if size_minified is not None:
         verdict = (
-            "would fit inline" if minified <= MAX_BODY_BYTES_INLINE else "would not fit either"
+            "would fit inline" if size_minified <= MAX_BODY_BYTES_INLINE else "would not fit either"
         )
-        message += f"; minified JSON (--minify) would be {minified:,} bytes and {verdict}"
+        message += f"; minified JSON (--minify) would be {size_minified:,} bytes and {verdict}"
     return message

@@ -7,7 +7,7 @@ from typing import Any
 
 from troposphere import Export, Output, Ref, Sub, Template, cloudwatch
 
-from troposphere_patterns.core.ids import LogicalIds
+from troposphere_patterns.core.ids import ALARM_OUTPUT, LogicalIds
 
 # An Output's base ID (the prefix goes in front), its value and its description.
 OutputRow = tuple[str, Any, str]
@@ -32,5 +32,5 @@ def add_outputs(
         export = Export(Sub(f"${{AWS::StackName}}-{ids(name)}"))
         template.add_output(Output(ids(name), Description=description, Value=value, Export=export))
     for alarm in alarms:
-        name = f"{alarm.title}Name"
+        name = ALARM_OUTPUT.format(alarm=alarm.title)
         template.add_output(Output(name, Description="Alarm name", Value=Ref(alarm)))

@@ -48,6 +48,12 @@ GUARD_WAIVERS: dict[str, str] = {
         "The caller gave the alarms no topic (Alarms(topic=...)): they change state, show in "
         "the console and can roll a deployment back, but notify no one."
     ),
+    "CT.LAMBDA.PR.2": (
+        "The function URL's caller is this account or a deploy-time value, an intrinsic the "
+        "rule reads as neither an account ID nor an IAM ARN: it asks for SourceAccount or "
+        "SourceArn, conditions meant for service principals that would refuse the signed IAM "
+        "callers. The permission names no service and FunctionUrlAuthType is AWS_IAM."
+    ),
     "CT.LAMBDA.PR.3": CHECKOV_WAIVERS["CKV_AWS_117"],
     "CT.S3.PR.2": CHECKOV_WAIVERS["CKV_AWS_18"],
     "CT.S3.PR.9": (

@@ -6,6 +6,7 @@ plain nodes, and only what the template itself says (types, properties, referenc
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -26,6 +27,11 @@ VPC_ENDPOINT = "AWS::EC2::VPCEndpoint"
 ENDPOINT = "AWS::SageMaker::Endpoint"
 ENDPOINT_CONFIG = "AWS::SageMaker::EndpointConfig"
 MODEL = "AWS::SageMaker::Model"
+BUCKET = "AWS::S3::Bucket"
+TOPIC = "AWS::SNS::Topic"
+# Categories whose references say who may do what or what is encrypted with which key, not
+# where a request goes: hidden by default (``all_references`` draws them).
+REFERENCE_CATEGORIES = frozenset({"security"})
 FUNCTION_TYPES = frozenset({"AWS::Lambda::Function", "AWS::Serverless::Function"})
 # Parameter types that stand for a VPC or subnets outside the template (SSM-typed ones too).
 VPC_PARAMETER = "AWS::EC2::VPC::Id"
@@ -279,6 +285,7 @@ class Architecture:
     groups: tuple[Group, ...]
     edges: tuple[Edge, ...]
     runtime_path: tuple[tuple[str, str], ...]
+    all_references: bool = False
     _by_id: dict[str, Node] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -292,14 +299,32 @@ class Architecture:
     def plain_edges(self) -> tuple[Edge, ...]:
         """References a picture draws as lines.
 
-        Left out: steps of the runtime path (drawn emphasised), and references from inside a
-        box to the VPC or subnets that the box itself stands for (the box already says so).
+        Left out: steps of the runtime path (drawn emphasised), references from inside a
+        box to the VPC or subnets that the box itself stands for (the box already says so),
+        and, unless ``all_references``, those from or to IAM and KMS (:attr:`hidden_edges`):
+        every resource has a role or a key, and their lines would hide the rest.
         """
+        path, hidden = set(self.runtime_path), set(self.hidden_edges)
+        return tuple(
+            edge
+            for edge in self.edges
+            if (edge.source, edge.target) not in path
+            and edge not in hidden
+            and not self._contained(edge)
+        )
+
+    @property
+    def hidden_edges(self) -> tuple[Edge, ...]:
+        """References to or from IAM and KMS resources that a default picture leaves out."""
+        if self.all_references:
+            return ()
         path = set(self.runtime_path)
         return tuple(
             edge
             for edge in self.edges
-            if (edge.source, edge.target) not in path and not self._contained(edge)
+            if (edge.source, edge.target) not in path
+            and REFERENCE_CATEGORIES
+            & {self.node(edge.source).category, self.node(edge.target).category}
         )
 
     def _contained(self, edge: Edge) -> bool:
@@ -442,12 +467,15 @@ class _Reader:
             }
         )
 
-    def _referenced(self, name: str, kind: str) -> list[str]:
+    def _referenced(self, name: str, kind: str, under: str | None = None) -> list[str]:
+        """Resources of type ``kind`` that ``name`` references (under one property, if given)."""
         return sorted(
             {
                 ref.target
                 for ref in self.refs.get(name, [])
-                if ref.kind != "DependsOn" and self.type_of(ref.target) == kind
+                if ref.kind != "DependsOn"
+                and self.type_of(ref.target) == kind
+                and (under is None or ref.path[:1] == (under,))
             }
         )
 
@@ -482,11 +510,17 @@ class _Reader:
             if hops and targets:
                 pairs.append((function, hops[0]))
                 source = hops[0]
+            # Async: the function puts each request in the bucket, then queues it.
+            pairs.extend((function, b) for b in self._referenced(function, BUCKET, "Environment"))
             for target in targets:
                 pairs.append((source, target))
                 for config in self._referenced(target, ENDPOINT_CONFIG):
                     pairs.append((target, config))
                     pairs.extend((config, model) for model in self._referenced(config, MODEL))
+                    # Async: results and failures go to the bucket, notices to the topics.
+                    for kind in (BUCKET, TOPIC):
+                        outputs = self._referenced(config, kind, "AsyncInferenceConfig")
+                        pairs.extend((config, output) for output in outputs)
         return list(dict.fromkeys(pairs))
 
     def read(self, name: str) -> Architecture:
@@ -525,14 +559,23 @@ class _Reader:
         return Architecture(name, tuple(nodes), tuple(groups), edges, tuple(path))
 
 
-def read_architecture(template: Mapping[str, Any], name: str) -> Architecture:
-    """The architecture of a loaded template; ``name`` titles the picture."""
-    return _Reader(template).read(name)
+def read_architecture(
+    template: Mapping[str, Any], name: str, *, all_references: bool = False
+) -> Architecture:
+    """The architecture of a loaded template; ``name`` titles the picture.
+
+    Args:
+        template: The loaded template.
+        name: Titles the picture.
+        all_references: Draw the references to and from IAM and KMS too. Default False.
+    """
+    arch = _Reader(template).read(name)
+    return dataclasses.replace(arch, all_references=all_references)
 
 
-def read_file(path: Path) -> Architecture:
+def read_file(path: Path, *, all_references: bool = False) -> Architecture:
     """Load and read a template file (see ``load_template`` for the errors)."""
-    return read_architecture(load_template(path), path.name)
+    return read_architecture(load_template(path), path.name, all_references=all_references)
 
 
 __all__: Sequence[str] = (

@@ -49,6 +49,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         choices=FORMATS,
         help="default: from the -o extension (.svg; .mmd, .mermaid, .md), else svg",
     )
+    command.add_argument(
+        "--all-references",
+        action="store_true",
+        help="also draw the references to and from IAM and KMS resources (roles, policies, "
+        "keys), which every resource has and which hide the rest",
+    )
 
 
 def output_format(output: str | None, chosen: str | None) -> str:
@@ -67,11 +73,18 @@ def output_format(output: str | None, chosen: str | None) -> str:
     return implied
 
 
-def render(template: Path, fmt: str, fenced: bool = False) -> str:
-    """The picture of ``template`` as text in ``fmt`` ("svg" or "mermaid")."""
+def render(template: Path, fmt: str, fenced: bool = False, *, all_references: bool = False) -> str:
+    """The picture of ``template`` as text in ``fmt`` ("svg" or "mermaid").
+
+    Args:
+        template: The template file.
+        fmt: "svg" or "mermaid".
+        fenced: Mermaid inside a fenced block (for a ``.md`` file). Default False.
+        all_references: Draw IAM and KMS references too. Default False.
+    """
     from troposphere_patterns.diagram.architecture import read_file
 
-    arch = read_file(template)
+    arch = read_file(template, all_references=all_references)
     if fmt == "mermaid":
         from troposphere_patterns.diagram import mermaid
 
@@ -94,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         fmt = output_format(args.output, args.format)
         fenced = args.output is not None and Path(args.output).suffix.lower() == ".md"
-        text = render(Path(args.template), fmt, fenced)
+        text = render(Path(args.template), fmt, fenced, all_references=args.all_references)
     except (DiagramError, TemplateError) as error:
         print(f"troposphere-patterns: error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -114,7 +114,13 @@ def _text_width(text: str, size: float, bold: bool = False) -> float:
 def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
     """Break a CamelCase or ``::`` name between words so each line fits ``width`` inches."""
     lines: list[str] = []
+    words: list[str] = []
     for word in _WORD.findall(text):
+        if words and word.isupper() and words[-1][-1:].isdigit():
+            words[-1] += word  # "Invocation5" + "XX": 5XX is one word
+        else:
+            words.append(word)
+    for word in words:
         if lines and (word == "::" or _text_width(lines[-1] + word, size, bold) <= width):
             lines[-1] += word  # "EC2::" stays together; the break comes after it
         else:
@@ -490,7 +496,7 @@ def figure(arch: Architecture) -> Figure:
     for route in sorted(geometry.routes, key=lambda r: r.style == "runtime"):
         _draw_route(ax, route, patches, height)
     ax.text(MARGIN, height - MARGIN, arch.name, ha="left", va="top", fontsize=9, color="#16191F")
-    _legend(ax, geometry)
+    _legend(ax, geometry, hidden=len(arch.hidden_edges))
     return fig
 
 
@@ -530,7 +536,7 @@ def _draw_route(ax: Axes, route: Route, patches: dict[str, FancyBboxPatch], heig
     ax.add_patch(arrow)
 
 
-def _legend(ax: Axes, geometry: Layout) -> None:
+def _legend(ax: Axes, geometry: Layout, hidden: int = 0) -> None:
     handles = [
         Line2D([], [], color=RUNTIME, linewidth=2.0, label="runtime path"),
         Line2D([], [], color=EDGE, linewidth=0.8, label="Ref / GetAtt"),
@@ -557,6 +563,17 @@ def _legend(ax: Axes, geometry: Layout) -> None:
         columnspacing=1.6,
     )
     legend.set_gid("legend")
+    if hidden:
+        note = ax.text(
+            geometry.width - MARGIN,
+            0.1 + 0.05,
+            f"{hidden} IAM and KMS references not drawn (diagram --all-references)",
+            ha="right",
+            va="bottom",
+            fontsize=6.5,
+            color="#545B64",
+        )
+        note.set_gid("hidden-references")
 
 
 def _settings() -> AbstractContextManager[None]:

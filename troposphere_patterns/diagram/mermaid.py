@@ -70,6 +70,9 @@ def render_mermaid(arch: Architecture) -> str:
     for edge in arch.plain_edges:
         arrow = {"reference": "-->", "sub": "-->|Sub|", "depends_on": "-.->|DependsOn|"}
         out.append(f"  {_key(edge.source)} {arrow[edge.style]} {_key(edge.target)}")
+    if arch.hidden_edges:
+        count = len(arch.hidden_edges)
+        out.append(f"  %% {count} IAM and KMS references not drawn (diagram --all-references)")
     if links:
         out.append(f"  linkStyle {','.join(str(i) for i in range(links))} {RUNTIME_LINK}")
     for category, style in CLASSES.items():

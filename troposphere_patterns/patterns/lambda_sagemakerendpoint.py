@@ -26,6 +26,7 @@ from troposphere_patterns.core import (
     outputs,
     overrides,
 )
+from troposphere_patterns.core import function_url as front_door
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.hosting import Hosting, options
@@ -46,6 +47,7 @@ ENVIRONMENT_VARIABLE_POINTER = "SAGEMAKER_ENDPOINT_ENV_VAR"
 CLIENT = network.Client("Lambda function", "function")
 _MAPPING = (Mapping, "a mapping of CloudFormation property names")
 _ENDPOINT = (sagemaker.Endpoint, str, AWSHelperFn, Parameter)
+_PREFIX_READS = ("id_prefix", "endpoint_config_props", "serverless")
 _option = partial(TypeRef, options.__name__)  # an option's module loads only when it is given
 
 
@@ -86,6 +88,10 @@ class LambdaSagemakerEndpointProps:
         data_capture: Capture requests and responses (:class:`DataCapture`). Default None.
         async_inference: An asynchronous endpoint (:class:`AsyncInference`); the function gets
             the handler's async environment and grants. Default None: a real-time endpoint.
+        function_url: An HTTPS URL for the function, taking SigV4-signed requests only
+            (:class:`FunctionUrl`); its address is an Output. Default None: no URL.
+        target_models: The only models of a multi-model endpoint the function may call (the
+            grant's condition and ``SAGEMAKER_TARGET_MODELS``). Default None: any model.
     """
 
     existing_lambda_obj: awslambda.Function | None = accepts(
@@ -119,6 +125,10 @@ class LambdaSagemakerEndpointProps:
     data_capture: options.DataCapture | None = accepts(_option("DataCapture"), default=None)
     async_inference: options.AsyncInference | None = accepts(
         _option("AsyncInference"), default=None
+    )
+    function_url: front_door.FunctionUrl | None = accepts(front_door.FunctionUrl, default=None)
+    target_models: tuple[str, ...] | list[str] | None = accepts(
+        (tuple, list), "a list of model names", default=None
     )
 
     @cached_property
@@ -172,19 +182,24 @@ class LambdaSagemakerEndpoint:
         return self.hosted.model
 
 
+def _id_names(props: LambdaSagemakerEndpointProps) -> list[str]:
+    """Every ID a prefix starts; they depend on the variants, so it runs once those are usable."""
+    return core_ids.all_names(network.MAX_AZ_COUNT, props.hosting.variant_ids)
+
+
 def validate(props: LambdaSagemakerEndpointProps) -> list[Problem]:
     """Return every problem with ``props``, each naming the props involved (see ``checked``)."""
     in_vpc = props.deploy_vpc is True or props.existing_vpc is not None
-    names, reserved = core_ids.all_names(network.MAX_AZ_COUNT), (ENVIRONMENT_VARIABLE_POINTER,)
+    reserved = (ENVIRONMENT_VARIABLE_POINTER,)
     return checks.checked(
         props,
         [
             (checks.fields_of(VpcChoice), props.vpc.problems),
             (checks.fields_of(FunctionChoice), lambda: props.function.problems(in_vpc=in_vpc)),
             (checks.fields_of(Hosting), lambda: props.hosting.problems(in_vpc=in_vpc)),
+            (_PREFIX_READS, lambda: core_ids.prefix_problems(props.id_prefix, _id_names(props))),
         ],
         deletion_policy=deletion.problems,
-        id_prefix=lambda prefix, where: core_ids.prefix_problems(prefix, names, where),
         sagemaker_environment_variable_name=lambda name, where: (
             lambda_function.variable_name_problem(name, where, reserved=reserved)
         ),
@@ -300,6 +315,7 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
         *lambda_function.function_outputs(result.lambda_function),
         *result.hosted.outputs,
         *network.vpc_outputs(result.vpc),
+        *front_door.url_outputs(props.function_url, core_ids.LogicalIds(props.id_prefix)),
     )
     outputs.add_outputs(template, core_ids.LogicalIds(props.id_prefix), rows, result.alarms)
     return template

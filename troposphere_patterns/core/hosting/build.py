@@ -20,7 +20,7 @@ from troposphere import BaseAWSObject, GetAtt, Ref, Sub, cloudwatch, iam, sagema
 from troposphere_patterns.core import iam_policies, network
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
-from troposphere_patterns.core.hosting import model_data
+from troposphere_patterns.core.hosting import model_data, target_models
 from troposphere_patterns.core.hosting.endpoint import (
     EndpointReference,
     ModelNetwork,
@@ -135,9 +135,11 @@ def hosted_endpoint(hosting: Hosting, context: HostingContext) -> HostedEndpoint
     """
     if not hosting.creates_endpoint:
         endpoint = EndpointReference.of(hosting.existing_sagemaker_endpoint_obj)
+        pinned = hosting.target_models
         return HostedEndpoint(
             endpoint,
-            client_statements=(iam_policies.invoke_endpoint(endpoint.arn),),
+            client_statements=(iam_policies.invoke_endpoint(endpoint.arn, pinned),),
+            client_environment=target_models.environment(pinned),
             outputs=_endpoint_outputs(endpoint),
         )
     return _Builder(hosting, context).build()
@@ -231,9 +233,13 @@ class _Builder:
             client_statements=(
                 tuple(asynchronous.client_statements)
                 if asynchronous
-                else (iam_policies.invoke_endpoint(endpoint.arn),)
+                else (iam_policies.invoke_endpoint(endpoint.arn, hosting.target_models),)
             ),
-            client_environment=asynchronous.client_environment if asynchronous else {},
+            client_environment=(
+                asynchronous.client_environment
+                if asynchronous
+                else target_models.environment(hosting.target_models)
+            ),
             runtime_actions=(
                 (awacs.sagemaker.InvokeEndpointAsync,)
                 if asynchronous

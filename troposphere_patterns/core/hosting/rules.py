@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from troposphere import BaseAWSObject, sagemaker
 
+from troposphere_patterns.core import formats
 from troposphere_patterns.core import ids as core_ids
+from troposphere_patterns.core.hosting import target_models as pinned_models
 from troposphere_patterns.core.hosting.endpoint import (
     endpoint_config_problems,
     endpoint_name_problems,
@@ -24,6 +26,7 @@ from troposphere_patterns.core.hosting.endpoint import (
     model_props_problems,
 )
 from troposphere_patterns.core.hosting.options import alarms as alarm_rules
+from troposphere_patterns.core.hosting.options.serverless import Serverless
 from troposphere_patterns.core.hosting.plan import EndpointPlan, named_variants
 from troposphere_patterns.core.hosting.types import EndpointConfig
 from troposphere_patterns.core.overrides import problems as property_problems
@@ -36,7 +39,6 @@ if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
     from troposphere_patterns.core.hosting.options.data_capture import DataCapture
     from troposphere_patterns.core.hosting.options.rollout import Rollout
-    from troposphere_patterns.core.hosting.options.serverless import Serverless
 
 # The CloudFormation properties each props mapping holds, checked against troposphere's table.
 _PROPS_CLASSES: dict[str, type[BaseAWSObject]] = {
@@ -66,6 +68,7 @@ class Hosting:
         rollout: Stepped updates that roll back on the variants' alarms.
         data_capture: Capture requests and responses.
         async_inference: Host the model behind an asynchronous endpoint.
+        target_models: The only models of a multi-model endpoint a client may call.
     """
 
     # The props each resource is built from, to name them if troposphere refuses it late.
@@ -85,6 +88,7 @@ class Hosting:
     rollout: Rollout | None = None
     data_capture: DataCapture | None = None
     async_inference: AsyncInference | None = None
+    target_models: tuple[str, ...] | list[str] | None = None
 
     @property
     def creates_endpoint(self) -> bool:
@@ -105,6 +109,20 @@ class Hosting:
     def client_uses_s3(self) -> bool:
         """A client reaches S3 too: async payloads go in and results come out there."""
         return self.async_inference is not None
+
+    @property
+    def variant_ids(self) -> tuple[str, ...]:
+        """The logical-ID parts of the variants that IDs are named after (scaling, alarms).
+
+        The default variant's when the config is not a mapping yet: its own problem is
+        reported elsewhere, and the prefix check needs names either way.
+        """
+        config, option = self.endpoint_config_props, self.serverless
+        if not isinstance(config, Mapping | None) or not isinstance(option, Serverless | None):
+            return (core_ids.DEFAULT_VARIANT_ID,)
+        plan = EndpointPlan.parse(None, config, option)
+        named = [v.name for v in plan.production if isinstance(v.name, str)]
+        return tuple(formats.variant_id(name) for name in named) or (core_ids.DEFAULT_VARIANT_ID,)
 
     def bucket_prefixes(self) -> list[str]:
         """What the options store in the pattern's bucket, one prefix each (none: no bucket)."""
@@ -144,6 +162,13 @@ class Hosting:
 
             own = None if existing_endpoint else self.plan
             found += async_problems(self.async_inference, own, self.serverless)
+        if self.target_models is not None:
+            found += pinned_models.problems(
+                self.target_models,
+                "target_models",
+                None if existing_endpoint or self.model_props is None else self.plan,
+                asynchronous=self.async_inference is not None,
+            )
         return found
 
     def _endpoint_problems(self) -> list[Problem]:
