@@ -13,6 +13,7 @@ from troposphere_patterns.core.hosting.options import (
     AsyncInference,
     Autoscaling,
     DataCapture,
+    InferenceComponent,
     Rollout,
     Serverless,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "EndpointReference",
     "ExistingVpc",
     "HostedEndpoint",
+    "InferenceComponent",
     "LambdaSagemakerEndpoint",
     "LambdaSagemakerEndpointProps",
     "PatternPropsError",

@@ -295,13 +295,19 @@ def kms_use(key_arn: Any) -> list[Statement]:
     ]
 
 
-def invoke_endpoint(endpoint_arn: Any) -> Statement:
-    """Invoke one SageMaker endpoint (``Ref`` of an ``AWS::SageMaker::Endpoint`` is its ARN)."""
+def invoke_endpoint(endpoint_arn: Any, *component_arns: Any) -> Statement:
+    """Invoke one SageMaker endpoint (``Ref`` of an ``AWS::SageMaker::Endpoint`` is its ARN).
+
+    Args:
+        endpoint_arn: The endpoint's ARN.
+        *component_arns: Its inference components' ARNs (``Ref`` of each): a request naming a
+            component is authorized against the endpoint and that component.
+    """
     return Statement(
         Sid="InvokeEndpoint",
         Effect=Allow,
         Action=[awacs.sagemaker.InvokeEndpoint],
-        Resource=[endpoint_arn],
+        Resource=[endpoint_arn, *component_arns],
     )
 
 

@@ -47,6 +47,18 @@ LAMBDA_LOG_GROUP = "LambdaFunctionLogGroup"
 LAMBDA_LOG_POLICY = "LambdaFunctionLogPolicy"
 LAMBDA_SECURITY_GROUP = "LambdaSecurityGroup"
 RUNTIME_ENDPOINT_INGRESS = "SagemakerRuntimeVpcEndpointIngressFromLambda"
+# Inference components (core/hosting/components.py): ``{component}`` is the component's name in
+# PascalCase (formats.variant_id), so adding a component never renames another's resources.
+INFERENCE_COMPONENT = "SagemakerInferenceComponent{component}"
+INFERENCE_COMPONENT_MODEL = "SagemakerInferenceComponent{component}Model"
+INFERENCE_COMPONENT_SCALABLE_TARGET = "SagemakerInferenceComponent{component}ScalableTarget"
+INFERENCE_COMPONENT_SCALING_POLICY = "SagemakerInferenceComponent{component}ScalingPolicy"
+INFERENCE_COMPONENT_WAKE_POLICY = "SagemakerInferenceComponent{component}WakePolicy"
+INFERENCE_COMPONENT_WAKE_ALARM = "SagemakerInferenceComponent{component}NoCapacityAlarm"
+# Per-component alarm: ``{metric}`` is Invocation5XXErrors, ModelLatency or Invocation4XXErrors.
+INFERENCE_COMPONENT_ALARM = "SagemakerInferenceComponent{component}{metric}Alarm"
+# Condition: every deploy-time minimum copy count is 0, so the instances may go to zero too.
+INFERENCE_COMPONENTS_TO_ZERO_CONDITION = "SagemakerInferenceComponentsScaleToZero"
 RESOURCE_NAMES = (
     ENCRYPTION_KEY,
     SAGEMAKER_ROLE,
@@ -70,6 +82,7 @@ RESOURCE_NAMES = (
     LAMBDA_LOG_POLICY,
     LAMBDA_SECURITY_GROUP,
     RUNTIME_ENDPOINT_INGRESS,
+    INFERENCE_COMPONENTS_TO_ZERO_CONDITION,
 )
 
 # Outputs (exported as ``${AWS::StackName}-<ID>``): the SageMaker side's, then the client's.
@@ -79,6 +92,7 @@ OUTPUT_MODEL_NAME = "SagemakerModelName"
 OUTPUT_DATA_BUCKET_NAME = "SagemakerDataBucketName"
 OUTPUT_ASYNC_SUCCESS_TOPIC_ARN = "AsyncSuccessTopicArn"
 OUTPUT_ASYNC_ERROR_TOPIC_ARN = "AsyncErrorTopicArn"
+OUTPUT_INFERENCE_COMPONENT_NAMES = "SagemakerInferenceComponentNames"
 OUTPUT_FUNCTION_NAME = "LambdaFunctionName"
 OUTPUT_FUNCTION_ARN = "LambdaFunctionArn"
 OUTPUT_VPC_ID = "VpcId"
@@ -89,6 +103,7 @@ OUTPUT_NAMES = (
     OUTPUT_DATA_BUCKET_NAME,
     OUTPUT_ASYNC_SUCCESS_TOPIC_ARN,
     OUTPUT_ASYNC_ERROR_TOPIC_ARN,
+    OUTPUT_INFERENCE_COMPONENT_NAMES,
     OUTPUT_FUNCTION_NAME,
     OUTPUT_FUNCTION_ARN,
     OUTPUT_VPC_ID,

@@ -81,6 +81,8 @@ class LambdaSagemakerEndpointProps:
         data_capture: Capture requests and responses (:class:`DataCapture`). Default None.
         async_inference: An asynchronous endpoint (:class:`AsyncInference`); the function gets
             the handler's async environment and grants. Default None: a real-time endpoint.
+        inference_components: Models and adapters hosted as inference components
+            (:class:`InferenceComponent`, no ``model_props``). Default None.
     """
 
     existing_lambda_obj: awslambda.Function | None = accepts(
@@ -113,6 +115,9 @@ class LambdaSagemakerEndpointProps:
     )
     data_capture: options.DataCapture | None = accepts(options.DataCapture, default=None)
     async_inference: options.AsyncInference | None = accepts(options.AsyncInference, default=None)
+    inference_components: tuple[options.InferenceComponent, ...] | None = accepts(
+        (tuple, list), "a list of InferenceComponent", default=None
+    )
 
     @cached_property
     def hosting(self) -> Hosting:
