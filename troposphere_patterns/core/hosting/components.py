@@ -167,7 +167,11 @@ def _model_problems(component: InferenceComponent, where: str) -> list[Problem]:
 
 
 def _component_props_problems(component: InferenceComponent, where: str) -> list[Problem]:
-    """The CloudFormation-only rules of ``AWS::SageMaker::InferenceComponent``'s properties."""
+    """The CloudFormation-only rules of ``AWS::SageMaker::InferenceComponent``'s properties.
+
+    troposphere's table already requires both of ``SchedulingConfig``'s ``PlacementStrategy``
+    and ``AvailabilityZoneBalance`` (the API requires only the first), and names the path.
+    """
     props = component.component_props
     if not isinstance(props, Mapping):
         return []
@@ -224,19 +228,6 @@ def _specification_problems(
     component: InferenceComponent, spec: Mapping[str, Any], path: str
 ) -> list[Problem]:
     found: list[Problem] = []
-    scheduling = spec.get("SchedulingConfig")
-    if isinstance(scheduling, Mapping):
-        missing = [
-            k for k in ("PlacementStrategy", "AvailabilityZoneBalance") if k not in scheduling
-        ]
-        if missing:
-            found.append(
-                Problem(
-                    f"{path}.SchedulingConfig",
-                    f"needs {' and '.join(missing)}: CloudFormation requires both "
-                    "PlacementStrategy and AvailabilityZoneBalance",
-                )
-            )
     container = spec.get("Container")
     environment = container.get("Environment") if isinstance(container, Mapping) else None
     if isinstance(environment, Mapping) and len(environment) > MAX_CONTAINER_ENVIRONMENT:
