@@ -26,6 +26,7 @@ VPC_ENDPOINT = "AWS::EC2::VPCEndpoint"
 ENDPOINT = "AWS::SageMaker::Endpoint"
 ENDPOINT_CONFIG = "AWS::SageMaker::EndpointConfig"
 MODEL = "AWS::SageMaker::Model"
+INFERENCE_COMPONENT = "AWS::SageMaker::InferenceComponent"
 FUNCTION_TYPES = frozenset({"AWS::Lambda::Function", "AWS::Serverless::Function"})
 # Parameter types that stand for a VPC or subnets outside the template (SSM-typed ones too).
 VPC_PARAMETER = "AWS::EC2::VPC::Id"
@@ -460,7 +461,11 @@ class _Reader:
         return None
 
     def runtime_path(self) -> list[tuple[str, str]]:
-        """Caller to function, [SageMaker Runtime VPC endpoint], endpoint, config and model."""
+        """Caller to function, [SageMaker Runtime VPC endpoint], endpoint, config and model.
+
+        An endpoint of inference components: endpoint to each component (which names the
+        endpoint) and on to its model.
+        """
         runtime_endpoints = sorted(
             name
             for name, resource in self.resources.items()
@@ -487,7 +492,19 @@ class _Reader:
                 for config in self._referenced(target, ENDPOINT_CONFIG):
                     pairs.append((target, config))
                     pairs.extend((config, model) for model in self._referenced(config, MODEL))
+                for component in self._referencing(target, INFERENCE_COMPONENT):
+                    pairs.append((target, component))
+                    pairs.extend((component, m) for m in self._referenced(component, MODEL))
         return list(dict.fromkeys(pairs))
+
+    def _referencing(self, name: str, kind: str) -> list[str]:
+        """Resources of ``kind`` that reference ``name`` (not by DependsOn)."""
+        return sorted(
+            source
+            for source, refs in self.refs.items()
+            if self.type_of(source) == kind
+            and any(ref.target == name and ref.kind != "DependsOn" for ref in refs)
+        )
 
     def read(self, name: str) -> Architecture:
         nodes = [

@@ -250,7 +250,8 @@ def _component_config(
 
     ``ManagedInstanceScaling``: on, from 0 instances when every component may reach 0 copies
     (else 1; decided by a Condition for deploy-time minimums), to at most one instance per
-    copy the components may reach (each copy fits on one instance, or it could never run).
+    copy the components may reach (each copy fits on one instance, or it could never run); the
+    caller's ``MaxInstanceCount`` when several components' ceilings are deploy-time values.
     """
     result = dict(config)
     listed = result.get(PRODUCTION)
@@ -262,6 +263,8 @@ def _component_config(
     highest = [c.highest for c in components if not c.adapter]
     if all(isinstance(high, int) for high in highest):
         scaling["MaxInstanceCount"] = max(1, sum(highest))
+    elif len(highest) == 1:  # one component, its ceiling given at deploy time
+        scaling["MaxInstanceCount"] = highest[0]
     defaults = {"ManagedInstanceScaling": scaling, "RoutingConfig": DEFAULT_ROUTING}
     result[PRODUCTION] = [
         merge(defaults, variant) if isinstance(variant, Mapping) else variant for variant in listed
