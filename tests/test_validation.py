@@ -1656,6 +1656,12 @@ ONE_MESSAGE: list[tuple[str, dict[str, Any], str]] = [
         "inference_components[0]: must be an InferenceComponent, not dict",
     ),
     (
+        "19 component model_props not a mapping",
+        components(chat_component(model_props="llama")),
+        "inference_components[0].model_props: must be a mapping of AWS::SageMaker::Model "
+        "properties, not str",
+    ),
+    (
         "19 rollout of components without alarms",
         components(rollout=Rollout.rolling(), alarms=None),
         "rollout with alarms=None: a component's rollout rolls back on its alarms",

@@ -154,6 +154,18 @@ class InferenceComponent:
         name = self.name
         if not formats.COMPONENT_SHORT_NAME.match(name):
             found.append(Problem(f"{where}.name", formats.COMPONENT_SHORT_NAME.refusal(name)))
+        for field, resource in (
+            ("model_props", "AWS::SageMaker::Model"),
+            ("component_props", "AWS::SageMaker::InferenceComponent"),
+        ):
+            value = getattr(self, field)
+            if value is not None and not isinstance(value, Mapping):
+                found.append(
+                    Problem(
+                        f"{where}.{field}",
+                        f"must be a mapping of {resource} properties, not {type(value).__name__}",
+                    )
+                )
         if self.adapter:
             return found + self._adapter_problems(where)
         if self.model_props is None:
