@@ -67,9 +67,8 @@ NO_CAPACITY_METRIC = "NoCapacityInvocationFailures"
 WAKE_PERIOD_SECONDS = 60
 # CloudFormation's Specifications: one entry per instance type of the variant's pools.
 SPECIFICATIONS = (2, 5)
-MAX_CONTAINER_ENVIRONMENT = 16
 # Specification.Container.Environment, as CloudFormation's schema limits it (maxProperties).
-_SPECIFICATION_KEYS = ("Specification", "Specifications")
+MAX_CONTAINER_ENVIRONMENT = 16
 
 
 @dataclass(frozen=True)
