@@ -663,8 +663,11 @@ def _component_alarms(
     """Errors and p99 latency on the component's own dimension (not for adapters).
 
     SageMaker publishes invocation metrics per component in ``AWS/SageMaker`` with the dimension
-    ``InferenceComponentName`` (developer guide, monitoring-cloudwatch,
-    cloudwatch-metrics-inference-component).
+    ``InferenceComponentName``: the developer guide's monitoring-cloudwatch page has a section
+    "SageMaker AI inference component metrics" (cloudwatch-metrics-inference-component), and its
+    enhanced-metrics page puts components' invocation metrics in ``AWS/SageMaker`` (both seen
+    with the search tool, 2026-12). That these two metric names are among them was not read
+    from the page itself: an alarm on a metric never published stays at OK (missing data).
     """
     if make is None or component.adapter:
         return []
