@@ -23,6 +23,7 @@ TABLE = (
     / "troposphere_patterns/core/hosting/instance_type_table.py"
 )
 SHAPE = "ProductionVariantInstanceType"
+AMI_SHAPE = "ProductionVariantInferenceAmiVersion"
 
 # Families whose instances carry local NVMe instance storage, encrypted in hardware
 # (XTS-AES-256), with no EBS volume: an EndpointConfig on them takes no KmsKeyId and no
@@ -98,6 +99,44 @@ def botocore_instance_types() -> tuple[str, tuple[str, ...]]:
     return botocore.__version__, tuple(shapes[SHAPE]["enum"])
 
 
+def botocore_inference_amis() -> dict[str, tuple[int, int] | None]:
+    """Each ``InferenceAmiVersion`` in botocore's enum, with the CUDA version it documents.
+
+    The enum lists the names; ``ProductionVariant.InferenceAmiVersion``'s documentation gives
+    each one's configuration (``<dt>NAME</dt> ... CUDA version: 13.0``). A Neuron AMI has no
+    CUDA version (None). A name the documentation does not describe stops the script: the
+    driver check must never guess which CUDA an AMI carries.
+    """
+    import re
+
+    import botocore  # build-time only: the package never imports botocore
+
+    model = Path(botocore.__file__).parent / "data/sagemaker/2017-07-24/service-2.json.gz"
+    with gzip.open(model, "rt", encoding="utf-8") as stream:
+        shapes = json.load(stream)["shapes"]
+    names = shapes[AMI_SHAPE]["enum"]
+    text = shapes["ProductionVariant"]["members"]["InferenceAmiVersion"]["documentation"]
+    described = dict(re.findall(r"<dt>([^<]+)</dt>\s*<dd>(.*?)</dd>", text, re.DOTALL))
+    found: dict[str, tuple[int, int] | None] = {}
+    for name in names:
+        if name not in described:
+            raise SystemExit(f"botocore documents no configuration for the AMI {name}")
+        cuda = re.search(r"CUDA version: (\d+)\.(\d+)", described[name])
+        found[name] = (int(cuda[1]), int(cuda[2])) if cuda else None
+    return found
+
+
+def render_amis(amis: dict[str, tuple[int, int] | None]) -> list[str]:
+    """The generated module's AMI section: each AMI and the CUDA version it carries."""
+    lines = [
+        "",
+        f"# {AMI_SHAPE}: each AMI's CUDA (major, minor); None: a Neuron AMI.",
+        "INFERENCE_AMIS: dict[str, tuple[int, int] | None] = {",
+    ]
+    lines += [f'    "{name}": {cuda},' for name, cuda in amis.items()]
+    return [*lines, "}", ""]
+
+
 def render(version: str, instance_types: tuple[str, ...]) -> str:
     """The text of the generated module."""
     families: list[str] = []
@@ -157,7 +196,7 @@ def main() -> int:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--check", action="store_true", help="fail when the table is stale")
     args = options.parse_args()
-    text = render(*botocore_instance_types())
+    text = render(*botocore_instance_types()) + "\n".join(render_amis(botocore_inference_amis()))
     if args.check:
         if TABLE.read_text(encoding="utf-8") != text:
             print(f"{TABLE} is stale: run make instance-types", file=sys.stderr)

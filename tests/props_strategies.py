@@ -373,7 +373,7 @@ def valid_fields(draw: st.DrawFn) -> dict[str, Any]:
                 isinstance(v["InstanceType"], str) and local_nvme(v["InstanceType"])
                 for v in config["ProductionVariants"]
             ):
-                # Local NVMe storage is encrypted in hardware; SageMaker refuses a KmsKeyId.
+                # Local NVMe storage is encrypted in hardware; the pattern refuses a KmsKeyId there.
                 config.pop("KmsKeyId", None)
         if config:
             fields["endpoint_config_props"] = config

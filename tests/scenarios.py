@@ -75,6 +75,45 @@ LLM_CONFIG = {
 }
 
 
+# An LMI (vLLM) image built on CUDA 13: its host needs the CUDA 13 AMI, which the pattern sets.
+CUDA13_IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.35.0-lmi17.0.0-cu130"
+# Capacity fallback: g6e first, g5 when g6e is short; scaled on concurrent requests per copy.
+POOLED_CONFIG = {
+    "ProductionVariants": [
+        {
+            "VariantName": "AllTraffic",
+            "InitialInstanceCount": 1,
+            "InstancePools": [
+                {"InstanceType": "ml.g6e.2xlarge", "Priority": 1},
+                {"InstanceType": "ml.g5.2xlarge", "Priority": 2},
+            ],
+            "VariantInstanceProvisionTimeoutInSeconds": 1800,
+            "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
+            "ModelDataDownloadTimeoutInSeconds": 1200,
+            "ContainerStartupHealthCheckTimeoutInSeconds": 900,
+        }
+    ]
+}
+# Gated weights from JumpStart's regional cache: the EULA accepted, the bucket per region.
+GATED_LLM_MODEL = {
+    "PrimaryContainer": {
+        "Image": LLM_IMAGE,
+        "ModelDataSource": {
+            "S3DataSource": {
+                "S3Uri": Sub(
+                    "s3://jumpstart-cache-prod-${AWS::Region}/meta-textgeneration/"
+                    "meta-textgeneration-llama-3-8b-instruct/artifacts/inference-prepack/v1.0.0/"
+                ),
+                "S3DataType": "S3Prefix",
+                "CompressionType": "None",
+                "ModelAccessConfig": {"AcceptEula": True},
+            }
+        },
+        "Environment": {"HF_MODEL_ID": "/opt/ml/model", "SM_NUM_GPUS": "1"},
+    },
+}
+
+
 # Two LLMs and a LoRA adapter on one 4-GPU instance type (inference components).
 GPU_CONFIG = {
     "ProductionVariants": [
@@ -467,6 +506,35 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
         )
     ),
     "shared_vpc_endpoints_two_instances": _shared_vpc_endpoints_two_instances,
+    "pooled_concurrency_scaling": lambda: lambda_sagemakerendpoint(
+        props(
+            model_props={
+                "PrimaryContainer": {**LLM_MODEL["PrimaryContainer"], "Image": CUDA13_IMAGE}
+            },
+            endpoint_config_props=POOLED_CONFIG,
+            autoscaling=Autoscaling(
+                max_capacity=4,
+                metric="SageMakerVariantConcurrentRequestsPerModelHighResolution",
+            ),
+        )
+    ),
+    "gated_llm_model_data_source": lambda: lambda_sagemakerendpoint(
+        props(
+            model_props=GATED_LLM_MODEL,
+            endpoint_config_props={
+                "ProductionVariants": [
+                    {
+                        **LLM_CONFIG["ProductionVariants"][0],
+                        "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
+                    }
+                ]
+            },
+        )
+    ),
+    # An async endpoint's rollout: jobs take minutes, so its latency alarm does not roll back.
+    "async_rollout": lambda: lambda_sagemakerendpoint(
+        props(async_inference=AsyncInference(), rollout=Rollout.all_at_once())
+    ),
     # Two LLMs and a LoRA adapter on one GPU endpoint, each model with its own copies and
     # scaling (one on concurrent requests, one on invocations), at least one copy each.
     "inference_components_two_models_adapter": lambda: lambda_sagemakerendpoint(

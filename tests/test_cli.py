@@ -854,3 +854,89 @@ def test_the_front_door_names_no_pattern() -> None:
     front_door = Path(cli.__file__).read_text().lower()
     for name in ("lambda_sagemakerendpoint", "existing_lambda_obj", "existingvpc", "handler_src"):
         assert name not in front_door, name
+
+
+CONCURRENCY_METRIC = "SageMakerVariantConcurrentRequestsPerModelHighResolution"
+
+
+def test_scale_on_concurrency_targets_concurrent_requests_per_model_copy(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    template = render(capsys, "--scale-on-concurrency")
+    parameters = template["Parameters"]
+    assert parameters["AutoscalingTargetConcurrency"]["Default"] == 5  # type: ignore[index]
+    assert parameters["AutoscalingTargetConcurrency"]["MinValue"] == 1  # type: ignore[index]
+    assert not any(t.startswith("ml.t2.") for t in parameters["InstanceType"]["AllowedValues"])  # type: ignore[index]
+    policy = template["Resources"]["SagemakerEndpointAllTrafficScalingPolicy"]["Properties"]  # type: ignore[index]
+    configuration = policy["TargetTrackingScalingPolicyConfiguration"]
+    assert configuration["PredefinedMetricSpecification"] == {
+        "PredefinedMetricType": CONCURRENCY_METRIC
+    }
+    assert configuration["TargetValue"] == {"Ref": "AutoscalingTargetConcurrency"}
+    # --autoscaling alone keeps invocations per instance and has no concurrency Parameter.
+    plain = render(capsys, "--autoscaling")
+    assert "AutoscalingTargetConcurrency" not in plain["Parameters"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("other", ["--async", "--serverless"])
+def test_scale_on_concurrency_is_refused_where_sagemaker_does_not_publish_it(other: str) -> None:
+    result = run("lambda-sagemakerendpoint", "--scale-on-concurrency", other)
+    assert result.returncode == 2, result.stderr
+    assert "--scale-on-concurrency" in result.stderr
+    assert result.stdout == ""
+
+
+def test_model_data_prefix_is_a_parameter_in_place_of_the_model_data_url(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import re
+
+    template = render(capsys, "--model-data-prefix")
+    container = template["Resources"]["SagemakerModel"]["Properties"]["PrimaryContainer"]  # type: ignore[index]
+    assert container["ModelDataSource"]["S3DataSource"]["S3Uri"] == {"Ref": "ModelDataPrefix"}
+    assert "ModelDataUrl" not in container
+    assert "ModelDataUrl" not in template["Parameters"]  # type: ignore[operator]
+    pattern = template["Parameters"]["ModelDataPrefix"]["AllowedPattern"]  # type: ignore[index]
+    for value, ok in [
+        ("s3://my-models/llama-3-8b-instruct/", True),
+        ("s3://my-models/", True),
+        ("s3://my-models", False),  # the grant cuts the prefix after the bucket's "/"
+        ("https://my-models.s3.amazonaws.com/llama/", False),
+    ]:
+        assert (re.fullmatch(pattern, value) is not None) is ok, value
+
+
+def test_the_readme_gpu_fleet_props_file_renders_two_pools_scaled_on_concurrency(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    from tests.templates_helpers import cfn_lint
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    (example,) = re.findall(r"`llm-fleet\.yaml`[^`]*?```yaml\n(.*?)```", readme, re.S)
+    path = tmp_path / "llm-fleet.yaml"
+    path.write_text(example)
+    template = render(capsys, "--scale-on-concurrency", "--props", str(path))
+    resources = template["Resources"]
+    (variant,) = resources["SagemakerEndpointConfig"]["Properties"]["ProductionVariants"]  # type: ignore[index]
+    assert [p["InstanceType"] for p in variant["InstancePools"]] == [
+        "ml.g6e.2xlarge",
+        "ml.g5.2xlarge",
+    ]
+    assert "InstanceType" not in variant
+    # No instance type left to choose at deploy time, nor a maximum the file gives.
+    assert set(template["Parameters"]) == {  # type: ignore[arg-type]
+        "ModelImageUri",
+        "AlarmTopicArn",
+        "AutoscalingMinCapacity",
+        "AutoscalingTargetConcurrency",
+    }
+    target = resources["SagemakerEndpointAllTrafficScalableTarget"]["Properties"]  # type: ignore[index]
+    assert target["MaxCapacity"] == 4
+    policy = resources["SagemakerEndpointAllTrafficScalingPolicy"]["Properties"]  # type: ignore[index]
+    metric = policy["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"]
+    assert metric == {"PredefinedMetricType": CONCURRENCY_METRIC}
+    model = resources["SagemakerModel"]["Properties"]["PrimaryContainer"]  # type: ignore[index]
+    assert model["ModelDataSource"]["S3DataSource"]["ModelAccessConfig"] == {"AcceptEula": True}
+    assert [str(m) for m in cfn_lint(json.dumps(template))] == []

@@ -19,6 +19,12 @@ EXAMPLES: list[tuple[Format, str, str]] = [
     (formats.COMPONENT_SHORT_NAME, "chat-sql", "chat--sql"),
     (formats.S3_OBJECT_URI, "s3://my-models/model.tar.gz", "s3://my-models/"),
     (formats.S3_PREFIX_URI, "s3://my-models/weights/", "my-models/weights/"),
+    (formats.S3_KEY_PREFIX_URI, "s3://my-models/weights/", "s3://my-models"),
+    (
+        formats.ML_RESERVATION_ARN,
+        "arn:aws:sagemaker:us-east-1:123456789012:training-plan/my-plan",
+        "arn:aws:sagemaker:us-east-1:123456789012:my-plan",
+    ),
     (formats.SNS_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:ml-alarms", "ml-alarms"),
     (formats.KMS_KEY_ARN, "arn:aws:kms:us-east-1:123456789012:key/1234abcd", "alias/mine"),
     (formats.IAM_ROLE_ARN, "arn:aws:iam::123456789012:role/path/R", "arn:aws:iam::1:role/R"),

@@ -389,6 +389,8 @@ def test_async_grants_are_exactly_the_paths_each_side_uses(
     [model] = of_type(template, "AWS::SageMaker::Model").values()
     sagemaker = grants_of(template, model["Properties"]["ExecutionRoleArn"]["Fn::GetAtt"][0])
     assert sorted(sagemaker["s3:PutObject"]) == results
+    # AWS's async prerequisite policy: SageMaker aborts its own multipart uploads of results.
+    assert sorted(sagemaker["s3:AbortMultipartUpload"]) == results
     assert sorted(sagemaker.get("sns:Publish", [])) == topics
     for logical_id, function in of_type(template, "AWS::Lambda::Function").items():
         role_id = function["Properties"]["Role"]["Fn::GetAtt"][0]
@@ -450,3 +452,114 @@ def test_each_inference_component_scales_by_its_own_name_after_it_exists(
             minimums = [t["Properties"]["MinCapacity"] for t in targets.values()]
             if scaling["MinInstanceCount"] == 0:
                 assert minimums and all(m == 0 for m in minimums)
+
+
+# The statistics AWS lists for ModelLatency (SageMaker developer guide, monitoring-cloudwatch).
+LISTED_STATISTICS = {"Average", "Sum", "Minimum", "Maximum", "SampleCount"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_model_latency_alarms_fit_the_endpoint_kind(name: str, template: dict[str, Any]) -> None:
+    latency = [
+        a["Properties"]
+        for a in of_type(template, "AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["MetricName"] == "ModelLatency"
+    ]
+    for alarm in latency:
+        if is_async(template):
+            # Jobs of minutes: a listed statistic, and a threshold in the job's range.
+            assert alarm["Statistic"] in LISTED_STATISTICS
+            assert "ExtendedStatistic" not in alarm
+            assert alarm["Threshold"] >= 60 * 1_000_000  # microseconds
+        else:
+            assert alarm["ExtendedStatistic"] == "p99"  # known to work on real-time endpoints
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_rollback_alarms_are_readable_by_the_execution_role(
+    name: str, template: dict[str, Any]
+) -> None:
+    for endpoint in of_type(template, "AWS::SageMaker::Endpoint").values():
+        rollback = (
+            endpoint["Properties"].get("DeploymentConfig", {}).get("AutoRollbackConfiguration")
+        )
+        if rollback is None:
+            continue
+        names = sorted(as_text(a["AlarmName"]) for a in rollback["Alarms"])
+        if is_async(template):  # an async job's latency is not a broken model
+            assert not [n for n in names if n.endswith("ModelLatencyAlarm")]
+        config_id = endpoint["Properties"]["EndpointConfigName"]["Fn::GetAtt"][0]
+        [model_id] = {
+            v["ModelName"]["Fn::GetAtt"][0]
+            for v in template["Resources"][config_id]["Properties"]["ProductionVariants"]
+        }
+        role = template["Resources"][model_id]["Properties"]["ExecutionRoleArn"]
+        if "Fn::GetAtt" not in role:
+            continue  # the caller's role: the README says what it needs
+        grants = grants_of(template, role["Fn::GetAtt"][0])
+        prefix = "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:"
+        assert sorted(grants["cloudwatch:DescribeAlarms"]) == [prefix + n for n in names]
+    # Inference components roll out each on its own alarms, read with the config's role.
+    components = of_type(template, "AWS::SageMaker::InferenceComponent").values()
+    watched = sorted(
+        as_text(a["AlarmName"])
+        for c in components
+        for a in c["Properties"]
+        .get("DeploymentConfig", {})
+        .get("AutoRollbackConfiguration", {})
+        .get("Alarms", [])
+    )
+    if watched:
+        [config] = of_type(template, "AWS::SageMaker::EndpointConfig").values()
+        role = config["Properties"]["ExecutionRoleArn"]["Fn::GetAtt"][0]
+        prefix = "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:"
+        assert sorted(grants_of(template, role)["cloudwatch:DescribeAlarms"]) == [
+            prefix + n for n in watched
+        ]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_wake_from_zero_waits_out_a_cold_start(name: str, template: dict[str, Any]) -> None:
+    policies = of_type(template, "AWS::ApplicationAutoScaling::ScalingPolicy").values()
+    for policy in policies:
+        step = policy["Properties"].get("StepScalingPolicyConfiguration")
+        if step is not None:
+            # An instance takes minutes to start: the next step waits that long.
+            assert step["Cooldown"] >= 600
+
+
+@pytest.mark.parametrize("name", ASYNC)
+def test_a_private_async_model_publishes_only_to_its_topics_through_sns_endpoint(
+    name: str, template: dict[str, Any]
+) -> None:
+    [config] = of_type(template, "AWS::SageMaker::EndpointConfig").values()
+    notification = config["Properties"]["AsyncInferenceConfig"]["OutputConfig"].get(
+        "NotificationConfig", {}
+    )
+    [model] = of_type(template, "AWS::SageMaker::Model").values()
+    vpc = model["Properties"].get("VpcConfig")
+    endpoints = of_type(template, "AWS::EC2::VPCEndpoint")
+    creates_endpoints = any(
+        e["Properties"]["ServiceName"]
+        == {"Fn::Sub": "com.amazonaws.${AWS::Region}.sagemaker.runtime"}
+        for e in endpoints.values()
+    )
+    sns = [
+        e["Properties"]
+        for e in endpoints.values()
+        if e["Properties"]["ServiceName"] == {"Fn::Sub": "com.amazonaws.${AWS::Region}.sns"}
+    ]
+    if vpc is None or not notification or not creates_endpoints:
+        assert sns == []
+        return
+    [endpoint] = sns
+    [statement] = endpoint["PolicyDocument"]["Statement"]
+    assert statement["Action"] == ["sns:Publish"]
+    assert sorted(map(as_text, statement["Resource"])) == sorted(
+        map(as_text, notification.values())
+    )
+    [group_id] = [g["Ref"] for g in endpoint["SecurityGroupIds"]]
+    group = template["Resources"][group_id]["Properties"]
+    assert [r["SourceSecurityGroupId"] for r in group["SecurityGroupIngress"]] == vpc[
+        "SecurityGroupIds"
+    ]

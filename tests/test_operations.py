@@ -387,3 +387,31 @@ def test_the_result_names_the_alarms_a_rollout_watches() -> None:
     names = [name.to_dict() for name in result.hosted.rollback_alarm_names]
     assert [{"Fn::Sub": alarm["AlarmName"]["Fn::Sub"]} for alarm in watched] == names
     assert len(names) == 3  # the variant's 5xx, latency and 4xx alarms, not the function's
+
+
+def test_async_latency_alarm_fits_jobs_of_minutes_and_rolls_back_only_when_chosen() -> None:
+    from troposphere_patterns import AsyncInference
+
+    def latency_and_rollback(alarms: Alarms) -> tuple[dict[str, Any], list[str]]:
+        template = render(
+            async_inference=AsyncInference(), rollout=Rollout.all_at_once(), alarms=alarms
+        )
+        latency = alarms_of(template)["SagemakerEndpointAllTrafficModelLatencyAlarm"]
+        config = template["Resources"]["SagemakerEndpoint"]["Properties"]["DeploymentConfig"]
+        names = [a["AlarmName"]["Fn::Sub"] for a in config["AutoRollbackConfiguration"]["Alarms"]]
+        return latency, names
+
+    latency, names = latency_and_rollback(Alarms())
+    # The default invocation timeout (900 s), as a listed statistic, in microseconds.
+    assert (latency["Statistic"], latency["Threshold"]) == ("Maximum", 900_000_000)
+    assert "ExtendedStatistic" not in latency
+    assert not [n for n in names if n.endswith("ModelLatencyAlarm")]
+    assert len(names) == 2
+    latency, names = latency_and_rollback(Alarms(latency_p99_ms=120_000))
+    assert latency["Threshold"] == 120_000_000
+    assert "${AWS::StackName}-SagemakerEndpointAllTrafficModelLatencyAlarm" in names
+
+
+def test_real_time_latency_alarm_keeps_p99_at_one_second() -> None:
+    latency = alarms_of(render())["SagemakerEndpointAllTrafficModelLatencyAlarm"]
+    assert (latency["ExtendedStatistic"], latency["Threshold"]) == ("p99", 1_000_000)

@@ -26,6 +26,7 @@ from troposphere import (
 
 from tests.props_strategies import FIELD_NAMES
 from tests.scenarios import (
+    CALLER_KEY_ARN,
     CALLER_ROLE_ARN,
     CODE,
     GPU_CONFIG,
@@ -77,6 +78,7 @@ CONTAINER = {"Image": IMAGE, "ModelDataUrl": MODEL_DATA}
 MODEL_VPC = {"Subnets": ["subnet-0a1b2c3d4e5f60718"], "SecurityGroupIds": ["sg-0a1b2c3d4e5f60718"]}
 LAYERS = Parameter("Layers", Type="CommaDelimitedList")
 GROUPS = Parameter("Groups", Type="List<AWS::EC2::SecurityGroup::Id>")
+LOW = Parameter("Low", Type="Number", MinValue=2, Default=3)
 VPC_IDS = ExistingVpc(
     vpc_id="vpc-0a1b2c3d4e5f60718",
     subnet_ids=["subnet-0a1b2c3d4e5f60718"],
@@ -131,6 +133,46 @@ def serverless_config(**variant: Any) -> dict[str, Any]:
 
 def prefix(uri: Any) -> dict[str, Any]:
     return {"S3DataSource": {"S3Uri": uri, "S3DataType": "S3Prefix", "CompressionType": "None"}}
+
+
+IMAGE_REPO = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference"
+CUDA12_IMAGE = IMAGE_REPO + ":0.33.0-lmi15.0.0-cu128"
+CUDA13_IMAGE = IMAGE_REPO + ":0.35.0-lmi17.0.0-cu130"
+RESERVATION_ARN = "arn:aws:sagemaker:us-east-1:123456789012:training-plan/p5-week"
+SIZES = ("xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge")
+CONCURRENCY_METRIC = "SageMakerVariantConcurrentRequestsPerModelHighResolution"
+CONCURRENCY_SCALING = Autoscaling(max_capacity=4, metric=CONCURRENCY_METRIC)
+GPU_POOLED = {"VariantName": "AllTraffic", "InitialInstanceCount": 1}
+
+
+def pool(instance_type: str, priority: int) -> dict[str, Any]:
+    return {"InstanceType": instance_type, "Priority": priority}
+
+
+def gpu_config(**fields: Any) -> dict[str, Any]:
+    """One variant on two GPU pools, with ``fields`` over it."""
+    pools = [pool("ml.g6e.2xlarge", 1), pool("ml.g5.2xlarge", 2)]
+    return {
+        "endpoint_config_props": {
+            "ProductionVariants": [{**GPU_POOLED, "InstancePools": pools, **fields}]
+        }
+    }
+
+
+def reserved(arn: str) -> dict[str, Any]:
+    return {
+        **variant("A", "ml.p5.48xlarge"),
+        "CapacityReservationConfig": {
+            "CapacityReservationPreference": "capacity-reservations-only",
+            "MlReservationArn": arn,
+        },
+    }
+
+
+def gated(accept: Any) -> dict[str, Any]:
+    source = prefix("s3://my-models/llama-3-8b-instruct/")
+    source["S3DataSource"]["ModelAccessConfig"] = {"AcceptEula": accept}
+    return source
 
 
 RULES: list[tuple[str, dict[str, Any], str]] = [
@@ -528,7 +570,8 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "9 caller key beside NVMe",
         {"endpoint_config_props": {"KmsKeyId": "k", "ProductionVariants": [GPU]}},
         "endpoint_config_props.KmsKeyId with endpoint_config_props.ProductionVariants[0]"
-        ".InstanceType 'ml.g5.xlarge': that type has local NVMe storage",
+        ".InstanceType 'ml.g5.xlarge': that type has local NVMe storage, encrypted in hardware, "
+        'and a KmsKeyId beside it "does not encrypt instance local storage"',
     ),
     (
         "9 caller key beside an NVMe instance pool",
@@ -606,16 +649,16 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "prefix URI",
     ),
     (
-        "9 S3 prefix from a Ref",
+        "9 S3 prefix from a Fn::Sub that is no S3 URI",
         {
             "model_props": {
                 "PrimaryContainer": {
                     "Image": IMAGE,
-                    "ModelDataSource": prefix(Ref(Parameter("Weights", Type="String"))),
+                    "ModelDataSource": prefix(Sub("s3:/models-${AWS::Region}/w/")),
                 }
             }
         },
-        "S3DataSource.S3Uri: a prefix must be a literal s3://bucket/prefix/ or an Fn::Sub",
+        "S3DataSource.S3Uri: 's3:/models-${AWS::Region}/w/' is not an S3 prefix URI",
     ),
     (
         "9 ModelDataUrl and ModelDataSource",
@@ -925,6 +968,37 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "rollout and endpoint_props.DeploymentConfig: give one or the other",
     ),
     (
+        "20.10 canary on serverless",
+        {"rollout": Rollout.canary(), "serverless": Serverless()},
+        "rollout: a canary rollout sizes its steps in instances and Serverless Inference variant "
+        "'AllTraffic' has none",
+    ),
+    (
+        "20.10 linear on serverless",
+        {"rollout": Rollout.linear(), "serverless": Serverless()},
+        "rollout: a linear rollout sizes its steps in instances",
+    ),
+    (
+        "20.11 data capture on an async endpoint",
+        {"data_capture": DataCapture(), "async_inference": AsyncInference()},
+        "data_capture with async_inference: SageMaker documents data capture for real-time "
+        "endpoints only",
+    ),
+    (
+        "20.11 a DataCaptureConfig on an async endpoint",
+        {
+            "endpoint_config_props": {
+                "DataCaptureConfig": {
+                    "InitialSamplingPercentage": 10,
+                    "DestinationS3Uri": "s3://my-bucket/capture",
+                    "CaptureOptions": [{"CaptureMode": "Input"}],
+                }
+            },
+            "async_inference": AsyncInference(output_path="s3://my-bucket/out"),
+        },
+        "endpoint_config_props.DataCaptureConfig with async_inference",
+    ),
+    (
         "12 rolling on serverless",
         {"rollout": Rollout.rolling(), "serverless": Serverless()},
         "rollout: a rolling update replaces instances and Serverless Inference variant "
@@ -939,6 +1013,42 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         },
         "rollout.percent: variant 'AllTraffic' may scale to 1 instance and 10% of them is 1, more "
         "than half; give it at least 2 instances (autoscaling.min_capacity)",
+    ),
+    (
+        "20.1 canary with a minimum capacity Parameter that allows 1",
+        {
+            "rollout": Rollout.canary(),
+            "endpoint_config_props": TWO,
+            "autoscaling": Autoscaling(
+                min_capacity=Parameter("Low", Type="Number", MinValue=1, Default=2),
+                max_capacity=4,
+            ),
+        },
+        "autoscaling.min_capacity: Parameter Low's MinValue is 1; a canary rollout of 10% steps "
+        "needs every variant at 2 instances or more",
+    ),
+    (
+        "20.1 linear with a minimum capacity Parameter without MinValue",
+        {
+            "rollout": Rollout.linear(),
+            "endpoint_config_props": TWO,
+            "autoscaling": Autoscaling(
+                min_capacity=Parameter("Low", Type="Number", Default=2), max_capacity=4
+            ),
+        },
+        "autoscaling.min_capacity: Parameter Low's MinValue has none",
+    ),
+    (
+        "20.1 rolling with a minimum capacity Parameter defaulting to 1",
+        {
+            "rollout": Rollout.rolling(),
+            "endpoint_config_props": TWO,
+            "autoscaling": Autoscaling(
+                min_capacity=Parameter("Low", Type="Number", MinValue=2, Default=1),
+                max_capacity=4,
+            ),
+        },
+        "autoscaling.min_capacity: Parameter Low's Default is 1",
     ),
     (
         "12 rollout on Inf1",
@@ -1704,6 +1814,252 @@ ONE_MESSAGE: list[tuple[str, dict[str, Any], str]] = [
         "lambda_function_props.Environment.Variables: 'AWS_REGION' is reserved",
     ),
 ]
+ONE_MESSAGE += [
+    (
+        "21 pools beside an instance type",
+        gpu_config(InstanceType="ml.g5.xlarge"),
+        "ProductionVariants[0].InstancePools and endpoint_config_props.ProductionVariants[0]."
+        "InstanceType: give one or the other",
+    ),
+    (
+        "21 pool priority out of range",
+        gpu_config(InstancePools=[pool("ml.g6e.xlarge", 6)]),
+        "InstancePools[0].Priority: 6 is outside 1-5",
+    ),
+    (
+        "21 pool priorities repeat",
+        gpu_config(InstancePools=[pool("ml.g6e.xlarge", 1), pool("ml.g5.xlarge", 1)]),
+        "InstancePools[1].Priority: 1 is also endpoint_config_props.ProductionVariants[0]."
+        "InstancePools[0]'s",
+    ),
+    (
+        "21 pool type not a hosting type",
+        gpu_config(InstancePools=[pool("ml.g6e.xlarg", 1)]),
+        "InstancePools[0].InstanceType: 'ml.g6e.xlarg' is not a SageMaker hosting instance type",
+    ),
+    (
+        "21 pools as an intrinsic",
+        gpu_config(InstancePools=Ref("Pools")),
+        "ProductionVariants[0].InstancePools: must be a list, not Ref",
+    ),
+    (
+        "21 volume size beside an NVMe pool type",
+        gpu_config(
+            InstancePools=[pool("ml.m5.xlarge", 1), pool("ml.g5.xlarge", 2)], VolumeSizeInGB=30
+        ),
+        "VolumeSizeInGB with InstancePools[1].InstanceType 'ml.g5.xlarge': that type has local "
+        "NVMe storage",
+    ),
+    (
+        "21 caller's key beside an NVMe pool type",
+        {
+            "endpoint_config_props": {
+                "KmsKeyId": CALLER_KEY_ARN,
+                "ProductionVariants": [
+                    {
+                        **GPU_POOLED,
+                        "InstancePools": [pool("ml.m5.xlarge", 1), pool("ml.g6.xlarge", 2)],
+                    }
+                ],
+            }
+        },
+        "KmsKeyId with endpoint_config_props.ProductionVariants[0].InstancePools[1].InstanceType "
+        "'ml.g6.xlarge': that type has local NVMe storage",
+    ),
+    (
+        "21 provision timeout below 300",
+        gpu_config(VariantInstanceProvisionTimeoutInSeconds=60),
+        "VariantInstanceProvisionTimeoutInSeconds: 60 is outside 300-3600",
+    ),
+    (
+        "21 capacity reservation ARN malformed",
+        {"endpoint_config_props": {"ProductionVariants": [reserved("arn:aws:sagemaker:x")]}},
+        "CapacityReservationConfig.MlReservationArn: 'arn:aws:sagemaker:x' is not an ML capacity "
+        "reservation ARN",
+    ),
+    (
+        "21 capacity reservation with pools",
+        gpu_config(CapacityReservationConfig={"MlReservationArn": RESERVATION_ARN}),
+        "CapacityReservationConfig with endpoint_config_props.ProductionVariants[0].InstancePools:"
+        " a reservation holds one instance type",
+    ),
+    (
+        "21 capacity reservation preference unknown",
+        {
+            "endpoint_config_props": {
+                "ProductionVariants": [
+                    {
+                        **variant("A", "ml.p5.48xlarge"),
+                        "CapacityReservationConfig": {"CapacityReservationPreference": "open"},
+                    }
+                ]
+            }
+        },
+        "CapacityReservationPreference: 'open' is not 'capacity-reservations-only'",
+    ),
+    (
+        "21 routing strategy unknown",
+        gpu_config(RoutingConfig={"RoutingStrategy": "ROUND_ROBIN"}),
+        "RoutingConfig.RoutingStrategy: 'ROUND_ROBIN' is not one of LEAST_OUTSTANDING_REQUESTS,",
+    ),
+    (
+        "21 prefix-aware routing without its numbers",
+        gpu_config(RoutingConfig={"RoutingStrategy": "PREFIX_AWARE"}),
+        "RoutingConfig.PrefixAwareRoutingConfig: required with PREFIX_AWARE",
+    ),
+    (
+        "21 prefix-aware routing without a concurrency threshold",
+        gpu_config(
+            RoutingConfig={
+                "RoutingStrategy": "PREFIX_AWARE",
+                "PrefixAwareRoutingConfig": {"PrefixLength": 2048},
+            }
+        ),
+        "PrefixAwareRoutingConfig.ConcurrencyThreshold: required with PREFIX_AWARE (1-1024)",
+    ),
+    (
+        "21 prefix-aware prefix length out of range",
+        gpu_config(
+            RoutingConfig={
+                "RoutingStrategy": "PREFIX_AWARE",
+                "PrefixAwareRoutingConfig": {"PrefixLength": 512, "ConcurrencyThreshold": 8},
+            }
+        ),
+        "PrefixAwareRoutingConfig.PrefixLength: 512 is outside 1024-65536",
+    ),
+    (
+        "21 prefix-aware numbers with another strategy",
+        gpu_config(
+            RoutingConfig={
+                "RoutingStrategy": "RANDOM",
+                "PrefixAwareRoutingConfig": {"PrefixLength": 2048, "ConcurrencyThreshold": 8},
+            }
+        ),
+        "PrefixAwareRoutingConfig with RoutingStrategy 'RANDOM': it applies only to PREFIX_AWARE",
+    ),
+    (
+        "21 metrics publish frequency not offered",
+        {"endpoint_config_props": {"MetricsConfig": {"MetricPublishFrequencyInSeconds": 15}}},
+        "MetricsConfig.MetricPublishFrequencyInSeconds: 15 is not one of 10, 30, 60,",
+    ),
+    (
+        "21 AMI unknown",
+        gpu_config(InferenceAmiVersion="al2-ami-sagemaker-inference-gpu-9"),
+        "InferenceAmiVersion: 'al2-ami-sagemaker-inference-gpu-9' is not an InferenceAmiVersion",
+    ),
+    (
+        "21 CUDA 13 image on a CUDA 12 AMI",
+        {
+            "model_props": {"PrimaryContainer": {"Image": CUDA13_IMAGE}},
+            **gpu_config(InferenceAmiVersion="al2-ami-sagemaker-inference-gpu-3-1"),
+        },
+        "'al2-ami-sagemaker-inference-gpu-3-1' with cu130 (CUDA 13.0) in model_props."
+        "PrimaryContainer.Image: its driver carries CUDA 12.4, older than the image's; use "
+        "'al2023-ami-sagemaker-inference-gpu-4-1'",
+    ),
+    (
+        "21 CUDA 12 image on the CUDA 13 AMI",
+        {
+            "model_props": {"PrimaryContainer": {"Image": CUDA12_IMAGE}},
+            **gpu_config(InferenceAmiVersion="al2023-ami-sagemaker-inference-gpu-4-1"),
+        },
+        "a CUDA 13 AMI does not run CUDA 12 images",
+    ),
+    (
+        "21 CUDA image on the Neuron AMI",
+        {
+            "model_props": {"PrimaryContainer": {"Image": CUDA12_IMAGE}},
+            **gpu_config(InferenceAmiVersion="al2-ami-sagemaker-inference-neuron-2"),
+        },
+        "a Neuron AMI has no CUDA driver",
+    ),
+    (
+        "21 images on two CUDA major versions",
+        {
+            "model_props": {
+                "Containers": [{"Image": CUDA12_IMAGE}, {"Image": CUDA13_IMAGE}],
+            }
+        },
+        "one host driver cannot run both",
+    ),
+    (
+        "21 CUDA version no AMI carries",
+        {
+            "model_props": {"PrimaryContainer": {"Image": IMAGE_REPO + ":2.9-gpu-cu140"}},
+            **gpu_config(),
+        },
+        "no InferenceAmiVersion SageMaker knows carries CUDA 14",
+    ),
+    (
+        "21 concurrency scaling on an asynchronous endpoint",
+        {"async_inference": AsyncInference(), "autoscaling": CONCURRENCY_SCALING},
+        "autoscaling.metric 'SageMakerVariantConcurrentRequestsPerModelHighResolution' on an "
+        "asynchronous endpoint",
+    ),
+    (
+        "21 concurrency scaling on a serverless variant",
+        {
+            "serverless": WARM,
+            "autoscaling": Autoscaling(max_capacity=4, metric=CONCURRENCY_METRIC),
+        },
+        "a Serverless Inference variant: its provisioned concurrency scales only on "
+        "SageMakerVariantProvisionedConcurrencyUtilization",
+    ),
+    (
+        "21 scaling metric unknown",
+        {"autoscaling": Autoscaling(max_capacity=4, metric="CPUUtilization")},
+        "autoscaling.metric: 'CPUUtilization' is not one of SageMakerVariantInvocations",
+    ),
+    (
+        "21 burstable pool with autoscaling",
+        {
+            **gpu_config(InstancePools=[pool("ml.m5.large", 1), pool("ml.t2.medium", 2)]),
+            "autoscaling": SCALING,
+        },
+        "autoscaling with endpoint_config_props.ProductionVariants[0].InstancePools[1]."
+        "InstanceType 'ml.t2.medium': SageMaker cannot autoscale burstable",
+    ),
+    (
+        "21 Inf1 pool with a rollout",
+        {
+            **gpu_config(
+                InitialInstanceCount=2,
+                InstancePools=[pool("ml.inf2.xlarge", 1), pool("ml.inf1.xlarge", 2)],
+            ),
+            "rollout": Rollout.canary(),
+        },
+        "with ml.inf1.xlarge: SageMaker's deployment guardrails exclude Inf1",
+    ),
+    (
+        "21 EULA acceptance false",
+        {"model_props": {"PrimaryContainer": {"Image": IMAGE, "ModelDataSource": gated(False)}}},
+        "ModelAccessConfig.AcceptEula: False must be true to accept the model's EULA",
+    ),
+]
+RULES += [
+    (
+        "21 six pools",
+        gpu_config(
+            InstancePools=[pool(f"ml.g5.{size}", n) for n, size in enumerate(SIZES, start=1)]
+        ),
+        "ProductionVariants[0].InstancePools: 6 pools: give 1 to 5",
+    ),
+    (
+        "21 pool without a priority",
+        gpu_config(InstancePools=[{"InstanceType": "ml.g6e.xlarge"}]),
+        "InstancePools[0].Priority: required (1-5)",
+    ),
+    (
+        "21 EULA acceptance beside a ModelDataUrl",
+        {
+            "model_props": {
+                "PrimaryContainer": {**CONTAINER, "ModelAccessConfig": {"AcceptEula": True}}
+            }
+        },
+        "model_props.PrimaryContainer.ModelAccessConfig: goes in ModelDataSource.S3DataSource."
+        "ModelAccessConfig",
+    ),
+]
 ALL_RULES = [*RULES, *ONE_MESSAGE]
 
 
@@ -1920,6 +2276,14 @@ def test_ipam_vpc_gets_no_default_cidr_and_cuts_subnets_at_deploy_time() -> None
         ),
         pytest.param(
             {
+                "rollout": Rollout.canary(),
+                "endpoint_config_props": TWO,
+                "autoscaling": Autoscaling(min_capacity=LOW, max_capacity=6),
+            },
+            id="canary with a minimum capacity Parameter of at least 2",
+        ),
+        pytest.param(
+            {
                 "deploy_vpc": True,
                 "model_props": {"PrimaryContainer": sagemaker.ContainerDefinition(**CONTAINER)},
             },
@@ -1951,7 +2315,7 @@ def test_ipam_vpc_gets_no_default_cidr_and_cuts_subnets_at_deploy_time() -> None
 )
 def test_cloudformation_valid_intrinsics_and_objects_are_accepted(fields: dict[str, Any]) -> None:
     template = _with_condition(**fields)
-    for parameter in (LAYERS, GROUPS):
+    for parameter in (LAYERS, GROUPS, LOW):
         if json.dumps(Ref(parameter).to_dict()) in json.dumps(template.to_dict()):
             template.add_parameter(parameter)
     assert _lint_errors(template) == []

@@ -296,12 +296,16 @@ def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
     sources = sources if sources is not None else Sources()
     command = COMMAND_LINES[args.pattern]
     params = command.parameters_for(vars(args))
-    template = command.render(build_props(command, args, params, sources))
+    props = command.with_parameters(build_props(command, args, params, sources), params)
+    template = command.render(props)
     body = template.to_dict()  # once: encoding is most of a render's time
     used = {ref.name for ref in references.references(body) if ref.kind == "name"}
     kept = {name: param.to_dict() for name, param in params.items() if name in used}
     if kept:
         body["Parameters"] = kept
+    rules = command.rules({name: params[name] for name in kept}) if command.rules else None
+    if rules:
+        body["Rules"] = dict(rules)
     _check_references(sources, body)
     if output_format(args) == "yaml":
         if args.minify:

@@ -12,7 +12,8 @@ from typing import Any
 from troposphere import Parameter, Ref, awslambda, ec2, sagemaker
 
 from troposphere_patterns.cli.modes import CommandLine, Layer, Mode, allowed_values_without
-from troposphere_patterns.core import network
+from troposphere_patterns.core import deploy_rules, formats, network
+from troposphere_patterns.core.deploy_rules import AtMost
 from troposphere_patterns.core.hosting import plan as endpoint_plan
 from troposphere_patterns.core.hosting.instance_type_table import INSTANCE_TYPES
 from troposphere_patterns.core.hosting.instance_types import burstable, family
@@ -23,10 +24,11 @@ from troposphere_patterns.core.hosting.options.async_inference import AsyncInfer
 from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
 from troposphere_patterns.core.hosting.options.data_capture import DataCapture
 from troposphere_patterns.core.hosting.options.inference_components import InferenceComponent
-from troposphere_patterns.core.hosting.options.rollout import Rollout
+from troposphere_patterns.core.hosting.options.rollout import Rollout, fewest_instances
 from troposphere_patterns.core.hosting.options.serverless import Serverless
 from troposphere_patterns.core.hosting.types import EndpointConfig
 from troposphere_patterns.core.network import ExistingVpc
+from troposphere_patterns.core.options import integer
 from troposphere_patterns.patterns.lambda_sagemakerendpoint import (
     LambdaSagemakerEndpointProps,
     lambda_sagemakerendpoint,
@@ -71,6 +73,14 @@ def parameters() -> dict[str, Parameter]:
             Description="S3 URL of the model artifact (model.tar.gz)",
             AllowedPattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$",
             ConstraintDescription="s3://bucket/key",
+        ),
+        "ModelDataPrefix": Parameter(
+            "ModelDataPrefix",
+            Type="String",
+            Description="S3 prefix of the model's uncompressed files (LLM weights), e.g. "
+            "s3://my-models/llama-3-8b-instruct/",
+            AllowedPattern=formats.S3_KEY_PREFIX_URI.allowed_pattern,
+            ConstraintDescription=formats.S3_KEY_PREFIX_URI.shape,
         ),
         "InstanceType": Parameter(
             "InstanceType",
@@ -162,6 +172,14 @@ def parameters() -> dict[str, Parameter]:
             Default=2,
             MinValue=1,
         ),
+        "AutoscalingTargetConcurrency": Parameter(
+            "AutoscalingTargetConcurrency",
+            Type="Number",
+            Description="Concurrent requests per model copy that autoscaling keeps each "
+            "instance at (streamed responses count until their last token)",
+            Default=endpoint_autoscaling.CONCURRENCY.default_target,
+            MinValue=1,
+        ),
         "AutoscalingMaxCapacity": Parameter(
             "AutoscalingMaxCapacity",
             Type="Number",
@@ -174,7 +192,9 @@ def parameters() -> dict[str, Parameter]:
 def base(params: Mapping[str, Parameter], handler: str | None) -> Layer:
     """The default template: the inlined handler, the model and instance type as Parameters."""
     return {
-        "alarms": Alarms(topic=params["AlarmTopicArn"]),
+        # A mapping, so that a props file's alarms merge over it and keep the optional topic
+        # (with_parameters gives the alarms the Parameter: actions only when it is set).
+        "alarms": {"topic": Ref(params["AlarmTopicArn"])},
         "lambda_function_props": {"Code": {"ZipFile": handler}},
         "model_props": {
             "PrimaryContainer": {
@@ -222,6 +242,26 @@ def _autoscaling(params: Mapping[str, Parameter], value: Any) -> Layer:
         "max_capacity": Ref(params["AutoscalingMaxCapacity"]),
     }
     return {"autoscaling": option}
+
+
+def _concurrency_scaling(params: Mapping[str, Parameter], value: Any) -> Layer:
+    option = {
+        **_autoscaling(params, value)["autoscaling"],
+        "metric": endpoint_autoscaling.CONCURRENCY_METRIC,
+        "target_value": Ref(params["AutoscalingTargetConcurrency"]),
+    }
+    return {"autoscaling": option}
+
+
+def _model_data_prefix(params: Mapping[str, Parameter], value: Any) -> Layer:
+    source = {
+        "S3DataSource": {
+            "S3Uri": Ref(params["ModelDataPrefix"]),
+            "S3DataType": "S3Prefix",
+            "CompressionType": "None",
+        }
+    }
+    return {"model_props": {"PrimaryContainer": {"ModelDataSource": source}}}
 
 
 def _scale_to_zero(parameter: Parameter) -> Parameter:
@@ -272,6 +312,65 @@ def _existing_vpc(params: Mapping[str, Parameter], value: Any) -> Layer:
         "route_table_ids": Ref(params["RouteTableIds"]),
     }
     return {"existing_vpc": vpc}
+
+
+def fit_parameters(props: LambdaSagemakerEndpointProps, params: Mapping[str, Parameter]) -> None:
+    """Raise the Parameters' bounds to what the props need, as the library's rules would.
+
+    A stepped rollout starts from the scaled-in count (the endpoint retains it), so the
+    minimum capacity's ``MinValue`` and ``Default`` become the fewest instances a step of at
+    most half needs. A serverless variant's ``MaxConcurrency`` is at least its provisioned
+    concurrency, and scaled provisioned concurrency stays within ``MaxConcurrency``.
+    """
+    scaling, rollout, serverless = props.autoscaling, props.rollout, props.serverless
+    low, high = params["AutoscalingMinCapacity"], params["AutoscalingMaxCapacity"]
+    most = params["ServerlessMaxConcurrency"]
+    step = rollout.percent if rollout is not None and serverless is None else None
+    if scaling is not None and scaling.min_capacity is low and integer(step):
+        _raise_bound(low, "MinValue", fewest_instances(step))
+        low.properties["Description"] = (
+            f"Fewest instances per variant; at least {fewest_instances(step)}, so that each "
+            "step of the rollout is at most half of them"
+        )
+    if serverless is None:
+        return
+    warm = serverless.provisioned_concurrency
+    if serverless.max_concurrency is most and integer(warm):
+        _raise_bound(most, "MinValue", warm)
+    if scaling is not None and scaling.max_capacity is high:
+        ceiling = serverless.max_concurrency
+        lowest_high = serverless_inference.CONCURRENCY[1]
+        high.properties["MaxValue"] = ceiling if integer(ceiling) else lowest_high
+
+
+def _raise_bound(parameter: Parameter, key: str, least: int) -> None:
+    """Raise a Number Parameter's ``key`` bound, and its ``Default``, to at least ``least``."""
+    properties = parameter.properties
+    properties[key] = max(int(properties.get(key, least)), least)
+    if "Default" in properties:
+        properties["Default"] = max(int(properties["Default"]), least)
+
+
+# Pairs of Parameters that must agree, checked by the template's Rules before anything is made.
+CROSS_CHECKS = {
+    "AutoscalingCapacities": AtMost(
+        "AutoscalingMinCapacity",
+        "AutoscalingMaxCapacity",
+        "AutoscalingMinCapacity must not exceed AutoscalingMaxCapacity",
+    ),
+    "ServerlessScalingCeiling": AtMost(
+        "AutoscalingMaxCapacity",
+        "ServerlessMaxConcurrency",
+        "AutoscalingMaxCapacity (warm copies of the serverless endpoint) must not exceed "
+        "ServerlessMaxConcurrency",
+        lowest=1,
+    ),
+}
+
+
+def rules(kept: Mapping[str, Parameter]) -> dict[str, Any]:
+    """The template's Rules: each cross-check whose Parameters the template keeps."""
+    return deploy_rules.rules(CROSS_CHECKS, kept)
 
 
 COMMAND_LINE = CommandLine(
@@ -325,7 +424,7 @@ COMMAND_LINE = CommandLine(
         ),
         Mode(
             flag="--data-capture",
-            help="capture 20%% of requests and responses for Model Monitor, into the "
+            help="capture 20%% of requests and responses, for your own analysis, into the "
             "data-capture/ prefix of a bucket the template creates",
             sets=("data_capture",),
             props=lambda params, value: {"data_capture": DataCapture()},
@@ -354,6 +453,23 @@ COMMAND_LINE = CommandLine(
             sets=("autoscaling",),
             props=_autoscaling,
             parameter_changes={"InstanceType": allowed_values_without(burstable)},
+        ),
+        Mode(
+            flag="--scale-on-concurrency",
+            help="autoscaling on concurrent requests per model copy, a 10-second metric that "
+            "counts streamed responses until their last token: for GPU and LLM endpoints "
+            "(AutoscalingTargetConcurrency, AutoscalingMinCapacity, AutoscalingMaxCapacity "
+            "parameters; implies --autoscaling; not with --async or --serverless)",
+            sets=("autoscaling",),
+            props=_concurrency_scaling,
+            parameter_changes={"InstanceType": allowed_values_without(burstable)},
+        ),
+        Mode(
+            flag="--model-data-prefix",
+            help="load the model's uncompressed files (LLM weights) from an S3 prefix chosen "
+            "at deploy time (ModelDataPrefix parameter) instead of a model.tar.gz",
+            sets=("model_props",),
+            props=_model_data_prefix,
         ),
         Mode(
             flag="--async",
@@ -393,6 +509,8 @@ COMMAND_LINE = CommandLine(
         "data_capture": DataCapture,
         "async_inference": AsyncInference,
     },
+    fit_parameters=fit_parameters,
+    rules=rules,
     option_lists={"inference_components": InferenceComponent},
     alternatives=(
         ("model_props", (frozenset({"PrimaryContainer"}), frozenset({"Containers"}))),

@@ -11,10 +11,10 @@ option's value), so adding a mode never adds a branch to the front door.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
-from troposphere import Parameter, Template
+from troposphere import Parameter, Ref, Template
 
 from troposphere_patterns.core.overrides import merge
 from troposphere_patterns.errors import PatternPropsError, Problem
@@ -124,6 +124,12 @@ class CommandLine:
             built into the type once all layers are combined. The type is a dataclass.
         library_only: Props fields a props file may not set, each with the reason (a
             troposphere object that only the library can pass).
+        fit_parameters: Given the props (options holding this run's Parameters, see
+            :meth:`with_parameters`) and the Parameters, raise the Parameters' bounds to what
+            the props need (a stepped rollout's fewest instances); it changes the run's fresh
+            Parameters in place. None: nothing to fit.
+        rules: Given the Parameters the template keeps, the template's ``Rules`` (cross-checks
+            between Parameters, evaluated before anything is created). None: no rules.
         option_lists: Props fields that hold a list of an option type (``inference_components:
             [{name: chat, ...}]``): each mapping in the list is built into the type, as
             :attr:`options` are. A later layer's list replaces an earlier one whole.
@@ -144,6 +150,8 @@ class CommandLine:
     alternatives: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = field(default=())
     options: Mapping[str, type] = field(default_factory=dict)
     library_only: Mapping[str, str] = field(default_factory=dict)
+    fit_parameters: Callable[[Any, Mapping[str, Parameter]], None] | None = None
+    rules: Callable[[Mapping[str, Parameter]], Mapping[str, Any]] | None = None
     option_lists: Mapping[str, type] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -206,6 +214,33 @@ class CommandLine:
             raise PatternPropsError(found)
         return result
 
+    def with_parameters(self, props: Any, params: Mapping[str, Parameter]) -> Any:
+        """``props`` whose options refer to this run's Parameters by the Parameters themselves.
+
+        Layers merge into plain mappings, where a Parameter becomes its ``Ref``; an option's
+        field that is a ``Ref`` to one of ``params`` gets the Parameter back, so the library
+        sees its constraints (an alarm topic that may be empty gets conditional actions; a
+        minimum capacity's ``MinValue`` is checked against a rollout). Then
+        :attr:`fit_parameters` runs.
+        """
+        changes = {}
+        for name in self.options:
+            option = getattr(props, name, None)
+            if not is_dataclass(option) or isinstance(option, type):
+                continue
+            targets = {f.name: _ref_target(getattr(option, f.name)) for f in fields(option)}
+            resolved = {
+                name: params[target]
+                for name, target in targets.items()
+                if target is not None and target in params
+            }
+            if resolved:
+                changes[name] = replace(option, **resolved)
+        props = replace(props, **changes) if changes else props
+        if self.fit_parameters is not None:
+            self.fit_parameters(props, params)
+        return props
+
     def combine(self, layers: Sequence[Layer]) -> dict[str, Any]:
         """Merge props layers in order (mappings deeply), honouring :attr:`alternatives`."""
         result: dict[str, Any] = {}
@@ -237,6 +272,13 @@ def _built(option_type: type, value: Mapping[str, Any], where: str, found: list[
         return value
     # Every field is known and given: the type checks its values in problems().
     return option_type(**value)
+
+
+def _ref_target(value: Any) -> str | None:
+    """The name a plain ``Ref`` names, else None."""
+    if isinstance(value, Ref) and isinstance(value.data.get("Ref"), str):
+        return str(value.data["Ref"])
+    return None
 
 
 def _drop_replaced(

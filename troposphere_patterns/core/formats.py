@@ -89,6 +89,13 @@ S3_PREFIX_URI = Format(
     "s3://bucket/prefix",
     rf"s3://(?P<bucket>{_BUCKET})(?:/(?P<key>[^\n]*))?",
 )
+# A prefix with its key part (a deploy-time Parameter's value is cut at the "/" after the
+# bucket: see model_data's deploy-time read).
+S3_KEY_PREFIX_URI = Format(
+    "an S3 prefix URI with a key prefix",
+    "s3://bucket/prefix/",
+    rf"s3://(?P<bucket>{_BUCKET})/(?P<key>[^\n]*)",
+)
 # SNS CreateTopic: a topic name is 1-256 letters, digits, hyphens and underscores; a FIFO
 # topic's name ends in ".fifo" (counted in the 256). SageMaker's own SnsTopicArn pattern
 # admits any "." as well, which SNS never creates.
@@ -115,6 +122,13 @@ ECR_IMAGE_URI = Format(
     "ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG",
     r"(?P<account>\d{12})\.dkr\.ecr(-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/"
     r"(?P<repository>[a-z0-9][a-z0-9._/-]*?)(:[\w.-]+|@sha256:[0-9a-f]{64})?",
+)
+# ProductionVariantCapacityReservationConfig's MlReservationArn (botocore: 20-258 characters;
+# stricter than its pattern: a region and a reservation ID are required).
+ML_RESERVATION_ARN = Format(
+    "an ML capacity reservation ARN",
+    "arn:PARTITION:sagemaker:REGION:ACCOUNT:TYPE/ID, e.g. ...:training-plan/my-plan",
+    r"arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:[a-z0-9-]{1,14}/[^\n]+",
 )
 # CaptureContentTypeHeader's CsvContentType and JsonContentType.
 CONTENT_TYPE = Format(

@@ -295,6 +295,22 @@ def kms_use(key_arn: Any) -> list[Statement]:
     ]
 
 
+def describe_alarms(alarm_arns: Sequence[Any]) -> Statement:
+    """Read the named alarms, as SageMaker does with a rollout's auto-rollback alarms.
+
+    "Ensure that your IAM execution role has permission to perform the
+    cloudwatch:DescribeAlarms action on the auto-rollback alarms you specify"
+    (SageMaker developer guide, deployment-guardrails-configuration). Scoped to the alarms'
+    ARNs: only composite alarms need ``*``, and these are metric alarms.
+    """
+    return Statement(
+        Sid="DescribeRollbackAlarms",
+        Effect=Allow,
+        Action=[awacs.cloudwatch.DescribeAlarms],
+        Resource=list(alarm_arns),
+    )
+
+
 def invoke_endpoint(endpoint_arn: Any, *component_arns: Any) -> Statement:
     """Invoke one SageMaker endpoint (``Ref`` of an ``AWS::SageMaker::Endpoint`` is its ARN).
 

@@ -39,6 +39,9 @@ DATA_BUCKET_POLICY = "SagemakerDataBucketPolicy"
 RUNTIME_ENDPOINT = "SagemakerRuntimeVpcEndpoint"
 RUNTIME_ENDPOINT_SECURITY_GROUP = "SagemakerRuntimeVpcEndpointSecurityGroup"
 S3_ENDPOINT = "S3GatewayVpcEndpoint"
+# SNS, for an async endpoint's notifications from a model in the private network.
+SNS_ENDPOINT = "SnsVpcEndpoint"
+SNS_ENDPOINT_SECURITY_GROUP = "SnsVpcEndpointSecurityGroup"
 # The Lambda function (core/lambda_function), created or the caller's.
 LAMBDA_ROLE = "LambdaFunctionServiceRole"
 LAMBDA_POLICY = "LambdaFunctionServiceRolePolicy"
@@ -75,6 +78,8 @@ RESOURCE_NAMES = (
     RUNTIME_ENDPOINT,
     RUNTIME_ENDPOINT_SECURITY_GROUP,
     S3_ENDPOINT,
+    SNS_ENDPOINT,
+    SNS_ENDPOINT_SECURITY_GROUP,
     LAMBDA_ROLE,
     LAMBDA_POLICY,
     LAMBDA_FUNCTION,

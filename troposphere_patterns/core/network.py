@@ -664,3 +664,43 @@ def service_endpoints(
             )
         )
     return endpoints
+
+
+def notification_endpoint(
+    private: PrivateNetwork,
+    logical_ids: ids.LogicalIds,
+    *,
+    topic_arns: Sequence[Any],
+    from_group_id: Any,
+) -> list[BaseAWSObject]:
+    """An SNS interface endpoint that lets the model's group publish to ``topic_arns`` only.
+
+    SageMaker sends an async endpoint's notifications, and a test notification when the
+    endpoint is created or updated; whether it sends them through the model's VPC is not
+    documented, so a private network gets a path to SNS that allows nothing else. The model's
+    group already sends HTTPS anywhere in the VPC (for the S3 gateway route).
+
+    Args:
+        private: The network (call only when ``private.creates_endpoints``).
+        logical_ids: Names the endpoint and its group.
+        topic_arns: The topics the endpoint's policy lets this account's principals publish to.
+        from_group_id: The group that may reach the endpoint (the model's).
+    """
+    import awacs.sns  # only async templates in a VPC pay for it
+
+    network = private.network
+    group = security_group(
+        logical_ids(ids.SNS_ENDPOINT_SECURITY_GROUP),
+        vpc_id=network.vpc_id,
+        description="SNS VPC endpoint: HTTPS from the SageMaker model only",
+        ingress=[https_from_group(from_group_id, "From the SageMaker model")],
+    )
+    endpoint = vpc_endpoint(
+        logical_ids(ids.SNS_ENDPOINT),
+        vpc_id=network.vpc_id,
+        service="sns",
+        policy=iam_policies.account_principals_only([awacs.sns.Publish], list(topic_arns)),
+        SubnetIds=network.subnet_ids,
+        SecurityGroupIds=[Ref(group)],
+    )
+    return [group, endpoint]

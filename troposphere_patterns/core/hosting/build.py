@@ -26,6 +26,7 @@ from troposphere_patterns.core.hosting.components import (
     ComponentContext,
     ComponentsBundle,
     inference_components,
+    rollback_alarm_arns,
 )
 from troposphere_patterns.core.hosting.endpoint import (
     EndpointReference,
@@ -216,6 +217,13 @@ class _Builder:
             role_statements=[
                 *(capture.statements if capture else ()),
                 *(asynchronous.sagemaker_statements if asynchronous else ()),
+                # SageMaker reads a rollout's alarms with the execution role.
+                *((iam_policies.describe_alarms(watch.rollback_arns),) if rollout else ()),
+                *(
+                    (iam_policies.describe_alarms(rollback_alarm_arns(plan, ids)),)
+                    if components and hosting.rollout is not None and make is not None
+                    else ()
+                ),
             ],
         )
         endpoint = EndpointReference.of(side.endpoint)
@@ -231,6 +239,7 @@ class _Builder:
             *(bucket.resources if bucket else ()),
             *(asynchronous.resources if asynchronous else ()),
             *((model_group,) if model_group is not None else ()),
+            *self._notification_endpoint(model_group, asynchronous),
             *side.resources,
             *watch.alarms,
             *hosted.resources,
@@ -341,6 +350,26 @@ class _Builder:
             egress=[network.https_to_s3("S3 through the gateway endpoint; no other route out")],
         )
         return group, ModelNetwork(private.network.subnet_ids, Ref(group))
+
+    def _notification_endpoint(
+        self, model_group: BaseAWSObject | None, asynchronous: AsyncInferenceBundle | None
+    ) -> list[BaseAWSObject]:
+        """An SNS endpoint for the async notifications, when the model is in the private network."""
+        private = self.context.network
+        if (
+            private is None
+            or not private.creates_endpoints
+            or model_group is None
+            or asynchronous is None
+            or not asynchronous.notification_topics
+        ):
+            return []
+        return network.notification_endpoint(
+            private,
+            self.context.ids,
+            topic_arns=asynchronous.notification_topics,
+            from_group_id=Ref(model_group),
+        )
 
     def _gateway_s3(
         self,

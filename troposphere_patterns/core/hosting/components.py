@@ -44,11 +44,12 @@ from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.hosting import accelerators, instance_types, model_data
 from troposphere_patterns.core.hosting.endpoint import MODEL_DEFAULTS
 from troposphere_patterns.core.hosting.options.alarms import (
-    MICROSECONDS_PER_MILLISECOND,
     SAGEMAKER_NAMESPACE,
     AlarmMaker,
+    alarm_arn,
     alarm_name,
     dimension,
+    latency_watch,
 )
 from troposphere_patterns.core.hosting.options.inference_components import InferenceComponent
 from troposphere_patterns.core.hosting.options.rollout import ROLLING, Rollout
@@ -657,6 +658,23 @@ def _wake(
     return [policy, alarm]
 
 
+WATCHED_METRICS = ("Invocation5XXErrors", "ModelLatency")
+
+
+def _alarm_id(ids: LogicalIds, component: InferenceComponent, metric: str) -> str:
+    return ids(core_ids.INFERENCE_COMPONENT_ALARM.format(component=_part(component), metric=metric))
+
+
+def rollback_alarm_arns(plan: EndpointPlan, ids: LogicalIds) -> tuple[Any, ...]:
+    """The ARNs of the alarms components' rollouts watch (SageMaker reads them with the role)."""
+    return tuple(
+        alarm_arn(_alarm_id(ids, c, metric))
+        for c in plan.components
+        if not c.adapter
+        for metric in WATCHED_METRICS
+    )
+
+
 def _component_alarms(
     make: AlarmMaker | None, ids: LogicalIds, component: InferenceComponent, name: Any
 ) -> list[cloudwatch.Alarm]:
@@ -676,14 +694,9 @@ def _component_alarms(
         "Namespace": SAGEMAKER_NAMESPACE,
         "Dimensions": [dimension("InferenceComponentName", name)],
     }
-    part = _part(component)
-
-    def alarm_id(metric: str) -> str:
-        return ids(core_ids.INFERENCE_COMPONENT_ALARM.format(component=part, metric=metric))
-
     return [
         make(
-            alarm_id("Invocation5XXErrors"),
+            _alarm_id(ids, component, "Invocation5XXErrors"),
             {
                 **on,
                 "AlarmDescription": f"{component.name}: the model failed requests (5xx)",
@@ -694,15 +707,7 @@ def _component_alarms(
             },
         ),
         make(
-            alarm_id("ModelLatency"),
-            {
-                **on,
-                "AlarmDescription": f"{component.name}: p99 model latency over "
-                f"{option.latency_p99_ms:g} ms",
-                "MetricName": "ModelLatency",
-                "ExtendedStatistic": "p99",
-                "ComparisonOperator": "GreaterThanThreshold",
-                "Threshold": option.latency_p99_ms * MICROSECONDS_PER_MILLISECOND,
-            },
+            _alarm_id(ids, component, "ModelLatency"),
+            {**on, **latency_watch(option, component.name, asynchronous=False)},
         ),
     ]

@@ -11,7 +11,7 @@ from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, If, NoValue, Ref, ia
 
 from troposphere_patterns.core import formats, iam_policies, values, waivers
 from troposphere_patterns.core import ids as core_ids
-from troposphere_patterns.core.hosting import instance_types, model_data
+from troposphere_patterns.core.hosting import gpu_fleet, instance_types, model_data
 from troposphere_patterns.core.hosting.model_data import Container
 from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
 from troposphere_patterns.core.hosting.options import serverless as serverless_inference
@@ -202,17 +202,21 @@ def endpoint_config_problems(plan: EndpointPlan) -> list[Problem]:
         if problem is not None:
             found.append(problem)
         elif plan.caller_key and instance_types.local_nvme(instance_type):
+            # Still refused although SageMaker now ignores the key there (it used to fail the
+            # call): a key that encrypts nothing would read as encryption the caller has not got.
             found.append(
                 Problem.line(
                     parse_path(f"{where}.KmsKeyId"),
                     f"{where}.KmsKeyId with {path} {instance_type!r}: that type has local NVMe "
-                    "storage, encrypted in hardware, and CreateEndpointConfig refuses a KmsKeyId "
-                    "beside it; drop KmsKeyId or choose an EBS-only type",
+                    'storage, encrypted in hardware, and a KmsKeyId beside it "does not encrypt '
+                    'instance local storage" (CreateEndpointConfig); drop KmsKeyId or choose an '
+                    "EBS-only type",
                 )
             )
     for variant in plan.variants:
         found += _variant_problems(variant)
-    return found
+        found += gpu_fleet.variant_problems(variant)
+    return found + gpu_fleet.config_problems(plan.config, where) + gpu_fleet.driver_problems(plan)
 
 
 def _variant_problems(variant: Variant) -> list[Problem]:
@@ -221,13 +225,18 @@ def _variant_problems(variant: Variant) -> list[Problem]:
     if isinstance(name, str) and not formats.VARIANT_NAME.match(name):
         # An intrinsic is the caller's to get right.
         found.append(Problem(f"{path}.VariantName", formats.VARIANT_NAME.refusal(name)))
-    instance_type = props.get("InstanceType")
-    nvme = isinstance(instance_type, str) and instance_types.local_nvme(instance_type)
+    # Every type the variant may run on: its InstanceType or each of its InstancePools.
+    nvme = [
+        t
+        for t in variant.instance_types
+        if isinstance(t.value, str) and instance_types.local_nvme(t.value)
+    ]
     if "VolumeSizeInGB" in props and nvme:
+        named = nvme[0].path.removeprefix(f"{path}.")  # InstanceType, InstancePools[n]...
         found.append(
             Problem.line(
                 parse_path(f"{path}.VolumeSizeInGB"),
-                f"{path}.VolumeSizeInGB with InstanceType {instance_type!r}: that type has "
+                f"{path}.VolumeSizeInGB with {named} {nvme[0].value!r}: that type has "
                 "local NVMe storage and no EBS volume to size; drop VolumeSizeInGB",
             )
         )
@@ -387,7 +396,15 @@ def sagemaker_endpoint(
             if named:
                 listed = config_props[name]
                 config_props[name] = [named.get(i, entry) for i, entry in enumerate(listed)]
+    # A CUDA 13 image and no AMI named: the AMI whose driver runs it (see gpu_fleet).
+    chosen = gpu_fleet.chosen_amis(plan)
+    for name, index in chosen:
+        listed = list(config_props[name])
+        listed[index] = {**listed[index], "InferenceAmiVersion": chosen[name, index][0]}
+        config_props[name] = listed
     config = build(EndpointConfig, config_props, ids(core_ids.SAGEMAKER_ENDPOINT_CONFIG))
+    if chosen:
+        config.Metadata = gpu_fleet.ami_metadata(chosen, plan)
     required_endpoint = {"EndpointConfigName": GetAtt(config, "EndpointConfigName")}
     if scaling is not None:
         required_endpoint.update(endpoint_autoscaling.ENDPOINT_PROPERTIES)

@@ -356,3 +356,12 @@ INSTANCE_TYPES: tuple[str, ...] = (
     "ml.p6e-gb200.36xlarge",
     "ml.p5.4xlarge",
 )
+
+# ProductionVariantInferenceAmiVersion: each AMI's CUDA (major, minor); None: a Neuron AMI.
+INFERENCE_AMIS: dict[str, tuple[int, int] | None] = {
+    "al2-ami-sagemaker-inference-gpu-2": (12, 2),
+    "al2-ami-sagemaker-inference-gpu-2-1": (12, 2),
+    "al2-ami-sagemaker-inference-gpu-3-1": (12, 4),
+    "al2-ami-sagemaker-inference-neuron-2": None,
+    "al2023-ami-sagemaker-inference-gpu-4-1": (13, 0),
+}

@@ -10,12 +10,13 @@ listed with ``s3:ListBucket`` on its bucket under an ``s3:prefix`` condition.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from awacs.aws import Statement
-from troposphere import AWSHelperFn, Sub
+from troposphere import AWSHelperFn, Select, Split, Sub
 
 from troposphere_patterns.core import formats, iam_policies
 from troposphere_patterns.errors import Problem, parse_path
@@ -147,26 +148,69 @@ def _read(uri: Any, *, prefix: bool, where: str) -> S3Read:
             return S3Read(iam_policies.s3_object_arn(uri))
         except ValueError as error:
             raise ValueError(f"{where}: {error}") from error
-    text, variables = _sub_parts(uri, where)
-    match = formats.S3_PREFIX_URI.match(text)
-    if match is None:
+    text, variables = _sub_parts(uri)
+    if text is None:
+        return _deploy_time_read(uri)
+    # Fn::Sub variables (${AWS::Region}) may stand anywhere, the bucket's name included: check
+    # the URI's shape with each variable as a placeholder, and cut the template string itself.
+    shape = text if variables is None else _VARIABLE.sub(_PLACEHOLDER, text)
+    if formats.S3_PREFIX_URI.match(shape) is None:
+        if variables is not None and shape == _PLACEHOLDER:  # the whole URI is one variable
+            return _deploy_time_read(uri)
         raise ValueError(f"{where}: {formats.S3_PREFIX_URI.refusal(text)}")
-    bucket, key = match["bucket"], match["key"] or ""
+    bucket, _, key = text.removeprefix("s3://").partition("/")
     if variables is None:  # a literal: nothing in it is a Sub variable
-        variables, literal_key = {}, key
-        key = key.replace("${", "${!")
-    else:
-        literal_key = None
+        return S3Read(
+            object_arn=Sub(f"arn:${{AWS::Partition}}:s3:::{bucket}/{_escaped(key)}*"),
+            bucket_arn=Sub(f"arn:${{AWS::Partition}}:s3:::{bucket}"),
+            prefix=f"{key}*",
+        )
     return S3Read(
-        object_arn=Sub(f"arn:${{AWS::Partition}}:s3:::{bucket}/{key}*", **variables),
-        bucket_arn=Sub(f"arn:${{AWS::Partition}}:s3:::{bucket}"),
+        object_arn=_sub(f"arn:${{AWS::Partition}}:s3:::{bucket}/{key}*", variables),
+        bucket_arn=_sub(f"arn:${{AWS::Partition}}:s3:::{bucket}", variables),
         # Keep a deploy-time prefix deploy-time: the same Fn::Sub variables, cut the same way.
-        prefix=f"{literal_key}*" if literal_key is not None else Sub(f"{key}*", **variables),
+        prefix=_sub(f"{key}*", variables) if _VARIABLE.search(key) else f"{key}*",
     )
 
 
-def _sub_parts(uri: Any, where: str) -> tuple[str, dict[str, Any] | None]:
-    """A literal URI, or the template string and variables of an ``Fn::Sub`` one."""
+# What a variable stands for while the shape is checked: a name a bucket may have.
+_PLACEHOLDER = "sub"
+# A Fn::Sub variable, ${Name} or ${AWS::Region} (not the escaped literal ${!Name}).
+_VARIABLE = re.compile(r"\$\{(?!!)([^}]*)\}")
+
+
+def _escaped(text: str) -> str:
+    """A literal as Fn::Sub text: ``${`` in an S3 key stays literal."""
+    return text.replace("${", "${!")
+
+
+def _sub(text: str, variables: Mapping[str, Any]) -> Sub:
+    """``Fn::Sub`` of ``text`` with only the variables it uses (cfn-lint W1019 otherwise)."""
+    used = {name: value for name, value in variables.items() if f"${{{name}}}" in text}
+    return Sub(text, **used)
+
+
+def _deploy_time_read(uri: Any) -> S3Read:
+    """A prefix known at deploy time (a ``Ref`` to a Parameter): cut with ``Fn::Split``.
+
+    Objects are read under the whole ``bucket/prefix``, as for a ``ModelDataUrl``. The
+    listing's ``s3:prefix`` is the prefix's first path segment: ``Fn::Split`` takes only a
+    literal delimiter, so the rest of the key cannot be cut from the bucket at deploy time
+    (an ``Fn::Sub`` with a literal bucket and prefix gets the exact prefix).
+    """
+    path = Select(1, Split("s3://", uri))
+    return S3Read(
+        object_arn=Sub("arn:${AWS::Partition}:s3:::${Path}*", Path=path),
+        bucket_arn=Sub("arn:${AWS::Partition}:s3:::${Bucket}", Bucket=Select(0, Split("/", path))),
+        prefix=Sub("${First}*", First=Select(1, Split("/", path))),
+    )
+
+
+def _sub_parts(uri: Any) -> tuple[str | None, dict[str, Any] | None]:
+    """A literal URI (no variables), an ``Fn::Sub`` one's template and variables, or None.
+
+    None for any other intrinsic (a ``Ref``): its value is known only at deploy time.
+    """
     if not isinstance(uri, AWSHelperFn):
         return str(uri), None
     body = uri.to_dict().get("Fn::Sub") if isinstance(uri, Sub) else None
@@ -174,11 +218,7 @@ def _sub_parts(uri: Any, where: str) -> tuple[str, dict[str, Any] | None]:
         return body, {}
     if isinstance(body, list) and len(body) == 2 and isinstance(body[0], str):
         return body[0], dict(body[1])
-    raise ValueError(
-        f"{where}: a prefix must be a literal s3://bucket/prefix/ or an Fn::Sub with a literal "
-        "bucket (the grant's s3:prefix condition is cut from it), not "
-        f"{type(uri).__name__}"
-    )
+    return None, None
 
 
 def _intrinsic_containers(model_props: Mapping[str, Any], where: str) -> list[Problem]:
@@ -217,4 +257,40 @@ def problems(
             iam_policies.ecr_repository_arn(image)
         except ValueError as error:
             found.append(Problem(path, str(error)))
+    for container in given:
+        found += _eula_problems(container)
     return found + _collect(given)[1]
+
+
+def _eula_problems(container: Container) -> list[Problem]:
+    """``ModelAccessConfig.AcceptEula``: an explicit true, and only on ``ModelDataSource``.
+
+    Gated weights (Llama-class JumpStart models) load only with the EULA accepted; without it
+    the endpoint fails late, after the instances started. CreateModel takes the acceptance on
+    ``ModelDataSource.S3DataSource`` alone: a ``ModelDataUrl`` has nowhere to carry it.
+    """
+    path, props = container.path, container.props
+    found: list[Problem] = []
+    if "ModelAccessConfig" in props:
+        found.append(
+            Problem(
+                f"{path}.ModelAccessConfig",
+                "goes in ModelDataSource.S3DataSource.ModelAccessConfig: CreateModel takes a "
+                "EULA acceptance only there (a ModelDataUrl carries none); load gated weights "
+                "with ModelDataSource",
+            )
+        )
+    source = props.get("ModelDataSource")
+    s3 = source.get("S3DataSource") if isinstance(source, Mapping) else None
+    access = s3.get("ModelAccessConfig") if isinstance(s3, Mapping) else None
+    if isinstance(access, Mapping):
+        accept, where = access.get("AcceptEula"), f"{path}.ModelDataSource.S3DataSource"
+        if accept is not True and not isinstance(accept, AWSHelperFn):
+            found.append(
+                Problem(
+                    f"{where}.ModelAccessConfig.AcceptEula",
+                    f"{accept!r} must be true to accept the model's EULA (a gated model then "
+                    "fails late); drop ModelAccessConfig for a model that has none",
+                )
+            )
+    return found

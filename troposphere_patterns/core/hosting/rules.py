@@ -226,6 +226,20 @@ class Hosting:
                     "data_capture and endpoint_config_props.DataCaptureConfig: give one",
                 )
             )
+        captured = "data_capture" if self.data_capture else None
+        if captured is None and "DataCaptureConfig" in self.plan.config:
+            captured = "endpoint_config_props.DataCaptureConfig"
+        if captured and self.async_inference is not None:
+            # SageMaker documents data capture for real-time endpoints and batch transform
+            # (model-monitor-data-capture), not for asynchronous endpoints.
+            found.append(
+                Problem.line(
+                    (*captured.split("."), "async_inference"),
+                    f"{captured} with async_inference: SageMaker documents data capture for "
+                    "real-time endpoints only; the async results in S3 are the record of each "
+                    "request",
+                )
+            )
         production = self.plan.production
         if self.data_capture is not None:
             found += self.data_capture.endpoint_problems(production)

@@ -3,7 +3,10 @@
 Watched by default, because each is how a bad model or a broken caller shows first:
 
 - ``Invocation5XXErrors`` (Sum): the model container failed requests;
-- ``ModelLatency`` p99: the model got slow (SageMaker reports it in microseconds);
+- ``ModelLatency``: the model got slow (SageMaker reports it in microseconds). p99 on a
+  real-time endpoint; on an async endpoint, whose jobs take minutes, the Maximum (one of the
+  statistics AWS lists for the metric) against the default invocation timeout, and it rolls a
+  deployment back only when the caller set its threshold;
 - ``Invocation4XXErrors`` (Average, which is the share of requests answered 4xx): callers and
   the model disagree on the input, as after a model update that changed its format;
 - the client's own alarms, from the same option (``core/function_alarms.py`` for a function).
@@ -33,7 +36,7 @@ from troposphere import (
     cloudwatch,
 )
 
-from troposphere_patterns.core import formats
+from troposphere_patterns.core import formats, iam_policies
 from troposphere_patterns.core.options import number_problem, present
 from troposphere_patterns.core.values import Value
 from troposphere_patterns.core.waivers import guard_metadata
@@ -41,8 +44,13 @@ from troposphere_patterns.errors import Problem
 
 SAGEMAKER_NAMESPACE = "AWS/SageMaker"
 MICROSECONDS_PER_MILLISECOND = 1000
-# Alarms on each endpoint variant: 5xx errors, p99 model latency, 4xx rate.
+# Alarms on each endpoint variant: 5xx errors, model latency, 4xx rate.
 PER_VARIANT = 3
+DEFAULT_LATENCY_MS = 1000
+# An async request expires after its invocation timeout, 900 s unless the caller sets
+# X-Amzn-SageMaker-InvocationTimeoutSeconds (botocore, InvokeEndpointAsync): a job near it is
+# about to fail, while minutes are normal ("long processing times (up to one hour)").
+DEFAULT_ASYNC_LATENCY_MS = 900_000
 # CloudWatch evaluates at most one day of periods per alarm.
 MAX_EVALUATED_SECONDS = 86_400
 
@@ -61,9 +69,11 @@ class Alarms:
             alarms. Default 1.
         client_error_rate: Share of requests answered 4xx (``Invocation4XXErrors`` Average,
             0-1) above which a variant alarms. Default 0.05.
-        latency_p99_ms: ``ModelLatency`` p99, in milliseconds, above which a variant alarms
-            (the alarm's threshold is this times 1000: SageMaker reports microseconds).
-            Default 1000.
+        latency_p99_ms: ``ModelLatency``, in milliseconds, above which a variant alarms (the
+            alarm's threshold is this times 1000: SageMaker reports microseconds): the p99 on a
+            real-time endpoint, the Maximum on an async one. Default None: 1000 for real time;
+            900000 (the default invocation timeout) for async, whose latency alarm then stays
+            out of a rollout's rollback alarms (set it to put it back in).
         function_errors: Function ``Errors`` per period at or above which it alarms. Default 1.
         function_throttles: Function ``Throttles`` per period at or above which it alarms.
             Default 1.
@@ -79,7 +89,7 @@ class Alarms:
     topic: Value | None = None
     server_errors: float = 1
     client_error_rate: float = 0.05
-    latency_p99_ms: float = 1000
+    latency_p99_ms: float | None = None
     function_errors: float = 1
     function_throttles: float = 1
     oldest_request_seconds: float = 900
@@ -94,7 +104,11 @@ class Alarms:
             number_problem(
                 self.client_error_rate, f"{where}.client_error_rate", 0.0001, 1, integer=False
             ),
-            number_problem(self.latency_p99_ms, f"{where}.latency_p99_ms", 1, 3.6e6, integer=False),
+            None
+            if self.latency_p99_ms is None
+            else number_problem(
+                self.latency_p99_ms, f"{where}.latency_p99_ms", 1, 3.6e6, integer=False
+            ),
             number_problem(self.function_errors, f"{where}.function_errors", 1, 1e9, integer=False),
             number_problem(
                 self.function_throttles, f"{where}.function_throttles", 1, 1e9, integer=False
@@ -200,15 +214,22 @@ class AlarmsBundle:
     Attributes:
         alarms: The ``AWS::CloudWatch::Alarm`` resources.
         rollback_names: Names of the alarms a rollout watches (``AutoRollbackConfiguration``).
+        rollback_arns: Their ARNs, for the execution role's ``cloudwatch:DescribeAlarms``.
     """
 
     alarms: tuple[cloudwatch.Alarm, ...]
     rollback_names: tuple[Sub, ...]
+    rollback_arns: tuple[Sub, ...] = ()
 
 
 def alarm_name(logical_id: str) -> Sub:
     """An alarm's deterministic name: the stack's name and the alarm's logical ID."""
     return Sub(f"${{AWS::StackName}}-{logical_id}")
+
+
+def alarm_arn(logical_id: str) -> Sub:
+    """The ARN of the alarm :func:`alarm_name` names."""
+    return iam_policies.arn("cloudwatch", f"alarm:${{AWS::StackName}}-{logical_id}")
 
 
 def endpoint_alarms(
@@ -245,15 +266,7 @@ def endpoint_alarms(
             ),
             make(
                 f"{stem}ModelLatencyAlarm",
-                {
-                    **on_variant,
-                    "AlarmDescription": f"{variant}: p99 model latency over "
-                    f"{option.latency_p99_ms:g} ms",
-                    "MetricName": "ModelLatency",
-                    "ExtendedStatistic": "p99",
-                    "ComparisonOperator": "GreaterThanThreshold",
-                    "Threshold": option.latency_p99_ms * MICROSECONDS_PER_MILLISECOND,
-                },
+                {**on_variant, **latency_watch(option, variant, asynchronous=asynchronous)},
             ),
             make(
                 f"{stem}Invocation4XXErrorsAlarm",
@@ -268,8 +281,12 @@ def endpoint_alarms(
                 },
             ),
         ]
-    # A long queue is load, not a broken model: not a reason to roll a deployment back.
-    rollback = tuple(alarm_name(a.title) for a in alarms)
+    # A long queue is load, not a broken model: not a reason to roll a deployment back. Nor
+    # is an async job's latency, unless the caller chose its threshold.
+    latency_rolls_back = not asynchronous or option.latency_p99_ms is not None
+    rollback_ids = [
+        a.title for a in alarms if latency_rolls_back or not a.title.endswith("ModelLatencyAlarm")
+    ]
     if asynchronous:
         alarms.append(
             make(
@@ -286,7 +303,33 @@ def endpoint_alarms(
                 },
             )
         )
-    return AlarmsBundle(tuple(alarms), rollback)
+    return AlarmsBundle(
+        tuple(alarms),
+        tuple(alarm_name(i) for i in rollback_ids),
+        tuple(alarm_arn(i) for i in rollback_ids),
+    )
+
+
+def latency_watch(option: Alarms, variant: str, *, asynchronous: bool) -> dict[str, Any]:
+    """What the ``ModelLatency`` alarm watches: p99 in real time, the Maximum for async jobs.
+
+    AWS lists Average, Sum, Min, Max and SampleCount for ``ModelLatency``; p99 is kept where
+    it is known to work (real-time endpoints), and async uses a listed statistic.
+    """
+    threshold = option.latency_p99_ms
+    if asynchronous:
+        threshold = DEFAULT_ASYNC_LATENCY_MS if threshold is None else threshold
+        statistic, what = {"Statistic": "Maximum"}, "maximum"
+    else:
+        threshold = DEFAULT_LATENCY_MS if threshold is None else threshold
+        statistic, what = {"ExtendedStatistic": "p99"}, "p99"
+    return {
+        "AlarmDescription": f"{variant}: {what} model latency over {threshold:g} ms",
+        "MetricName": "ModelLatency",
+        **statistic,
+        "ComparisonOperator": "GreaterThanThreshold",
+        "Threshold": threshold * MICROSECONDS_PER_MILLISECOND,
+    }
 
 
 def dimension(name: str, value: Any) -> cloudwatch.MetricDimension:

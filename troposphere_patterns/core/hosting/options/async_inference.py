@@ -159,6 +159,12 @@ class AsyncInferenceBundle:
         """Everything to add to a template."""
         return self.topics
 
+    @property
+    def notification_topics(self) -> list[Any]:
+        """The ARNs of the topics SageMaker notifies (created or the caller's)."""
+        notification = self.config["OutputConfig"].get("NotificationConfig", {})
+        return list(notification.values())
+
 
 def _objects_arn(path: Any) -> Any:
     """``arn:<partition>:s3:::bucket/prefix/*`` for a caller's ``s3://bucket/prefix``."""
@@ -232,7 +238,11 @@ def async_inference(option: AsyncInference, context: AsyncContext) -> AsyncInfer
     ]
     sagemaker_s3 = [
         _statement("AsyncInputRead", [awacs.s3.GetObject], [arns["input_path"]]),
-        _statement("AsyncResultWrite", [awacs.s3.PutObject], results),
+        # AWS's async prerequisite policy lists AbortMultipartUpload: large results go up in
+        # parts, and SageMaker cleans up a failed upload.
+        _statement(
+            "AsyncResultWrite", [awacs.s3.PutObject, awacs.s3.AbortMultipartUpload], results
+        ),
     ]
     client_statements = [
         _statement(

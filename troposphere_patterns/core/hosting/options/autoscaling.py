@@ -109,6 +109,24 @@ PROVISIONED_CONCURRENCY = ScalingMode(
     default_target=0.7,
     highest_target=1.0,
 )
+# Concurrent requests per model copy, published every 10 seconds, counting requests queued in
+# the container and a streamed response until its last token: GPU and LLM variants, whose
+# requests last seconds, scale out on it in seconds (SageMaker developer guide,
+# endpoint-auto-scaling-add-code-define, "high-resolution predefined metric"). Published for
+# real-time instance variants only: serverless variants scale provisioned concurrency, whose
+# dimension takes only its utilization, and asynchronous endpoints queue requests outside the
+# container and scale on that queue.
+CONCURRENCY_METRIC = "SageMakerVariantConcurrentRequestsPerModelHighResolution"
+CONCURRENCY = ScalingMode(
+    name="instance variants scaled on concurrency",
+    dimension="sagemaker:variant:DesiredInstanceCount",
+    metric_name=CONCURRENCY_METRIC,
+    # The developer guide's example adds instances above 5 concurrent requests per model; the
+    # right value is the concurrency one copy serves within its latency goal (a load test).
+    default_target=5.0,
+)
+# What Autoscaling.metric may name for instance variants (None: the endpoint's default).
+INSTANCE_METRICS = (INSTANCES.metric_name, CONCURRENCY_METRIC)
 ASYNC_NAMESPACE = "AWS/SageMaker"
 
 
@@ -139,6 +157,10 @@ ASYNC_BACKLOG = ScalingMode(
 WAKE_METRIC = "HasBacklogWithoutCapacity"
 WAKE_PERIOD_SECONDS = 60
 WAKE_EVALUATION_PERIODS = 2
+# The wake policy's own cooldown: the first instance takes minutes to start (the instance,
+# then the model's download and load), and the alarm stays in ALARM until it serves. The
+# 60 s scale-out cooldown would add a second instance while the first one starts.
+WAKE_COOLDOWN_SECONDS = 600
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -157,6 +179,12 @@ class Autoscaling:
         scale_in_cooldown: Seconds after a scale-in before the next one. Default 300.
         scale_out_cooldown: Seconds after a scale-out before the next one; short, so spikes are
             met quickly. Default 60.
+        metric: The predefined metric instance variants of a real-time endpoint scale on:
+            ``SageMakerVariantInvocationsPerInstance`` or
+            ``SageMakerVariantConcurrentRequestsPerModelHighResolution`` (concurrent requests
+            per model copy, high resolution: recommended for GPU and LLM variants, target
+            default 5). Default None: invocations per instance (async endpoints: their queue;
+            serverless: provisioned concurrency utilization).
     """
 
     max_capacity: Value
@@ -164,6 +192,7 @@ class Autoscaling:
     target_value: Value | None = None
     scale_in_cooldown: Value = DEFAULT_SCALE_IN_COOLDOWN
     scale_out_cooldown: Value = DEFAULT_SCALE_OUT_COOLDOWN
+    metric: str | None = None
 
     def target(self, mode: ScalingMode) -> Value:
         """The target value under ``mode``."""
@@ -235,15 +264,23 @@ def scaled_variants(
     scale. Burstable instances (the table's burstable families) cannot autoscale. Shadow
     variants keep their count.
     """
-    instance_mode = ASYNC_BACKLOG if plan.asynchronous else INSTANCES
+    instance_mode, found = _instance_mode(option, plan)
     scaled: list[ScaledVariant] = []
-    found: list[Problem] = []
     for variant in plan.production:
         # Literal, distinct names: the hosting rules' named_variants (the target carries it).
         path, name = variant.path, variant.name
         serverless = variant.serverless_config
         if isinstance(serverless, Mapping):
             warm, most = serverless.get("ProvisionedConcurrency"), serverless.get("MaxConcurrency")
+            if option.metric is not None:
+                found.append(
+                    Problem.line(
+                        ("autoscaling", "metric"),
+                        f"autoscaling.metric {option.metric!r} with {path}, a Serverless "
+                        "Inference variant: its provisioned concurrency scales only on "
+                        f"{PROVISIONED_CONCURRENCY.metric_name}; drop autoscaling.metric",
+                    )
+                )
             if warm is None:
                 found.append(
                     Problem.line(
@@ -282,6 +319,31 @@ def scaled_variants(
     for mode in {variant.mode.name: variant.mode for variant in scaled}.values():
         found += option.problems(mode)
     return scaled, found
+
+
+def _instance_mode(option: Autoscaling, plan: EndpointPlan) -> tuple[ScalingMode, list[Problem]]:
+    """How instance variants scale: the endpoint's default, or the metric the option names."""
+    default = ASYNC_BACKLOG if plan.asynchronous else INSTANCES
+    metric = option.metric
+    if metric is None or metric == default.metric_name:
+        return default, []
+    if metric not in INSTANCE_METRICS:
+        return default, [
+            Problem(
+                "autoscaling.metric",
+                f"{metric!r} is not one of {', '.join(INSTANCE_METRICS)}",
+            )
+        ]
+    if plan.asynchronous:
+        return default, [
+            Problem.line(
+                ("autoscaling", "metric"),
+                f"autoscaling.metric {metric!r} on an asynchronous endpoint: it queues requests "
+                f"outside the container and scales on that queue ({default.metric_name}); drop "
+                "autoscaling.metric",
+            )
+        ]
+    return (CONCURRENCY if metric == CONCURRENCY_METRIC else INSTANCES), []
 
 
 def endpoint_problems(
@@ -391,7 +453,7 @@ def _wake_from_zero(
             "ScalingTargetId": Ref(target),
             "StepScalingPolicyConfiguration": {
                 "AdjustmentType": "ChangeInCapacity",
-                "Cooldown": option.scale_out_cooldown,
+                "Cooldown": WAKE_COOLDOWN_SECONDS,
                 "MetricAggregationType": "Average",
                 "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
             },

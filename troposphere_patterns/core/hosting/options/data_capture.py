@@ -1,7 +1,9 @@
-"""Data capture: a sample of an endpoint's requests and responses, written to S3 for Model Monitor.
+"""Data capture: a sample of an endpoint's requests and responses, written to S3.
 
-SageMaker Model Monitor compares what an endpoint receives and answers with a baseline; it reads
-what the endpoint config's ``DataCaptureConfig`` writes. The capture goes under one prefix of
+What an endpoint receives and answers, kept for the caller's own analysis (queries, audits, a
+retraining set): the endpoint config's ``DataCaptureConfig`` writes it. (SageMaker Model
+Monitor, which reads such captures, closed to new customers on 30 July 2026, AWS's
+availability note in the developer guide.) The capture goes under one prefix of
 the pattern's bucket (or the caller's S3 URI), encrypted with the pattern's key, and the
 execution role may write exactly that prefix.
 
@@ -42,7 +44,7 @@ MAX_CONTENT_TYPES = 10
 
 @dataclass(frozen=True, kw_only=True)
 class DataCapture:
-    """Capture a sample of the endpoint's requests and responses for Model Monitor.
+    """Capture a sample of the endpoint's requests and responses into S3, for your own analysis.
 
     Attributes:
         destination: ``s3://bucket/prefix`` to write to. Default None: the ``data-capture/``

@@ -14,10 +14,13 @@ serves one variant.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from troposphere import Parameter
 
 from troposphere_patterns.core.hosting import instance_types
 from troposphere_patterns.core.options import integer, number_problem, present
@@ -227,7 +230,8 @@ class Rollout:
                 would clash).
             where: The option's name in messages.
             scaled_min: The fewest instances autoscaling may leave a variant at, when it scales:
-                an update can start there (the endpoint keeps the scaled count).
+                an update can start there (the endpoint keeps the scaled count). A
+                ``Parameter``'s ``MinValue`` and ``Default`` are held to the same rule.
         """
         path = parse_path(where)
         found: list[Problem] = []
@@ -269,6 +273,18 @@ class Rollout:
                 )
             )
         serverless = [v.name for v in variants if v.serverless]
+        if self.strategy in (CANARY, LINEAR) and serverless:
+            # SageMaker defines canary and linear sizes against instance counts, and no page
+            # documents them on serverless variants; all at once is documented for them.
+            found.append(
+                Problem(
+                    where,
+                    f"a {self.strategy.lower()} rollout sizes its steps in instances and "
+                    f"Serverless Inference variant {serverless[0]!r} has none (SageMaker "
+                    "documents no canary or linear traffic shifting for serverless endpoints); "
+                    "use Rollout.all_at_once()",
+                )
+            )
         if self.strategy == ROLLING and serverless:
             found.append(
                 Problem(
@@ -289,13 +305,52 @@ class Rollout:
         if self.strategy in PERCENT_RANGE and not self.problems(where):
             for variant in variants:
                 if variant.serverless:
-                    continue  # capacity, not instances: SageMaker sizes the steps itself
+                    continue  # refused above: no instances to size a step against
                 given = (variant.count, scaled_min)
                 counts = [c for c in given if integer(c)]
                 if counts:
                     scaled = min(counts) == scaled_min and min(counts) != given[0]
                     found += _step_problem(self, variant.name, min(counts), where, scaled=scaled)
+            if isinstance(scaled_min, Parameter) and any(not v.serverless for v in variants):
+                found += _parameter_floor_problems(self, scaled_min)
         return found
+
+
+def fewest_instances(percent: int) -> int:
+    """The fewest instances a variant needs for steps of ``percent`` to be at most half of it."""
+    return next(n for n in itertools.count(1) if 2 * math.ceil(n * percent / 100) <= n)
+
+
+def _parameter_floor_problems(rollout: Rollout, parameter: Parameter) -> list[Problem]:
+    """A deploy-time minimum capacity is held to the rule literal counts are held to.
+
+    The endpoint keeps the scaled-in count across updates (``RetainAllVariantProperties``), so
+    the next rollout starts from the Parameter's lowest value: its ``MinValue`` and its
+    ``Default`` must both leave room for a step of at most half the variant.
+    """
+    percent = rollout.percent
+    if percent is None:
+        raise ValueError(f"{rollout.strategy} has no step: only stepped rollouts are checked here")
+    enough = fewest_instances(percent)
+    found: list[Problem] = []
+    for key in ("MinValue", "Default"):
+        value = parameter.properties.get(key)
+        try:
+            number_value = None if value is None else float(value)
+        except (TypeError, ValueError):
+            number_value = None
+        if number_value is None or number_value < enough:
+            given = "has none" if value is None else f"is {value}"
+            found.append(
+                Problem(
+                    "autoscaling.min_capacity",
+                    f"Parameter {parameter.title}'s {key} {given}; a {rollout.strategy.lower()} "
+                    f"rollout of {percent}% steps needs every variant at {enough} instances or "
+                    f"more, since an update starts from the scaled-in count: give the Parameter "
+                    f"MinValue and Default of at least {enough}",
+                )
+            )
+    return found
 
 
 def _step_problem(
