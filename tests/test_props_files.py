@@ -749,3 +749,10 @@ def test_the_components_flag_in_a_vpc_with_a_rolling_rollout(run: Run) -> None:
     instance_type = template["Parameters"]["InstanceType"]
     assert instance_type["Default"] == "ml.g5.xlarge"
     assert all(t.startswith(("ml.g", "ml.p")) for t in instance_type["AllowedValues"])
+
+
+def test_the_components_flag_and_a_model_data_prefix_exclude_each_other(run: Run) -> None:
+    with pytest.raises(SystemExit) as raised:
+        cli.main([PATTERN, "--inference-components", "--model-data-prefix"])
+    assert raised.value.code == 2
+    assert "not allowed with argument" in run.capsys.readouterr().err

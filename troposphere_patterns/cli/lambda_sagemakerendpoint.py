@@ -469,6 +469,7 @@ COMMAND_LINE = CommandLine(
             help="load the model's uncompressed files (LLM weights) from an S3 prefix chosen "
             "at deploy time (ModelDataPrefix parameter) instead of a model.tar.gz",
             sets=("model_props",),
+            group="model source",
             props=_model_data_prefix,
         ),
         Mode(
@@ -490,6 +491,9 @@ COMMAND_LINE = CommandLine(
             sets=("inference_components",),
             props=_inference_components,
             drops=("model_props",),
+            # Its component is built from the ModelDataUrl Parameter; weights under a prefix
+            # go in a props file's inference_components.
+            group="model source",
             parameter_changes={"InstanceType": _gpu_instance_type},
         ),
         Mode(
