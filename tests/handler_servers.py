@@ -4,15 +4,21 @@
 stopped by whoever started it, that speaks InvokeEndpoint's REST shape
 (``POST /endpoints/{name}/invocations``; for the async path it also takes S3's path-style
 ``PUT``/``GET /{bucket}/{key}``) and can be scripted with modelled errors, throttling,
-slow answers and binary predictions. It records every request it receives. tests/test_handler.py
-runs the happy paths against moto's server instead (``tests.moto_server.MotoServer``: the real
-REST shape, SigV4 and all, with predictions seeded through moto's endpoint-results API).
+slow answers and binary predictions. Given ``components``, it refuses an invocation that does
+not name one of them in ``X-Amzn-SageMaker-Inference-Component`` as SageMaker does (400
+``ValidationError``). Given ``async_output`` and ``async_failure`` (S3 prefixes ending in /),
+it answers InvokeEndpointAsync as SageMaker does: the result's and failure's locations under
+them, named with a fresh UUID (not the request's InferenceId). It records every request.
+tests/test_handler.py runs the happy paths against moto's server instead
+(``tests.moto_server.MotoServer``: the real REST shape, SigV4 and
+all, with predictions seeded through moto's endpoint-results API).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,6 +40,17 @@ class Reply:
         """An S3 error the way S3 sends it (rest-xml protocol)."""
         body = f"<Error><Code>{code}</Code><Message>{code}</Message></Error>"
         return cls(status=status, body=body.encode(), headers={"Content-Type": "application/xml"})
+
+    @classmethod
+    def no_capacity(cls) -> Reply:
+        """A component without a copy (scaled to zero, waking), as SageMaker answers it."""
+        return cls.error(
+            "ValidationError",
+            400,
+            message="Inference Component has no capacity to process this request. "
+            "ApplicationAutoScaling may be in-progress (if configured) or try to increase the "
+            "capacity by invoking UpdateInferenceComponentRuntimeConfig API.",
+        )
 
     @classmethod
     def error(cls, code: str, status: int, **fields: Any) -> Reply:
@@ -59,7 +76,14 @@ class Received:
 class FakeSageMaker:
     """A scripted InvokeEndpoint server in a thread; use as a context manager."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        components: set[str] | None = None,
+        async_output: str | None = None,
+        async_failure: str | None = None,
+    ) -> None:
+        self.components = components
+        self.async_output, self.async_failure = async_output, async_failure
         self.replies: list[Reply] = []
         self.requests: list[Received] = []
         self._stop = threading.Event()
@@ -84,7 +108,17 @@ class FakeSageMaker:
                         body,
                     )
                 )
-                reply = fake.replies.pop(0) if fake.replies else Reply()
+                component = self.headers.get("X-Amzn-SageMaker-Inference-Component")
+                if fake.components is not None and component not in fake.components:
+                    # SageMaker's words for an endpoint with components (its developer guide).
+                    reply = Reply.error(
+                        "ValidationError",
+                        400,
+                        message="Inference Component Name header is required for endpoints "
+                        "to which you plan to deploy inference components.",
+                    )
+                else:
+                    reply = fake.replies.pop(0) if fake.replies else Reply()
                 if reply.delay and fake._stop.wait(reply.delay):
                     return
                 out = body if reply.body is None else reply.body
@@ -93,6 +127,11 @@ class FakeSageMaker:
                     "x-Amzn-Invoked-Production-Variant": "AllTraffic",
                     **reply.headers,
                 }
+                if self.path.endswith("/async-invocations") and fake.async_output:
+                    name = uuid.uuid4()
+                    headers["X-Amzn-SageMaker-OutputLocation"] = f"{fake.async_output}{name}.out"
+                    failure = f"{fake.async_failure}{name}-error.out"
+                    headers["X-Amzn-SageMaker-FailureLocation"] = failure
                 try:
                     self.send_response(reply.status)
                     for name, value in headers.items():

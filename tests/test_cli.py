@@ -20,8 +20,6 @@ import troposphere_patterns
 from troposphere_patterns import cli
 from troposphere_patterns.cli.modes import CommandLine, Mode
 
-HANDLER = Path(__file__).parent.parent / "handler_src" / "lambda_sagemakerendpoint.py"
-
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -43,7 +41,8 @@ def test_default_prints_one_template_with_the_inlined_handler_and_parameters() -
     assert result.returncode == 0, result.stderr
     template = json.loads(result.stdout)
     function = template["Resources"]["LambdaFunction"]["Properties"]
-    assert function["Code"]["ZipFile"] == HANDLER.read_text()
+    # A real-time endpoint's template carries the real-time code only.
+    assert function["Code"]["ZipFile"] == troposphere_patterns.handler_source(asynchronous=False)
     assert function["Runtime"] == "python3.14"
     parameters = template["Parameters"]
     assert set(parameters) == {"ModelImageUri", "ModelDataUrl", "InstanceType", "AlarmTopicArn"}
@@ -149,7 +148,10 @@ def test_existing_endpoint_name_is_a_parameter(capsys: pytest.CaptureFixture[str
     resources = template["Resources"]
     assert not [r for r in resources.values() if r["Type"].startswith("AWS::SageMaker")]  # type: ignore[union-attr]
     variables = resources["LambdaFunction"]["Properties"]["Environment"]["Variables"]  # type: ignore[index]
-    assert variables == {"SAGEMAKER_ENDPOINT_NAME": {"Ref": "EndpointName"}}
+    assert variables == {
+        "SAGEMAKER_ENDPOINT_NAME": {"Ref": "EndpointName"},
+        "SAGEMAKER_READ_TIMEOUT_SECONDS": "70",
+    }
 
 
 @pytest.mark.parametrize("network", [[], ["--deploy-vpc"], ["--existing-vpc"]])
@@ -509,7 +511,17 @@ def test_installed_wheel_renders_with_its_handler_outside_the_checkout(tmp_path:
     )
     assert result.returncode == 0, result.stderr
     function = json.loads(result.stdout)["Resources"]["LambdaFunction"]["Properties"]
-    assert function["Code"]["ZipFile"] == HANDLER.read_text()
+    assert function["Code"]["ZipFile"] == troposphere_patterns.handler_source(asynchronous=False)
+
+
+def test_an_async_endpoint_from_a_flag_or_a_props_file_gets_the_async_code(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    props = tmp_path / "async.yaml"
+    props.write_text("async_inference: {}\n")
+    for args in (["--async"], ["--props", str(props)]):
+        function = render(capsys, *args)["Resources"]["LambdaFunction"]  # type: ignore[index]
+        assert function["Properties"]["Code"]["ZipFile"] == troposphere_patterns.handler_source()
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ import sys
 import time
 import traceback
 import types
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -1118,6 +1119,19 @@ def test_deployed_async_code_queues_the_request_then_answers_with_the_result(
     assert stack.function_config is not None
     timeout = stack.function_config["Timeout"]
     bucket = stack.resources["SagemakerDataBucket"]
+    named: list[str] = []
+
+    def as_sagemaker_names_results(parsed: dict[str, Any], **_: Any) -> None:
+        """moto puts results at s3://<its own bucket>/response.json; SageMaker puts them under
+        the config's S3OutputPath as <uuid>.out, which is what the handler holds it to."""
+        assert parsed["OutputLocation"].endswith("/response.json")  # moto's, unchanged
+        named.append(str(uuid.uuid4()))
+        parsed["OutputLocation"] = f"s3://{bucket}/async-output/{named[-1]}.out"
+        parsed["FailureLocation"] = f"s3://{bucket}/async-failure/{named[-1]}-error.out"
+
+    module.CLIENTS["sagemaker-runtime"].meta.events.register(
+        "after-call.sagemaker-runtime.InvokeEndpointAsync", as_sagemaker_names_results
+    )
     s3 = moto_server.client("s3")
     endpoint = deployment.endpoint_name(stack.resources, stack.params)
     queued = f"/endpoints/{endpoint}/async-invocations"
@@ -1135,9 +1149,13 @@ def test_deployed_async_code_queues_the_request_then_answers_with_the_result(
     payload = {"audio": "s3-sized payloads go here", "case": case_id}
     accepted = submit(payload)
     inference_id = accepted["inferenceId"]
+    assert inference_id == named[-1]  # the name SageMaker gave the result
     assert accepted["outputLocation"] == f"s3://{bucket}/async-output/{inference_id}.out"
     assert accepted["failureLocation"] == f"s3://{bucket}/async-failure/{inference_id}-error.out"
-    stored = s3.get_object(Bucket=bucket, Key=f"async-input/{inference_id}")
+    [key] = [
+        item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="async-input/")["Contents"]
+    ]
+    stored = s3.get_object(Bucket=bucket, Key=key)
     assert json.loads(stored["Body"].read()) == payload
     assert stored["ContentType"] == JSON
     assert stored["ServerSideEncryption"] == "aws:kms"  # the bucket's key, by default

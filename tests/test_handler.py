@@ -1,13 +1,14 @@
-"""Behaviour of handler_src/lambda_sagemakerendpoint.py against local SageMaker Runtime servers.
+"""Behaviour of the handler code templates inline, against local SageMaker Runtime servers.
 
-Happy paths run against moto's server (the real REST shape and SigV4 signing); faults that moto
-cannot produce run against ``FakeSageMaker``, which also records what the handler sent.
+Every test runs exactly the text a template carries (``handler_source``): the real-time variant,
+or the async one for tests of async endpoints. Happy paths run against moto's server (the real
+REST shape and SigV4 signing); faults that moto cannot produce run against ``FakeSageMaker``,
+which also records what the handler sent.
 """
 
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 import os
 import re
@@ -26,6 +27,7 @@ import pytest
 
 from tests.handler_servers import FakeSageMaker, Reply
 from tests.moto_server import MotoServer, free_port
+from troposphere_patterns import handler_source
 
 ROOT = Path(__file__).resolve().parent.parent
 HANDLER_PATH = ROOT / "handler_src" / "lambda_sagemakerendpoint.py"
@@ -51,21 +53,20 @@ class FakeContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-def load_module(source: str | None = None) -> types.ModuleType:
-    """A fresh copy of the handler module, so no client is cached across tests."""
+def load_module(source: str | None = None, asynchronous: bool = False) -> types.ModuleType:
+    """A fresh copy of the inlined code (as Lambda runs index.py), with its own clients.
+
+    Clients are made at import from the environment: load after setting it.
+    """
     global _loaded
     _loaded += 1
     name = f"lambda_sagemakerendpoint_{_loaded}"
     if source is None:
-        spec = importlib.util.spec_from_file_location(name, HANDLER_PATH)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    else:  # the copy inlined in a template, as Lambda would run index.py
-        module = types.ModuleType(name)
-        module.__file__ = "index.py"
-        sys.modules[name] = module  # dataclasses and friends resolve the module by name
-        exec(compile(source, "index.py", "exec"), module.__dict__)
+        source = handler_source(asynchronous=asynchronous)
+    module = types.ModuleType(name)
+    module.__file__ = "index.py"
+    sys.modules[name] = module  # dataclasses and friends resolve the module by name
+    exec(compile(source, "index.py", "exec"), module.__dict__)
     return module
 
 
@@ -89,6 +90,15 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "missing-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "missing-credentials"))
     monkeypatch.setenv("SAGEMAKER_ENDPOINT_NAME", ENDPOINT)
+    # Nothing listens there: a client made before a test's server is set can reach nothing.
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
+    for name in (
+        "SAGEMAKER_INFERENCE_COMPONENTS",
+        "SAGEMAKER_TARGET_MODELS",
+        "SAGEMAKER_READ_TIMEOUT_SECONDS",
+        "AWS_ENDPOINT_URL_S3",
+    ):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="session")
@@ -112,8 +122,12 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSageMaker]:
 
 
 @pytest.fixture
-def mod() -> types.ModuleType:
-    return load_module()
+def mod(request: pytest.FixtureRequest) -> types.ModuleType:
+    """The code a template inlines: the async variant for tests of async endpoints.
+
+    Loaded after the test's server fixtures (requested before it), whose URL the clients take.
+    """
+    return load_module(asynchronous="async_env" in request.fixturenames)
 
 
 # --------------------------------------------------------------------------- events
@@ -224,15 +238,17 @@ def test_direct_invocation_returns_text_predictions(
     assert call(mod, [[1, 2], [3, 4]]) == "0.93\n0.12\n"
 
 
-def test_client_uses_aws_endpoint_url_and_is_created_once(
+def test_client_is_created_at_import_and_used_while_time_allows(
     moto: MotoServer, mod: types.ModuleType
 ) -> None:
+    client = mod.CLIENTS["sagemaker-runtime"]  # made in the init phase, not on a request
+    assert client.meta.endpoint_url == moto.url
+    assert client.meta.config.read_timeout == 70
     moto.seed(PREDICTION, PREDICTION)
     call(mod, {"a": 1})
-    client = mod._clients["sagemaker-runtime"]
-    assert client.meta.endpoint_url == moto.url
     call(mod, {"a": 2})
-    assert mod._clients["sagemaker-runtime"] is client
+    assert mod.CLIENTS["sagemaker-runtime"] is client
+    assert mod._shorter == {}  # 90 s left each time: no shorter client was needed
 
 
 def test_template_inlines_this_handler_and_it_runs(moto: MotoServer) -> None:
@@ -247,7 +263,7 @@ def test_template_inlines_this_handler_and_it_runs(moto: MotoServer) -> None:
     assert result.returncode == 0, result.stderr
     template = json.loads(result.stdout)
     source = template["Resources"]["LambdaFunction"]["Properties"]["Code"]["ZipFile"]
-    assert source == HANDLER_PATH.read_text()
+    assert source in (handler_source(asynchronous=False), handler_source())
     inlined = load_module(source)
     moto.seed(PREDICTION)
     response = inlined.handler(http_event('{"x": 1}'), FakeContext())
@@ -334,12 +350,22 @@ def test_direct_envelope_sets_options(fake: FakeSageMaker, mod: types.ModuleType
     assert sent.headers["x-amzn-sagemaker-inference-id"] == "id-7"
 
 
-def test_direct_payload_with_extra_keys_is_not_an_envelope(
+def test_direct_payload_without_body_is_the_payload(
     fake: FakeSageMaker, mod: types.ModuleType
 ) -> None:
-    payload = {"Body": "text", "Accept": "x", "temperature": 0.2}
+    payload = {"Accept": "x", "TargetModel": "a.tar.gz", "temperature": 0.2}
     assert call(mod, payload) == payload
     assert json.loads(fake.requests[0].body) == payload
+
+
+@pytest.mark.parametrize("key", ["temperature", "targetModel", "inference_component"])
+def test_an_envelope_with_an_unknown_key_is_refused_naming_it(
+    fake: FakeSageMaker, mod: types.ModuleType, key: str
+) -> None:
+    with pytest.raises(mod.EndpointInvocationError, match=f"Unknown envelope key {key}") as info:
+        call(mod, {"Body": {"x": 1}, key: "x"})
+    assert info.value.status == 400
+    assert fake.requests == []  # never sent as the payload
 
 
 def test_custom_endpoint_variable(
@@ -364,6 +390,7 @@ def test_custom_endpoint_variable(
         (rest_event("{broken", {"Content-Type": "application/json"}), 400),
         (rest_event("{}", {"X-Amzn-SageMaker-Custom-Attributes": "caf\u00e9"}), 400),
         (rest_event("{}", {"X-Amzn-SageMaker-Inference-Id": "x" * 65}), 400),
+        (rest_event("{}", {"X-Amzn-SageMaker-Custom-Attributes": ""}), 400),
         (rest_event("{}", {"Accept": "text/csv\r\nX-Injected: 1"}), 400),
         (url_event("a" * (6 * 1024 * 1024 + 1), {"Content-Type": "text/plain"}), 413),
         (
@@ -464,13 +491,7 @@ def test_container_timeout_reported_by_sagemaker_is_a_504(
         (Reply.error("ModelNotReadyException", 429, Message="Model is loading"), 429, 3),
         (Reply.error("ServiceUnavailable", 503, Message="Service unavailable"), 503, 1),
         (Reply.error("InternalFailure", 500, Message="Internal failure"), 500, 1),
-        (
-            Reply.error(
-                "ValidationError", 400, Message=f"Endpoint x of account {ACCOUNT} not found."
-            ),
-            500,
-            1,
-        ),
+        (Reply.error("InternalDependencyException", 530, Message="Dependency"), 503, 1),
     ],
 )
 def test_service_errors_map_to_http_statuses_and_only_throttling_is_retried(
@@ -496,15 +517,18 @@ def test_throttling_is_not_retried_when_the_function_is_nearly_out_of_time(
     fake: FakeSageMaker, mod: types.ModuleType
 ) -> None:
     fake.replies.extend([Reply.error("ThrottlingException", 400, message="Rate exceeded")] * 3)
-    response = call(mod, rest_event('{"x": 1}'), FakeContext(remaining_ms=20_000))
+    # 5.5 s left: less than a connect, a second of reading and the 3 s margin after a backoff.
+    response = call(mod, rest_event('{"x": 1}'), FakeContext(remaining_ms=5_500))
     assert response["statusCode"] == 429
     assert len(fake.requests) == 1
 
 
 def test_read_timeout_is_a_504_and_the_inference_is_sent_once(
-    fake: FakeSageMaker, mod: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+    fake: FakeSageMaker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(mod, "READ_TIMEOUT", 0.5)
+    monkeypatch.setenv("SAGEMAKER_READ_TIMEOUT_SECONDS", "0.5")  # as the template sets it
+    mod = load_module()
+    assert mod.CLIENTS["sagemaker-runtime"].meta.config.read_timeout == 0.5
     fake.replies.append(Reply(delay=3))
     started = time.monotonic()
     response = call(mod, rest_event('{"x": 1}'))
@@ -525,12 +549,15 @@ def test_read_timeout_shrinks_to_fit_the_functions_remaining_time(
     assert response["statusCode"] == 504
     assert time.monotonic() - started < 2.5
     assert len(fake.requests) == 1
+    # The bound is per call: the next request, with time enough, gets the full read timeout.
+    fake.replies.append(Reply(delay=1.5))
+    assert call(mod, http_event('{"x": 1}'))["statusCode"] == 200
 
 
 def test_unreachable_sagemaker_is_a_503(
     mod: types.ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
+    # aws_env points the clients at a port nothing listens on.
     monkeypatch.setattr(mod, "BACKOFF_BASE", 0.01)
     response = call(mod, rest_event('{"x": 1}'))
     assert response["statusCode"] == 503
@@ -579,7 +606,7 @@ def test_missing_endpoint_configuration(
 def test_unexpected_failures_are_500_without_details(
     mod: types.ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def explode(context: Any, service: str = "") -> Any:
+    def explode(service: str, context: Any) -> Any:
         raise RuntimeError(f"boom arn:aws:iam::{ACCOUNT}:role/secret")
 
     monkeypatch.setattr(mod, "_client_for", explode)
@@ -625,7 +652,8 @@ BUCKET = "async-bucket"
 INPUT = f"s3://{BUCKET}/async-input/"
 OUTPUT = f"s3://{BUCKET}/async-output"  # without the trailing slash: the handler adds it
 FAILURE = f"s3://{BUCKET}/async-failure/"
-INFERENCE_ID = re.compile(r"[0-9a-f]{32}")
+# SageMaker names results with a UUID of its own: the id the caller gets.
+RESULT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @pytest.fixture
@@ -636,10 +664,29 @@ def async_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def s3(moto: MotoServer, async_env: None) -> Any:
+def runtime(async_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSageMaker]:
+    """SageMaker Runtime answering InvokeEndpointAsync as AWS does.
+
+    moto names its results response.json in a bucket of its own, which the handler refuses.
+    """
+    with FakeSageMaker(async_output=f"{OUTPUT}/", async_failure=FAILURE) as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", server.url)
+        yield server
+
+
+@pytest.fixture
+def s3(moto: MotoServer, runtime: FakeSageMaker) -> Any:
+    """moto's S3 (the real REST shape) beside ``runtime``."""
     client = boto3.client("s3", endpoint_url=moto.url, region_name="us-east-1")
     client.create_bucket(Bucket=BUCKET)
     return client
+
+
+def input_key(runtime: FakeSageMaker) -> str:
+    """The key of the input the last queued request points SageMaker to."""
+    location = runtime.requests[-1].headers["x-amzn-sagemaker-inputlocation"]
+    assert location.startswith(f"s3://{BUCKET}/async-input/")
+    return location.removeprefix(f"s3://{BUCKET}/")
 
 
 def status_event(inference_id: str, make_event: Any = http_event) -> Any:
@@ -653,23 +700,25 @@ def status_event(inference_id: str, make_event: Any = http_event) -> Any:
 
 
 def test_async_request_uploads_the_payload_and_queues_it(
-    s3: Any, moto: MotoServer, mod: types.ModuleType
+    s3: Any, runtime: FakeSageMaker, mod: types.ModuleType
 ) -> None:
     response = call(mod, rest_event('{"audio": "..."}', {"Content-Type": "application/json"}))
     assert response["statusCode"] == 202
     body = json.loads(response["body"])
     inference_id = body["inferenceId"]
-    assert INFERENCE_ID.fullmatch(inference_id)
+    assert RESULT_ID.fullmatch(inference_id)
+    # The id is the name SageMaker gave the result, and both locations follow from it.
     assert body == {
         "inferenceId": inference_id,
         "status": "InProgress",
         "outputLocation": f"s3://{BUCKET}/async-output/{inference_id}.out",
         "failureLocation": f"s3://{BUCKET}/async-failure/{inference_id}-error.out",
     }
-    stored = s3.get_object(Bucket=BUCKET, Key=f"async-input/{inference_id}")
+    assert runtime.requests[-1].headers["x-amzn-sagemaker-inference-id"] != inference_id
+    stored = s3.get_object(Bucket=BUCKET, Key=input_key(runtime))
     assert stored["Body"].read() == b'{"audio": "..."}'
     assert stored["ContentType"] == "application/json"
-    assert moto.answered("POST", f"/endpoints/{ENDPOINT}/async-invocations") == 1
+    assert [r.path for r in runtime.requests] == [f"/endpoints/{ENDPOINT}/async-invocations"]
     # A second request gets its own id and its own input object.
     again = json.loads(call(mod, rest_event('{"audio": "2"}'))["body"])["inferenceId"]
     assert again != inference_id
@@ -700,14 +749,12 @@ def test_async_status_is_pending_then_the_result(
 
 
 def test_async_direct_invocation_submits_and_asks_for_the_result(
-    s3: Any, mod: types.ModuleType
+    s3: Any, runtime: FakeSageMaker, mod: types.ModuleType
 ) -> None:
     submitted = call(mod, {"Body": "1,2,3", "ContentType": "text/csv", "Accept": "text/csv"})
     inference_id = submitted["inferenceId"]
     assert submitted["status"] == "InProgress"
-    assert s3.get_object(Bucket=BUCKET, Key=f"async-input/{inference_id}")["Body"].read() == (
-        b"1,2,3"
-    )
+    assert s3.get_object(Bucket=BUCKET, Key=input_key(runtime))["Body"].read() == b"1,2,3"
     assert call(mod, {"InferenceId": inference_id}) == {
         "inferenceId": inference_id,
         "status": "InProgress",
@@ -769,15 +816,16 @@ def test_async_result_too_large_for_lambda_is_refused_unread(
     "inference_id",
     [
         "../async-input/0123456789abcdef0123456789abcdef",
-        "0123456789ABCDEF0123456789ABCDEF",  # not what the function draws
-        "0123456789abcdef0123456789abcde",  # 31 characters
-        "0123456789abcdef0123456789abcdef0",
+        "a/b",
+        "x.out",
+        "-leading-dash",
+        "x" * 129,
         "0123456789abcdef0123456789abcdef\n",
         "",
         7,
     ],
 )
-def test_async_status_refuses_any_id_the_function_did_not_draw(
+def test_async_status_refuses_any_id_that_is_no_result_name(
     fake: FakeSageMaker, async_env: None, mod: types.ModuleType, inference_id: Any
 ) -> None:
     if isinstance(inference_id, str):
@@ -791,7 +839,13 @@ def test_async_status_refuses_any_id_the_function_did_not_draw(
 
 @pytest.mark.parametrize(
     "headers",
-    [{"X-Amzn-SageMaker-Inference-Id": "mine"}, {"X-Amzn-SageMaker-Target-Variant": "blue"}],
+    [
+        {"X-Amzn-SageMaker-Inference-Id": "mine"},
+        {"X-Amzn-SageMaker-Target-Variant": "blue"},
+        {"X-Amzn-SageMaker-Target-Model": "a.tar.gz"},
+        {"X-Amzn-SageMaker-Inference-Component": "chat"},
+        {"X-Amzn-SageMaker-Session-Id": "NEW_SESSION"},
+    ],
 )
 def test_async_request_refuses_options_an_async_endpoint_cannot_honour(
     fake: FakeSageMaker, async_env: None, mod: types.ModuleType, headers: dict[str, str]
@@ -806,6 +860,7 @@ def test_async_request_sends_what_invoke_endpoint_async_takes(
     fake: FakeSageMaker, async_env: None, mod: types.ModuleType
 ) -> None:
     image = bytes(range(256)) * 64  # binary, not UTF-8
+    fake.async_output, fake.async_failure = f"{OUTPUT}/", FAILURE
     fake.replies += [Reply(body=b""), Reply(body=b"{}")]
     event = url_event(
         base64.b64encode(image).decode(),
@@ -818,8 +873,9 @@ def test_async_request_sends_what_invoke_endpoint_async_takes(
     )
     response = call(mod, event)
     assert response["statusCode"] == 202
-    inference_id = json.loads(response["body"])["inferenceId"]
     put, queued = fake.requests
+    inference_id = queued.headers["x-amzn-sagemaker-inference-id"]
+    assert re.fullmatch("[0-9a-f]{32}", inference_id)  # drawn by the function
     assert (put.method, put.path) == ("PUT", f"/{BUCKET}/async-input/{inference_id}")
     assert put.headers["content-type"] == "image/jpeg"
     assert image in put.body  # the decoded payload, whole
@@ -877,7 +933,9 @@ def test_async_without_its_locations_is_a_configuration_error(
     assert fake.requests == []
 
 
-def test_async_upload_holds_one_copy_of_the_payload(s3: Any, mod: types.ModuleType) -> None:
+def test_async_upload_holds_one_copy_of_the_payload(
+    s3: Any, runtime: FakeSageMaker, mod: types.ModuleType
+) -> None:
     """The decoded body is the only copy: decoding, upload and signing never copy it whole."""
     payload = os.urandom(5 * 1024 * 1024 + 512 * 1024)
     event = url_event(base64.b64encode(payload).decode(), {"Content-Type": "image/jpeg"}, True)
@@ -893,10 +951,7 @@ def test_async_upload_holds_one_copy_of_the_payload(s3: Any, mod: types.ModuleTy
     # server) in 1 MiB reads, so up to ~2 MiB in flight; a second copy would add 5.5 MiB.
     extra = peak - len(payload)
     assert extra < 3 * 1024 * 1024, f"{extra} bytes beyond a {len(payload)}-byte payload"
-    inference_id = json.loads(response["body"])["inferenceId"]
-    assert s3.get_object(Bucket=BUCKET, Key=f"async-input/{inference_id}")["Body"].read() == (
-        payload
-    )
+    assert s3.get_object(Bucket=BUCKET, Key=input_key(runtime))["Body"].read() == payload
 
 
 def test_async_logs_one_line_per_request_with_the_id(
@@ -919,3 +974,251 @@ def test_async_logs_one_line_per_request_with_the_id(
         "pending",
     )
     assert "4111" not in json.dumps([submitted, status])
+
+
+# --------------------------------------------------------------------------- components, targets
+
+
+@pytest.fixture
+def components(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSageMaker]:
+    """An endpoint with two inference components, as the template describes it."""
+    with FakeSageMaker(components={"chat", "code"}) as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        monkeypatch.setenv("SAGEMAKER_INFERENCE_COMPONENTS", "chat,code")
+        yield server
+
+
+def test_the_one_component_is_always_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with FakeSageMaker(components={"chat"}) as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        monkeypatch.setenv("SAGEMAKER_INFERENCE_COMPONENTS", "chat")
+        mod = load_module()
+        assert call(mod, http_event('{"x": 1}'))["statusCode"] == 200
+        assert call(mod, {"x": 2}) == {"x": 2}
+    assert [r.headers["x-amzn-sagemaker-inference-component"] for r in server.requests] == [
+        "chat",
+        "chat",
+    ]
+
+
+def test_with_several_components_the_request_names_one(
+    components: FakeSageMaker, mod: types.ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    headers = {"X-AMZN-SAGEMAKER-INFERENCE-COMPONENT": "code"}  # any case
+    assert call(mod, rest_event('{"x": 1}', headers))["statusCode"] == 200
+    assert call(mod, {"Body": {"x": 2}, "InferenceComponentName": "chat"}) == {"x": 2}
+    sent = [r.headers["x-amzn-sagemaker-inference-component"] for r in components.requests]
+    assert sent == ["code", "chat"]
+    assert [line["component"] for line in log_lines(capsys)] == ["code", "chat"]
+
+
+def test_a_component_is_named_as_the_props_name_it_or_in_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pattern names components <name>-<12 hex digits of the stack ID>."""
+    deployed = {"chat-0a1b2c3d4e5f", "prod-code-0a1b2c3d4e5f"}
+    with FakeSageMaker(components=deployed) as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        monkeypatch.setenv(
+            "SAGEMAKER_INFERENCE_COMPONENTS", "chat-0a1b2c3d4e5f,prod-code-0a1b2c3d4e5f"
+        )
+        mod = load_module()
+        for name in ("chat", "prod-code", "chat-0a1b2c3d4e5f"):
+            assert call(mod, {"Body": {}, "InferenceComponentName": name}) == {}
+        with pytest.raises(mod.EndpointInvocationError, match="name one of chat, prod-code "):
+            call(mod, {"Body": {}, "InferenceComponentName": "code"})
+    assert [r.headers["x-amzn-sagemaker-inference-component"] for r in server.requests] == [
+        "chat-0a1b2c3d4e5f",
+        "prod-code-0a1b2c3d4e5f",
+        "chat-0a1b2c3d4e5f",
+    ]
+
+
+@pytest.mark.parametrize("headers", [None, {"X-Amzn-SageMaker-Inference-Component": "vision"}])
+def test_a_missing_or_unknown_component_is_a_400_listing_the_known_ones(
+    components: FakeSageMaker, mod: types.ModuleType, headers: dict[str, str] | None
+) -> None:
+    response = call(mod, http_event('{"x": 1}', headers))
+    assert response["statusCode"] == 400
+    message = error_of(response)["message"]
+    assert "InferenceComponentName: name one of chat, code" in message
+    assert "x-amzn-sagemaker-inference-component" in message
+    assert components.requests == []
+
+
+def test_a_component_on_an_endpoint_without_components_is_refused(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    response = call(mod, http_event("{}", {"X-Amzn-SageMaker-Inference-Component": "chat"}))
+    assert response["statusCode"] == 400
+    assert "has no inference components" in error_of(response)["message"]
+    assert fake.requests == []
+
+
+def test_a_component_without_capacity_is_a_retryable_503_until_it_wakes(
+    components: FakeSageMaker, mod: types.ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    components.replies += [Reply.no_capacity(), Reply.no_capacity()]
+    event = http_event('{"x": 1}', {"X-Amzn-SageMaker-Inference-Component": "chat"})
+    waking = call(mod, event)
+    assert waking["statusCode"] == 503
+    assert waking["headers"]["Retry-After"] == "60"
+    assert error_of(waking)["error"] == "NoCapacity"
+    assert_nothing_leaks(waking)
+    with pytest.raises(mod.RetryableInvocationError, match="retry in 60 s") as info:
+        call(mod, {"Body": {"x": 1}, "InferenceComponentName": "chat"})
+    assert info.value.status == 503
+    assert call(mod, event)["statusCode"] == 200  # awake
+    assert len(components.requests) == 3  # not retried within a request: it takes minutes
+    proxy, direct, awake = log_lines(capsys)
+    assert (proxy["status"], proxy["outcome"], proxy["retryAfter"]) == (503, "NoCapacity", "60")
+    assert "scaled to zero or waking" in proxy["detail"]
+    assert (direct["outcome"], awake["outcome"]) == ("NoCapacity", "ok")
+
+
+def test_sagemaker_refusing_the_request_is_a_configuration_error_with_its_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The endpoint has components the function was not told about (no variable)."""
+    with FakeSageMaker(components={"chat"}) as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        response = call(load_module(), rest_event('{"x": 1}'))
+    assert response["statusCode"] == 500
+    assert error_of(response)["error"] == "ConfigurationError"
+    assert "ValidationError" in error_of(response)["message"]
+    [line] = log_lines(capsys)
+    assert line["errorCode"] == "ValidationError"
+    assert "Inference Component Name header is required" in line["detail"]
+    assert line["sagemakerRequestId"] == "00000000-0000-0000-0000-000000000000"
+    assert "trace" not in line  # SageMaker's answer, not a bug of the function
+
+
+def test_sagemakers_request_id_is_logged_on_every_call(
+    fake: FakeSageMaker, mod: types.ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.replies += [Reply(), model_error(400, "bad")]
+    call(mod, {"x": 1})
+    with pytest.raises(mod.EndpointInvocationError):
+        call(mod, {"x": 1})
+    ok, failed = log_lines(capsys)
+    assert (
+        ok["sagemakerRequestId"]
+        == failed["sagemakerRequestId"]
+        == ("00000000-0000-0000-0000-000000000000")
+    )
+    assert failed["errorCode"] == "ModelError"
+
+
+def test_a_model_error_is_502_whatever_its_words(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    """504 comes from the error's shape (no status from the container), not its text."""
+    fake.replies.append(model_error(500, "upstream timed out"))
+    response = call(mod, http_event('{"x": 1}'))
+    assert (response["statusCode"], error_of(response)["modelStatusCode"]) == (502, 500)
+
+
+TARGETS = {
+    "X-Amzn-SageMaker-Target-Model": "models/resnet-v2.tar.gz",
+    "X-Amzn-SageMaker-Target-Container-Hostname": "second-container",
+    "X-Amzn-SageMaker-Session-Id": "NEW_SESSION",
+}
+
+
+def test_target_model_container_and_session_are_forwarded(
+    fake: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    fake.replies.append(Reply(headers={"X-Amzn-SageMaker-New-Session-Id": "s-1; Expires=x"}))
+    response = call(mod, url_event('{"x": 1}', {k.upper(): v for k, v in TARGETS.items()}))
+    assert response["statusCode"] == 200
+    assert response["headers"]["X-Amzn-SageMaker-New-Session-Id"] == "s-1; Expires=x"
+    envelope = {"TargetModel": "m.tar.gz", "TargetContainerHostname": "c1", "SessionId": "s-1"}
+    assert call(mod, {"Body": {"x": 2}, **envelope}) == {"x": 2}
+    proxy, direct = fake.requests
+    for header, value in TARGETS.items():
+        assert proxy.headers[header.lower()] == value
+    assert direct.headers["x-amzn-sagemaker-target-model"] == "m.tar.gz"
+    assert direct.headers["x-amzn-sagemaker-target-container-hostname"] == "c1"
+    assert direct.headers["x-amzn-sagemaker-session-id"] == "s-1"
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("X-Amzn-SageMaker-Target-Model", "m" * 1025),  # botocore: at most 1024
+        ("X-Amzn-SageMaker-Target-Model", " leading-space"),  # \A\S[\p{Print}]*\z
+        ("X-Amzn-SageMaker-Target-Container-Hostname", "under_score"),
+        ("X-Amzn-SageMaker-Target-Container-Hostname", "h" * 64),  # at most 63
+        ("X-Amzn-SageMaker-Session-Id", "NEW_SESSIONS"),
+        ("X-Amzn-SageMaker-Session-Id", "s" * 257),  # at most 256
+        ("X-Amzn-SageMaker-Target-Variant", "-blue"),
+        ("X-Amzn-SageMaker-Inference-Component", "chat-"),
+    ],
+)
+def test_targets_outside_the_apis_limits_are_refused_naming_the_parameter(
+    fake: FakeSageMaker, mod: types.ModuleType, header: str, value: str
+) -> None:
+    response = call(mod, http_event("{}", {header: value}))
+    assert response["statusCode"] == 400
+    name = {
+        "X-Amzn-SageMaker-Target-Model": "TargetModel",
+        "X-Amzn-SageMaker-Target-Container-Hostname": "TargetContainerHostname",
+        "X-Amzn-SageMaker-Session-Id": "SessionId",
+        "X-Amzn-SageMaker-Target-Variant": "TargetVariant",
+        "X-Amzn-SageMaker-Inference-Component": "InferenceComponentName",
+    }[header]
+    assert error_of(response)["message"] == f"Invalid {name}"
+    assert fake.requests == []
+
+
+def test_pinned_target_models_refuse_others(
+    fake: FakeSageMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAGEMAKER_TARGET_MODELS", "a.tar.gz,b.tar.gz")
+    mod = load_module()
+    assert call(mod, {"Body": {}, "TargetModel": "b.tar.gz"}) == {}
+    for envelope in ({"Body": {}, "TargetModel": "c.tar.gz"}, {"Body": {}}):
+        with pytest.raises(mod.EndpointInvocationError, match="TargetModel: not one of") as info:
+            call(mod, envelope)
+        assert info.value.status == 400
+    assert len(fake.requests) == 1
+
+
+def test_real_time_code_refuses_an_async_configuration(
+    fake: FakeSageMaker, async_env: None
+) -> None:
+    """A real-time template's code, deployed beside async settings, says so plainly."""
+    mod = load_module(asynchronous=False)
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == 500
+    assert error_of(response) == {
+        "error": "ConfigurationError",
+        "message": "No async support",
+        "requestId": FakeContext.aws_request_id,
+    }
+    assert fake.requests == []
+
+
+def test_async_output_outside_the_configured_prefix_is_refused(
+    fake: FakeSageMaker, async_env: None, mod: types.ModuleType
+) -> None:
+    fake.async_output, fake.async_failure = "s3://elsewhere/out/", FAILURE
+    fake.replies += [Reply(body=b""), Reply(body=b"{}")]
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == 502
+    assert error_of(response)["error"] == "UnexpectedResponse"
+
+
+def test_async_status_reads_where_sagemaker_named_the_result(
+    s3: Any, runtime: FakeSageMaker, mod: types.ModuleType
+) -> None:
+    """The id handed out is SageMaker's result name, not the InferenceId the function sent."""
+    accepted = call(mod, {"x": 1})
+    sent_id = runtime.requests[-1].headers["x-amzn-sagemaker-inference-id"]
+    s3.put_object(Bucket=BUCKET, Key=f"async-output/{sent_id}.out", Body=b"{}")  # a decoy
+    assert call(mod, {"InferenceId": accepted["inferenceId"]})["status"] == "InProgress"
+    key = accepted["outputLocation"].removeprefix(f"s3://{BUCKET}/")
+    s3.put_object(Bucket=BUCKET, Key=key, Body=b'{"ok": 1}', ContentType="application/json")
+    assert call(mod, {"InferenceId": accepted["inferenceId"]}) == {"ok": 1}

@@ -180,6 +180,32 @@ def test_model_network_isolation_is_on_by_default_and_can_be_turned_off() -> Non
     assert model["Properties"]["EnableNetworkIsolation"] is False
 
 
+@pytest.mark.parametrize(
+    ("given", "timeout", "read"),
+    [
+        ({}, 80, "70"),  # direct invocation, function URLs: SageMaker's 60 s and a margin
+        ({"Environment": {"Variables": {"SAGEMAKER_READ_TIMEOUT_SECONDS": "25"}}}, 35, "25"),
+        ({"Timeout": 40}, 40, "30"),
+        (
+            {"Timeout": 29, "Environment": {"Variables": {"SAGEMAKER_READ_TIMEOUT_SECONDS": "20"}}},
+            29,
+            "20",
+        ),
+    ],
+)
+def test_the_functions_timeout_follows_the_handlers_read_timeout(
+    given: dict[str, Any], timeout: int, read: str
+) -> None:
+    template = lambda_sagemakerendpoint(
+        props(lambda_function_props={"Code": CODE, **given})
+    ).to_dict()
+    function = template["Resources"]["LambdaFunction"]["Properties"]
+    assert function["Timeout"] == timeout
+    variables = function["Environment"]["Variables"]
+    assert variables["SAGEMAKER_READ_TIMEOUT_SECONDS"] == read
+    assert "SAGEMAKER_ENDPOINT_NAME" in variables  # the pattern's own beside it
+
+
 def test_caller_overrides_appear_in_the_output() -> None:
     template = lambda_sagemakerendpoint(
         props(
@@ -234,6 +260,7 @@ def test_required_env_var_wins_over_a_caller_variable_of_the_same_name() -> None
     assert variables == {
         "SAGEMAKER_ENDPOINT_NAME": {"Fn::GetAtt": ["SagemakerEndpoint", "EndpointName"]},
         "KEEP": "me",
+        "SAGEMAKER_READ_TIMEOUT_SECONDS": "70",  # a default, under the caller's
     }
 
 

@@ -135,6 +135,11 @@ def prefix(uri: Any) -> dict[str, Any]:
     return {"S3DataSource": {"S3Uri": uri, "S3DataType": "S3Prefix", "CompressionType": "None"}}
 
 
+def READ(seconds: Any) -> dict[str, Any]:  # noqa: N802 (reads as the variable it sets)
+    """The handler's read timeout variable set to ``seconds``."""
+    return {"SAGEMAKER_READ_TIMEOUT_SECONDS": seconds}
+
+
 IMAGE_REPO = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference"
 CUDA12_IMAGE = IMAGE_REPO + ":0.33.0-lmi15.0.0-cu128"
 CUDA13_IMAGE = IMAGE_REPO + ":0.35.0-lmi17.0.0-cu130"
@@ -473,6 +478,39 @@ RULES: list[tuple[str, dict[str, Any], str]] = [
         "11 ImageUri without PackageType",
         {"lambda_function_props": {"Code": {"ImageUri": IMAGE}}},
         "lambda_function_props.Code: ImageUri needs PackageType: Image",
+    ),
+    (
+        "11 read timeout not a number",
+        {"lambda_function_props": {"Code": CODE, "Environment": {"Variables": READ("soon")}}},
+        "lambda_function_props.Environment.Variables.SAGEMAKER_READ_TIMEOUT_SECONDS: seconds "
+        "the handler waits for the model, 1-895; got 'soon'",
+    ),
+    (
+        "11 read timeout over Lambda's limit",
+        {"lambda_function_props": {"Code": CODE, "Environment": {"Variables": READ("896")}}},
+        "SAGEMAKER_READ_TIMEOUT_SECONDS: seconds the handler waits for the model, 1-895",
+    ),
+    (
+        "11 Timeout leaves the handler no time",
+        {
+            "lambda_function_props": {
+                "Code": CODE,
+                "Timeout": 29,
+                "Environment": {"Variables": READ("25")},
+            }
+        },
+        "lambda_function_props.Timeout: 29 s leaves the handler no time to answer after its "
+        "25 s read timeout: at least 30",
+    ),
+    (
+        "11 deploy-time read timeout without Timeout",
+        {
+            "lambda_function_props": {
+                "Code": CODE,
+                "Environment": {"Variables": READ(Ref("ReadTimeout"))},
+            }
+        },
+        "SAGEMAKER_READ_TIMEOUT_SECONDS: a deploy-time value: set Timeout too, above it",
     ),
     (
         "11 ZipFile with PackageType Image",

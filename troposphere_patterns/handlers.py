@@ -1,28 +1,42 @@
 """The Lambda handlers the patterns' functions run, as the source a template inlines.
 
 The handlers live at the top of the repository (``handler_src/``) so they read as the code users
-deploy; they ship inside the package as ``troposphere_patterns.handler_src``, so this works from
-a checkout and from an installed wheel alike. The tests run the same files.
+deploy, documented and commented; they ship inside the package as
+``troposphere_patterns.handler_src``, so this works from a checkout and from an installed wheel
+alike. A template carries the code derived from that source by :func:`handler_source` alone:
+docstrings and comments left out, and the part after :data:`ASYNC_MARKER` only when the
+template's endpoint is asynchronous. The tests execute exactly that derived text.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 from pathlib import Path
 
 HANDLER_PACKAGE = "troposphere_patterns.handler_src"
 DEFAULT_HANDLER = "lambda_sagemakerendpoint"
+# A whole line of the source, at module level: what follows serves async endpoints only.
+ASYNC_MARKER = "# ---- async endpoints only ----"
 
 
-def handler_source(name: str = DEFAULT_HANDLER) -> str:
-    """Return a handler's source, for a function's ``Code.ZipFile``.
+def handler_source(name: str = DEFAULT_HANDLER, *, asynchronous: bool = True) -> str:
+    """Return the code a function's ``Code.ZipFile`` inlines, derived from a handler's source.
+
+    The text is the module in ``handler_src/`` without its docstrings and comments (the
+    template has no use for them and is limited to 51,200 bytes), formatted and named as the
+    source is: nothing is renamed, compressed or encoded.
 
     Args:
         name: The handler module in ``handler_src/``; default: the Lambda -> SageMaker
             endpoint handler (``index.handler``, runtime ``python3.14``).
+        asynchronous: Keep the part after :data:`ASYNC_MARKER` (a handler without the marker
+            is the same either way). Default True: code that serves both kinds of endpoint;
+            pass False for a real-time endpoint's template, whose function then refuses an
+            async configuration.
 
     Returns:
-        The module's source text, as tested.
+        The code, as the handler tests execute it.
 
     Raises:
         ModuleNotFoundError: The handler package is not installed beside the library.
@@ -38,4 +52,68 @@ def handler_source(name: str = DEFAULT_HANDLER) -> str:
             f"the handler package {HANDLER_PACKAGE} is not installed", name=HANDLER_PACKAGE
         )
     folder = Path(next(iter(spec.submodule_search_locations)))
-    return (folder / f"{name}.py").read_text(encoding="utf-8")
+    source = (folder / f"{name}.py").read_text(encoding="utf-8")
+    if not asynchronous:
+        source = source.split(f"\n{ASYNC_MARKER}\n", 1)[0]
+    return strip_source(source)
+
+
+def strip_source(source: str) -> str:
+    """Return Python source as the interpreter runs it, without what only readers use.
+
+    The source is parsed and written back with ``ast.unparse``: comments go, and so do
+    docstrings (a string statement first in a module, class or function; a body left empty
+    gets ``pass``) and type annotations (never evaluated: the handlers import
+    ``from __future__ import annotations``; an annotation without a value goes whole), then the
+    module-level imports nothing uses any more (the ``__future__`` import, ``typing``). Names,
+    strings and statements stay as written, in standard formatting.
+
+    Args:
+        source: Valid Python source.
+
+    Returns:
+        Source that compiles to the same behaviour.
+    """
+    tree = _Strip().visit(ast.parse(source))
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    body = []
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            # An import binds its alias, or the first part of a dotted module name.
+            node.names = [
+                alias for alias in node.names if (alias.asname or alias.name.split(".")[0]) in used
+            ]
+            if not node.names:
+                continue
+        body.append(node)
+    tree.body = body
+    return ast.unparse(tree) + "\n"
+
+
+class _Strip(ast.NodeTransformer):
+    """Leave out docstrings and annotations (see :func:`strip_source`)."""
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        body = getattr(node, "body", None)
+        if (
+            isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            node.body = body[1:] or [ast.Pass()]
+        if isinstance(node, ast.arg):
+            node.annotation = None
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            node.returns = None
+        return super().generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST | None:
+        if node.value is None:
+            return None
+        assign = ast.Assign(targets=[node.target], value=node.value)
+        return self.generic_visit(ast.copy_location(assign, node))

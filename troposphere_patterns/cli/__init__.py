@@ -223,8 +223,11 @@ def read_props_files(
     return loaded
 
 
-def _handler(command: CommandLine) -> str | None:
-    return handlers.handler_source(command.handler) if command.handler is not None else None
+def _handler(command: CommandLine, asynchronous: bool) -> str | None:
+    """The handler's source as the template inlines it; the async part only where it can run."""
+    if command.handler is None:
+        return None
+    return handlers.handler_source(command.handler, asynchronous=asynchronous)
 
 
 def _drop(layers: Sequence[dict[str, Any]], names: Sequence[str], keep: set[str]) -> None:
@@ -257,7 +260,10 @@ def build_props(
     chosen = {mode.dest: arguments[mode.dest] for mode in command.chosen_modes(arguments)}
     sources.files = read_props_files(command, args.props or ())
     given = {name for _, data in sources.files for name in data}
-    first: list[dict[str, Any]] = [dict(command.base(params, _handler(command)))]
+    # A flag or a file that sets the async option makes the template carry the async code.
+    setters = given.union(*(mode.sets for mode in command.chosen_modes(arguments)))
+    code = _handler(command, asynchronous="async_inference" in setters)
+    first: list[dict[str, Any]] = [dict(command.base(params, code))]
     last: list[dict[str, Any]] = []
     for mode in command.modes:
         overridden = set(mode.sets) & given

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,13 +41,21 @@ from troposphere_patterns.errors import Problem, parse_path
 # The newest Python runtime that cfn-lint accepts for inline (ZipFile) code.
 DEFAULT_RUNTIME = "python3.14"
 DEFAULT_HANDLER = "index.handler"
-# Above the handler's 70 s read timeout (SageMaker's 60 s container limit plus margin), so a
-# slow model ends in a clear 504 from the handler rather than a Lambda timeout.
-DEFAULT_TIMEOUT_SECONDS = 90
+# How long the default handler waits for the model (its environment variable). 70 s covers
+# SageMaker's 60 s container limit for direct invocation and function URLs; behind API Gateway
+# (29 s REST, 30 s HTTP APIs) set it below the gateway's limit (README, "Timeouts").
+READ_TIMEOUT_VARIABLE = "SAGEMAKER_READ_TIMEOUT_SECONDS"
+DEFAULT_READ_TIMEOUT_SECONDS = 70
+# The function's Timeout is the read timeout plus this, and the other way round when only the
+# Timeout is given: a connect (2 s), answering after a read timeout (3 s), an upload or a retry,
+# so a slow model ends in the handler's clear 504 rather than a Lambda timeout.
+TIMEOUT_MARGIN_SECONDS = 10
+HANDLER_MARGIN_SECONDS = 5  # the least the handler needs beside its read timeout
+MAX_TIMEOUT_SECONDS = 900  # Lambda's limit
+DEFAULT_TIMEOUT_SECONDS = DEFAULT_READ_TIMEOUT_SECONDS + TIMEOUT_MARGIN_SECONDS
 DEFAULT_MEMORY_MB = 256
 
 DEFAULTS: Mapping[str, Any] = {
-    "Timeout": DEFAULT_TIMEOUT_SECONDS,
     "MemorySize": DEFAULT_MEMORY_MB,
     "TracingConfig": {"Mode": "Active"},
 }
@@ -212,6 +221,7 @@ def function_props_problems(props: Mapping[str, Any], where: str, *, in_vpc: boo
             role_name(props["Role"])
         except ValueError as error:
             found.append(Problem(f"{where}.Role", str(error)))
+    found += timeout_problems(props, where)
     environment = props.get("Environment")
     variables = environment.get("Variables") if isinstance(environment, Mapping) else None
     if isinstance(variables, Mapping):
@@ -327,6 +337,79 @@ def vpc_config(network: Placement, caller_group_ids: Any = None) -> dict[str, An
     return {"SubnetIds": network.subnet_ids, "SecurityGroupIds": groups}
 
 
+def _number(value: Any) -> float | None:
+    """A literal number of seconds (an int, or a variable's decimal text); None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?", value.strip()):
+        return float(value)
+    return None
+
+
+def _read_timeout(props: Mapping[str, Any]) -> Any:
+    environment = props.get("Environment")
+    variables = environment.get("Variables") if isinstance(environment, Mapping) else None
+    return variables.get(READ_TIMEOUT_VARIABLE) if isinstance(variables, Mapping) else None
+
+
+def timeouts(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The function's ``Timeout`` and the handler's read timeout, the one following the other.
+
+    Neither given: 70 s and 80 s. Only the read timeout (``Environment.Variables.``
+    ``SAGEMAKER_READ_TIMEOUT_SECONDS``, a literal): ``Timeout`` is it plus 10 s, rounded up.
+    Only a literal ``Timeout``: the read timeout is 10 s less (at least 1 s). Both, or an
+    intrinsic: nothing (``timeout_problems`` checks them).
+
+    Args:
+        props: The caller's function properties.
+
+    Returns:
+        Default properties to merge under the caller's.
+    """
+    read, timeout = _read_timeout(props), props.get("Timeout")
+    if read is None and timeout is None:
+        read, timeout = DEFAULT_READ_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS
+    elif timeout is None and (seconds := _number(read)) is not None:
+        timeout = min(MAX_TIMEOUT_SECONDS, math.ceil(seconds) + TIMEOUT_MARGIN_SECONDS)
+    elif read is None and (seconds := _number(timeout)) is not None:
+        read = max(1, int(seconds) - TIMEOUT_MARGIN_SECONDS)
+    defaults: dict[str, Any] = {"Timeout": timeout} if timeout is not None else {}
+    if read is not None:
+        defaults["Environment"] = {"Variables": {READ_TIMEOUT_VARIABLE: str(read)}}
+    return defaults
+
+
+def timeout_problems(props: Mapping[str, Any], where: str) -> list[Problem]:
+    """A read timeout that is no number of seconds, or that leaves the handler no time.
+
+    Args:
+        props: The caller's function properties.
+        where: The prop name to report, e.g. ``"lambda_function_props"``.
+    """
+    read, timeout = _read_timeout(props), props.get("Timeout")
+    path = f"{where}.Environment.Variables.{READ_TIMEOUT_VARIABLE}"
+    if read is None or isinstance(read, AWSHelperFn):
+        if isinstance(read, AWSHelperFn) and timeout is None:
+            return [Problem(path, "a deploy-time value: set Timeout too, above it")]
+        return []
+    seconds = _number(read)
+    limit = MAX_TIMEOUT_SECONDS - HANDLER_MARGIN_SECONDS
+    if seconds is None or not 1 <= seconds <= limit:
+        return [Problem(path, f"seconds the handler waits for the model, 1-{limit}; got {read!r}")]
+    least = seconds + HANDLER_MARGIN_SECONDS
+    if (given := _number(timeout)) is not None and given < least:
+        return [
+            Problem(
+                f"{where}.Timeout",
+                f"{given:g} s leaves the handler no time to answer after its "
+                f"{seconds:g} s read timeout: at least {least:g}",
+            )
+        ]
+    return []
+
+
 def _waived_checks(props: Mapping[str, Any], *, in_vpc: bool) -> list[str]:
     """The checkov checks this function waives: only those whose setting the caller left out."""
     checks = ["CKV_AWS_116"]  # synchronous invocation: a DLQ would never be used
@@ -355,7 +438,8 @@ def lambda_function(
         ids: Logical IDs (``LambdaFunction``, its role, policies and log group in
             ``core/ids.py``; the role is not created when ``function_props`` has ``Role``).
         function_props: Caller's ``AWS::Lambda::Function`` properties, merged over the
-            defaults (``python3.14``, ``index.handler``, 90 s, 256 MB, active tracing).
+            defaults (``python3.14``, ``index.handler``, 256 MB, active tracing, and the read
+            timeout and ``Timeout`` of :func:`timeouts`: 70 s and 80 s).
         kms_key_arn: Key for the log group.
         deletion_policy: ``DeletionPolicy`` of the log group. Default ``Retain``.
         variables: Environment variables that win over the caller's.
@@ -364,9 +448,9 @@ def lambda_function(
     """
     function_id = ids(core_ids.LAMBDA_FUNCTION)
     caller = merge(function_props)
-    defaults = merge(DEFAULTS, None if is_image(caller) else ZIP_DEFAULTS)
+    defaults = merge(DEFAULTS, None if is_image(caller) else ZIP_DEFAULTS, timeouts(caller))
     if is_nodejs(caller.get("Runtime")):
-        defaults["Environment"] = {"Variables": dict(NODEJS_DEFAULT_VARIABLES)}
+        defaults = merge(defaults, {"Environment": {"Variables": dict(NODEJS_DEFAULT_VARIABLES)}})
 
     role = None
     if "Role" in caller:

@@ -52,7 +52,7 @@ class LambdaSagemakerEndpointProps:
         existing_lambda_obj: A function in the caller's template; it gets the environment
             variable and the invoke permission. Default None.
         lambda_function_props: ``AWS::Lambda::Function`` properties merged over the defaults
-            (``python3.14``, ``index.handler``, 90 s, 256 MB, active tracing). Needs ``Code``.
+            (``python3.14``, ``index.handler``, 80 s, 256 MB, active tracing). Needs ``Code``.
             Default None.
         existing_sagemaker_endpoint_obj: Invoke this endpoint instead of creating one: an
             ``AWS::SageMaker::Endpoint``, or its name (literal or intrinsic). Default None.
