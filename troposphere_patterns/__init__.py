@@ -14,6 +14,7 @@ from troposphere_patterns.core.hosting.options import (
     AsyncInference,
     Autoscaling,
     DataCapture,
+    InferenceComponent,
     Rollout,
     Serverless,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "ExistingVpc",
     "FunctionUrl",
     "HostedEndpoint",
+    "InferenceComponent",
     "LambdaSagemakerEndpoint",
     "LambdaSagemakerEndpointProps",
     "PatternPropsError",
