@@ -14,6 +14,7 @@ from troposphere_patterns import (
     DataCapture,
     ExistingVpc,
     FunctionUrl,
+    InferenceComponent,
     LambdaSagemakerEndpointProps,
     Rollout,
     Serverless,
@@ -121,6 +122,64 @@ GATED_LLM_MODEL = {
         "Environment": {"HF_MODEL_ID": "/opt/ml/model", "SM_NUM_GPUS": "1"},
     },
 }
+
+
+# Two LLMs and a LoRA adapter on one 4-GPU instance type (inference components).
+GPU_CONFIG = {
+    "ProductionVariants": [
+        {"VariantName": "AllTraffic", "InitialInstanceCount": 1, "InstanceType": "ml.g6.12xlarge"}
+    ]
+}
+
+
+def llm_model(path: str) -> dict[str, Any]:
+    """A TGI model whose uncompressed weights are under ``s3://my-models/<path>/``."""
+    source = {
+        "S3Uri": f"s3://my-models/{path}/",
+        "S3DataType": "S3Prefix",
+        "CompressionType": "None",
+    }
+    return {"PrimaryContainer": {"Image": LLM_IMAGE, "ModelDataSource": {"S3DataSource": source}}}
+
+
+def chat_component(**overrides: Any) -> InferenceComponent:
+    fields: dict[str, Any] = {
+        "name": "chat",
+        "model_props": llm_model("llama-3-8b-instruct"),
+        "accelerators": 2,
+        "memory_mb": 32768,
+        "max_copies": 2,
+    }
+    return InferenceComponent(**{**fields, **overrides})
+
+
+def code_component(**overrides: Any) -> InferenceComponent:
+    fields: dict[str, Any] = {
+        "name": "code",
+        "model_props": llm_model("qwen-coder-7b"),
+        "accelerators": 1,
+        "memory_mb": 16384,
+        "max_copies": 2,
+        "scaling_metric": "invocations",
+    }
+    return InferenceComponent(**{**fields, **overrides})
+
+
+SQL_ADAPTER = InferenceComponent(
+    name="chat-sql", base="chat", artifact_url="s3://my-models/adapters/chat-sql.tar.gz"
+)
+
+
+def components_props(
+    *components: InferenceComponent, **overrides: Any
+) -> LambdaSagemakerEndpointProps:
+    """Props hosting ``components`` (no top-level model) on the GPU config."""
+    fields: dict[str, Any] = {
+        "model_props": None,
+        "endpoint_config_props": GPU_CONFIG,
+        "inference_components": components or (chat_component(),),
+    }
+    return props(**{**fields, **overrides})
 
 
 def variant(name: str, instance_type: str, **extra: Any) -> dict[str, Any]:
@@ -497,5 +556,25 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
     # The default caller: this account, whose identity policies choose the roles and users.
     "function_url_this_account": lambda: lambda_sagemakerendpoint(
         props(function_url=FunctionUrl())
+    ),
+    # Two LLMs and a LoRA adapter on one GPU endpoint, each model with its own copies and
+    # scaling (one on concurrent requests, one on invocations), at least one copy each.
+    "inference_components_two_models_adapter": lambda: lambda_sagemakerendpoint(
+        components_props(chat_component(), code_component(), SQL_ADAPTER)
+    ),
+    # Idle at night: every component may go to 0 copies, so the instances go to 0 too; the
+    # first request wakes a copy. Updates roll copy batch by copy batch, watched.
+    "inference_components_scale_to_zero": lambda: lambda_sagemakerendpoint(
+        components_props(
+            chat_component(min_copies=0),
+            code_component(min_copies=0),
+            SQL_ADAPTER,
+            rollout=Rollout.rolling(batch_percent=50, wait_seconds=300),
+            alarms=Alarms(topic=ALARM_TOPIC_ARN),
+        )
+    ),
+    # In a private VPC: the config and each model join it; the grants reach the components.
+    "inference_components_deploy_vpc": lambda: lambda_sagemakerendpoint(
+        components_props(chat_component(), deploy_vpc=True)
     ),
 }

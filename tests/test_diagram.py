@@ -178,10 +178,17 @@ def test_the_runtime_path_is_emphasised_from_caller_to_model(
             ]
         else:
             steps.append(("LambdaFunction", "SagemakerEndpoint"))
-        steps += [
-            ("SagemakerEndpoint", "SagemakerEndpointConfig"),
-            ("SagemakerEndpointConfig", "SagemakerModel"),
-        ]
+        steps.append(("SagemakerEndpoint", "SagemakerEndpointConfig"))
+        components = sorted(
+            k for k, r in resources.items() if r["Type"] == "AWS::SageMaker::InferenceComponent"
+        )
+        if components:  # the endpoint serves its components, each its own model
+            for component in components:
+                steps.append(("SagemakerEndpoint", component))
+                if "ModelName" in resources[component]["Properties"]["Specification"]:
+                    steps.append((component, f"{component}Model"))
+        else:
+            steps.append(("SagemakerEndpointConfig", "SagemakerModel"))
         config = resources["SagemakerEndpointConfig"]["Properties"]
         if "AsyncInferenceConfig" in config:  # through the bucket, notices to the topics
             steps += [

@@ -15,8 +15,16 @@ ALL = {name: value for name, value in vars(formats).items() if isinstance(value,
 EXAMPLES: list[tuple[Format, str, str]] = [
     (formats.ENDPOINT_NAME, "fraud-detector-2", "fraud_detector"),
     (formats.VARIANT_NAME, "blue-v2", "blue_v2"),
+    (formats.INFERENCE_COMPONENT_NAME, "chat-sql-1a2b3c4d5e6f", "chat_sql"),
+    (formats.COMPONENT_SHORT_NAME, "chat-sql", "chat--sql"),
     (formats.S3_OBJECT_URI, "s3://my-models/model.tar.gz", "s3://my-models/"),
     (formats.S3_PREFIX_URI, "s3://my-models/weights/", "my-models/weights/"),
+    (formats.S3_KEY_PREFIX_URI, "s3://my-models/weights/", "s3://my-models"),
+    (
+        formats.ML_RESERVATION_ARN,
+        "arn:aws:sagemaker:us-east-1:123456789012:training-plan/my-plan",
+        "arn:aws:sagemaker:us-east-1:123456789012:my-plan",
+    ),
     (formats.SNS_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:ml-alarms", "ml-alarms"),
     (formats.KMS_KEY_ARN, "arn:aws:kms:us-east-1:123456789012:key/1234abcd", "alias/mine"),
     (formats.IAM_ROLE_ARN, "arn:aws:iam::123456789012:role/path/R", "arn:aws:iam::1:role/R"),
@@ -99,3 +107,25 @@ def test_sns_topic_names_follow_create_topic(name: str, taken: bool) -> None:
 def test_sagemaker_names_have_at_most_63_characters(name: str, taken: bool) -> None:
     for fmt in (formats.ENDPOINT_NAME, formats.VARIANT_NAME):
         assert (fmt.problem(name, "x") is None) is taken
+
+
+@pytest.mark.parametrize(
+    ("prefix", "name"),
+    [("", "chat"), ("Prod", "Chat-SQL"), ("A" * 40, "b" * 40), ("", "x-" * 19 + "yz")],
+)
+def test_a_component_name_fits_sagemaker_whatever_the_prefix_and_name(
+    prefix: str, name: str
+) -> None:
+    stem = formats.component_stem(prefix, name)
+    full = f"{stem}-{'0a1b2c3d4e5f'}"  # the 12 hex digits the stack's ID gives at deploy time
+    assert formats.INFERENCE_COMPONENT_NAME.match(full), full
+    assert len(full) <= 63
+    assert stem == stem.lower()  # the same in a name and in an ARN, whichever case SageMaker uses
+    assert formats.component_stem(prefix, name) == stem  # stable: the next render names it alike
+
+
+def test_long_component_names_that_share_a_start_stay_distinct() -> None:
+    one = formats.component_stem("Prod" * 10, "chat-model-one")
+    two = formats.component_stem("Prod" * 10, "chat-model-two")
+    assert one != two
+    assert len(one) == len(two) == formats.MAX_COMPONENT_STEM

@@ -78,8 +78,11 @@ def test_invoke_permission_is_on_the_endpoint_arn(name: str, template: dict[str,
     wanted = "sagemaker:InvokeEndpointAsync" if is_async(template) else "sagemaker:InvokeEndpoint"
     assert {action for s in invoke for action in s["Action"]} == {wanted}
     endpoints = of_type(template, "AWS::SageMaker::Endpoint")
+    # An endpoint of inference components: the endpoint and each of its components, no more.
+    components = [{"Ref": c} for c in of_type(template, "AWS::SageMaker::InferenceComponent")]
     for statement in invoke:
-        (resource,) = statement["Resource"]
+        resource, *rest = statement["Resource"]
+        assert rest == components
         if endpoints:
             assert resource in [{"Ref": logical_id} for logical_id in endpoints]
         else:
@@ -317,20 +320,29 @@ def test_each_scaled_variant_has_one_target_on_its_endpoint_and_one_policy(
     assert sorted(p["Properties"]["ScalingTargetId"]["Ref"] for p in policies.values()) == sorted(
         targets
     )
-    # A step policy only wakes an async variant that may stop every instance, run by its alarm.
+    # A step policy only wakes what may stop every instance (an async variant, or an inference
+    # component at 0 copies), run by its alarm.
     alarms = of_type(template, "AWS::CloudWatch::Alarm").values()
     for step_id, step in every.items():
         if step_id in policies:
             continue
         target = targets[step["Properties"]["ScalingTargetId"]["Ref"]]["Properties"]
         assert target["MinCapacity"] == 0 or isinstance(target["MinCapacity"], dict)
-        assert is_async(template)
         [alarm] = [a for a in alarms if a["Properties"].get("AlarmActions") == [{"Ref": step_id}]]
-        assert alarm["Properties"]["MetricName"] == "HasBacklogWithoutCapacity"
+        if target["ScalableDimension"] == "sagemaker:inference-component:DesiredCopyCount":
+            assert alarm["Properties"]["MetricName"] == "NoCapacityInvocationFailures"
+        else:
+            assert is_async(template)
+            assert alarm["Properties"]["MetricName"] == "HasBacklogWithoutCapacity"
+    variant_targets = {
+        k: t
+        for k, t in targets.items()
+        if t["Properties"]["ScalableDimension"].startswith("sagemaker:variant:")
+    }
     for endpoint_id, endpoint in of_type(template, "AWS::SageMaker::Endpoint").items():
         mine = {
             k: t["Properties"]
-            for k, t in targets.items()
+            for k, t in variant_targets.items()
             if t["Properties"]["ResourceId"]["Fn::Sub"][1]["EndpointName"]
             == {"Fn::GetAtt": [endpoint_id, "EndpointName"]}  # registered once it is InService
         }
@@ -428,6 +440,48 @@ def test_async_grants_are_exactly_the_paths_each_side_uses(
         assert "sns:Publish" not in grants
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_each_inference_component_scales_by_its_own_name_after_it_exists(
+    name: str, template: dict[str, Any]
+) -> None:
+    components = of_type(template, "AWS::SageMaker::InferenceComponent")
+    targets = {
+        k: t
+        for k, t in of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget").items()
+        if t["Properties"]["ScalableDimension"] == "sagemaker:inference-component:DesiredCopyCount"
+    }
+    models = [k for k, c in components.items() if "ModelName" in c["Properties"]["Specification"]]
+    # One target per component with a model (adapters run in their base's copies), on the very
+    # name the component is created with, registered after it and deregistered before it goes.
+    assert sorted(t["DependsOn"][0] for t in targets.values()) == sorted(models)
+    for target in targets.values():
+        component = components[target["DependsOn"][0]]["Properties"]
+        text, variables = component["InferenceComponentName"]["Fn::Sub"]
+        assert target["Properties"]["ResourceId"] == {
+            "Fn::Sub": [f"inference-component/{text}", variables]
+        }
+        assert component["EndpointName"]["Fn::GetAtt"][1] == "EndpointName"
+    for component in components.values():
+        base = component["Properties"]["Specification"].get("BaseInferenceComponentName")
+        if base is not None:
+            [base_id] = [
+                k
+                for k, c in components.items()
+                if c["Properties"]["InferenceComponentName"] == base
+            ]
+            assert component["DependsOn"] == [base_id]
+    # The instances go to zero only when every component's copies may.
+    for config in of_type(template, "AWS::SageMaker::EndpointConfig").values():
+        for variant in config["Properties"]["ProductionVariants"]:
+            scaling = variant.get("ManagedInstanceScaling")
+            if scaling is None:
+                continue
+            assert components and "ModelName" not in variant
+            minimums = [t["Properties"]["MinCapacity"] for t in targets.values()]
+            if scaling["MinInstanceCount"] == 0:
+                assert minimums and all(m == 0 for m in minimums)
+
+
 # The statistics AWS lists for ModelLatency (SageMaker developer guide, monitoring-cloudwatch).
 LISTED_STATISTICS = {"Average", "Sum", "Minimum", "Maximum", "SampleCount"}
 
@@ -473,6 +527,23 @@ def test_rollback_alarms_are_readable_by_the_execution_role(
         grants = grants_of(template, role["Fn::GetAtt"][0])
         prefix = "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:"
         assert sorted(grants["cloudwatch:DescribeAlarms"]) == [prefix + n for n in names]
+    # Inference components roll out each on its own alarms, read with the config's role.
+    components = of_type(template, "AWS::SageMaker::InferenceComponent").values()
+    watched = sorted(
+        as_text(a["AlarmName"])
+        for c in components
+        for a in c["Properties"]
+        .get("DeploymentConfig", {})
+        .get("AutoRollbackConfiguration", {})
+        .get("Alarms", [])
+    )
+    if watched:
+        [config] = of_type(template, "AWS::SageMaker::EndpointConfig").values()
+        role = config["Properties"]["ExecutionRoleArn"]["Fn::GetAtt"][0]
+        prefix = "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:"
+        assert sorted(grants_of(template, role)["cloudwatch:DescribeAlarms"]) == [
+            prefix + n for n in watched
+        ]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -530,7 +601,11 @@ def test_every_alarm_scaling_and_output_id_counts_against_the_prefix_limit(
     configs = of_type(template, "AWS::SageMaker::EndpointConfig").values()
     listed = [v for c in configs for v in c["Properties"].get("ProductionVariants", [])]
     named = [formats.variant_id(v["VariantName"]) for v in listed]
-    counted = set(ids.all_names(3, named or [ids.DEFAULT_VARIANT_ID]))
+    components = [
+        logical_id.split(ids.INFERENCE_COMPONENT.format(component=""), 1)[1]
+        for logical_id in of_type(template, "AWS::SageMaker::InferenceComponent")
+    ]
+    counted = set(ids.all_names(3, named or [ids.DEFAULT_VARIANT_ID], components))
     # A caller's function names its alarms after itself, without the prefix.
     for function in of_type(template, "AWS::Lambda::Function"):
         alarms = [alarm.format(function=function) for alarm in ids.FUNCTION_ALARMS]

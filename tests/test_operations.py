@@ -214,6 +214,11 @@ def test_every_alarm_watches_this_template_and_every_rollback_alarm_exists(
         watched = dimensions(alarm)
         if "FunctionName" in watched:
             assert resources[watched["FunctionName"]["Ref"]]["Type"] == "AWS::Lambda::Function"
+        elif "InferenceComponentName" in watched:  # the very name a component of this stack has
+            assert watched["InferenceComponentName"] in [
+                c["Properties"]["InferenceComponentName"]
+                for c in of_type(template, "AWS::SageMaker::InferenceComponent").values()
+            ]
         else:
             [endpoint_id, attribute] = watched["EndpointName"]["Fn::GetAtt"]
             assert (resources[endpoint_id]["Type"], attribute) == (
@@ -221,7 +226,11 @@ def test_every_alarm_watches_this_template_and_every_rollback_alarm_exists(
                 "EndpointName",
             )
     names = {str(alarm["AlarmName"]) for alarm in alarms.values()}
-    for endpoint in of_type(template, "AWS::SageMaker::Endpoint").values():
+    updated = [
+        *of_type(template, "AWS::SageMaker::Endpoint").values(),
+        *of_type(template, "AWS::SageMaker::InferenceComponent").values(),
+    ]
+    for endpoint in updated:
         config = endpoint["Properties"].get("DeploymentConfig", {})
         for alarm in config.get("AutoRollbackConfiguration", {}).get("Alarms", []):
             assert str(alarm["AlarmName"]) in names

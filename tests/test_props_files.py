@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ import troposphere
 
 from troposphere_patterns import cli
 from troposphere_patterns.cli import props_files
+from troposphere_patterns.core.hosting.instance_type_table import INSTANCE_TYPES
 
 PATTERN = "lambda-sagemakerendpoint"
 
@@ -653,3 +655,110 @@ def test_an_option_value_wins_over_props_files(run: Run) -> None:
     variables = variables_of(run.template("--props", path, "--env-var-name", "FROM_FLAG"))
     assert "FROM_FLAG" in variables
     assert "FROM_FILE" not in variables
+
+
+# --------------------------------------------------------------------------- inference components
+
+TGI = "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.4.0-tgi"
+COMPONENTS_FILE = f"""\
+endpoint_config_props:
+  ProductionVariants:
+    - VariantName: AllTraffic
+      InitialInstanceCount: 1
+      InstanceType: ml.g6.12xlarge
+inference_components:
+  - name: chat
+    model_props:
+      PrimaryContainer: {{Image: "{TGI}", ModelDataUrl: "s3://my-models/chat.tar.gz"}}
+    accelerators: 2
+    memory_mb: 32768
+    min_copies: 0
+    max_copies: 2
+  - name: code
+    model_props:
+      PrimaryContainer: {{Image: "{TGI}", ModelDataUrl: "s3://my-models/code.tar.gz"}}
+    accelerators: 1
+    memory_mb: 16384
+    scaling_metric: invocations
+  - name: chat-sql
+    base: chat
+    artifact_url: s3://my-models/adapters/sql.tar.gz
+"""
+
+
+def test_a_props_files_component_list_gives_several_components_and_an_adapter(run: Run) -> None:
+    template = run.template("--props", run.file("c.yaml", COMPONENTS_FILE))
+    resources = template["Resources"]
+    kinds = {k: r["Type"] for k, r in resources.items()}
+    components = sorted(k for k, t in kinds.items() if t == "AWS::SageMaker::InferenceComponent")
+    assert components == [
+        "SagemakerInferenceComponentChat",
+        "SagemakerInferenceComponentChatSql",
+        "SagemakerInferenceComponentCode",
+    ]
+    assert "SagemakerModel" not in resources  # the file's components replace the base's model
+    adapter = resources["SagemakerInferenceComponentChatSql"]
+    assert adapter["DependsOn"] == ["SagemakerInferenceComponentChat"]
+    assert "RuntimeConfig" not in adapter["Properties"]
+    # Only chat may reach zero copies: only chat gets the wake-up alarm, and code keeps an
+    # instance.
+    wake = [k for k in resources if k.endswith("NoCapacityAlarm")]
+    assert wake == ["SagemakerInferenceComponentChatNoCapacityAlarm"]
+    [variant] = resources["SagemakerEndpointConfig"]["Properties"]["ProductionVariants"]
+    assert variant["ManagedInstanceScaling"]["MinInstanceCount"] == 1
+    assert "ModelName" not in variant
+    names = variables_of(template)["SAGEMAKER_INFERENCE_COMPONENTS"]["Fn::Join"][1]
+    assert [n["Fn::Sub"][0] for n in names] == [
+        "chat-${StackIdSuffix}",
+        "code-${StackIdSuffix}",
+        "chat-sql-${StackIdSuffix}",
+    ]
+
+
+def test_a_misspelt_component_field_is_named_with_a_suggestion(run: Run) -> None:
+    text = COMPONENTS_FILE.replace("    memory_mb: 16384", "    memory_md: 16384")
+    message = run.refused("--props", run.file("c.yaml", text))
+    assert "inference_components[1].memory_md" in message
+    assert "did you mean memory_mb?" in message
+
+
+def test_the_components_flag_with_a_canary_rollout_is_refused(run: Run) -> None:
+    message = run.refused("--inference-components", "--rollout", "canary")
+    assert "--inference-components with a CANARY --rollout: components update copy" in message
+
+
+def test_the_components_flag_in_a_vpc_with_a_rolling_rollout(run: Run) -> None:
+    template = run.template("--inference-components", "--deploy-vpc", "--rollout", "rolling")
+    resources = template["Resources"]
+    config = resources["SagemakerEndpointConfig"]["Properties"]
+    assert config["VpcConfig"]["SecurityGroupIds"] == [{"Ref": "SagemakerModelSecurityGroup"}]
+    assert (
+        resources["SagemakerInferenceComponentLlmModel"]["Properties"]["VpcConfig"]
+        == (config["VpcConfig"])
+    )
+    [variant] = config["ProductionVariants"]
+    scaling = variant["ManagedInstanceScaling"]
+    # The instances follow the copies: zero when the minimum copies Parameter is 0.
+    assert scaling["MaxInstanceCount"] == {"Ref": "ComponentMaxCopies"}
+    assert scaling["MinInstanceCount"] == {
+        "Fn::If": ["SagemakerInferenceComponentsScaleToZero", 0, 1]
+    }
+    assert template["Conditions"]["SagemakerInferenceComponentsScaleToZero"] == {
+        "Fn::Equals": [{"Ref": "ComponentMinCopies"}, 0]
+    }
+    component = resources["SagemakerInferenceComponentLlm"]["Properties"]
+    policy = component["DeploymentConfig"]["RollingUpdatePolicy"]
+    assert policy["MaximumBatchSize"] == {"Type": "CAPACITY_PERCENT", "Value": 25}
+    assert "DeploymentConfig" not in resources["SagemakerEndpoint"]["Properties"]
+    instance_type = template["Parameters"]["InstanceType"]
+    assert instance_type["Default"] == "ml.g5.xlarge"
+    allowed = [t for t in INSTANCE_TYPES if re.fullmatch(instance_type["AllowedPattern"], t)]
+    assert "ml.g5.xlarge" in allowed and "ml.p5.48xlarge" in allowed
+    assert all(t.startswith(("ml.g", "ml.p")) for t in allowed)
+
+
+def test_the_components_flag_and_a_model_data_prefix_exclude_each_other(run: Run) -> None:
+    with pytest.raises(SystemExit) as raised:
+        cli.main([PATTERN, "--inference-components", "--model-data-prefix"])
+    assert raised.value.code == 2
+    assert "not allowed with argument" in run.capsys.readouterr().err

@@ -23,6 +23,7 @@ MODES: dict[str, list[str]] = {
     "lambda-sagemakerendpoint-async-autoscaling.json": ["--async", "--autoscaling"],
     "lambda-sagemakerendpoint-serverless.json": ["--serverless"],
     "lambda-sagemakerendpoint-autoscaling.json": ["--autoscaling"],
+    "lambda-sagemakerendpoint-inference-components.json": ["--inference-components"],
 }
 
 

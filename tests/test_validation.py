@@ -29,11 +29,15 @@ from tests.scenarios import (
     CALLER_KEY_ARN,
     CALLER_ROLE_ARN,
     CODE,
+    GPU_CONFIG,
     IMAGE,
     MODEL,
     MODEL_DATA,
     MULTI_MODEL,
+    SQL_ADAPTER,
     caller_function,
+    chat_component,
+    code_component,
     props,
     variant,
 )
@@ -45,6 +49,7 @@ from troposphere_patterns import (
     DataCapture,
     ExistingVpc,
     FunctionUrl,
+    InferenceComponent,
     PatternPropsError,
     Rollout,
     Serverless,
@@ -108,6 +113,20 @@ SERVERLESS_VARIANT = {
 }
 WARM = Serverless(max_concurrency=10, provisioned_concurrency=2)
 SCALING = Autoscaling(max_capacity=4)
+
+
+def components(*given: InferenceComponent, **fields: Any) -> dict[str, Any]:
+    """Props fields hosting ``given`` (default: the chat component) on the GPU config."""
+    return {
+        "model_props": None,
+        "endpoint_config_props": GPU_CONFIG,
+        "inference_components": list(given or (chat_component(),)),
+        **fields,
+    }
+
+
+def gpu_variant(**extra: Any) -> dict[str, Any]:
+    return {"ProductionVariants": [variant("AllTraffic", "ml.g6.12xlarge", **extra)]}
 
 
 def serverless_config(**variant: Any) -> dict[str, Any]:
@@ -1564,6 +1583,238 @@ ONE_MESSAGE: list[tuple[str, dict[str, Any], str]] = [
         },
         "endpoint_config_props.ShadowProductionVariants[0].VariantName: 'green\\n' is not a "
         "SageMaker variant name",
+    ),
+    # 19: inference components.
+    (
+        "19 components with serverless",
+        components(serverless=Serverless()),
+        "inference_components with serverless: Serverless Inference hosts no inference components",
+    ),
+    (
+        "19 components with async inference",
+        components(async_inference=AsyncInference()),
+        "inference_components with async_inference: InvokeEndpointAsync takes no",
+    ),
+    (
+        "19 a variant with a model and components",
+        components(endpoint_config_props=gpu_variant(ModelName="my-model")),
+        "endpoint_config_props.ProductionVariants[0].ModelName with inference_components: a "
+        "variant hosts a model or components, not both",
+    ),
+    (
+        "19 ManagedInstanceScaling without components",
+        {
+            "endpoint_config_props": gpu_variant(
+                ManagedInstanceScaling={"Status": "ENABLED", "MinInstanceCount": 0}
+            )
+        },
+        "endpoint_config_props.ProductionVariants[0].ManagedInstanceScaling without "
+        "inference_components",
+    ),
+    (
+        "19 more accelerators than the instance type has",
+        components(chat_component(accelerators=8)),
+        "inference_components[0].accelerators: 8 per copy, and "
+        "endpoint_config_props.ProductionVariants[0].InstanceType 'ml.g6.12xlarge' has 4",
+    ),
+    (
+        "19 accelerators on a type without any",
+        components(
+            chat_component(accelerators=1),
+            endpoint_config_props={"ProductionVariants": [variant("AllTraffic", "ml.m5.xlarge")]},
+        ),
+        "inference_components[0].accelerators: 1 per copy, and "
+        "endpoint_config_props.ProductionVariants[0].InstanceType 'ml.m5.xlarge' has 0",
+    ),
+    (
+        "19 component container Environment over 16 entries",
+        components(
+            chat_component(
+                component_props={
+                    "Specification": {
+                        "Container": {"Environment": {f"V{i}": "x" for i in range(17)}}
+                    }
+                }
+            )
+        ),
+        "inference_components[0].component_props.Specification.Container.Environment: 17 "
+        "entries: a component's container takes at most 16",
+    ),
+    (
+        "19 copies 0 at creation",
+        components(chat_component(copies=0, min_copies=0)),
+        "inference_components[0].copies: 0: SageMaker creates a component with at least 1 copy",
+    ),
+    (
+        "19 adapter with compute requirements",
+        components(
+            chat_component(),
+            InferenceComponent(
+                name="sql", base="chat", artifact_url="s3://my-models/sql.tar.gz", accelerators=1
+            ),
+        ),
+        "inference_components[1].accelerators: an adapter (base 'chat') runs in its base's "
+        "copies with its base's compute",
+    ),
+    (
+        "19 adapter with ComputeResourceRequirements in component_props",
+        components(
+            chat_component(),
+            InferenceComponent(
+                name="sql",
+                base="chat",
+                artifact_url="s3://my-models/sql.tar.gz",
+                component_props={
+                    "Specification": {
+                        "ComputeResourceRequirements": {"MinMemoryRequiredInMb": 1024}
+                    }
+                },
+            ),
+        ),
+        "inference_components[1].component_props.Specification.ComputeResourceRequirements: an "
+        "adapter uses its base's ('chat') compute",
+    ),
+    (
+        "19 adapter whose base is not a component of the endpoint",
+        components(
+            chat_component(),
+            InferenceComponent(name="sql", base="llama", artifact_url="s3://my-models/sql.tar.gz"),
+        ),
+        "inference_components[1].base: 'llama' is not a component of this endpoint (its "
+        "components: 'chat')",
+    ),
+    (
+        "19 adapter based on an adapter",
+        components(
+            chat_component(),
+            SQL_ADAPTER,
+            InferenceComponent(
+                name="sql2", base="chat-sql", artifact_url="s3://my-models/s.tar.gz"
+            ),
+        ),
+        "inference_components[2].base: 'chat-sql' is itself an adapter",
+    ),
+    (
+        "19 one Specifications entry",
+        components(
+            chat_component(component_props={"Specifications": [{"InstanceType": "ml.g6.12xlarge"}]})
+        ),
+        "inference_components[0].component_props.Specifications: 1 entries: CloudFormation takes "
+        "2 to 5",
+    ),
+    (
+        "19 SchedulingConfig without its zone balance",
+        components(
+            chat_component(
+                component_props={
+                    "Specification": {"SchedulingConfig": {"PlacementStrategy": "SPREAD"}}
+                }
+            )
+        ),
+        "inference_components[0].component_props.Specification: Resource "
+        "AvailabilityZoneBalance required",
+    ),
+    (
+        "19 min_copies above max_copies",
+        components(chat_component(min_copies=3, max_copies=2)),
+        "inference_components[0].min_copies: 3 is above inference_components[0].max_copies (2)",
+    ),
+    (
+        "19 model_props beside components",
+        components(model_props=MODEL),
+        "inference_components with model_props: each component has its own model_props",
+    ),
+    (
+        "19 variant autoscaling beside components",
+        components(autoscaling=Autoscaling(max_capacity=2)),
+        "inference_components with autoscaling: each component scales its copies",
+    ),
+    (
+        "19 a canary rollout of components",
+        components(rollout=Rollout.canary()),
+        "inference_components with a CANARY rollout: components update copy batch by copy batch",
+    ),
+    (
+        "19 MinInstanceCount 0 while a component keeps a copy",
+        components(
+            endpoint_config_props=gpu_variant(
+                ManagedInstanceScaling={
+                    "Status": "ENABLED",
+                    "MinInstanceCount": 0,
+                    "MaxInstanceCount": 2,
+                }
+            )
+        ),
+        "ManagedInstanceScaling.MinInstanceCount: 0 while component 'chat' keeps at least one copy",
+    ),
+    (
+        "19 two components of one name in different case",
+        components(chat_component(), code_component(name="Chat")),
+        "inference_components[1].name: 'Chat' and 'chat' give the same component name",
+    ),
+    (
+        "19 component name with an underscore",
+        components(chat_component(name="chat_v2")),
+        "inference_components[0].name: 'chat_v2' is not a component name",
+    ),
+    (
+        "19 component without memory_mb",
+        components(chat_component(memory_mb=None)),
+        "inference_components[0].memory_mb: required: the memory each copy reserves",
+    ),
+    (
+        "19 component without a model",
+        components(chat_component(model_props=None)),
+        "inference_components[0].model_props: required: the component's model",
+    ),
+    (
+        "19 adapter without artifact_url",
+        components(chat_component(), InferenceComponent(name="sql", base="chat")),
+        "inference_components[1].artifact_url: required for an adapter",
+    ),
+    (
+        "19 unknown scaling metric",
+        components(chat_component(scaling_metric="gpu")),
+        "inference_components[0].scaling_metric: 'gpu' must be one of concurrent_requests, "
+        "invocations",
+    ),
+    (
+        "19 components on two variants",
+        components(
+            endpoint_config_props={
+                "ProductionVariants": [
+                    variant("a", "ml.g6.12xlarge"),
+                    variant("b", "ml.g6.12xlarge"),
+                ]
+            }
+        ),
+        "endpoint_config_props.ProductionVariants: inference_components run on one production "
+        "variant",
+    ),
+    (
+        "19 components with an existing endpoint",
+        {
+            "model_props": None,
+            "existing_sagemaker_endpoint_obj": "my-endpoint",
+            "inference_components": [chat_component()],
+        },
+        "inference_components with existing_sagemaker_endpoint_obj: no model or endpoint config",
+    ),
+    (
+        "19 components not a list of InferenceComponent",
+        components(inference_components=[{"name": "chat"}]),
+        "inference_components[0]: must be an InferenceComponent, not dict",
+    ),
+    (
+        "19 component model_props not a mapping",
+        components(chat_component(model_props="llama")),
+        "inference_components[0].model_props: must be a mapping of AWS::SageMaker::Model "
+        "properties, not str",
+    ),
+    (
+        "19 rollout of components without alarms",
+        components(rollout=Rollout.rolling(), alarms=None),
+        "rollout with alarms=None: a component's rollout rolls back on its alarms",
     ),
     # Code sources are troposphere's rule (validate_code); variable names the project's.
     (

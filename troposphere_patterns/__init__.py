@@ -25,6 +25,7 @@ _EXPORTS = {
     "ExistingVpc": "troposphere_patterns.core.network",
     "FunctionUrl": "troposphere_patterns.core.function_url",
     "HostedEndpoint": f"{_HOSTING}.build",
+    "InferenceComponent": f"{_OPTIONS}.inference_components",
     "LambdaSagemakerEndpoint": _PATTERN,
     "LambdaSagemakerEndpointProps": _PATTERN,
     "PatternPropsError": "troposphere_patterns.errors",
@@ -46,6 +47,9 @@ if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
     from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
     from troposphere_patterns.core.hosting.options.data_capture import DataCapture
+    from troposphere_patterns.core.hosting.options.inference_components import (
+        InferenceComponent,
+    )
     from troposphere_patterns.core.hosting.options.rollout import Rollout
     from troposphere_patterns.core.hosting.options.serverless import Serverless
     from troposphere_patterns.core.network import ExistingVpc
@@ -67,6 +71,7 @@ __all__ = [
     "ExistingVpc",
     "FunctionUrl",
     "HostedEndpoint",
+    "InferenceComponent",
     "LambdaSagemakerEndpoint",
     "LambdaSagemakerEndpointProps",
     "PatternPropsError",

@@ -40,6 +40,7 @@ examples:
   troposphere-patterns lambda-sagemakerendpoint --serverless -o out.json
   troposphere-patterns lambda-sagemakerendpoint --autoscaling -o out.json
   troposphere-patterns lambda-sagemakerendpoint --function-url -o out.json
+  troposphere-patterns lambda-sagemakerendpoint --inference-components --rollout rolling -o out.json
   troposphere-patterns lambda-sagemakerendpoint --props base.yaml --props prod.yaml -o out.json
 
 deploy:
@@ -140,6 +141,37 @@ def parameters() -> dict[str, Parameter]:
             Type="Number",
             Description="Fewest instances (or warm serverless copies) per variant",
             Default=endpoint_autoscaling.DEFAULT_MIN_CAPACITY,
+            MinValue=1,
+        ),
+        "ComponentAccelerators": Parameter(
+            "ComponentAccelerators",
+            Type="Number",
+            Description="GPUs each copy of the inference component reserves (its tensor-parallel "
+            "degree); at most the instance type's",
+            Default=1,
+            MinValue=1,
+        ),
+        "ComponentMemoryMb": Parameter(
+            "ComponentMemoryMb",
+            Type="Number",
+            Description="Memory in MB each copy of the inference component reserves",
+            Default=DEFAULT_COMPONENT_MEMORY_MB,
+            MinValue=128,
+        ),
+        "ComponentMinCopies": Parameter(
+            "ComponentMinCopies",
+            Type="Number",
+            Description="Fewest copies of the inference component; 0 scales it, and the "
+            "instances, to zero while idle (the next request wakes it in minutes)",
+            Default=1,
+            MinValue=0,
+        ),
+        "ComponentMaxCopies": Parameter(
+            "ComponentMaxCopies",
+            Type="Number",
+            Description="Most copies of the inference component, and of instances (the "
+            "instances follow the copies): the cost ceiling",
+            Default=2,
             MinValue=1,
         ),
         "AutoscalingTargetConcurrency": Parameter(
@@ -257,6 +289,47 @@ def _scale_to_zero(parameter: Parameter) -> Parameter:
     properties = {**parameter.properties, "Default": 0, "MinValue": 0}
     properties["Description"] = "Fewest instances; 0 stops them all while no request is queued"
     return Parameter(parameter.title, **properties)
+
+
+# --inference-components: one GPU per copy fits every accelerated type; a small type as default.
+DEFAULT_COMPONENT_INSTANCE_TYPE = "ml.g5.xlarge"
+DEFAULT_COMPONENT_MEMORY_MB = 8192
+COMPONENT_NAME = "llm"
+
+
+def _accelerated(instance_type: Any) -> bool:
+    known = instance_types.family(instance_type) if isinstance(instance_type, str) else None
+    return known is not None and known.accelerator == "nvidia-gpu"
+
+
+def _gpu_instance_type(parameter: Parameter) -> Parameter:
+    properties = dict(parameter.properties)
+    properties["AllowedPattern"] = instance_types.allowed_pattern(lambda t: not _accelerated(t))
+    properties["ConstraintDescription"] = (
+        "a SageMaker hosting instance type with NVIDIA GPUs, such as ml.g5.xlarge"
+    )
+    properties["Default"] = DEFAULT_COMPONENT_INSTANCE_TYPE
+    properties["Description"] = "GPU instance type of the endpoint's instances"
+    return Parameter(parameter.title, **properties)
+
+
+def _inference_components(params: Mapping[str, Parameter], value: Any) -> Layer:
+    # The base layer's model becomes the component's (the mode drops it from the endpoint); the
+    # base's variant runs it, its instances following the copies.
+    from troposphere_patterns.core.hosting.options.inference_components import (
+        InferenceComponent,
+    )
+
+    model = base(params, None)["model_props"]
+    component = InferenceComponent(
+        name=COMPONENT_NAME,
+        model_props=model,
+        accelerators=Ref(params["ComponentAccelerators"]),
+        memory_mb=Ref(params["ComponentMemoryMb"]),
+        min_copies=Ref(params["ComponentMinCopies"]),
+        max_copies=Ref(params["ComponentMaxCopies"]),
+    )
+    return {"inference_components": [component]}
 
 
 def _existing_vpc(params: Mapping[str, Parameter], value: Any) -> Layer:
@@ -428,6 +501,7 @@ COMMAND_LINE = CommandLine(
             help="load the model's uncompressed files (LLM weights) from an S3 prefix chosen "
             "at deploy time (ModelDataPrefix parameter) instead of a model.tar.gz",
             sets=("model_props",),
+            group="model source",
             props=_model_data_prefix,
         ),
         Mode(
@@ -445,6 +519,21 @@ COMMAND_LINE = CommandLine(
             "SigV4-signed requests (AWS_IAM auth) from this account's roles and users",
             sets=("function_url",),
             props=lambda params, value: {"function_url": {}},
+        ),
+        Mode(
+            flag="--inference-components",
+            help="host the model as an inference component on a GPU endpoint whose instances "
+            "follow its copies and may go to zero (ComponentAccelerators, ComponentMemoryMb, "
+            "ComponentMinCopies, ComponentMaxCopies parameters); with "
+            "--rollout only rolling; several components and adapters: a props file's "
+            "inference_components list",
+            sets=("inference_components",),
+            props=_inference_components,
+            drops=("model_props",),
+            # Its component is built from the ModelDataUrl Parameter; weights under a prefix
+            # go in a props file's inference_components.
+            group="model source",
+            parameter_changes={"InstanceType": _gpu_instance_type},
         ),
         Mode(
             flag="--env-var-name",
@@ -467,6 +556,7 @@ COMMAND_LINE = CommandLine(
     },
     fit_parameters=fit_parameters,
     rules=rules,
+    option_lists={"inference_components": _option("InferenceComponent")},
     alternatives=(
         ("model_props", (frozenset({"PrimaryContainer"}), frozenset({"Containers"}))),
         (

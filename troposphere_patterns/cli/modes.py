@@ -142,6 +142,9 @@ class CommandLine:
             Parameters in place. None: nothing to fit.
         rules: Given the Parameters the template keeps, the template's ``Rules`` (cross-checks
             between Parameters, evaluated before anything is created). None: no rules.
+        option_lists: Props fields that hold a list of an option type (``inference_components:
+            [{name: chat, ...}]``): each mapping in the list is built into the type, as
+            :attr:`options` are. A later layer's list replaces an earlier one whole.
     """
 
     name: str
@@ -161,6 +164,7 @@ class CommandLine:
     library_only: Mapping[str, str] = field(default_factory=dict)
     fit_parameters: Callable[[Any, Mapping[str, Parameter]], None] | None = None
     rules: Callable[[Mapping[str, Parameter]], Mapping[str, Any]] | None = None
+    option_lists: Mapping[str, type | TypeRef] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = {f.name for f in fields(self.props_type)}
@@ -169,6 +173,7 @@ class CommandLine:
             *self.keys,
             *self.options,
             *self.library_only,
+            *self.option_lists,
         }
         unknown = sorted(declared - names)
         if unknown:
@@ -191,7 +196,8 @@ class CommandLine:
     def option_fields(self) -> dict[str, tuple[str, ...]]:
         """Each of the :attr:`options` and the fields of its type, for the props files' keys."""
         return {
-            name: tuple(f.name for f in fields(resolve(cls))) for name, cls in self.options.items()
+            name: tuple(f.name for f in fields(resolve(cls)))
+            for name, cls in {**self.options, **self.option_lists}.items()
         }
 
     def with_options(self, combined: Mapping[str, Any]) -> dict[str, Any]:
@@ -205,23 +211,17 @@ class CommandLine:
         found: list[Problem] = []
         for name, option_ref in self.options.items():
             value = result.get(name)
-            if not isinstance(value, Mapping):
-                continue
-            option_type = resolve(option_ref)
-            known = fields(option_type)
-            unknown = sorted(set(value) - {f.name for f in known})
-            if unknown:  # props files' keys are checked: only a mode's layer gets here
-                raise ValueError(f"{name}: {', '.join(unknown)}: not fields of {option_type}")
-            missing = [
-                f.name
-                for f in known
-                if f.name not in value and f.default is MISSING and f.default_factory is MISSING
-            ]
-            if missing:
-                found.append(Problem(name, f"needs {' and '.join(missing)}"))
-                continue
-            # Every field is known and given: the type checks its values in problems().
-            result[name] = option_type(**value)
+            if isinstance(value, Mapping):
+                result[name] = _built(resolve(option_ref), value, name, found)
+        for name, option_type in self.option_lists.items():
+            value = result.get(name)
+            if isinstance(value, list | tuple):
+                result[name] = [
+                    _built(resolve(option_type), item, f"{name}[{index}]", found)
+                    if isinstance(item, Mapping)
+                    else item
+                    for index, item in enumerate(value)
+                ]
         if found:
             raise PatternPropsError(found)
         return result
@@ -266,6 +266,24 @@ class CommandLine:
                     value = merge(current if isinstance(current, Mapping) else None, value)
                 result[name] = value
         return result
+
+
+def _built(option_type: type, value: Mapping[str, Any], where: str, found: list[Problem]) -> Any:
+    """``value``'s fields built into ``option_type``; a missing required field is a problem."""
+    known = fields(option_type)
+    unknown = sorted(set(value) - {f.name for f in known})
+    if unknown:  # props files' keys are checked: only a mode's layer gets here
+        raise ValueError(f"{where}: {', '.join(unknown)}: not fields of {option_type}")
+    missing = [
+        f.name
+        for f in known
+        if f.name not in value and f.default is MISSING and f.default_factory is MISSING
+    ]
+    if missing:
+        found.append(Problem(where, f"needs {' and '.join(missing)}"))
+        return value
+    # Every field is known and given: the type checks its values in problems().
+    return option_type(**value)
 
 
 def _ref_target(value: Any) -> str | None:

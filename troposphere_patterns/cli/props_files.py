@@ -541,6 +541,12 @@ def _unknown_keys(
     names: tuple[str, ...],
     path: Path,
 ) -> list[str]:
+    if isinstance(value, list) and cls is None and names:  # a list of options' mappings
+        return [
+            problem
+            for index, item in enumerate(value)
+            for problem in _unknown_keys(file, item, cls, names, (*path, index))
+        ]
     if not isinstance(value, Mapping):
         return []
     table = cls.props if cls is not None else {}

@@ -11,6 +11,7 @@ schemas); where this package is stricter, the reason is beside the format.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -64,6 +65,18 @@ _SAGEMAKER_NAME_SHAPE = (
 )
 ENDPOINT_NAME = Format("a SageMaker endpoint name", _SAGEMAKER_NAME_SHAPE, _SAGEMAKER_NAME)
 VARIANT_NAME = Format("a SageMaker variant name", _SAGEMAKER_NAME_SHAPE, _SAGEMAKER_NAME)
+# CreateInferenceComponent's InferenceComponentName: the same pattern and 63 characters.
+INFERENCE_COMPONENT_NAME = Format(
+    "a SageMaker inference component name", _SAGEMAKER_NAME_SHAPE, _SAGEMAKER_NAME
+)
+# The short name an InferenceComponent option is given: it starts the component's name (lower
+# case) and, in PascalCase, its logical IDs. Letters, digits and single hyphens.
+COMPONENT_SHORT_NAME = Format(
+    "a component name",
+    "letters, digits and single hyphens, at most 40, starting with a letter and ending with a "
+    "letter or digit",
+    r"[a-zA-Z](-?[a-zA-Z0-9]){0,39}",
+)
 # An object: the key is required. Keys may hold any character but a line break.
 S3_OBJECT_URI = Format(
     "an S3 object URL",
@@ -154,3 +167,28 @@ def variant_id(name: str) -> str:
     replaces live resources.
     """
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
+
+
+# An inference component's name: ``<stem>-<12 hex digits of the stack's ID>``. The stack's ID
+# never changes across updates and differs between stacks (even stacks of one name, deleted and
+# created again), so the name is unique in the account and region and stable; the stack's name
+# is not used because it may be 128 characters and CloudFormation cannot cut a string.
+STACK_ID_SUFFIX_LENGTH = 12
+MAX_COMPONENT_STEM = 63 - 1 - STACK_ID_SUFFIX_LENGTH
+_STEM_HASH_LENGTH = 6
+
+
+def component_stem(prefix: str, name: str) -> str:
+    """The literal start of an inference component's name: the ID prefix and the short name.
+
+    Lower case, so that the name reads the same wherever SageMaker writes it (ARNs may hold it
+    lower-cased). Cut deterministically when long: its first characters, a hyphen and a short
+    hash of the whole, so two long names that share a start still differ. A change here renames
+    live components (CloudFormation replaces them).
+    """
+    stem = f"{prefix}-{name}".lower() if prefix else name.lower()
+    if len(stem) <= MAX_COMPONENT_STEM:
+        return stem
+    digest = hashlib.sha256(stem.encode()).hexdigest()[:_STEM_HASH_LENGTH]
+    head = stem[: MAX_COMPONENT_STEM - 1 - _STEM_HASH_LENGTH].rstrip("-")
+    return f"{head}-{digest}"

@@ -311,11 +311,15 @@ def describe_alarms(alarm_arns: Sequence[Any]) -> Statement:
     )
 
 
-def invoke_endpoint(endpoint_arn: Any, target_models: Sequence[str] | None = None) -> Statement:
+def invoke_endpoint(
+    endpoint_arn: Any, *component_arns: Any, target_models: Sequence[str] | None = None
+) -> Statement:
     """Invoke one SageMaker endpoint (``Ref`` of an ``AWS::SageMaker::Endpoint`` is its ARN).
 
     Args:
         endpoint_arn: The endpoint's ARN.
+        *component_arns: Its inference components' ARNs (``Ref`` of each): a request naming a
+            component is authorized against the endpoint and that component.
         target_models: Only these models of a multi-model endpoint (the ``sagemaker:TargetModel``
             condition key); None: any request the endpoint takes. Default None.
     """
@@ -328,7 +332,7 @@ def invoke_endpoint(endpoint_arn: Any, target_models: Sequence[str] | None = Non
         Sid="InvokeEndpoint",
         Effect=Allow,
         Action=[awacs.sagemaker.InvokeEndpoint],
-        Resource=[endpoint_arn],
+        Resource=[endpoint_arn, *component_arns],
         **pinned,
     )
 

@@ -55,6 +55,18 @@ RUNTIME_ENDPOINT_INGRESS = "SagemakerRuntimeVpcEndpointIngressFromLambda"
 LAMBDA_FUNCTION_URL = "LambdaFunctionUrl"
 LAMBDA_FUNCTION_URL_PERMISSION = "LambdaFunctionUrlPermission"
 LAMBDA_FUNCTION_URL_INVOKE_PERMISSION = "LambdaFunctionUrlInvokePermission"
+# Inference components (core/hosting/components.py): ``{component}`` is the component's name in
+# PascalCase (formats.variant_id), so adding a component never renames another's resources.
+INFERENCE_COMPONENT = "SagemakerInferenceComponent{component}"
+INFERENCE_COMPONENT_MODEL = "SagemakerInferenceComponent{component}Model"
+INFERENCE_COMPONENT_SCALABLE_TARGET = "SagemakerInferenceComponent{component}ScalableTarget"
+INFERENCE_COMPONENT_SCALING_POLICY = "SagemakerInferenceComponent{component}ScalingPolicy"
+INFERENCE_COMPONENT_WAKE_POLICY = "SagemakerInferenceComponent{component}WakePolicy"
+INFERENCE_COMPONENT_WAKE_ALARM = "SagemakerInferenceComponent{component}NoCapacityAlarm"
+# Per-component alarm: ``{metric}`` is Invocation5XXErrors, ModelLatency or Invocation4XXErrors.
+INFERENCE_COMPONENT_ALARM = "SagemakerInferenceComponent{component}{metric}Alarm"
+# Condition: every deploy-time minimum copy count is 0, so the instances may go to zero too.
+INFERENCE_COMPONENTS_TO_ZERO_CONDITION = "SagemakerInferenceComponentsScaleToZero"
 RESOURCE_NAMES = (
     ENCRYPTION_KEY,
     SAGEMAKER_ROLE,
@@ -83,6 +95,7 @@ RESOURCE_NAMES = (
     LAMBDA_FUNCTION_URL,
     LAMBDA_FUNCTION_URL_PERMISSION,
     LAMBDA_FUNCTION_URL_INVOKE_PERMISSION,
+    INFERENCE_COMPONENTS_TO_ZERO_CONDITION,
 )
 
 # Outputs (exported as ``${AWS::StackName}-<ID>``): the SageMaker side's, then the client's.
@@ -92,6 +105,7 @@ OUTPUT_MODEL_NAME = "SagemakerModelName"
 OUTPUT_DATA_BUCKET_NAME = "SagemakerDataBucketName"
 OUTPUT_ASYNC_SUCCESS_TOPIC_ARN = "AsyncSuccessTopicArn"
 OUTPUT_ASYNC_ERROR_TOPIC_ARN = "AsyncErrorTopicArn"
+OUTPUT_INFERENCE_COMPONENT_NAMES = "SagemakerInferenceComponentNames"
 OUTPUT_FUNCTION_NAME = "LambdaFunctionName"
 OUTPUT_FUNCTION_ARN = "LambdaFunctionArn"
 OUTPUT_VPC_ID = "VpcId"
@@ -103,6 +117,7 @@ OUTPUT_NAMES = (
     OUTPUT_DATA_BUCKET_NAME,
     OUTPUT_ASYNC_SUCCESS_TOPIC_ARN,
     OUTPUT_ASYNC_ERROR_TOPIC_ARN,
+    OUTPUT_INFERENCE_COMPONENT_NAMES,
     OUTPUT_FUNCTION_NAME,
     OUTPUT_FUNCTION_ARN,
     OUTPUT_VPC_ID,
@@ -238,19 +253,57 @@ def variant_names(variant_ids: Iterable[str]) -> list[str]:
     ]
 
 
-def all_names(az_count: int, variant_ids: Iterable[str] = (DEFAULT_VARIANT_ID,)) -> list[str]:
+# The metrics each inference component's alarms watch (core/hosting/components.py).
+COMPONENT_ALARM_METRICS = ("Invocation5XXErrors", "ModelLatency")
+
+
+def component_names(component_ids: Iterable[str]) -> list[str]:
+    """Every ID the pattern may name after an inference component, its alarms' Outputs too."""
+    component_ids = tuple(component_ids)
+    per_component = (
+        INFERENCE_COMPONENT,
+        INFERENCE_COMPONENT_MODEL,
+        INFERENCE_COMPONENT_SCALABLE_TARGET,
+        INFERENCE_COMPONENT_SCALING_POLICY,
+        INFERENCE_COMPONENT_WAKE_POLICY,
+        INFERENCE_COMPONENT_WAKE_ALARM,
+    )
+    alarms = [
+        INFERENCE_COMPONENT_ALARM.format(component=c, metric=m)
+        for c in component_ids
+        for m in COMPONENT_ALARM_METRICS
+    ]
+    return [
+        *(name.format(component=c) for c in component_ids for name in per_component),
+        *alarms,
+        *(ALARM_OUTPUT.format(alarm=alarm) for alarm in alarms),
+    ]
+
+
+def all_names(
+    az_count: int,
+    variant_ids: Iterable[str] = (DEFAULT_VARIANT_ID,),
+    component_ids: Iterable[str] = (),
+) -> list[str]:
     """Every base logical ID the pattern may create.
 
     Args:
         az_count: Subnets of a created VPC.
         variant_ids: The endpoint's variants, as logical IDs spell them (``formats.variant_id``).
             Default the default variant's.
+        component_ids: The inference components, as logical IDs spell them. Default none.
 
     Returns:
         Resources, Outputs, the VPC's, and those named after a variant (scaling, alarms and the
         alarms' Outputs).
     """
-    return [*RESOURCE_NAMES, *OUTPUT_NAMES, *vpc_names(az_count), *variant_names(variant_ids)]
+    return [
+        *RESOURCE_NAMES,
+        *OUTPUT_NAMES,
+        *vpc_names(az_count),
+        *variant_names(variant_ids),
+        *component_names(component_ids),
+    ]
 
 
 def named_after_problems(title: str, where: str) -> list[Problem]:

@@ -32,6 +32,7 @@ TOPIC = "AWS::SNS::Topic"
 # Categories whose references say who may do what or what is encrypted with which key, not
 # where a request goes: hidden by default (``all_references`` draws them).
 REFERENCE_CATEGORIES = frozenset({"security"})
+INFERENCE_COMPONENT = "AWS::SageMaker::InferenceComponent"
 FUNCTION_TYPES = frozenset({"AWS::Lambda::Function", "AWS::Serverless::Function"})
 # Parameter types that stand for a VPC or subnets outside the template (SSM-typed ones too).
 VPC_PARAMETER = "AWS::EC2::VPC::Id"
@@ -488,7 +489,11 @@ class _Reader:
         return None
 
     def runtime_path(self) -> list[tuple[str, str]]:
-        """Caller to function, [SageMaker Runtime VPC endpoint], endpoint, config and model."""
+        """Caller to function, [SageMaker Runtime VPC endpoint], endpoint, config and model.
+
+        An endpoint of inference components: endpoint to each component (which names the
+        endpoint) and on to its model.
+        """
         runtime_endpoints = sorted(
             name
             for name, resource in self.resources.items()
@@ -521,7 +526,19 @@ class _Reader:
                     for kind in (BUCKET, TOPIC):
                         outputs = self._referenced(config, kind, "AsyncInferenceConfig")
                         pairs.extend((config, output) for output in outputs)
+                for component in self._referencing(target, INFERENCE_COMPONENT):
+                    pairs.append((target, component))
+                    pairs.extend((component, m) for m in self._referenced(component, MODEL))
         return list(dict.fromkeys(pairs))
+
+    def _referencing(self, name: str, kind: str) -> list[str]:
+        """Resources of ``kind`` that reference ``name`` (not by DependsOn)."""
+        return sorted(
+            source
+            for source, refs in self.refs.items()
+            if self.type_of(source) == kind
+            and any(ref.target == name and ref.kind != "DependsOn" for ref in refs)
+        )
 
     def read(self, name: str) -> Architecture:
         nodes = [

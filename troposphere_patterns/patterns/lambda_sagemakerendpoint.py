@@ -92,6 +92,8 @@ class LambdaSagemakerEndpointProps:
             (:class:`FunctionUrl`); its address is an Output. Default None: no URL.
         target_models: The only models of a multi-model endpoint the function may call (the
             grant's condition and ``SAGEMAKER_TARGET_MODELS``). Default None: any model.
+        inference_components: Models and adapters hosted as inference components
+            (:class:`InferenceComponent`, no ``model_props``). Default None.
     """
 
     existing_lambda_obj: awslambda.Function | None = accepts(
@@ -129,6 +131,9 @@ class LambdaSagemakerEndpointProps:
     function_url: front_door.FunctionUrl | None = accepts(front_door.FunctionUrl, default=None)
     target_models: tuple[str, ...] | list[str] | None = accepts(
         (tuple, list), "a list of model names", default=None
+    )
+    inference_components: tuple[options.InferenceComponent, ...] | None = accepts(
+        (tuple, list), "a list of InferenceComponent", default=None
     )
 
     @cached_property
@@ -184,7 +189,8 @@ class LambdaSagemakerEndpoint:
 
 def _id_names(props: LambdaSagemakerEndpointProps) -> list[str]:
     """Every ID a prefix starts; they depend on the variants, so it runs once those are usable."""
-    return core_ids.all_names(network.MAX_AZ_COUNT, props.hosting.variant_ids)
+    hosting = props.hosting
+    return core_ids.all_names(network.MAX_AZ_COUNT, hosting.variant_ids, hosting.component_ids)
 
 
 def validate(props: LambdaSagemakerEndpointProps) -> list[Problem]:

@@ -15,12 +15,18 @@ from typing import TYPE_CHECKING, Any
 
 import awacs.sagemaker
 from awacs.aws import Action, Statement
-from troposphere import BaseAWSObject, GetAtt, Ref, Sub, cloudwatch, iam, sagemaker, sns
+from troposphere import BaseAWSObject, GetAtt, Join, Ref, Sub, cloudwatch, iam, sagemaker, sns
 
 from troposphere_patterns.core import iam_policies, network
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.hosting import model_data, target_models
+from troposphere_patterns.core.hosting.components import (
+    ComponentContext,
+    ComponentsBundle,
+    inference_components,
+    rollback_alarm_arns,
+)
 from troposphere_patterns.core.hosting.endpoint import (
     EndpointReference,
     ModelNetwork,
@@ -79,11 +85,14 @@ class HostedEndpoint:
         alarms: The alarms on the endpoint's variants (and on its queue).
         rollback_alarm_names: The alarms a rollout watches.
         client_statements: What a client's role needs to use the endpoint.
-        client_environment: Environment a client's code reads (async paths), beside the
-            endpoint's name, which the pattern puts under the variable it chooses.
+        client_environment: Environment a client's code reads (async paths; the inference
+            components' names in ``SAGEMAKER_INFERENCE_COMPONENTS``), beside the endpoint's
+            name, which the pattern puts under the variable it chooses.
         runtime_actions: What the SageMaker Runtime VPC endpoint must let a client call.
         gateway_s3_statements: What the S3 gateway VPC endpoint must let through (model data
             downloads, captures and async payloads); empty without a private network.
+        component_arns: The inference components' ARNs (``Ref`` of each), invoked beside the
+            endpoint.
         uses_key: The hosting side uses the pattern's key (volume, bucket, topics, captures).
         outputs: What a template exports of it: the endpoint's name and ARN, the model's name,
             the bucket's name and the created topics' ARNs.
@@ -103,6 +112,7 @@ class HostedEndpoint:
     client_environment: Mapping[str, Any] = field(default_factory=dict)
     runtime_actions: tuple[Action, ...] = (awacs.sagemaker.InvokeEndpoint,)
     gateway_s3_statements: tuple[Statement, ...] = ()
+    component_arns: tuple[Any, ...] = ()
     uses_key: bool = False
     outputs: tuple[OutputRow, ...] = ()
 
@@ -120,7 +130,7 @@ class HostedEndpoint:
             private,
             ids,
             runtime_policy=iam_policies.account_principals_only(
-                self.runtime_actions, [self.endpoint.arn]
+                self.runtime_actions, [self.endpoint.arn, *self.component_arns]
             ),
             s3_statements=self.gateway_s3_statements,
         )
@@ -138,7 +148,7 @@ def hosted_endpoint(hosting: Hosting, context: HostingContext) -> HostedEndpoint
         pinned = hosting.target_models
         return HostedEndpoint(
             endpoint,
-            client_statements=(iam_policies.invoke_endpoint(endpoint.arn, pinned),),
+            client_statements=(iam_policies.invoke_endpoint(endpoint.arn, target_models=pinned),),
             client_environment=target_models.environment(pinned),
             outputs=_endpoint_outputs(endpoint),
         )
@@ -172,6 +182,7 @@ class _Builder:
             if hosting.alarms is not None
             else None
         )
+        components = bool(hosting.components)
         watch = (
             endpoint_alarms(
                 make,
@@ -179,7 +190,7 @@ class _Builder:
                 plan.variant_names,
                 asynchronous=asynchronous is not None,
             )
-            if make is not None
+            if make is not None and not components  # components have their own alarms
             else AlarmsBundle((), ())
         )
         model_group, model_network = self._model_network()
@@ -188,7 +199,7 @@ class _Builder:
             **({"DataCaptureConfig": capture.config} if capture else {}),
         }
         rollout = None
-        if hosting.rollout is not None and make is not None:
+        if hosting.rollout is not None and make is not None and not components:
             from troposphere_patterns.core.hosting.options.rollout import deployment_config
 
             rollout = deployment_config(hosting.rollout, watch.rollback_names)
@@ -208,9 +219,22 @@ class _Builder:
                 *(asynchronous.sagemaker_statements if asynchronous else ()),
                 # SageMaker reads a rollout's alarms with the execution role.
                 *((iam_policies.describe_alarms(watch.rollback_arns),) if rollout else ()),
+                *(
+                    (iam_policies.describe_alarms(rollback_alarm_arns(plan, ids)),)
+                    if components and hosting.rollout is not None and make is not None
+                    else ()
+                ),
             ],
         )
         endpoint = EndpointReference.of(side.endpoint)
+        hosted = (
+            inference_components(
+                plan,
+                ComponentContext(ids, side.endpoint, side.endpoint_config, make, hosting.rollout),
+            )
+            if components
+            else ComponentsBundle()
+        )
         resources: list[BaseAWSObject] = [
             *(bucket.resources if bucket else ()),
             *(asynchronous.resources if asynchronous else ()),
@@ -218,6 +242,7 @@ class _Builder:
             *self._notification_endpoint(model_group, asynchronous),
             *side.resources,
             *watch.alarms,
+            *hosted.resources,
         ]
         return HostedEndpoint(
             endpoint,
@@ -228,18 +253,26 @@ class _Builder:
             endpoint_config=side.endpoint_config,
             bucket=bucket,
             topics=asynchronous.topics if asynchronous else (),
-            alarms=watch.alarms,
-            rollback_alarm_names=watch.rollback_names,
+            alarms=(*watch.alarms, *hosted.alarms),
+            rollback_alarm_names=(*watch.rollback_names, *hosted.rollback_names),
             client_statements=(
                 tuple(asynchronous.client_statements)
                 if asynchronous
-                else (iam_policies.invoke_endpoint(endpoint.arn, hosting.target_models),)
+                else (
+                    iam_policies.invoke_endpoint(
+                        endpoint.arn, *hosted.arns, target_models=hosting.target_models
+                    ),
+                )
             ),
             client_environment=(
                 asynchronous.client_environment
                 if asynchronous
-                else target_models.environment(hosting.target_models)
+                else {
+                    **target_models.environment(hosting.target_models),
+                    **(hosted.environment if components else {}),
+                }
             ),
+            component_arns=hosted.arns,
             runtime_actions=(
                 (awacs.sagemaker.InvokeEndpointAsync,)
                 if asynchronous
@@ -247,22 +280,30 @@ class _Builder:
             ),
             gateway_s3_statements=self._gateway_s3(model_network, capture, asynchronous),
             uses_key=(plan.takes_pattern_key or capture is not None or asynchronous is not None),
-            outputs=self._outputs(endpoint, side.model, bucket, asynchronous),
+            outputs=self._outputs(endpoint, side.model, bucket, asynchronous, hosted.names),
         )
 
     def _outputs(
         self,
         endpoint: EndpointReference,
-        model: sagemaker.Model,
+        model: sagemaker.Model | None,
         bucket: PatternBucket | None,
         asynchronous: AsyncInferenceBundle | None,
+        component_names: tuple[Any, ...] = (),
     ) -> tuple[OutputRow, ...]:
-        """The endpoint's name and ARN, the model's name, the bucket's, the created topics'."""
-        model_name = GetAtt(model, "ModelName")
-        rows = [
-            *_endpoint_outputs(endpoint),
-            (core_ids.OUTPUT_MODEL_NAME, model_name, "Name of the SageMaker model"),
-        ]
+        """The endpoint's name and ARN, the model's (or components') names, bucket, topics."""
+        rows = list(_endpoint_outputs(endpoint))
+        if model is not None:
+            model_name = GetAtt(model, "ModelName")
+            rows.append((core_ids.OUTPUT_MODEL_NAME, model_name, "Name of the SageMaker model"))
+        if component_names:
+            rows.append(
+                (
+                    core_ids.OUTPUT_INFERENCE_COMPONENT_NAMES,
+                    Join(",", list(component_names)),
+                    "Names of the endpoint's inference components, comma-separated",
+                )
+            )
         if bucket is not None:
             name = Ref(bucket.bucket)
             rows.append((core_ids.OUTPUT_DATA_BUCKET_NAME, name, "Bucket of the SageMaker data"))

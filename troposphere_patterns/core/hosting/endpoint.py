@@ -18,6 +18,7 @@ from troposphere_patterns.core.hosting.options.serverless import Serverless
 from troposphere_patterns.core.hosting.plan import (
     CONFIG_WHERE,
     MODEL_WHERE,
+    PRODUCTION,
     VARIANT_LISTS,
     EndpointPlan,
     Variant,
@@ -45,6 +46,8 @@ MODEL_DEFAULTS: Mapping[str, Any] = {
 }
 # Serverless endpoints refuse network isolation (and a VPC): SageMaker runs them on its own.
 SERVERLESS_MODEL_DEFAULTS: Mapping[str, Any] = {"EnableNetworkIsolation": False}
+# An endpoint of inference components: its containers (adapters' too) get no network either.
+COMPONENT_CONFIG_DEFAULTS: Mapping[str, Any] = {"EnableNetworkIsolation": True}
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ class SagemakerEndpointBundle:
 
     Attributes:
         role: The execution role, or None when the caller gave ``ExecutionRoleArn``.
-        model: The ``AWS::SageMaker::Model``.
+        model: The ``AWS::SageMaker::Model``; None with inference components (each has its own).
         endpoint_config: The ``AWS::SageMaker::EndpointConfig``.
         endpoint: The ``AWS::SageMaker::Endpoint``.
         conditions: Conditions the resources use (the deploy-time key placement).
@@ -103,7 +106,7 @@ class SagemakerEndpointBundle:
     """
 
     role: iam.Role | None
-    model: sagemaker.Model
+    model: sagemaker.Model | None
     endpoint_config: sagemaker.EndpointConfig
     endpoint: sagemaker.Endpoint
     conditions: Mapping[str, Any] = field(default_factory=dict)
@@ -113,7 +116,8 @@ class SagemakerEndpointBundle:
     def resources(self) -> tuple[BaseAWSObject, ...]:
         """Everything to add to a template."""
         head = (self.role,) if self.role is not None else ()
-        return (*head, self.model, self.endpoint_config, self.endpoint, *self.scaling)
+        model = (self.model,) if self.model is not None else ()
+        return (*head, *model, self.endpoint_config, self.endpoint, *self.scaling)
 
 
 def execution_role_statements(
@@ -350,7 +354,10 @@ def sagemaker_endpoint(
             conditions[key_condition] = condition
     role = None
     required: dict[str, Any] = {}
-    if "ExecutionRoleArn" not in model_props:
+    # With inference components the config carries the role (and the VPC) the components' models
+    # run with; without, the one model does.
+    owner = config_props if plan.components else model_props
+    if "ExecutionRoleArn" not in owner:
         statements = execution_role_statements(
             plan.containers, kms_key_arn=kms_key_arn, in_vpc=network is not None
         ) + list(role_statements)
@@ -363,23 +370,35 @@ def sagemaker_endpoint(
             "Subnets": network.subnet_ids,
             "SecurityGroupIds": [network.security_group_id],
         }
-    model = build(
-        sagemaker.Model, merge(model_defaults, model_props, required), ids(core_ids.SAGEMAKER_MODEL)
-    )
-    if model_defaults is SERVERLESS_MODEL_DEFAULTS:
-        model.Metadata = waivers.checkov_metadata(["CKV_AWS_370"])
-
-    model_name = GetAtt(model, "ModelName")
-    # The construct drops the model from a caller's variants; re-inject it.
-    for name in VARIANT_LISTS:
-        named = {
-            variant.index: {**variant.props, "ModelName": model_name}
-            for variant in plan.variants
-            if variant.list_name == name and "ModelName" not in variant.props
-        }
-        if named:
-            listed = config_props[name]
-            config_props[name] = [named.get(i, entry) for i, entry in enumerate(listed)]
+    model = None
+    if plan.components:
+        config_props = merge(COMPONENT_CONFIG_DEFAULTS, config_props, required)
+        condition = plan.scale_to_zero_condition
+        instances = config_props[PRODUCTION][0].get("ManagedInstanceScaling", {})
+        if condition is not None and "MinInstanceCount" not in instances:
+            # Zero instances only when every deploy-time minimum copy count is 0.
+            zero_condition = ids(core_ids.INFERENCE_COMPONENTS_TO_ZERO_CONDITION)
+            conditions[zero_condition] = condition
+            instances["MinInstanceCount"] = If(zero_condition, 0, 1)
+    else:
+        model = build(
+            sagemaker.Model,
+            merge(model_defaults, model_props, required),
+            ids(core_ids.SAGEMAKER_MODEL),
+        )
+        if model_defaults is SERVERLESS_MODEL_DEFAULTS:
+            model.Metadata = waivers.checkov_metadata(["CKV_AWS_370"])
+        model_name = GetAtt(model, "ModelName")
+        # The construct drops the model from a caller's variants; re-inject it.
+        for name in VARIANT_LISTS:
+            named = {
+                variant.index: {**variant.props, "ModelName": model_name}
+                for variant in plan.variants
+                if variant.list_name == name and "ModelName" not in variant.props
+            }
+            if named:
+                listed = config_props[name]
+                config_props[name] = [named.get(i, entry) for i, entry in enumerate(listed)]
     # A CUDA 13 image and no AMI named: the AMI whose driver runs it (see gpu_fleet).
     chosen = gpu_fleet.chosen_amis(plan)
     for name, index in chosen:

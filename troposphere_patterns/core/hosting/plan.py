@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from troposphere import AWSHelperFn
+from troposphere import And, AWSHelperFn, Equals
 
 from troposphere_patterns.core import formats
 from troposphere_patterns.core.hosting import instance_types, model_data
@@ -24,6 +24,7 @@ from troposphere_patterns.core.overrides import merge, plain
 from troposphere_patterns.errors import Problem
 
 if TYPE_CHECKING:
+    from troposphere_patterns.core.hosting.options.inference_components import InferenceComponent
     from troposphere_patterns.core.hosting.options.serverless import Serverless
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
@@ -33,6 +34,13 @@ PRODUCTION, SHADOW = "ProductionVariants", "ShadowProductionVariants"
 VARIANT_LISTS = (PRODUCTION, SHADOW)
 # Where the caller's props are reported.
 CONFIG_WHERE, MODEL_WHERE = "endpoint_config_props", "model_props"
+COMPONENTS_WHERE = "inference_components"
+# Fn::And takes 2-10 conditions.
+MAX_CONDITIONS = 10
+# An endpoint of inference components routes each request to the copy with the fewest requests
+# in flight: LLM requests differ in length by orders of magnitude, so random routing queues
+# short ones behind long ones.
+DEFAULT_ROUTING = {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"}
 
 
 def default_variant(instance_type: Any = DEFAULT_INSTANCE_TYPE) -> dict[str, Any]:
@@ -110,6 +118,13 @@ class EndpointPlan:
         serverless: A variant is serverless: the model runs with no VPC and no isolation.
         caller_key: The caller named its own ``KmsKeyId``.
         caller_variants: The caller listed its own ``ProductionVariants``.
+        components: The inference components the endpoint hosts (none: a model per variant).
+            With them, the production variant names no model, gets ``ManagedInstanceScaling``
+            (instances follow the copies) and least-outstanding-requests routing, and the
+            containers are the components' models' (and adapters' artifacts).
+        instances_to_zero: With components: True when every component may reach 0 copies
+            (literal minimums), False when one keeps a copy, None when a minimum is known only
+            at deploy time (a Condition decides ``MinInstanceCount``).
     """
 
     config: Mapping[str, Any]
@@ -122,6 +137,8 @@ class EndpointPlan:
     serverless: bool
     caller_key: bool
     caller_variants: bool
+    components: tuple[InferenceComponent, ...] = ()
+    instances_to_zero: bool | None = None
 
     @classmethod
     def parse(
@@ -131,6 +148,7 @@ class EndpointPlan:
         serverless_option: Serverless | None,
         *,
         asynchronous: bool = False,
+        components: Sequence[InferenceComponent] = (),
     ) -> EndpointPlan:
         """Merge the caller's config over the defaults and read it, and the model, once.
 
@@ -139,6 +157,7 @@ class EndpointPlan:
             caller_config: The caller's EndpointConfig properties (None: the defaults).
             serverless_option: Makes the default variant serverless.
             asynchronous: The ``async_inference`` option is given.
+            components: The ``inference_components`` option's components.
         """
         variant = (
             default_variant()
@@ -147,6 +166,12 @@ class EndpointPlan:
         )
         config = merge({PRODUCTION: [variant]}, caller_config)
         model = plain(model_props or {})
+        containers = model_data.containers(model, MODEL_WHERE)
+        to_zero = None
+        if components:
+            to_zero = _instances_to_zero(components)
+            config = _component_config(config, components, to_zero)
+            containers = _component_containers(components)
         production, entries = _variants(config, PRODUCTION, CONFIG_WHERE)
         shadow, shadow_entries = _variants(config, SHADOW, CONFIG_WHERE)
         return cls(
@@ -155,12 +180,26 @@ class EndpointPlan:
             production=production,
             shadow=shadow,
             variant_entries=entries + shadow_entries,
-            containers=model_data.containers(model, MODEL_WHERE),
+            containers=containers,
             asynchronous=asynchronous or "AsyncInferenceConfig" in config,
             serverless=any(v.serverless for v in (*production, *shadow)),
             caller_key="KmsKeyId" in config,
             caller_variants=(caller_config or {}).get(PRODUCTION) is not None,
+            components=tuple(components),
+            instances_to_zero=to_zero,
         )
+
+    @property
+    def scale_to_zero_condition(self) -> Any:
+        """With deploy-time minimum copies: the Condition under which the instances may go.
+
+        None when the minimums are literals (``instances_to_zero`` says it).
+        """
+        if not self.components or self.instances_to_zero is not None:
+            return None
+        # Literal minimums are all 0 here (one above would have decided): only deploy-time ones.
+        tests = [Equals(c.lowest, 0) for c in self.components if not c.adapter and c.lowest != 0]
+        return tests[0] if len(tests) == 1 else And(*tests[:MAX_CONDITIONS])
 
     @property
     def variants(self) -> tuple[Variant, ...]:
@@ -192,6 +231,63 @@ class EndpointPlan:
     def takes_pattern_key(self) -> bool:
         """The pattern's key goes on the config (the caller named none, and it fits)."""
         return not self.caller_key and self.key_fits
+
+
+def _instances_to_zero(components: Sequence[InferenceComponent]) -> bool | None:
+    """Whether the endpoint's instances may all go: every (non-adapter) component may go to 0."""
+    lowest = [c.lowest for c in components if not c.adapter]
+    if any(isinstance(low, int) and low > 0 for low in lowest):
+        return False
+    if all(low == 0 for low in lowest):
+        return True
+    return None
+
+
+def _component_config(
+    config: Mapping[str, Any], components: Sequence[InferenceComponent], to_zero: bool | None
+) -> dict[str, Any]:
+    """The config's production variants in the component shape, under the caller's values.
+
+    ``ManagedInstanceScaling``: on, from 0 instances when every component may reach 0 copies
+    (else 1; decided by a Condition for deploy-time minimums), to at most one instance per
+    copy the components may reach (each copy fits on one instance, or it could never run); the
+    caller's ``MaxInstanceCount`` when several components' ceilings are deploy-time values.
+    """
+    result = dict(config)
+    listed = result.get(PRODUCTION)
+    if not isinstance(listed, list | tuple):
+        return result
+    scaling: dict[str, Any] = {"Status": "ENABLED"}
+    if to_zero is not None:
+        scaling["MinInstanceCount"] = 0 if to_zero else 1
+    highest = [c.highest for c in components if not c.adapter]
+    if all(isinstance(high, int) for high in highest):
+        scaling["MaxInstanceCount"] = max(1, sum(highest))
+    elif len(highest) == 1:  # one component, its ceiling given at deploy time
+        scaling["MaxInstanceCount"] = highest[0]
+    defaults = {"ManagedInstanceScaling": scaling, "RoutingConfig": DEFAULT_ROUTING}
+    result[PRODUCTION] = [
+        merge(defaults, variant) if isinstance(variant, Mapping) else variant for variant in listed
+    ]
+    return result
+
+
+def _component_containers(components: Sequence[InferenceComponent]) -> tuple[Container, ...]:
+    """Every component model's containers, and each adapter's artifact as a container's data."""
+    found: list[Container] = []
+    for index, component in enumerate(components):
+        where = f"{COMPONENTS_WHERE}[{index}]"
+        if isinstance(component.model_props, Mapping):
+            model = plain(component.model_props)
+            found += model_data.containers(model, f"{where}.model_props")
+        url = component.artifact_url
+        if component.adapter and url is not None:
+            if isinstance(url, str) and url.endswith("/"):
+                source = {"S3DataSource": {"S3Uri": url, "S3DataType": "S3Prefix"}}
+                found.append(Container(f"{where}.artifact_url", {"ModelDataSource": source}))
+            else:
+                found.append(Container(f"{where}.artifact_url", {"ModelDataUrl": url}))
+    return tuple(found)
 
 
 def _variants(config: Mapping[str, Any], name: str, where: str) -> tuple[tuple[Variant, ...], int]:

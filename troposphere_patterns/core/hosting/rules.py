@@ -9,7 +9,7 @@ the endpoint allows of it, named as the caller wrote them (``model_props...``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -18,6 +18,7 @@ from troposphere import BaseAWSObject, sagemaker
 
 from troposphere_patterns.core import formats
 from troposphere_patterns.core import ids as core_ids
+from troposphere_patterns.core.hosting import components as component_rules
 from troposphere_patterns.core.hosting import target_models as pinned_models
 from troposphere_patterns.core.hosting.endpoint import (
     endpoint_config_problems,
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
     from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
     from troposphere_patterns.core.hosting.options.data_capture import DataCapture
+    from troposphere_patterns.core.hosting.options.inference_components import (
+        InferenceComponent,
+    )
     from troposphere_patterns.core.hosting.options.rollout import Rollout
 
 # The CloudFormation properties each props mapping holds, checked against troposphere's table.
@@ -47,7 +51,13 @@ _PROPS_CLASSES: dict[str, type[BaseAWSObject]] = {
     "endpoint_props": sagemaker.Endpoint,
 }
 # The props an existing endpoint leaves nothing to apply to.
-_CREATED_ONLY = ("model_props", "endpoint_config_props", "serverless", "autoscaling")
+_CREATED_ONLY = (
+    "model_props",
+    "endpoint_config_props",
+    "serverless",
+    "autoscaling",
+    "inference_components",
+)
 EXISTING = "existing_sagemaker_endpoint_obj"
 
 
@@ -69,6 +79,8 @@ class Hosting:
         data_capture: Capture requests and responses.
         async_inference: Host the model behind an asynchronous endpoint.
         target_models: The only models of a multi-model endpoint a client may call.
+        inference_components: Host these models and adapters as inference components (then
+            no ``model_props``).
     """
 
     # The props each resource is built from, to name them if troposphere refuses it late.
@@ -89,6 +101,12 @@ class Hosting:
     data_capture: DataCapture | None = None
     async_inference: AsyncInference | None = None
     target_models: tuple[str, ...] | list[str] | None = None
+    inference_components: Sequence[InferenceComponent] | None = None
+
+    @property
+    def components(self) -> tuple[InferenceComponent, ...]:
+        """The inference components given (those of the right type)."""
+        return component_rules.valid_components(self.inference_components)
 
     @property
     def creates_endpoint(self) -> bool:
@@ -103,12 +121,19 @@ class Hosting:
             self.endpoint_config_props,
             self.serverless,
             asynchronous=self.async_inference is not None,
+            components=self.components,
         )
 
     @property
     def client_uses_s3(self) -> bool:
         """A client reaches S3 too: async payloads go in and results come out there."""
         return self.async_inference is not None
+
+    @property
+    def component_ids(self) -> tuple[str, ...]:
+        """The logical-ID parts of the inference components that IDs are named after."""
+        names = [component.name for component in self.components]
+        return tuple(formats.variant_id(name) for name in names if isinstance(name, str))
 
     @property
     def variant_ids(self) -> tuple[str, ...]:
@@ -144,10 +169,13 @@ class Hosting:
             if value is not None:
                 found += property_problems(cls, value, name)
         existing_endpoint = not self.creates_endpoint
-        if self.model_props is not None and not existing_endpoint:
+        if self.inference_components is not None and not existing_endpoint:
+            found += self._component_problems()
+        elif self.model_props is not None and not existing_endpoint:
             plan = self.plan
             found += model_props_problems(plan, in_vpc=in_vpc)
             found += endpoint_config_problems(plan)
+            found += component_rules.managed_scaling_without_components(plan)
             found += hosting_problems(
                 plan,
                 endpoint_props=self.endpoint_props,
@@ -171,11 +199,29 @@ class Hosting:
             )
         return found
 
+    def _component_problems(self) -> list[Problem]:
+        """The components' own rules, then what the endpoint allows of them."""
+        found = component_rules.shape_problems(self.inference_components)
+        if found:
+            return found
+        plan = self.plan
+        return [
+            *endpoint_config_problems(plan),
+            *component_rules.endpoint_problems(
+                plan,
+                model_props=self.model_props,
+                serverless=self.serverless,
+                asynchronous=self.async_inference,
+                autoscaling=self.autoscaling,
+                rollout=self.rollout,
+            ),
+        ]
+
     def _endpoint_problems(self) -> list[Problem]:
         """An existing endpoint, or what to create one from: one or the other."""
         found: list[Problem] = []
         if self.creates_endpoint:
-            if self.model_props is None:
+            if self.model_props is None and self.inference_components is None:
                 found.append(
                     Problem.line(
                         ("model_props", EXISTING),
@@ -239,6 +285,17 @@ class Hosting:
         production = self.plan.production
         if self.data_capture is not None:
             found += self.data_capture.endpoint_problems(production)
+        if self.inference_components is not None:
+            # Alarms and rollouts are the components' (each on its own dimension and copies).
+            if self.rollout is not None and self.alarms is None:
+                found.append(
+                    Problem.line(
+                        ("rollout", "alarms"),
+                        "rollout with alarms=None: a component's rollout rolls back on its "
+                        "alarms; keep the default alarms (or give Alarms(...))",
+                    )
+                )
+            return found
         named_by = [n for n in ("alarms", "autoscaling") if getattr(self, n) is not None]
         if named_by:
             found += named_variants(production, " and ".join(named_by))

@@ -1,4 +1,4 @@
-"""The hosting options a caller sets (alarms, rollout, capture, async, serverless, scaling).
+"""The hosting options a caller sets (alarms, rollout, capture, async, serverless, scaling, ...).
 
 Each option's module loads the first time one of its names is read
 (:mod:`troposphere_patterns.lazy`): a template without a rollout never imports ``rollout.py``.
@@ -16,6 +16,7 @@ _EXPORTS = {
     "AsyncInference": f"{_OPTIONS}.async_inference",
     "Autoscaling": f"{_OPTIONS}.autoscaling",
     "DataCapture": f"{_OPTIONS}.data_capture",
+    "InferenceComponent": f"{_OPTIONS}.inference_components",
     "Rollout": f"{_OPTIONS}.rollout",
     "Serverless": f"{_OPTIONS}.serverless",
 }
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.options.async_inference import AsyncInference
     from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
     from troposphere_patterns.core.hosting.options.data_capture import DataCapture
+    from troposphere_patterns.core.hosting.options.inference_components import (
+        InferenceComponent,
+    )
     from troposphere_patterns.core.hosting.options.rollout import Rollout
     from troposphere_patterns.core.hosting.options.serverless import Serverless
 
@@ -35,6 +39,7 @@ __all__ = [
     "AsyncInference",
     "Autoscaling",
     "DataCapture",
+    "InferenceComponent",
     "Rollout",
     "Serverless",
 ]
