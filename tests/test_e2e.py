@@ -892,6 +892,13 @@ def test_vpc_endpoints_reach_only_this_endpoint_and_artifact(
     }
     runtime = found.pop(f"com.amazonaws.{REGION}.sagemaker.runtime")
     s3 = found.pop(f"com.amazonaws.{REGION}.s3")
+    if deployment.case.asynchronous:  # SageMaker notifies the topics from the model's subnets
+        sns = found.pop(f"com.amazonaws.{REGION}.sns")
+        assert (sns["VpcEndpointType"], sns["VpcId"]) == ("Interface", network.vpc)
+        statements = statements_of(sns["PolicyDocument"])
+        topics = {stack.resources[t] for t in ("AsyncSuccessTopic", "AsyncErrorTopic")}
+        assert resources_for(statements, "sns:Publish") == topics
+        assert {a for s in statements for a in s["Action"]} == {"sns:Publish"}
     assert not found
     assert runtime["VpcEndpointType"] == "Interface"
     assert runtime["VpcId"] == network.vpc
@@ -913,7 +920,14 @@ def test_vpc_endpoints_reach_only_this_endpoint_and_artifact(
         objects = {async_objects(stack, prefix) for prefix in prefixes}
         assert resources_for(statements, "s3:GetObject") == {ARTIFACT_ARN, *objects}
         assert resources_for(statements, "s3:PutObject") == objects
-        assert {a for s in statements for a in s["Action"]} == {"s3:GetObject", "s3:PutObject"}
+        # SageMaker abandons the multipart uploads of its results, never the caller's input.
+        results = {async_objects(stack, prefix) for prefix in ("async-output", "async-failure")}
+        assert resources_for(statements, "s3:AbortMultipartUpload") == results
+        assert {a for s in statements for a in s["Action"]} == {
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:AbortMultipartUpload",
+        }
     else:
         assert resources_for(statements, "s3:GetObject") == {ARTIFACT_ARN}
         assert {a for s in statements for a in s["Action"]} == {"s3:GetObject"}
