@@ -16,7 +16,8 @@ Scanners, each with zero findings required:
 The Control Tower rules and cfripper judge resolved property values (they run as deploy-time
 hooks); for them a template's Parameter references are replaced by the example values in
 security/example-parameters.json, and its Conditions decide each Fn::If, as CloudFormation
-would at deploy time.
+would at deploy time. ``AWS::StackId`` gets an example stack ID too: pycfmodel resolves it to
+an empty string, and a name cut from it (an inference component's) then fails its resolver.
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ def resources_of(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 NO_VALUE = object()  # Ref AWS::NoValue: the property is left out
 
 
+EXAMPLE_STACK_ID = (
+    "arn:aws:cloudformation:us-east-1:123456789012:stack/example/"
+    "1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d"
+)
+
+
 def resolve_parameters(template: dict[str, Any]) -> dict[str, Any]:
     """Put example values in for Parameters and decide each ``Fn::If``, as a deploy would."""
     names = set(template.get("Parameters", {}))
@@ -83,6 +90,8 @@ def resolve_parameters(template: dict[str, Any]) -> dict[str, Any]:
                 return copy.deepcopy(EXAMPLES[value["Ref"]])
             if value == {"Ref": "AWS::NoValue"}:
                 return NO_VALUE
+            if value == {"Ref": "AWS::StackId"}:
+                return EXAMPLE_STACK_ID
             if set(value) == {"Fn::If"}:
                 condition, then, otherwise = value["Fn::If"]
                 return walk(then if holds(conditions[condition]) else otherwise)
