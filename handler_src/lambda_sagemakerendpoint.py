@@ -57,11 +57,6 @@ BACKOFF_BASE, BACKOFF_CAP = 0.2, 2.0  # seconds; full jitter
 # Refused before the model ran, so safe to retry (ModelNotReady: still loading).
 THROTTLED = {"ThrottlingException", "Throttling", "TooManyRequestsException"}
 THROTTLED |= {"ModelNotReadyException", "SlowDown"}  # SlowDown: S3 asks for less
-# A component with no copy (scaled to zero, or waking) answers ValidationError (HTTP 400)
-# "Inference Component has no capacity to process this request" (AWS's scale-to-zero blog);
-# no code of its own, so the code and status are checked and then these words.
-NO_CAPACITY = "has no capacity"
-RETRY_AFTER = 60  # seconds; a wake takes minutes (its alarm fires after about one)
 # Value shapes of sagemaker-runtime's service model (botocore), matched whole.
 PRINTABLE = "[ -~]*"  # printable ASCII: no header injection
 NAME = "[a-zA-Z0-9](-*[a-zA-Z0-9])*"
@@ -177,7 +172,10 @@ def _call(
 
 
 def _public_error(exc: Exception, log: dict[str, Any]) -> EndpointInvocationError:
-    """What the caller sees of an exception: no ARNs, account ids or traces."""
+    """What the caller sees of an exception: no ARNs, account ids or traces.
+
+    InvokeEndpoint's own failures are read where it is called (_invoke_error).
+    """
     if isinstance(exc, EndpointInvocationError):
         return exc
     if isinstance(exc, ReadTimeoutError):
@@ -187,14 +185,6 @@ def _public_error(exc: Exception, log: dict[str, Any]) -> EndpointInvocationErro
     if isinstance(exc, ClientError):
         code, status = _code(exc)
         log["errorCode"] = code
-        if code == "ModelError":
-            # Message names the account and log group: keep the container's text.
-            text = str(exc.response.get("OriginalMessage") or "The model failed")
-            text = SECRETS.sub("<redacted>", text)[:1024]
-            model_status = exc.response.get("OriginalStatusCode")
-            if not model_status:  # no status from the container: it never answered in time
-                return EndpointInvocationError(504, "Timeout", text)
-            return EndpointInvocationError(502, "ModelError", text, model_status)
         if code in THROTTLED or status == 429:
             return RetryableInvocationError(429, "Throttled", "The endpoint is busy, retry later")
         if code in ("ServiceUnavailable", "InternalDependencyException"):
@@ -202,13 +192,6 @@ def _public_error(exc: Exception, log: dict[str, Any]) -> EndpointInvocationErro
         if code == "ValidationError":
             detail = str(exc.response.get("Error", {}).get("Message", ""))
             log["detail"] = detail[:1024]
-            if status == 400 and NO_CAPACITY in detail:
-                log["detail"] = "no capacity: the component is scaled to zero or waking"
-                error = RetryableInvocationError(
-                    503, "NoCapacity", f"The model is starting, retry in {RETRY_AFTER} s"
-                )
-                error.retry_after = RETRY_AFTER
-                return error
             # Endpoint missing or not InService, component unknown: the template's to fix.
             return EndpointInvocationError(
                 500, "ConfigurationError", "SageMaker refused the request: ValidationError"
@@ -377,6 +360,11 @@ def handler(event: Any, context: Any) -> Any:
 # an async endpoint does not take. Async templates leave this part out.
 
 STACK_SUFFIX = re.compile("-[0-9a-f]{12}$")  # what the pattern appends to component names
+# A component with no copy (scaled to zero, or waking) answers ValidationError (HTTP 400)
+# "Inference Component has no capacity to process this request" (AWS's scale-to-zero blog);
+# no code of its own, so the code and status are checked and then these words.
+NO_CAPACITY = "has no capacity"
+RETRY_AFTER = 60  # seconds; a wake takes minutes (its alarm fires after about one)
 
 
 def _names(variable: str) -> list[str] | None:
@@ -412,6 +400,33 @@ def _targets(params: dict[str, Any]) -> None:
         raise _bad("TargetModel: not one of the models this function may call")
 
 
+def _invoke_error(exc: Any, log: dict[str, Any]) -> EndpointInvocationError | None:
+    """What the caller sees of InvokeEndpoint's own failures; None for the others.
+
+    The model's failure (InvokeEndpointAsync writes it to the failure location instead), and a
+    component without capacity.
+    """
+    code, status = _code(exc)
+    if code == "ModelError":
+        log["errorCode"] = code
+        # Message names the account and log group: keep the container's text.
+        text = str(exc.response.get("OriginalMessage") or "The model failed")
+        text = SECRETS.sub("<redacted>", text)[:1024]
+        model_status = exc.response.get("OriginalStatusCode")
+        if not model_status:  # no status from the container: it never answered in time
+            return EndpointInvocationError(504, "Timeout", text)
+        return EndpointInvocationError(502, "ModelError", text, model_status)
+    detail = str(exc.response.get("Error", {}).get("Message", ""))
+    if code == "ValidationError" and status == 400 and NO_CAPACITY in detail:
+        log.update(errorCode=code, detail="no capacity: the component is scaled to zero or waking")
+        error = RetryableInvocationError(
+            503, "NoCapacity", f"The model is starting, retry in {RETRY_AFTER} s"
+        )
+        error.retry_after = RETRY_AFTER
+        return error
+    return None
+
+
 def _invoke(
     name: str, event: Any, source: str | None, log: dict[str, Any], context: Any
 ) -> tuple[bytes, str, dict[str, str]]:
@@ -424,7 +439,12 @@ def _invoke(
     if component := params.get("InferenceComponentName"):
         log["component"] = component
     params["EndpointName"] = name
-    response = _call("invoke_endpoint", params, context, log)
+    try:
+        response = _call("invoke_endpoint", params, context, log)
+    except ClientError as exc:
+        if error := _invoke_error(exc, log):
+            raise error from None
+        raise  # _public_error reads the errors both APIs answer
     headers = {}
     if attributes := response.get("CustomAttributes"):
         headers["X-Amzn-SageMaker-Custom-Attributes"] = attributes
