@@ -14,11 +14,11 @@ Proxy events get HTTP answers; direct invocations the result, or EndpointInvocat
 async endpoint a request is queued (202 and an inferenceId); ?inferenceId=ID or
 {"InferenceId": ID} asks for the result. One JSON log line per request.
 
-The module is in three parts. The first serves both kinds of endpoint; the part after the
-"real-time endpoints only" line calls InvokeEndpoint, the part after the "async endpoints only"
-line InvokeEndpointAsync and S3. A template inlines the first part and the one its endpoint uses
+The module is in three parts, each from its marker line on: "all endpoints" serves both kinds
+of endpoint, "real-time endpoints only" calls InvokeEndpoint, "async endpoints only"
+InvokeEndpointAsync and S3. A template inlines the shared part and the one its endpoint uses
 (troposphere_patterns.handlers.handler_source); each part registers its entry in FORWARD, and the
-first part depends on neither.
+shared part depends on neither.
 """
 
 from __future__ import annotations
@@ -42,6 +42,9 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     EndpointConnectionError,
     ReadTimeoutError,
 )
+
+# ---- all endpoints ----
+# What both kinds of endpoint run: the request, its checks, SageMaker calls, the answer, the log.
 
 JSON = "application/json"
 MAX_PAYLOAD = 6 * 1024 * 1024  # InvokeEndpoint's Body limit (6 MiB)

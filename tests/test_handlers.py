@@ -13,7 +13,13 @@ import pytest
 
 import troposphere_patterns
 from troposphere_patterns import handler_source
-from troposphere_patterns.handlers import ASYNC_MARKER, REAL_TIME_MARKER, select_parts, strip_source
+from troposphere_patterns.handlers import (
+    ASYNC_MARKER,
+    REAL_TIME_MARKER,
+    SHARED_MARKER,
+    select_parts,
+    strip_source,
+)
 
 ROOT = Path(__file__).parent.parent
 HANDLER = ROOT / "handler_src" / "lambda_sagemakerendpoint.py"
@@ -45,6 +51,7 @@ def test_the_inlined_code_is_the_source_without_docstrings_and_comments() -> Non
 
 def test_each_kind_of_endpoint_gets_the_shared_part_and_its_own() -> None:
     real_time, asynchronous = handler_source(asynchronous=False), handler_source(asynchronous=True)
+    assert f"\n{SHARED_MARKER}\n" in SOURCE.split(f"\n{REAL_TIME_MARKER}\n")[0]
     shared, rest = SOURCE.split(f"\n{REAL_TIME_MARKER}\n")
     real_time_part, async_part = rest.split(f"\n{ASYNC_MARKER}\n")
     assert real_time == strip_source(f"{shared}\n{REAL_TIME_MARKER}\n{real_time_part}")
@@ -68,6 +75,10 @@ def test_a_part_runs_from_its_marker_to_the_next() -> None:
     assert select_parts(source, True) == f"a = 1\n{ASYNC_MARKER}\nb = 2\n{ASYNC_MARKER}\nd = 4\n"
     assert select_parts(source, False) == f"a = 1\n{REAL_TIME_MARKER}\nc = 3\n"
     assert select_parts("a = 1\n", False) == select_parts("a = 1\n", True) == "a = 1\n"
+    # A shared part after one kind's part: both kinds get it.
+    mixed = f"{ASYNC_MARKER}\nb = 2\n{SHARED_MARKER}\nc = 3\n"
+    assert select_parts(mixed, False) == f"{SHARED_MARKER}\nc = 3\n"
+    assert select_parts(mixed, True) == mixed
 
 
 def test_the_inlined_code_fits_its_budget() -> None:

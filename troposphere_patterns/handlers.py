@@ -16,12 +16,14 @@ from pathlib import Path
 
 HANDLER_PACKAGE = "troposphere_patterns.handler_src"
 DEFAULT_HANDLER = "lambda_sagemakerendpoint"
-# Whole lines of the source, at module level: each starts a part that serves one kind of
-# endpoint only and runs to the next marker (or the end). What comes before the first marker
-# serves both kinds.
+# Whole lines of the source, at module level: each starts a part that runs to the next marker
+# (or the end) and serves both kinds of endpoint, or one kind only. What comes before the first
+# marker serves both.
+SHARED_MARKER = "# ---- all endpoints ----"
 REAL_TIME_MARKER = "# ---- real-time endpoints only ----"
 ASYNC_MARKER = "# ---- async endpoints only ----"
-MARKERS = {REAL_TIME_MARKER: False, ASYNC_MARKER: True}  # marker -> asynchronous
+# marker -> the kind its part serves (``asynchronous``): None both, False real-time, True async
+MARKERS = {SHARED_MARKER: None, REAL_TIME_MARKER: False, ASYNC_MARKER: True}
 
 
 def handler_source(name: str = DEFAULT_HANDLER, *, asynchronous: bool | None = None) -> str:
@@ -76,8 +78,8 @@ def select_parts(source: str, asynchronous: bool | None) -> str:
         return source
     kept, keep = [], True
     for line in source.splitlines(keepends=True):
-        if line.rstrip("\n") in MARKERS:
-            keep = MARKERS[line.rstrip("\n")] is asynchronous
+        if (marker := line.rstrip("\n")) in MARKERS:
+            keep = MARKERS[marker] in (None, asynchronous)
         if keep:
             kept.append(line)
     return "".join(kept)
