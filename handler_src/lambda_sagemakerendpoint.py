@@ -14,8 +14,11 @@ Proxy events get HTTP answers; direct invocations the result, or EndpointInvocat
 async endpoint a request is queued (202 and an inferenceId); ?inferenceId=ID or
 {"InferenceId": ID} asks for the result. One JSON log line per request.
 
-The part after the "async endpoints only" line is inlined only into async endpoints' templates
-(troposphere_patterns.handlers.handler_source); the rest must not depend on it.
+The module is in three parts, each from its marker line on: "all endpoints" serves both kinds
+of endpoint, "real-time endpoints only" calls InvokeEndpoint, "async endpoints only"
+InvokeEndpointAsync and S3. A template inlines the shared part and the one its endpoint uses
+(troposphere_patterns.handlers.handler_source); each part registers its entry in FORWARD, and the
+shared part depends on neither.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     ReadTimeoutError,
 )
 
+# ---- all endpoints ----
+# What both kinds of endpoint run: the request, its checks, SageMaker calls, the answer, the log.
+
 JSON = "application/json"
 MAX_PAYLOAD = 6 * 1024 * 1024  # InvokeEndpoint's Body limit (6 MiB)
 MAX_RESPONSE = 6 * 1024 * 1024 - 1024  # Lambda's response limit, less headroom
@@ -54,11 +60,6 @@ BACKOFF_BASE, BACKOFF_CAP = 0.2, 2.0  # seconds; full jitter
 # Refused before the model ran, so safe to retry (ModelNotReady: still loading).
 THROTTLED = {"ThrottlingException", "Throttling", "TooManyRequestsException"}
 THROTTLED |= {"ModelNotReadyException", "SlowDown"}  # SlowDown: S3 asks for less
-# A component with no copy (scaled to zero, or waking) answers ValidationError (HTTP 400)
-# "Inference Component has no capacity to process this request" (AWS's scale-to-zero blog);
-# no code of its own, so the code and status are checked and then these words.
-NO_CAPACITY = "has no capacity"
-RETRY_AFTER = 60  # seconds; a wake takes minutes (its alarm fires after about one)
 # Value shapes of sagemaker-runtime's service model (botocore), matched whole.
 PRINTABLE = "[ -~]*"  # printable ASCII: no header injection
 NAME = "[a-zA-Z0-9](-*[a-zA-Z0-9])*"
@@ -83,7 +84,6 @@ OPTIONS = (
 TEXT = {JSON, "application/xml", "application/jsonlines", "application/x-ndjson"}
 SECRETS = re.compile(r"arn:aws[\w-]*:\S*|\b\d{12}\b")  # ARNs and account ids
 ASYNC = "SAGEMAKER_ASYNC_"  # + INPUT/OUTPUT/FAILURE_LOCATION
-STACK_SUFFIX = re.compile("-[0-9a-f]{12}$")  # what the pattern appends to component names
 
 
 class EndpointInvocationError(Exception):
@@ -175,7 +175,10 @@ def _call(
 
 
 def _public_error(exc: Exception, log: dict[str, Any]) -> EndpointInvocationError:
-    """What the caller sees of an exception: no ARNs, account ids or traces."""
+    """What the caller sees of an exception: no ARNs, account ids or traces.
+
+    InvokeEndpoint's own failures are read where it is called (_invoke_error).
+    """
     if isinstance(exc, EndpointInvocationError):
         return exc
     if isinstance(exc, ReadTimeoutError):
@@ -185,14 +188,6 @@ def _public_error(exc: Exception, log: dict[str, Any]) -> EndpointInvocationErro
     if isinstance(exc, ClientError):
         code, status = _code(exc)
         log["errorCode"] = code
-        if code == "ModelError":
-            # Message names the account and log group: keep the container's text.
-            text = str(exc.response.get("OriginalMessage") or "The model failed")
-            text = SECRETS.sub("<redacted>", text)[:1024]
-            model_status = exc.response.get("OriginalStatusCode")
-            if not model_status:  # no status from the container: it never answered in time
-                return EndpointInvocationError(504, "Timeout", text)
-            return EndpointInvocationError(502, "ModelError", text, model_status)
         if code in THROTTLED or status == 429:
             return RetryableInvocationError(429, "Throttled", "The endpoint is busy, retry later")
         if code in ("ServiceUnavailable", "InternalDependencyException"):
@@ -200,13 +195,6 @@ def _public_error(exc: Exception, log: dict[str, Any]) -> EndpointInvocationErro
         if code == "ValidationError":
             detail = str(exc.response.get("Error", {}).get("Message", ""))
             log["detail"] = detail[:1024]
-            if status == 400 and NO_CAPACITY in detail:
-                log["detail"] = "no capacity: the component is scaled to zero or waking"
-                error = RetryableInvocationError(
-                    503, "NoCapacity", f"The model is starting, retry in {RETRY_AFTER} s"
-                )
-                error.retry_after = RETRY_AFTER
-                return error
             # Endpoint missing or not InService, component unknown: the template's to fix.
             return EndpointInvocationError(
                 500, "ConfigurationError", "SageMaker refused the request: ValidationError"
@@ -222,12 +210,6 @@ def _bad(message: str, status: int = 400) -> EndpointInvocationError:
 def _is_json(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     return media == JSON or media.endswith("+json")
-
-
-def _names(variable: str) -> list[str] | None:
-    """A comma-separated list from the environment; None when the variable is absent."""
-    text = os.environ.get(variable)
-    return None if text is None else [name.strip() for name in text.split(",") if name.strip()]
 
 
 def _read(event: Any, proxy: bool) -> tuple[bytes, dict[str, Any]]:
@@ -282,33 +264,6 @@ def _params(data: bytes, options: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-def _targets(params: dict[str, Any]) -> None:
-    """Hold the component and target model to what the template deployed and allows.
-
-    A component is named in full or as the template's props name it: the pattern appends 12 hex
-    digits of the stack's ID to each name (unique in the account, stable across updates).
-    """
-    components = _names("SAGEMAKER_INFERENCE_COMPONENTS")
-    asked = params.get("InferenceComponentName")
-    if components is None:
-        if asked:
-            raise _bad("InferenceComponentName: this endpoint has no inference components")
-    elif asked is None and len(components) == 1:
-        params["InferenceComponentName"] = components[0]
-    else:
-        short = {name: STACK_SUFFIX.sub("", name) for name in components}
-        chosen = [name for name in components if asked in (name, short[name])]
-        if not chosen:
-            known = ", ".join(short.values())
-            raise _bad(
-                f"InferenceComponentName: name one of {known} (header {HEADER}inference-component)"
-            )
-        params["InferenceComponentName"] = chosen[0]
-    models = _names("SAGEMAKER_TARGET_MODELS")
-    if models is not None and params.get("TargetModel") not in models:
-        raise _bad("TargetModel: not one of the models this function may call")
-
-
 def _source(event: Any) -> str | None:
     """The integration that sent a proxy event; None for a direct invocation."""
     if not isinstance(event, dict):
@@ -343,33 +298,9 @@ def _http(status: int, headers: dict[str, str], body: str, binary: bool = False)
     return {"statusCode": status, "headers": headers, "body": body, "isBase64Encoded": binary}
 
 
-def _invoke(
-    name: str, event: Any, source: str | None, log: dict[str, Any], context: Any
-) -> tuple[bytes, str, dict[str, str]]:
-    """A real-time request: the prediction, its type and the headers to pass on."""
-    data, options = _read(event, source is not None)
-    log["bytesIn"] = len(data)
-    params = _params(data, options)
-    log.update(contentType=params["ContentType"], accept=params["Accept"])
-    _targets(params)
-    if component := params.get("InferenceComponentName"):
-        log["component"] = component
-    params["EndpointName"] = name
-    response = _call("invoke_endpoint", params, context, log)
-    headers = {}
-    if attributes := response.get("CustomAttributes"):
-        headers["X-Amzn-SageMaker-Custom-Attributes"] = attributes
-    if variant := response.get("InvokedProductionVariant"):
-        headers["X-Amzn-Invoked-Production-Variant"] = log["variant"] = variant
-    for session in ("New", "Closed"):  # a stateful session opened or closed
-        if value := response.get(f"{session}SessionId"):
-            headers[f"X-Amzn-SageMaker-{session}-Session-Id"] = value
-    content_type = response.get("ContentType") or "application/octet-stream"
-    return response["Body"].read(), content_type, headers
-
-
-# Set by the async part below, when the template carries it.
-ASYNCHRONOUS: Callable[..., Any] | None = None
+# Whether the endpoint is async -> what forwards a request to it: set by the part of the module
+# that serves that kind of endpoint, when the template carries it.
+FORWARD: dict[bool, Callable[..., Any]] = {}
 
 
 def handler(event: Any, context: Any) -> Any:
@@ -389,16 +320,15 @@ def handler(event: Any, context: Any) -> Any:
             log["detail"] = f"environment variable {variable} is not set"
             raise EndpointInvocationError(500, "ConfigurationError", "No endpoint is configured")
         log["endpoint"] = name
-        if os.environ.get(f"{ASYNC}INPUT_LOCATION"):
-            if ASYNCHRONOUS is None:
-                log["detail"] = "async endpoint, but this code was inlined for a real-time one"
-                raise EndpointInvocationError(500, "ConfigurationError", "No async support")
-            found = ASYNCHRONOUS(name, event, source, log, context)
-            if isinstance(found, dict):  # accepted or pending: the answer itself
-                return found
-            prediction, content_type, headers = found
-        else:
-            prediction, content_type, headers = _invoke(name, event, source, log, context)
+        asynchronous = bool(os.environ.get(f"{ASYNC}INPUT_LOCATION"))
+        if asynchronous not in FORWARD:  # the code was inlined for the other kind of endpoint
+            kind, other = ("async", "a real-time") if asynchronous else ("real-time", "an async")
+            log["detail"] = f"{kind} endpoint, but this code was inlined for {other} one"
+            raise EndpointInvocationError(500, "ConfigurationError", f"No {kind} support")
+        found = FORWARD[asynchronous](name, event, source, log, context)
+        if isinstance(found, dict):  # async: accepted or pending, the answer itself
+            return found
+        prediction, content_type, headers = found
         log.update(bytesOut=len(prediction), responseType=content_type)
         result, binary = _output(prediction, content_type, source is not None)
         if source:
@@ -428,8 +358,113 @@ def handler(event: Any, context: Any) -> Any:
         print(json.dumps(log, default=str))
 
 
+# ---- real-time endpoints only ----
+# From here to the async part: InvokeEndpoint, inference components and target models, which
+# an async endpoint does not take. Async templates leave this part out.
+
+STACK_SUFFIX = re.compile("-[0-9a-f]{12}$")  # what the pattern appends to component names
+# A component with no copy (scaled to zero, or waking) answers ValidationError (HTTP 400)
+# "Inference Component has no capacity to process this request" (AWS's scale-to-zero blog);
+# no code of its own, so the code and status are checked and then these words.
+NO_CAPACITY = "has no capacity"
+RETRY_AFTER = 60  # seconds; a wake takes minutes (its alarm fires after about one)
+
+
+def _names(variable: str) -> list[str] | None:
+    """A comma-separated list from the environment; None when the variable is absent."""
+    text = os.environ.get(variable)
+    return None if text is None else [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _targets(params: dict[str, Any]) -> None:
+    """Hold the component and target model to what the template deployed and allows.
+
+    A component is named in full or as the template's props name it: the pattern appends 12 hex
+    digits of the stack's ID to each name (unique in the account, stable across updates).
+    """
+    components = _names("SAGEMAKER_INFERENCE_COMPONENTS")
+    asked = params.get("InferenceComponentName")
+    if components is None:
+        if asked:
+            raise _bad("InferenceComponentName: this endpoint has no inference components")
+    elif asked is None and len(components) == 1:
+        params["InferenceComponentName"] = components[0]
+    else:
+        short = {name: STACK_SUFFIX.sub("", name) for name in components}
+        chosen = [name for name in components if asked in (name, short[name])]
+        if not chosen:
+            known = ", ".join(short.values())
+            raise _bad(
+                f"InferenceComponentName: name one of {known} (header {HEADER}inference-component)"
+            )
+        params["InferenceComponentName"] = chosen[0]
+    models = _names("SAGEMAKER_TARGET_MODELS")
+    if models is not None and params.get("TargetModel") not in models:
+        raise _bad("TargetModel: not one of the models this function may call")
+
+
+def _invoke_error(exc: Any, log: dict[str, Any]) -> EndpointInvocationError | None:
+    """What the caller sees of InvokeEndpoint's own failures; None for the others.
+
+    The model's failure (InvokeEndpointAsync writes it to the failure location instead), and a
+    component without capacity.
+    """
+    code, status = _code(exc)
+    if code == "ModelError":
+        log["errorCode"] = code
+        # Message names the account and log group: keep the container's text.
+        text = str(exc.response.get("OriginalMessage") or "The model failed")
+        text = SECRETS.sub("<redacted>", text)[:1024]
+        model_status = exc.response.get("OriginalStatusCode")
+        if not model_status:  # no status from the container: it never answered in time
+            return EndpointInvocationError(504, "Timeout", text)
+        return EndpointInvocationError(502, "ModelError", text, model_status)
+    detail = str(exc.response.get("Error", {}).get("Message", ""))
+    if code == "ValidationError" and status == 400 and NO_CAPACITY in detail:
+        log.update(errorCode=code, detail="no capacity: the component is scaled to zero or waking")
+        error = RetryableInvocationError(
+            503, "NoCapacity", f"The model is starting, retry in {RETRY_AFTER} s"
+        )
+        error.retry_after = RETRY_AFTER
+        return error
+    return None
+
+
+def _invoke(
+    name: str, event: Any, source: str | None, log: dict[str, Any], context: Any
+) -> tuple[bytes, str, dict[str, str]]:
+    """A real-time request: the prediction, its type and the headers to pass on."""
+    data, options = _read(event, source is not None)
+    log["bytesIn"] = len(data)
+    params = _params(data, options)
+    log.update(contentType=params["ContentType"], accept=params["Accept"])
+    _targets(params)
+    if component := params.get("InferenceComponentName"):
+        log["component"] = component
+    params["EndpointName"] = name
+    try:
+        response = _call("invoke_endpoint", params, context, log)
+    except ClientError as exc:
+        if error := _invoke_error(exc, log):
+            raise error from None
+        raise  # _public_error reads the errors both APIs answer
+    headers = {}
+    if attributes := response.get("CustomAttributes"):
+        headers["X-Amzn-SageMaker-Custom-Attributes"] = attributes
+    if variant := response.get("InvokedProductionVariant"):
+        headers["X-Amzn-Invoked-Production-Variant"] = log["variant"] = variant
+    for session in ("New", "Closed"):  # a stateful session opened or closed
+        if value := response.get(f"{session}SessionId"):
+            headers[f"X-Amzn-SageMaker-{session}-Session-Id"] = value
+    content_type = response.get("ContentType") or "application/octet-stream"
+    return response["Body"].read(), content_type, headers
+
+
+FORWARD[False] = _invoke
+
+
 # ---- async endpoints only ----
-# Everything below serves async endpoints; real-time templates inline the code above alone.
+# Everything below serves async endpoints; real-time templates leave it out.
 
 # SageMaker names the result file itself (<output prefix><name>.out, failures
 # <failure prefix><name>-error.out); the caller's id is that name, so no caller text beyond it
@@ -547,4 +582,4 @@ def _asynchronous(
     return _http(202, {"Content-Type": JSON}, json.dumps(answer)) if source else answer
 
 
-ASYNCHRONOUS = _asynchronous
+FORWARD[True] = _asynchronous

@@ -535,7 +535,8 @@ def test_an_async_endpoint_from_a_flag_or_a_props_file_gets_the_async_code(
     props.write_text("async_inference: {}\n")
     for args in (["--async"], ["--props", str(props)]):
         function = render(capsys, *args)["Resources"]["LambdaFunction"]  # type: ignore[index]
-        assert function["Properties"]["Code"]["ZipFile"] == troposphere_patterns.handler_source()
+        code = function["Properties"]["Code"]["ZipFile"]
+        assert code == troposphere_patterns.handler_source(asynchronous=True)
 
 
 @pytest.mark.parametrize(

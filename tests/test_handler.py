@@ -263,7 +263,7 @@ def test_template_inlines_this_handler_and_it_runs(moto: MotoServer) -> None:
     assert result.returncode == 0, result.stderr
     template = json.loads(result.stdout)
     source = template["Resources"]["LambdaFunction"]["Properties"]["Code"]["ZipFile"]
-    assert source in (handler_source(asynchronous=False), handler_source())
+    assert source == handler_source(asynchronous=False)
     inlined = load_module(source)
     moto.seed(PREDICTION)
     response = inlined.handler(http_event('{"x": 1}'), FakeContext())
@@ -1196,6 +1196,19 @@ def test_real_time_code_refuses_an_async_configuration(
     assert error_of(response) == {
         "error": "ConfigurationError",
         "message": "No async support",
+        "requestId": FakeContext.aws_request_id,
+    }
+    assert fake.requests == []
+
+
+def test_async_code_refuses_a_real_time_configuration(fake: FakeSageMaker) -> None:
+    """An async template's code, deployed without async settings, says so plainly."""
+    mod = load_module(asynchronous=True)
+    response = call(mod, rest_event('{"x": 1}'))
+    assert response["statusCode"] == 500
+    assert error_of(response) == {
+        "error": "ConfigurationError",
+        "message": "No real-time support",
         "requestId": FakeContext.aws_request_id,
     }
     assert fake.requests == []

@@ -4,8 +4,8 @@ The handlers live at the top of the repository (``handler_src/``) so they read a
 deploy, documented and commented; they ship inside the package as
 ``troposphere_patterns.handler_src``, so this works from a checkout and from an installed wheel
 alike. A template carries the code derived from that source by :func:`handler_source` alone:
-docstrings and comments left out, and the part after :data:`ASYNC_MARKER` only when the
-template's endpoint is asynchronous. The tests execute exactly that derived text.
+docstrings and comments left out, and only the parts of the source that serve the template's
+kind of endpoint (:data:`MARKERS`). The tests execute exactly that derived text.
 """
 
 from __future__ import annotations
@@ -16,11 +16,17 @@ from pathlib import Path
 
 HANDLER_PACKAGE = "troposphere_patterns.handler_src"
 DEFAULT_HANDLER = "lambda_sagemakerendpoint"
-# A whole line of the source, at module level: what follows serves async endpoints only.
+# Whole lines of the source, at module level: each starts a part that runs to the next marker
+# (or the end) and serves both kinds of endpoint, or one kind only. What comes before the first
+# marker serves both.
+SHARED_MARKER = "# ---- all endpoints ----"
+REAL_TIME_MARKER = "# ---- real-time endpoints only ----"
 ASYNC_MARKER = "# ---- async endpoints only ----"
+# marker -> the kind its part serves (``asynchronous``): None both, False real-time, True async
+MARKERS = {SHARED_MARKER: None, REAL_TIME_MARKER: False, ASYNC_MARKER: True}
 
 
-def handler_source(name: str = DEFAULT_HANDLER, *, asynchronous: bool = True) -> str:
+def handler_source(name: str = DEFAULT_HANDLER, *, asynchronous: bool | None = None) -> str:
     """Return the code a function's ``Code.ZipFile`` inlines, derived from a handler's source.
 
     The text is the module in ``handler_src/`` without its docstrings and comments (the
@@ -30,10 +36,11 @@ def handler_source(name: str = DEFAULT_HANDLER, *, asynchronous: bool = True) ->
     Args:
         name: The handler module in ``handler_src/``; default: the Lambda -> SageMaker
             endpoint handler (``index.handler``, runtime ``python3.14``).
-        asynchronous: Keep the part after :data:`ASYNC_MARKER` (a handler without the marker
-            is the same either way). Default True: code that serves both kinds of endpoint;
-            pass False for a real-time endpoint's template, whose function then refuses an
-            async configuration.
+        asynchronous: The kind of endpoint the code serves: False for real-time (the parts after
+            :data:`ASYNC_MARKER` left out), True for async (the parts after
+            :data:`REAL_TIME_MARKER` left out); the function answers the other kind's
+            configuration with 500 ``ConfigurationError``. Default None: every part, code that
+            serves both kinds. A handler without markers is the same whatever the value.
 
     Returns:
         The code, as the handler tests execute it.
@@ -53,9 +60,29 @@ def handler_source(name: str = DEFAULT_HANDLER, *, asynchronous: bool = True) ->
         )
     folder = Path(next(iter(spec.submodule_search_locations)))
     source = (folder / f"{name}.py").read_text(encoding="utf-8")
-    if not asynchronous:
-        source = source.split(f"\n{ASYNC_MARKER}\n", 1)[0]
-    return strip_source(source)
+    return strip_source(select_parts(source, asynchronous))
+
+
+def select_parts(source: str, asynchronous: bool | None) -> str:
+    """Return the lines of a handler's source that serve one kind of endpoint (see MARKERS).
+
+    Args:
+        source: The handler's source.
+        asynchronous: The kind: False real-time, True async, None both (the source whole).
+
+    Returns:
+        The shared part and the parts of that kind, in the source's order; each left-out part
+        from its marker line to the next marker.
+    """
+    if asynchronous is None:
+        return source
+    kept, keep = [], True
+    for line in source.splitlines(keepends=True):
+        if (marker := line.rstrip("\n")) in MARKERS:
+            keep = MARKERS[marker] in (None, asynchronous)
+        if keep:
+            kept.append(line)
+    return "".join(kept)
 
 
 def strip_source(source: str) -> str:

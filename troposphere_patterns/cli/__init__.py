@@ -227,7 +227,7 @@ def read_props_files(
 
 
 def _handler(command: CommandLine, asynchronous: bool) -> str | None:
-    """The handler's source as the template inlines it; the async part only where it can run."""
+    """The handler's source as the template inlines it: the part for its kind of endpoint."""
     if command.handler is None:
         return None
     return handlers.handler_source(command.handler, asynchronous=asynchronous)

@@ -6,6 +6,7 @@ it; :data:`WILDCARD_ACTIONS` lists them so tests can hold the line.
 
 from __future__ import annotations
 
+import json
 import string
 from collections.abc import Sequence
 from typing import Any
@@ -29,7 +30,7 @@ from awacs.aws import (
     StringEquals,
     StringLike,
 )
-from troposphere import AWSHelperFn, Join, Select, Split, Sub, iam
+from troposphere import AWSHelperFn, Join, Select, Split, Sub, encode_to_dict, iam
 
 from troposphere_patterns.core import formats
 
@@ -175,12 +176,15 @@ def service_role(
         logical_id: The role's logical ID.
         service: The service principal, e.g. ``sagemaker.amazonaws.com``.
         policy_name: The inline policy's name.
-        statements: What the role may do.
+        statements: What the role may do; those another one covers are left out
+            (:func:`uncovered`).
     """
     return iam.Role(
         logical_id,
         AssumeRolePolicyDocument=trust(service),
-        Policies=[iam.Policy(PolicyName=policy_name, PolicyDocument=document(*statements))],
+        Policies=[
+            iam.Policy(PolicyName=policy_name, PolicyDocument=document(*uncovered(statements)))
+        ],
     )
 
 
@@ -393,11 +397,12 @@ def for_account_principals(statements: Sequence[Statement]) -> PolicyDocument:
     """A VPC endpoint policy granting these role statements to principals of this account only.
 
     Each statement keeps its actions, resources and conditions, and gains ``Principal: *`` under
-    an ``aws:PrincipalAccount`` condition.
+    an ``aws:PrincipalAccount`` condition; statements are first :func:`merged` (the roles that
+    need them often grant the same objects apart: the policy says it once).
     """
     account = StringEquals("aws:PrincipalAccount", Sub("${AWS::AccountId}"))
     granted = []
-    for statement in statements:
+    for statement in merged(statements):
         fields = dict(statement.properties)
         condition = fields.pop("Condition", None)
         extra = list(condition.conditions) if condition is not None else []
@@ -407,6 +412,87 @@ def for_account_principals(statements: Sequence[Statement]) -> PolicyDocument:
             )
         )
     return document(*granted)
+
+
+def merged(statements: Sequence[Statement]) -> list[Statement]:
+    """Return the statements with those that can say the same grant as one merged.
+
+    Two statements alike in all but ``Action``, ``Resource`` and ``Sid`` merge when they have the
+    same actions (the union of their resources) or the same resources (the union of their
+    actions): either way the merged statement grants exactly what the two did, nothing more.
+    Merged statements take the place of the first and keep a ``Sid`` only when all had the same
+    one; others stay as they are. Statements another one covers go first (:func:`uncovered`).
+
+    Args:
+        statements: Statements with ``Action`` and ``Resource`` lists.
+
+    Returns:
+        The statements, as few as that allows, in the order of their first occurrence.
+    """
+    result = [dict(statement.properties) for statement in uncovered(statements)]
+    changed = True
+    while changed:
+        changed = False
+        for i, first in enumerate(result):
+            for j in range(i + 1, len(result)):
+                second = result[j]
+                if _rest(first) != _rest(second):
+                    continue
+                actions, resources = (_keys(first, key) == _keys(second, key) for key in _GRANT)
+                if not (actions or resources):
+                    continue
+                for key in _GRANT:  # the one that differs gains the other's items
+                    known = _keys(first, key)
+                    first[key] = [*first[key], *(v for v in second[key] if _key(v) not in known)]
+                if first.get("Sid") != second.get("Sid"):
+                    first.pop("Sid", None)
+                del result[j]
+                changed = True
+                break
+            if changed:
+                break
+    return [Statement(**fields) for fields in result]
+
+
+def uncovered(statements: Sequence[Statement]) -> list[Statement]:
+    """Return the statements without those another one grants already, in their order.
+
+    A statement is left out when another, alike in all but ``Action``, ``Resource`` and ``Sid``,
+    has all its actions and all its resources (of two equal statements, the first stays): the
+    policy grants exactly the same without it.
+    """
+    fields = [dict(statement.properties) for statement in statements]
+    kept = []
+    for i, statement in enumerate(fields):
+        covering = (
+            other
+            for j, other in enumerate(fields)
+            if j != i
+            and _rest(other) == _rest(statement)
+            and all(_keys(statement, key) <= _keys(other, key) for key in _GRANT)
+            # Of two equal statements the first covers the second, not both each other.
+            and (j < i or any(_keys(statement, key) != _keys(other, key) for key in _GRANT))
+        )
+        if next(covering, None) is None:
+            kept.append(statements[i])
+    return kept
+
+
+_GRANT = ("Action", "Resource")
+
+
+def _key(value: Any) -> str:
+    """A value as policy JSON, for comparing awacs and troposphere objects."""
+    return json.dumps(encode_to_dict(value), sort_keys=True)
+
+
+def _keys(fields: dict[str, Any], key: str) -> set[str]:
+    return {_key(value) for value in fields[key]}
+
+
+def _rest(fields: dict[str, Any]) -> str:
+    """What two statements must share to merge: all but their grant and Sid."""
+    return _key({k: v for k, v in fields.items() if k not in (*_GRANT, "Sid")})
 
 
 def flow_log_write(log_group_arn: Any) -> Statement:
