@@ -71,6 +71,8 @@ LLM_CONFIG = {
             # 16 GB of weights to download, then loaded onto the GPU before the health check.
             "ModelDataDownloadTimeoutInSeconds": 1200,
             "ContainerStartupHealthCheckTimeoutInSeconds": 900,
+            # A request lasts seconds: send the next one to the instance with the fewest.
+            "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
         }
     ]
 }
@@ -531,14 +533,7 @@ SCENARIOS: dict[str, Callable[[], Template]] = {
     "gated_llm_model_data_source": lambda: lambda_sagemakerendpoint(
         props(
             model_props=GATED_LLM_MODEL,
-            endpoint_config_props={
-                "ProductionVariants": [
-                    {
-                        **LLM_CONFIG["ProductionVariants"][0],
-                        "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
-                    }
-                ]
-            },
+            endpoint_config_props=LLM_CONFIG,
         )
     ),
     # An async endpoint's rollout: jobs take minutes, so its latency alarm does not roll back.
