@@ -334,7 +334,9 @@ def test_minify_with_a_yaml_output_names_the_output_not_a_format_flag(
 def test_minified_body_over_the_inline_limit_does_not_suggest_minify(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    args = ["lambda-sagemakerendpoint", "--async", "--deploy-vpc", "--autoscaling", "--minify"]
+    # The largest combination: private async, scaled, rolled out, behind a URL.
+    modes = ["--async", "--deploy-vpc", "--autoscaling", "--function-url", "--rollout", "rolling"]
+    args = ["lambda-sagemakerendpoint", *modes, "--minify"]
     assert cli.main(args) == 0
     out, err = capsys.readouterr()
     assert len(out.encode("utf-8")) > limits.MAX_BODY_BYTES_INLINE

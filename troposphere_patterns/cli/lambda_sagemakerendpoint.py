@@ -84,8 +84,9 @@ def parameters() -> dict[str, Parameter]:
         "InstanceType": Parameter(
             "InstanceType",
             Type="String",
-            Description="Instance type of the endpoint (types with local NVMe storage are "
-            "encrypted in hardware and take no KMS key)",
+            Description="Instance type of the endpoint (on types with local NVMe storage, "
+            "encrypted in hardware, the template sets no KMS key: it would not encrypt that "
+            "storage)",
             Default=endpoint_plan.DEFAULT_INSTANCE_TYPE,
             # The table as one pattern: 0.8 KB where the 277 AllowedValues took 4.9 KB of the
             # 51,200 bytes a template may have inline.
