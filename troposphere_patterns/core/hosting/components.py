@@ -51,6 +51,7 @@ from troposphere_patterns.core.hosting.options.alarms import (
     dimension,
     latency_watch,
 )
+from troposphere_patterns.core.hosting.options.autoscaling import step_up_on_alarm
 from troposphere_patterns.core.hosting.options.inference_components import InferenceComponent
 from troposphere_patterns.core.hosting.plan import COMPONENTS_WHERE, CONFIG_WHERE, EndpointPlan
 from troposphere_patterns.core.ids import LogicalIds
@@ -67,7 +68,6 @@ ENVIRONMENT_VARIABLE = "SAGEMAKER_INFERENCE_COMPONENTS"
 SCALABLE_DIMENSION = "sagemaker:inference-component:DesiredCopyCount"
 # The metric that says a request found no copy (the component is at zero): the wake-up signal.
 NO_CAPACITY_METRIC = "NoCapacityInvocationFailures"
-WAKE_PERIOD_SECONDS = 60
 # CloudFormation's Specifications: one entry per instance type of the variant's pools.
 SPECIFICATIONS = (2, 5)
 # Specification.Container.Environment, as CloudFormation's schema limits it (maxProperties).
@@ -623,42 +623,24 @@ def _wake(
     part: str,
 ) -> list[BaseAWSObject]:
     """Target tracking never leaves zero: one copy more on the first request that found none."""
-    policy = build(
-        applicationautoscaling.ScalingPolicy,
-        {
-            "PolicyName": f"{component.name}-{NO_CAPACITY_METRIC}",
-            "PolicyType": "StepScaling",
-            "ScalingTargetId": Ref(target),
-            "StepScalingPolicyConfiguration": {
-                "AdjustmentType": "ChangeInCapacity",
-                # Covers the cold start: no second copy while the first one loads.
-                "Cooldown": component.wake_cooldown_seconds,
-                "MetricAggregationType": "Maximum",
-                "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
-            },
-        },
-        ids(core_ids.INFERENCE_COMPONENT_WAKE_POLICY.format(component=part)),
-    )
-    alarm_id = ids(core_ids.INFERENCE_COMPONENT_WAKE_ALARM.format(component=part))
-    alarm = build(
-        cloudwatch.Alarm,
-        {
-            "AlarmName": alarm_name(alarm_id),
+    policy, alarm = step_up_on_alarm(
+        target,
+        policy_title=ids(core_ids.INFERENCE_COMPONENT_WAKE_POLICY.format(component=part)),
+        policy_name=f"{component.name}-{NO_CAPACITY_METRIC}",
+        # Covers the cold start: no second copy while the first one loads.
+        cooldown=component.wake_cooldown_seconds,
+        aggregation="Maximum",
+        alarm_title=ids(core_ids.INFERENCE_COMPONENT_WAKE_ALARM.format(component=part)),
+        alarm={
             "AlarmDescription": f"{component.name}: a request found no copy; start one",
             "Namespace": SAGEMAKER_NAMESPACE,
             "MetricName": NO_CAPACITY_METRIC,
             "Dimensions": [{"Name": "InferenceComponentName", "Value": name}],
             "Statistic": "Sum",
-            "Period": WAKE_PERIOD_SECONDS,
+            # One failed request wakes it (AWS's example, GreaterThanThreshold 1, needs two).
             "EvaluationPeriods": 1,
             "DatapointsToAlarm": 1,
-            # One failed request wakes it (AWS's example, GreaterThanThreshold 1, needs two).
-            "Threshold": 1,
-            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-            "TreatMissingData": "missing",
-            "AlarmActions": [Ref(policy)],  # a scaling policy's Ref is its ARN
         },
-        alarm_id,
     )
     return [policy, alarm]
 

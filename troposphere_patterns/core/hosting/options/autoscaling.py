@@ -445,41 +445,77 @@ def _wake_from_zero(
     names: Mapping[str, str],
 ) -> tuple[applicationautoscaling.ScalingPolicy, cloudwatch.Alarm]:
     """A step policy adding one instance, run by an alarm on requests queued without any."""
-    policy = build(
-        applicationautoscaling.ScalingPolicy,
-        {
-            "PolicyName": f"{variant.name}-{WAKE_METRIC}",
-            "PolicyType": "StepScaling",
-            "ScalingTargetId": Ref(target),
-            "StepScalingPolicyConfiguration": {
-                "AdjustmentType": "ChangeInCapacity",
-                "Cooldown": WAKE_COOLDOWN_SECONDS,
-                "MetricAggregationType": "Average",
-                "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
-            },
-        },
-        logical_ids.WAKE_FROM_ZERO_POLICY.format(**names),
-    )
-    alarm_id = logical_ids.WAKE_FROM_ZERO_ALARM.format(**names)
-    alarm = build(
-        cloudwatch.Alarm,
-        {
-            # Named like the pattern's other alarms: the stack's name, then the logical ID.
-            "AlarmName": Sub(f"${{AWS::StackName}}-{alarm_id}"),
+    return step_up_on_alarm(
+        target,
+        policy_title=logical_ids.WAKE_FROM_ZERO_POLICY.format(**names),
+        policy_name=f"{variant.name}-{WAKE_METRIC}",
+        cooldown=WAKE_COOLDOWN_SECONDS,
+        aggregation="Average",
+        alarm_title=logical_ids.WAKE_FROM_ZERO_ALARM.format(**names),
+        alarm={
             "AlarmDescription": "Requests are queued and no instance runs: start one",
             "Namespace": ASYNC_NAMESPACE,
             "MetricName": WAKE_METRIC,
             "Dimensions": [{"Name": "EndpointName", "Value": endpoint_name}],
             "Statistic": "Average",
-            "Period": WAKE_PERIOD_SECONDS,
             "EvaluationPeriods": WAKE_EVALUATION_PERIODS,
             "DatapointsToAlarm": WAKE_EVALUATION_PERIODS,
+        },
+    )
+
+
+def step_up_on_alarm(
+    target: applicationautoscaling.ScalableTarget,
+    *,
+    policy_title: str,
+    policy_name: str,
+    cooldown: Value,
+    aggregation: str,
+    alarm_title: str,
+    alarm: Mapping[str, Any],
+) -> tuple[applicationautoscaling.ScalingPolicy, cloudwatch.Alarm]:
+    """Wake from zero: a step policy adding one to ``target``, run by an alarm at 1 or more.
+
+    Target tracking never leaves zero, so an endpoint variant and an inference component that
+    may scale to zero both get this pair.
+
+    Args:
+        target: The scalable target.
+        policy_title: The step policy's logical ID.
+        policy_name: Its ``PolicyName``.
+        cooldown: Seconds before another step: at least a cold start, or it adds a second
+            instance or copy while the first one loads.
+        aggregation: The policy's ``MetricAggregationType``.
+        alarm_title: The alarm's logical ID (its name: the stack's name, then this ID).
+        alarm: The alarm's description, metric, dimensions, statistic and periods.
+    """
+    policy = build(
+        applicationautoscaling.ScalingPolicy,
+        {
+            "PolicyName": policy_name,
+            "PolicyType": "StepScaling",
+            "ScalingTargetId": Ref(target),
+            "StepScalingPolicyConfiguration": {
+                "AdjustmentType": "ChangeInCapacity",
+                "Cooldown": cooldown,
+                "MetricAggregationType": aggregation,
+                "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
+            },
+        },
+        policy_title,
+    )
+    step = build(
+        cloudwatch.Alarm,
+        {
+            "AlarmName": Sub(f"${{AWS::StackName}}-{alarm_title}"),
+            "Period": WAKE_PERIOD_SECONDS,
+            **alarm,
             "Threshold": 1,
             "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-            # No data while the endpoint is busy or idle with instances: keep the alarm's state.
+            # No data while busy or idle with capacity: keep the alarm's state.
             "TreatMissingData": "missing",
             "AlarmActions": [Ref(policy)],  # a scaling policy's Ref is its ARN
         },
-        alarm_id,
+        alarm_title,
     )
-    return policy, alarm
+    return policy, step
