@@ -20,7 +20,7 @@ SCENARIOS_DIR := build/scenarios
 GUARD_BUNDLE = $(SCAN_VENV)/lib/python*/site-packages/cdklabs/cdk_validator_cfnguard/_jsii/*.jsii.tgz
 
 .DEFAULT_GOAL := help
-.PHONY: help venv template templates diagrams golden scenarios instance-types lint test pytest \
+.PHONY: help venv template templates diagrams golden scenarios instance-types handlers lint test pytest \
 	e2e fuzz cfn-lint scan bench clean
 
 help: ## List the targets
@@ -72,6 +72,9 @@ golden: $(STAMP) ## Rewrite tests/golden/, list changed IDs and scenarios, fail 
 
 instance-types: $(STAMP) ## Regenerate core/hosting/instance_type_table.py from the pinned botocore
 	$(BIN)/python scripts/instance_types.py
+
+handlers: $(STAMP) ## Rewrite handler_src/inline/ (the derived handler texts the CLI serves)
+	$(BIN)/python scripts/keep_handlers.py
 
 lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict
 	$(BIN)/ruff check .

@@ -15,10 +15,15 @@ import troposphere_patterns
 from troposphere_patterns import handler_source
 from troposphere_patterns.handlers import (
     ASYNC_MARKER,
+    KINDS,
     REAL_TIME_MARKER,
     SHARED_MARKER,
+    derived_text,
+    kept_header,
+    kept_path,
     select_parts,
     strip_source,
+    write_kept,
 )
 
 ROOT = Path(__file__).parent.parent
@@ -112,6 +117,33 @@ def test_stripping_keeps_strings_and_fills_empty_bodies() -> None:
     # Imports only annotations used go; the others stay.
     assert "__future__" not in stripped and "Any" not in stripped
     assert "import os\n" in stripped and "paths" not in stripped and "typing" not in stripped
+
+
+@pytest.mark.parametrize("asynchronous", list(KINDS))
+def test_each_kept_text_is_the_derivation_of_the_source_as_it_is(asynchronous: bool | None) -> None:
+    kept = kept_path(HANDLER.parent, HANDLER.stem, asynchronous)
+    derived = strip_source(select_parts(SOURCE, asynchronous))
+    assert kept.read_text(encoding="utf-8") == f"{kept_header(HANDLER.stem, SOURCE)}\n{derived}", (
+        f"{kept.relative_to(ROOT)} is stale: run make handlers"
+    )
+    assert handler_source(asynchronous=asynchronous) == derived
+
+
+def test_a_kept_text_of_an_older_source_is_not_served(tmp_path: Path) -> None:
+    (tmp_path / "h.py").write_text("def f():\n    return 1\n", encoding="utf-8")
+    assert write_kept(tmp_path, "h") == [kept_path(tmp_path, "h", kind) for kind in KINDS]
+    assert write_kept(tmp_path, "h") == []  # nothing changed, nothing rewritten
+    assert derived_text(tmp_path, "h", None) == "def f():\n    return 1\n"
+    # The source changes after its text was kept: the text is derived again, not the old one.
+    (tmp_path / "h.py").write_text("def f():\n    return 2\n", encoding="utf-8")
+    assert derived_text(tmp_path, "h", True) == "def f():\n    return 2\n"
+    # A kept text is served as it is when its source is unchanged (so it must be the derivation).
+    write_kept(tmp_path, "h")
+    path = kept_path(tmp_path, "h", False)
+    header = path.read_text(encoding="utf-8").partition("\n")[0]
+    path.write_text(f"{header}\nkept = True\n", encoding="utf-8")
+    assert derived_text(tmp_path, "h", False) == "kept = True\n"
+    assert not list(tmp_path.glob("inline/*.partial"))
 
 
 def test_it_is_part_of_the_public_api() -> None:

@@ -6,12 +6,18 @@ deploy, documented and commented; they ship inside the package as
 alike. A template carries the code derived from that source by :func:`handler_source` alone:
 docstrings and comments left out, and only the parts of the source that serve the template's
 kind of endpoint (:data:`MARKERS`). The tests execute exactly that derived text.
+
+Deriving takes a parse and an unparse (about 20 ms, a sixth of a CLI run), so each kind's text
+is also kept, derived, in ``handler_src/inline/`` (``make handlers`` writes it, a test fails
+when it is stale). Each kept file names the checksum of the source it came from: when the
+source has changed since (an edit in a checkout), the text is derived again, never served stale.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib.util
+import zlib
 from pathlib import Path
 
 HANDLER_PACKAGE = "troposphere_patterns.handler_src"
@@ -58,9 +64,53 @@ def handler_source(name: str = DEFAULT_HANDLER, *, asynchronous: bool | None = N
         raise ModuleNotFoundError(
             f"the handler package {HANDLER_PACKAGE} is not installed", name=HANDLER_PACKAGE
         )
-    folder = Path(next(iter(spec.submodule_search_locations)))
+    return derived_text(Path(next(iter(spec.submodule_search_locations))), name, asynchronous)
+
+
+def derived_text(folder: Path, name: str, asynchronous: bool | None) -> str:
+    """The text of handler ``name`` in ``folder`` for one kind: kept if fresh, else derived."""
     source = (folder / f"{name}.py").read_text(encoding="utf-8")
+    kept = kept_path(folder, name, asynchronous)
+    if kept.is_file():
+        header, _, text = kept.read_text(encoding="utf-8").partition("\n")
+        if header == kept_header(name, source):
+            return text
     return strip_source(select_parts(source, asynchronous))
+
+
+# The kind of endpoint -> the name of its kept text in handler_src/inline/
+KINDS = {False: "real_time", True: "async", None: "all"}
+
+
+def kept_path(folder: Path, name: str, asynchronous: bool | None) -> Path:
+    """Where the derived text of one kind is kept: ``inline/<name>.<kind>.txt`` in ``folder``."""
+    return folder / "inline" / f"{name}.{KINDS[asynchronous]}.txt"
+
+
+def kept_header(name: str, source: str) -> str:
+    """The first line of a kept text: the source it was derived from, by checksum (CRC-32)."""
+    checksum = zlib.crc32(source.encode("utf-8"))
+    return f"# derived from {name}.py (crc32 {checksum:08x}) by handler_source; make handlers"
+
+
+def write_kept(folder: Path, name: str) -> list[Path]:
+    """Derive every kind's text of handler ``name`` in ``folder`` and keep it in ``inline/``.
+
+    Returns:
+        The files whose content changed (written whole, each through a temporary file).
+    """
+    source = (folder / f"{name}.py").read_text(encoding="utf-8")
+    changed = []
+    for asynchronous in KINDS:
+        path = kept_path(folder, name, asynchronous)
+        text = f"{kept_header(name, source)}\n{strip_source(select_parts(source, asynchronous))}"
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(exist_ok=True)
+            partial = path.with_suffix(".partial")
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(path)
+            changed.append(path)
+    return changed
 
 
 def select_parts(source: str, asynchronous: bool | None) -> str:
