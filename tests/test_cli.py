@@ -493,6 +493,11 @@ def test_installed_wheel_renders_with_its_handler_outside_the_checkout(tmp_path:
         licenses = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
         assert licenses, "the wheel carries no LICENSE"
         assert archive.read(licenses[0]) == (root / "LICENSE").read_bytes()
+        # The derived handler texts ship too: an installed CLI serves them, not a re-derivation.
+        kept = sorted(n for n in archive.namelist() if "/handler_src/inline/" in n)
+        assert [n.rsplit("/", 1)[1] for n in kept] == sorted(
+            p.name for p in (root / "handler_src" / "inline").glob("*.txt")
+        )
     target = tmp_path / "site"
     install = [*pip, "install", "--no-deps", "--target", str(target), str(wheel)]
     subprocess.run(install, check=True, capture_output=True)
