@@ -11,7 +11,6 @@ schemas); where this package is stricter, the reason is beside the format.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -189,6 +188,8 @@ def component_stem(prefix: str, name: str) -> str:
     stem = f"{prefix}-{name}".lower() if prefix else name.lower()
     if len(stem) <= MAX_COMPONENT_STEM:
         return stem
+    import hashlib  # only for a long name: its OpenSSL binding takes ~3 ms to load
+
     digest = hashlib.sha256(stem.encode()).hexdigest()[:_STEM_HASH_LENGTH]
     head = stem[: MAX_COMPONENT_STEM - 1 - _STEM_HASH_LENGTH].rstrip("-")
     return f"{head}-{digest}"

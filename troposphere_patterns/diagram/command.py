@@ -30,15 +30,18 @@ class DiagramError(Exception):
     """Bad input for the diagram command; the message names the file or option."""
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register the ``diagram`` subcommand."""
+def add_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    formatter_class: type[argparse.HelpFormatter] = argparse.RawDescriptionHelpFormatter,
+) -> None:
+    """Register the ``diagram`` subcommand, its help laid out by ``formatter_class``."""
     command = commands.add_parser(
         NAME,
         help="draw a CloudFormation template (SVG or Mermaid)",
         description="Draw a CloudFormation template (JSON or YAML) as an architecture picture: "
         "resources grouped by VPC and subnets, their references, the runtime path.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=formatter_class,
     )
     command.add_argument("template", metavar="TEMPLATE", help="a template file, JSON or YAML")
     command.add_argument(
