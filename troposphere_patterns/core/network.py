@@ -539,6 +539,15 @@ class PrivateNetworkIds:
     runtime_group: str
     runtime_ingress: str
 
+    @classmethod
+    def named(cls, logical_ids: ids.LogicalIds, *, client_group: str) -> PrivateNetworkIds:
+        """The client's group from its base ID; the Runtime endpoint's by their usual names."""
+        return cls(
+            logical_ids(client_group),
+            logical_ids(ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
+            logical_ids(ids.RUNTIME_ENDPOINT_INGRESS),
+        )
+
 
 @dataclass(frozen=True)
 class Client:

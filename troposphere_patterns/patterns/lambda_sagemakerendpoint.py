@@ -1,9 +1,8 @@
 """Lambda -> SageMaker endpoint: a function that invokes a real-time inference endpoint.
 
-The plain-CloudFormation counterpart of the AWS Solutions Construct
-``aws-lambda-sagemakerendpoint``: validate, build the VPC if asked, have ``core/hosting`` build
-the SageMaker side, build the function with its environment variable and permission, then add
-it all to the template at once. Nothing is added when anything fails.
+The plain-CloudFormation ``aws-lambda-sagemakerendpoint`` construct: validate, build the VPC if
+asked, have ``core/hosting`` build the SageMaker side, build the function with its variable and
+grants, then add it all to the template at once. Nothing is added when anything fails.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from troposphere import AWSHelperFn, Parameter, Template, awslambda, cloudwatch, kms, sagemaker
 
-# Modules more than names: each use says its owner (network.PrivateNetworkIds, ...).
 from troposphere_patterns.core import (
     checks,
     deletion,
@@ -43,10 +41,13 @@ DEFAULT_ENVIRONMENT_VARIABLE = "SAGEMAKER_ENDPOINT_NAME"
 # Set on functions the pattern creates when the variable is renamed, so the default handler
 # still finds the endpoint: it names the variable that holds the endpoint's name.
 ENVIRONMENT_VARIABLE_POINTER = "SAGEMAKER_ENDPOINT_ENV_VAR"
-# How the private network's groups name what calls the endpoint.
-CLIENT = network.Client("Lambda function", "function")
+CLIENT = network.Client("Lambda function", "function")  # as the private network's groups say
+_FUNCTION = (awslambda.Function, "a troposphere awslambda.Function")
 _MAPPING = (Mapping, "a mapping of CloudFormation property names")
-_ENDPOINT = (sagemaker.Endpoint, str, AWSHelperFn, Parameter)
+_ENDPOINT = (
+    (sagemaker.Endpoint, str, AWSHelperFn, Parameter),
+    "a troposphere sagemaker.Endpoint, an endpoint name or an intrinsic",
+)
 _PREFIX_READS = ("id_prefix", "endpoint_config_props", "serverless")
 _option = partial(TypeRef, options.__name__)  # an option's module loads only when it is given
 
@@ -56,56 +57,39 @@ class LambdaSagemakerEndpointProps:
     """What to build. Every field is optional; values may be literals or intrinsics.
 
     Attributes:
-        existing_lambda_obj: A function in the caller's template; it gets the environment
-            variable and the invoke permission. Default None.
+        existing_lambda_obj: The caller's function; it gets the variable and the grants.
         lambda_function_props: ``AWS::Lambda::Function`` properties merged over the defaults
             (``python3.14``, ``index.handler``, 80 s, 256 MB, active tracing). Needs ``Code``.
-            Default None.
         existing_sagemaker_endpoint_obj: Invoke this endpoint instead of creating one: an
-            ``AWS::SageMaker::Endpoint``, or its name (literal or intrinsic). Default None.
+            ``AWS::SageMaker::Endpoint``, or its name (literal or intrinsic).
         model_props: ``AWS::SageMaker::Model`` properties, required without an existing
-            endpoint; ``ExecutionRoleArn`` given = no role is created. Default None.
+            endpoint or components; ``ExecutionRoleArn`` given = no role is created.
         endpoint_config_props: Merged over the EndpointConfig defaults (one ``AllTraffic``
-            variant, ``ml.m5.large``, the pattern's key). ``KmsKeyId`` given = your key encrypts
-            the volume. Default None.
-        endpoint_props: Merged over the Endpoint defaults. Default None.
-        existing_vpc: Place the function and model in this VPC. Default None.
-        vpc_props: ``AWS::EC2::VPC`` properties (plus ``MaxAzs``, default 2) for the VPC that
-            ``deploy_vpc`` creates. Default None.
-        deploy_vpc: Create a private, isolated VPC for the pattern. Default False.
-        sagemaker_environment_variable_name: The function's environment variable holding the
-            endpoint's name. Default ``SAGEMAKER_ENDPOINT_NAME``.
-        id_prefix: Prepended to every logical ID the pattern creates. Default "".
-        deletion_policy: ``DeletionPolicy`` of the key, the log groups and the bucket:
-            ``Retain`` keeps data after the stack is gone, ``Delete`` does not. Default ``Retain``.
-        serverless: Make the endpoint serverless (:class:`Serverless`): no instances, no model
-            VPC or network isolation; the function may still sit in the VPC. Default None.
-        autoscaling: Scale each production variant (:class:`Autoscaling`). Default None.
-        alarms: CloudWatch alarms on the created endpoint's variants and the function
-            (:class:`Alarms`); None for none. Default ``Alarms()`` (no actions).
-        rollout: Stepped model updates that roll back on those alarms (:class:`Rollout`).
-            Default None: all at once, unwatched.
-        data_capture: Capture requests and responses (:class:`DataCapture`). Default None.
-        async_inference: An asynchronous endpoint (:class:`AsyncInference`); the function gets
-            the handler's async environment and grants. Default None: a real-time endpoint.
-        function_url: An HTTPS URL for the function, taking SigV4-signed requests only
-            (:class:`FunctionUrl`); its address is an Output. Default None: no URL.
-        target_models: The only models of a multi-model endpoint the function may call (the
-            grant's condition and ``SAGEMAKER_TARGET_MODELS``). Default None: any model.
+            variant, ``ml.m5.large``, the pattern's key; ``KmsKeyId`` given = your key).
+        endpoint_props: Merged over the Endpoint defaults.
+        existing_vpc: Place the function and model in this VPC.
+        vpc_props: ``AWS::EC2::VPC`` properties (plus ``MaxAzs``, default 2) for ``deploy_vpc``.
+        deploy_vpc: Create a private, isolated VPC for the pattern.
+        sagemaker_environment_variable_name: The variable holding the endpoint's name.
+        id_prefix: Prepended to every logical ID the pattern creates.
+        deletion_policy: ``DeletionPolicy`` of the key, the log groups and the bucket
+            (``Retain``, the default: data outlives the stack; or ``Delete``).
+        serverless: A serverless endpoint (:class:`Serverless`): no instances, no model VPC.
+        autoscaling: Scale each production variant (:class:`Autoscaling`).
+        alarms: Alarms on the endpoint and the function (:class:`Alarms`, default no actions).
+        rollout: Stepped updates that roll back on those alarms (:class:`Rollout`).
+        data_capture: Capture requests and responses (:class:`DataCapture`).
+        async_inference: An asynchronous endpoint (:class:`AsyncInference`).
+        function_url: An HTTPS URL for the function, SigV4 only (:class:`FunctionUrl`).
+        target_models: The only models of a multi-model endpoint the function may call.
         inference_components: Models and adapters hosted as inference components
-            (:class:`InferenceComponent`, no ``model_props``). Default None.
+            (:class:`InferenceComponent`, no ``model_props``).
     """
 
-    existing_lambda_obj: awslambda.Function | None = accepts(
-        awslambda.Function, "a troposphere awslambda.Function", default=None
-    )
+    existing_lambda_obj: awslambda.Function | None = accepts(*_FUNCTION, default=None)
     lambda_function_props: Mapping[str, Any] | None = accepts(*_MAPPING, default=None)
     existing_sagemaker_endpoint_obj: sagemaker.Endpoint | str | AWSHelperFn | Parameter | None = (
-        accepts(
-            _ENDPOINT,
-            "a troposphere sagemaker.Endpoint, an endpoint name or an intrinsic",
-            default=None,
-        )
+        accepts(*_ENDPOINT, default=None)
     )
     model_props: Mapping[str, Any] | None = accepts(*_MAPPING, default=None)
     endpoint_config_props: Mapping[str, Any] | None = accepts(*_MAPPING, default=None)
@@ -158,8 +142,7 @@ class LambdaSagemakerEndpoint:
 
     Attributes:
         lambda_function: The function, created or the caller's.
-        hosted: Everything the SageMaker side created (:class:`HostedEndpoint`: the endpoint,
-            model, config, role, bucket, topics, alarms, and what the function was granted).
+        hosted: Everything the SageMaker side created and granted (:class:`HostedEndpoint`).
         vpc: The created ``AWS::EC2::VPC``, the caller's :class:`ExistingVpc`, or None.
         alarms: The CloudWatch alarms created (the endpoint's, then the function's).
         key: The pattern's KMS key, when anything uses it; None otherwise.
@@ -189,13 +172,13 @@ class LambdaSagemakerEndpoint:
 
 def _id_names(props: LambdaSagemakerEndpointProps) -> list[str]:
     """Every ID a prefix starts; they depend on the variants, so it runs once those are usable."""
-    hosting = props.hosting
-    return core_ids.all_names(network.MAX_AZ_COUNT, hosting.variant_ids, hosting.component_ids)
+    hosted = props.hosting
+    return core_ids.all_names(network.MAX_AZ_COUNT, hosted.variant_ids, hosted.component_ids)
 
 
 def validate(props: LambdaSagemakerEndpointProps) -> list[Problem]:
     """Return every problem with ``props``, each naming the props involved (see ``checked``)."""
-    in_vpc = props.deploy_vpc is True or props.existing_vpc is not None
+    in_vpc = props.vpc.in_vpc
     reserved = (ENVIRONMENT_VARIABLE_POINTER,)
     return checks.checked(
         props,
@@ -214,27 +197,21 @@ def validate(props: LambdaSagemakerEndpointProps) -> list[Problem]:
 
 def _build(props: LambdaSagemakerEndpointProps) -> tuple[Addition, LambdaSagemakerEndpoint]:
     """Everything for one instance, before any of it touches the template."""
-    ids = core_ids.LogicalIds(props.id_prefix)
-    key = kms_key.encryption_key(
-        ids(core_ids.ENCRYPTION_KEY), deletion_policy=props.deletion_policy
-    )
+    ids, policy = core_ids.LogicalIds(props.id_prefix), props.deletion_policy
+    key = kms_key.encryption_key(ids(core_ids.ENCRYPTION_KEY), deletion_policy=policy)
     with overrides.rejected(*checks.given(props, "vpc_props", "existing_vpc")):
         private = props.vpc.private_network(
             ids,
-            network.PrivateNetworkIds(
-                client_group=ids(core_ids.LAMBDA_SECURITY_GROUP),
-                runtime_group=ids(core_ids.RUNTIME_ENDPOINT_SECURITY_GROUP),
-                runtime_ingress=ids(core_ids.RUNTIME_ENDPOINT_INGRESS),
-            ),
+            network.PrivateNetworkIds.named(ids, client_group=core_ids.LAMBDA_SECURITY_GROUP),
             CLIENT,
             kms_key_arn=key.arn,
-            deletion_policy=props.deletion_policy,
+            deletion_policy=policy,
             s3_egress=props.hosting.client_uses_s3,
         )
     with overrides.rejected(
         *checks.given(props, "model_props", "endpoint_config_props", "endpoint_props")
     ):
-        context = hosting.HostingContext(ids, key, private, props.deletion_policy)
+        context = hosting.HostingContext(ids, key, private, policy)
         hosted = hosting.hosted_endpoint(props.hosting, context)
         endpoints = hosted.service_endpoints(private, ids)
     variable = props.sagemaker_environment_variable_name
@@ -247,7 +224,7 @@ def _build(props: LambdaSagemakerEndpointProps) -> tuple[Addition, LambdaSagemak
         function = props.function.build(
             ids,
             kms_key_arn=key.arn,
-            deletion_policy=props.deletion_policy,
+            deletion_policy=policy,
             variables=variables,
             statements=hosted.client_statements,
             network=private.client_placement if private is not None else None,
@@ -279,24 +256,16 @@ def _build(props: LambdaSagemakerEndpointProps) -> tuple[Addition, LambdaSagemak
 def add_lambda_sagemakerendpoint(
     template: Template, props: LambdaSagemakerEndpointProps
 ) -> LambdaSagemakerEndpoint:
-    """Add one instance of the pattern to ``template``.
+    """Add one instance of the pattern (``props``) to the caller's ``template``.
 
     Everything is validated and built first; the template (and an existing function) is changed
-    only when all of it succeeded.
-
-    Args:
-        template: The caller's template.
-        props: What to build.
-
-    Returns:
-        The pattern properties (:class:`LambdaSagemakerEndpoint`).
+    only when all of it succeeded. Returns the pattern properties (LambdaSagemakerEndpoint).
 
     Raises:
         PatternPropsError: Every problem with ``props``, or logical IDs already taken.
         TemplateLimitError: The template would hold more than 500 resources; nothing is added.
     """
-    found = validate(props)
-    if found:
+    if found := validate(props):
         raise PatternPropsError(found)
     addition, result = _build(props)
     add_all(template, addition, props.id_prefix)
@@ -316,12 +285,15 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
     template = Template(
         Description=f"Lambda function invoking a SageMaker {kind} endpoint (troposphere-patterns)"
     )
-    result = add_lambda_sagemakerendpoint(template, props)
+    result, ids = (
+        add_lambda_sagemakerendpoint(template, props),
+        core_ids.LogicalIds(props.id_prefix),
+    )
     rows = (
         *lambda_function.function_outputs(result.lambda_function),
         *result.hosted.outputs,
         *network.vpc_outputs(result.vpc),
-        *front_door.url_outputs(props.function_url, core_ids.LogicalIds(props.id_prefix)),
+        *front_door.url_outputs(props.function_url, ids),
     )
-    outputs.add_outputs(template, core_ids.LogicalIds(props.id_prefix), rows, result.alarms)
+    outputs.add_outputs(template, ids, rows, result.alarms)
     return template
