@@ -18,6 +18,9 @@ WIDTH = 120
 # lower-case chain of an endpoint name known at deploy time is (26 Fn::Join/Fn::Split pairs),
 # and opened up it alone would take ~17 KB of the 51,200 bytes a template may have inline.
 ONE_LINE_DEPTH = 32
+# Made once: json.dumps with options builds an encoder on every call (thousands per template).
+_ONE_LINE = json.JSONEncoder(sort_keys=True, separators=(", ", ": "))
+_SCALAR = json.JSONEncoder()  # a scalar or an empty container: no keys to sort
 
 
 def dumps(value: Any, width: int = WIDTH) -> str:
@@ -27,11 +30,11 @@ def dumps(value: Any, width: int = WIDTH) -> str:
 
 def _render(value: Any, depth: int, column: int, width: int) -> str:
     if not isinstance(value, dict | list) or not value:
-        return json.dumps(value, sort_keys=True)
+        return _SCALAR.encode(value)
     # One column stays free for the comma after an item. _fits stops counting as soon as the
     # budget is spent: a large container is never encoded whole just to be measured.
     if _fits(value, width - column - 1) or is_deep_intrinsic(value):
-        return json.dumps(value, sort_keys=True, separators=(", ", ": "))
+        return _ONE_LINE.encode(value)
     pad = " " * (depth + 1)
     if isinstance(value, list):
         if all(isinstance(item, str | int | float | bool) for item in value):
@@ -40,7 +43,7 @@ def _render(value: Any, depth: int, column: int, width: int) -> str:
         return "[\n" + ",\n".join(items) + "\n" + pad[:-1] + "]"
     lines = []
     for key in sorted(value):
-        head = f"{pad}{json.dumps(key)}: "
+        head = f"{pad}{_SCALAR.encode(key)}: "
         lines.append(head + _render(value[key], depth + 1, len(head), width))
     return "{\n" + ",\n".join(lines) + "\n" + pad[:-1] + "}"
 
@@ -50,7 +53,7 @@ def _fill(items: list[Any], pad: str, width: int) -> str:
     lines: list[str] = []
     line = pad
     for item in items:
-        text = json.dumps(item) + ","
+        text = _SCALAR.encode(item) + ","
         if line != pad and len(line) + 1 + len(text) > width:
             lines.append(line)
             line = pad
@@ -89,7 +92,7 @@ def _fits(value: Any, room: int) -> bool:
         if isinstance(item, list):
             budget[0] -= max(2, 2 * len(item))  # brackets and ", "
             return budget[0] >= 0 and all(spend(v) for v in item)
-        budget[0] -= len(json.dumps(item))
+        budget[0] -= len(_SCALAR.encode(item))
         return budget[0] >= 0
 
     return spend(value)
