@@ -54,6 +54,31 @@ def number_problem(
 _integer = integer
 
 
+def bounds_problems(
+    low: Any, high: Any, low_field: str, high_field: str, *, lowest: int, low_note: str = ""
+) -> list[Problem]:
+    """A lower and an upper count (copies, instances): whole, at least ``lowest`` and 1, in order.
+
+    Args:
+        low: The lower bound's value; deploy-time values are not checked.
+        high: The upper bound's value.
+        low_field: The lower bound's field as the caller wrote it (``autoscaling.min_capacity``).
+        high_field: The upper bound's.
+        lowest: The smallest lower bound allowed.
+        low_note: Added to the lower bound's message, e.g. why 0 is refused.
+    """
+    found = []
+    if not deploy_time(low) and (not integer(low) or low < lowest):
+        found.append(
+            Problem(low_field, f"{low!r} must be an integer of at least {lowest}{low_note}")
+        )
+    if not deploy_time(high) and (not integer(high) or high < 1):
+        found.append(Problem(high_field, f"{high!r} must be an integer of at least 1"))
+    elif integer(low) and integer(high) and low > high:
+        found.append(Problem(low_field, f"{low} is above {high_field} ({high})"))
+    return found
+
+
 def present(*found: Problem | None) -> list[Problem]:
     """The problems among ``found`` (None means no problem)."""
     return [problem for problem in found if problem is not None]

@@ -38,7 +38,7 @@ from troposphere import (
 from troposphere_patterns.core import formats
 from troposphere_patterns.core import ids as logical_ids
 from troposphere_patterns.core.hosting import instance_types
-from troposphere_patterns.core.options import deploy_time, integer, number
+from troposphere_patterns.core.options import bounds_problems, deploy_time, integer, number
 from troposphere_patterns.core.overrides import build
 from troposphere_patterns.core.values import Value
 from troposphere_patterns.errors import Problem
@@ -200,24 +200,16 @@ class Autoscaling:
 
     def problems(self, mode: ScalingMode, where: str = "autoscaling") -> list[Problem]:
         """What is wrong with the values under ``mode``, each naming its field."""
-        found: list[Problem] = []
-        low, high = self.min_capacity, self.max_capacity
-        if not deploy_time(low) and (not integer(low) or low < mode.lowest_min):
-            found.append(
-                Problem(
-                    f"{where}.min_capacity",
-                    f"{low!r} must be an integer of at least {mode.lowest_min} for {mode.name}"
-                    + (" (a real-time endpoint cannot scale to zero)" if low == 0 else ""),
-                )
-            )
-        if not deploy_time(high) and (not integer(high) or high < 1):
-            found.append(
-                Problem(f"{where}.max_capacity", f"{high!r} must be an integer of at least 1")
-            )
-        elif integer(low) and integer(high) and low > high:
-            found.append(
-                Problem(f"{where}.min_capacity", f"{low} is above {where}.max_capacity ({high})")
-            )
+        low = self.min_capacity
+        zero = " (a real-time endpoint cannot scale to zero)" if low == 0 else ""
+        found = bounds_problems(
+            low,
+            self.max_capacity,
+            f"{where}.min_capacity",
+            f"{where}.max_capacity",
+            lowest=mode.lowest_min,
+            low_note=f" for {mode.name}{zero}",
+        )
         target = self.target(mode)
         if not deploy_time(target) and (
             not number(target)

@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from troposphere_patterns.core import formats
-from troposphere_patterns.core.options import deploy_time, integer, number, number_problem
+from troposphere_patterns.core.options import (
+    bounds_problems,
+    deploy_time,
+    integer,
+    number,
+    number_problem,
+)
 from troposphere_patterns.core.values import Value
 from troposphere_patterns.errors import Problem
 
@@ -249,18 +255,7 @@ class InferenceComponent:
             )
         elif not deploy_time(copies) and (not integer(copies) or copies < 1):
             found.append(Problem(f"{where}.copies", f"{copies!r} must be an integer of at least 1"))
-        if not deploy_time(low) and (not integer(low) or low < 0):
-            found.append(
-                Problem(f"{where}.min_copies", f"{low!r} must be an integer of at least 0")
-            )
-        if not deploy_time(high) and (not integer(high) or high < 1):
-            found.append(
-                Problem(f"{where}.max_copies", f"{high!r} must be an integer of at least 1")
-            )
-        elif integer(low) and integer(high) and low > high:
-            found.append(
-                Problem(f"{where}.min_copies", f"{low} is above {where}.max_copies ({high})")
-            )
+        found += bounds_problems(low, high, f"{where}.min_copies", f"{where}.max_copies", lowest=0)
         if integer(copies) and integer(high) and copies > high:
             found.append(
                 Problem(f"{where}.copies", f"{copies} is above {where}.max_copies ({high})")
