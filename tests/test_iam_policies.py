@@ -1,4 +1,5 @@
-"""Policies said in fewer statements grant exactly what the statements they replace did."""
+"""Policies said in fewer statements grant exactly what the statements they replace did; ARNs
+cut from a deploy-time URI name what the URI points at."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ from typing import Any
 
 import awacs.kms
 import awacs.s3
+import pytest
 from awacs.aws import Allow, Bool, Condition, Statement
-from troposphere import Sub, encode_to_dict
+from troposphere import Ref, Sub, encode_to_dict
 
-from troposphere_patterns.core.iam_policies import merged, uncovered
+from troposphere_patterns.core.iam_policies import (
+    ecr_repository_arn,
+    merged,
+    s3_object_arn,
+    uncovered,
+)
 
 ARTIFACT = Sub("arn:${AWS::Partition}:s3:::models/model.tar.gz")
 INPUT = Sub("arn:${AWS::Partition}:s3:::${Bucket}/async-input/*")
@@ -95,3 +102,53 @@ def test_a_statement_another_grants_already_is_left_out() -> None:
     )
     narrower = statement("Scoped", [awacs.kms.Decrypt], [key], Condition=Condition(Bool("x", "y")))
     assert plain(uncovered([use, narrower])) == plain([use, narrower])  # its own condition
+
+
+def resolve(node: Any, values: dict[str, str]) -> Any:
+    """Resolve Ref, Fn::Sub (with or without variables), Fn::Join, Fn::Select and Fn::Split."""
+    if isinstance(node, list):
+        return [resolve(item, values) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ((function, argument),) = node.items()
+    if function == "Ref":
+        return values[argument]
+    if function == "Fn::Sub":
+        text, variables = argument if isinstance(argument, list) else (argument, {})
+        resolved = {**values, **{k: resolve(v, values) for k, v in variables.items()}}
+        for name, value in resolved.items():
+            text = text.replace("${" + name + "}", value)
+        assert "${" not in text, text
+        return text
+    argument = resolve(argument, values)
+    if function == "Fn::Select":
+        return argument[1][int(argument[0])]
+    if function == "Fn::Split":
+        return argument[1].split(argument[0])
+    if function == "Fn::Join":
+        return str(argument[0]).join(argument[1])
+    raise AssertionError(f"unexpected {function}")
+
+
+HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+
+
+@pytest.mark.parametrize(
+    ("image", "repository"),
+    [
+        (f"{HOST}/linear-learner:1", "linear-learner*"),
+        (f"{HOST}/linear-learner", "linear-learner*"),
+        (f"{HOST}/fraud/scorer@sha256:{'0' * 64}", "fraud*"),
+        (f"{HOST}/fraud/scorer:v2", "fraud*"),
+    ],
+)
+def test_deploy_time_image_grants_its_own_repository(image: str, repository: str) -> None:
+    values = {"Image": image, "AWS::Partition": "aws-cn"}
+    arn = resolve(encode_to_dict(ecr_repository_arn(Ref("Image"))), values)
+    assert arn == f"arn:aws-cn:ecr:eu-west-1:123456789012:repository/{repository}"
+
+
+def test_deploy_time_model_data_grants_its_object() -> None:
+    values = {"Url": "s3://models/fraud/model.tar.gz", "AWS::Partition": "aws-us-gov"}
+    arn = resolve(encode_to_dict(s3_object_arn(Ref("Url"))), values)
+    assert arn == "arn:aws-us-gov:s3:::models/fraud/model.tar.gz"

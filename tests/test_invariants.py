@@ -393,9 +393,10 @@ def grants_of(template: dict[str, Any], role_id: str) -> dict[str, list[str]]:
 
 
 def as_text(value: Any) -> str:
-    """A literal, the template string of an Fn::Sub, or any other intrinsic as JSON."""
+    """A literal, the template string of an Fn::Sub without variables, or any other intrinsic
+    (an Fn::Sub with variables too) as JSON."""
     if isinstance(value, dict):
-        return value["Fn::Sub"] if "Fn::Sub" in value else json.dumps(value)
+        return value["Fn::Sub"] if isinstance(value.get("Fn::Sub"), str) else json.dumps(value)
     return str(value)
 
 

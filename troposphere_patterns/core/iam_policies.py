@@ -30,7 +30,7 @@ from awacs.aws import (
     StringEquals,
     StringLike,
 )
-from troposphere import AWSHelperFn, Join, Select, Split, Sub, encode_to_dict, iam
+from troposphere import AWSHelperFn, Select, Split, Sub, encode_to_dict, iam
 
 from troposphere_patterns.core import formats
 
@@ -102,7 +102,7 @@ def ecr_repository_arn(image: Any) -> Any:
     The image's own account and region are used, so AWS-owned framework images in another
     account work. For a URI only known at deploy time (an intrinsic), the repository is cut out
     with ``Fn::Split``: its first path segment followed by ``*`` (covers nested repository
-    names), in the image's account and region.
+    names), in the image's account and region, the three put in place by one ``Fn::Sub``.
 
     Args:
         image: ``ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG|@DIGEST]`` or an intrinsic.
@@ -114,19 +114,11 @@ def ecr_repository_arn(image: Any) -> Any:
         host = Split(".", image)
         after_host = Select(1, Split("/", image))
         repository = Select(0, Split("@", Select(0, Split(":", after_host))))
-        return Join(
-            "",
-            [
-                "arn:",
-                Sub("${AWS::Partition}"),
-                ":ecr:",
-                Select(3, host),
-                ":",
-                Select(0, host),
-                ":repository/",
-                repository,
-                "*",
-            ],
+        return Sub(
+            "arn:${AWS::Partition}:ecr:${Region}:${Account}:repository/${Repository}*",
+            Region=Select(3, host),
+            Account=Select(0, host),
+            Repository=repository,
         )
     match = formats.ECR_IMAGE_URI.match(str(image))
     if not match:
@@ -142,9 +134,7 @@ def s3_object_arn(url: Any) -> Any:
         ValueError: A literal that is not an ``s3://bucket/key`` URL.
     """
     if isinstance(url, AWSHelperFn):
-        return Join(
-            "", ["arn:", Sub("${AWS::Partition}"), ":s3:::", Select(1, Split("s3://", url))]
-        )
+        return Sub("arn:${AWS::Partition}:s3:::${Path}", Path=Select(1, Split("s3://", url)))
     match = formats.S3_OBJECT_URI.match(str(url))
     if not match:
         raise ValueError(formats.S3_OBJECT_URI.refusal(url))

@@ -17,7 +17,7 @@ import awacs.s3
 import awacs.sagemaker
 import awacs.sns
 from awacs.aws import Allow, Condition, Statement, StringEquals
-from troposphere import AWSHelperFn, BaseAWSObject, Join, Parameter, Ref, Select, Split, Sub, sns
+from troposphere import AWSHelperFn, BaseAWSObject, Parameter, Ref, Select, Split, Sub, sns
 
 from troposphere_patterns.core import formats
 from troposphere_patterns.core.bucket import PatternBucket
@@ -172,7 +172,7 @@ def _objects_arn(path: Any) -> Any:
     if isinstance(path, AWSHelperFn):
         # A deploy-time path: give it without a trailing slash, as for SageMaker.
         after_scheme = Select(1, Split("s3://", path))
-        return Join("", ["arn:", Sub("${AWS::Partition}"), ":s3:::", after_scheme, "/*"])
+        return Sub("arn:${AWS::Partition}:s3:::${Path}/*", Path=after_scheme)
     bucket_and_key = str(path).removeprefix("s3://").rstrip("/")
     return Sub(f"arn:${{AWS::Partition}}:s3:::{bucket_and_key}/*")
 
