@@ -12,53 +12,49 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+# One plain sentence each: the reason a reviewer needs, and what to set to change it. They are
+# written into every template that needs them, so they are kept short.
 CHECKOV_WAIVERS: dict[str, str] = {
     "CKV_AWS_115": (
-        "No reserved concurrency by default: it is carved out of the account's regional "
-        "concurrency quota (1,000 unless raised) and takes capacity from every other function; "
-        "set ReservedConcurrentExecutions in lambda_function_props to cap this one."
+        "Reserved concurrency would take from the regional quota every function in the account "
+        "shares; set ReservedConcurrentExecutions in lambda_function_props to reserve some."
     ),
     "CKV_AWS_116": (
-        "Invoked synchronously (API Gateway, function URL or Invoke): the caller receives the "
-        "error, and a dead-letter queue only applies to asynchronous invocations."
+        "Invoked synchronously: the caller gets the error, and a dead-letter queue only serves "
+        "asynchronous invocations."
     ),
     "CKV_AWS_117": (
-        "The caller chose no VPC (neither deploy_vpc nor existing_vpc): the function reaches "
-        "SageMaker Runtime's HTTPS endpoint with IAM-signed requests."
+        "No VPC was chosen: the function calls SageMaker Runtime's HTTPS endpoint with "
+        "IAM-signed requests."
     ),
     "CKV_AWS_370": (
-        "A serverless endpoint: SageMaker Serverless Inference does not support network "
-        "isolation or a VPC for the model, so the container is not isolated; use an "
-        "instance-backed endpoint where the model must run without network access."
+        "Serverless endpoints support neither network isolation nor a VPC; use an "
+        "instance-backed endpoint to isolate the model."
     ),
     "CKV_AWS_173": (
-        "The environment holds only the endpoint's name, no secret, and Lambda encrypts it at "
-        "rest with an AWS-managed key; a customer key adds a KMS call to every cold start. Set "
-        "KmsKeyArn in lambda_function_props to use your own key."
+        "The environment holds no secret and Lambda encrypts it with an AWS-managed key; set "
+        "KmsKeyArn in lambda_function_props to use your own."
     ),
     "CKV_AWS_18": (
-        "Working data that expires (async payloads and results, captured requests): S3 server "
-        "access logs need a target bucket without KMS encryption; record reads and writes with "
-        "CloudTrail S3 data events where they are audited."
+        "Working data that expires: access logs need a target bucket without KMS encryption; audit "
+        "reads and writes with CloudTrail S3 data events."
     ),
 }
 
 GUARD_WAIVERS: dict[str, str] = {
     "CT.CLOUDWATCH.PR.1": (
-        "The caller gave the alarms no topic (Alarms(topic=...)): they change state, show in "
-        "the console and can roll a deployment back, but notify no one."
+        "No alarm topic was given: the alarms change state and can roll a deployment back, but "
+        "notify no one."
     ),
     "CT.LAMBDA.PR.2": (
-        "The function URL's caller is this account or a deploy-time value, an intrinsic the "
-        "rule reads as neither an account ID nor an IAM ARN: it asks for SourceAccount or "
-        "SourceArn, conditions meant for service principals that would refuse the signed IAM "
-        "callers. The permission names no service and FunctionUrlAuthType is AWS_IAM."
+        "The URL's caller is this account or a deploy-time value the rule cannot read, and the "
+        "SourceAccount or SourceArn it asks for would refuse IAM-signed callers (auth AWS_IAM)."
     ),
     "CT.LAMBDA.PR.3": CHECKOV_WAIVERS["CKV_AWS_117"],
     "CT.S3.PR.2": CHECKOV_WAIVERS["CKV_AWS_18"],
     "CT.S3.PR.9": (
-        "Object Lock would keep working data past its lifecycle expiry and stop the stack's "
-        "owner from deleting it; versioning keeps an overwritten object for a day."
+        "Object Lock would keep expiring working data past its lifecycle and block its deletion; "
+        "versioning keeps an overwritten object a day."
     ),
 }
 
