@@ -77,12 +77,29 @@ def resolve_parameters(template: dict[str, Any]) -> dict[str, Any]:
         if function == "Condition":
             return holds(conditions[arguments])
         if function == "Fn::Equals":
-            left, right = (walk(argument) for argument in arguments)
+            left, right = (evaluated(walk(argument)) for argument in arguments)
             return bool(left == right)
         if function == "Fn::Not":
             return not holds(arguments[0])
         checks = [holds(argument) for argument in arguments]
         return any(checks) if function == "Fn::Or" else all(checks)  # Fn::And
+
+    def evaluated(value: Any) -> Any:
+        """A condition's value with Fn::Select, Fn::Split and Fn::Join of literals worked out
+        (the NVMe condition cuts the instance type with them); anything else as it is."""
+        if isinstance(value, list):
+            return [evaluated(item) for item in value]
+        if not (isinstance(value, dict) and len(value) == 1):
+            return value
+        [(function, arguments)] = value.items()
+        arguments = evaluated(arguments)
+        if function == "Fn::Select" and isinstance(arguments[1], list):
+            return arguments[1][int(arguments[0])]
+        if function == "Fn::Split" and isinstance(arguments[1], str):
+            return arguments[1].split(arguments[0])
+        if function == "Fn::Join" and all(isinstance(item, str) for item in arguments[1]):
+            return str(arguments[0]).join(arguments[1])
+        return {function: arguments}
 
     def walk(value: Any) -> Any:
         if isinstance(value, dict):

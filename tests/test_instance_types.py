@@ -176,7 +176,7 @@ def test_callers_key_stays_where_the_instance_allows_it() -> None:
 
 
 def evaluate(condition: Any, parameters: dict[str, str]) -> Any:
-    """Evaluate a condition of Fn::Not/Or/And/Equals, Fn::Select/Split and Ref."""
+    """Evaluate a condition of Fn::Not/Or/And/Equals, Fn::Select/Split/Join and Ref."""
     if not isinstance(condition, dict):
         return condition
     ((function, arguments),) = condition.items()
@@ -186,6 +186,7 @@ def evaluate(condition: Any, parameters: dict[str, str]) -> Any:
     operations = {
         "Fn::Select": lambda: values[1][int(values[0])],  # IndexError as CloudFormation fails
         "Fn::Split": lambda: values[1].split(values[0]),
+        "Fn::Join": lambda: values[0].join(values[1]),
         "Fn::Not": lambda: not values[0],
         "Fn::Or": lambda: any(values),
         "Fn::And": lambda: all(values),
@@ -215,6 +216,25 @@ def test_deploy_time_type_decides_the_key_for_every_type_in_the_table() -> None:
     for name in INSTANCE_TYPES:
         ebs_only = evaluate(condition, {"Type": name})
         assert ebs_only is not instance_types.local_nvme(name), name
+
+
+def test_two_deploy_time_types_both_decide_the_key() -> None:
+    template = Template()
+    first, second = (template.add_parameter(Parameter(n, Type="String")) for n in ("A", "B"))
+    config = {"ProductionVariants": [variant("A", Ref(first)), variant("B", Ref(second))]}
+    add_lambda_sagemakerendpoint(
+        template,
+        LambdaSagemakerEndpointProps(
+            model_props={"PrimaryContainer": {"Image": IMAGE}},
+            lambda_function_props={"Code": {"ZipFile": "x"}},
+            endpoint_config_props=config,
+        ),
+    )
+    condition = template.to_dict()["Conditions"]["SagemakerInstancesEbsOnly"]
+    for a, b in [("ml.m5.large", "ml.c6i.xlarge"), ("ml.m5.large", "ml.g6e.xlarge")]:
+        expected = not (instance_types.local_nvme(a) or instance_types.local_nvme(b))
+        assert evaluate(condition, {"A": a, "B": b}) is expected, (a, b)
+        assert evaluate(condition, {"A": b, "B": a}) is expected, (b, a)
 
 
 @pytest.mark.parametrize("leave_out", [None, "burstable"])

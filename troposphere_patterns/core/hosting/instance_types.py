@@ -5,13 +5,14 @@ questions the pattern asks of it: is a type known (and if not, what was meant), 
 local NVMe storage (then its EndpointConfig takes no ``KmsKeyId`` and no ``VolumeSizeInGB``),
 can it autoscale, do deployment guardrails (rollouts that roll back) support it. For an
 instance type only known at deploy time (a ``Ref`` to a Parameter, or an ``Fn::FindInMap``)
-the template answers itself, with a Condition comparing its family (the middle of
-``ml.FAMILY.SIZE``, cut out with ``Fn::Select``/``Fn::Split``) to every family with local NVMe
-storage: local storage is a property of the family, and 25 families take a quarter of the
-bytes 103 types would. Not a Mapping: CloudFormation allows 200 attributes per Mapping and
-there are more instance types than that (cfn-lint E7010), and ``Fn::FindInMap`` takes no
-``Fn::Select`` for a key. The CLI's ``InstanceType`` Parameter checks a type with
-:func:`allowed_pattern`, the table as one regular expression of families grouped by their
+the template answers itself, with a Condition on the families with local NVMe storage (local
+storage is a property of the family: 25 families, not 103 types): the type, with each
+``.FAMILY.`` removed in turn (``Fn::Join`` of ``Fn::Split`` on it), must still equal itself.
+Not a Mapping: CloudFormation allows 200 keys per Mapping and there are more instance types
+than that (cfn-lint E7010), and without the ``AWS::LanguageExtensions`` transform
+``Fn::FindInMap`` takes only ``Ref`` and ``Fn::FindInMap`` for a key, so it cannot look up a
+family cut out of the type (cfn-lint E8003). The CLI's ``InstanceType`` Parameter checks a type
+with :func:`allowed_pattern`, the table as one regular expression of families grouped by their
 sizes, a quarter of the bytes of the 277 types as AllowedValues.
 """
 
@@ -21,13 +22,13 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from troposphere import AWSHelperFn, Equals, FindInMap, Not, Or, Parameter, Ref, Select, Split
+from troposphere import And, AWSHelperFn, Equals, FindInMap, GenericHelperFn, Parameter, Ref
 
 from troposphere_patterns.core.hosting.instance_type_table import FAMILIES, INSTANCE_TYPES, Family
 from troposphere_patterns.errors import Problem
 
-# Fn::Or takes 2 to 10 conditions.
-_MAX_OR = 10
+# Fn::And takes 2 to 10 conditions.
+_MAX_AND = 10
 _KNOWN = frozenset(INSTANCE_TYPES)
 LOCAL_NVME_TYPES = tuple(t for t in INSTANCE_TYPES if FAMILIES[t.split(".")[1]].local_nvme)
 LOCAL_NVME_FAMILIES = tuple(name for name, found in FAMILIES.items() if found.local_nvme)
@@ -120,33 +121,47 @@ def _sizes(sizes: Sequence[str]) -> str:
     return _one_of([*others, f"{_one_of(multiples)}{optional}xlarge"])
 
 
-def family_of(instance_type: Any) -> Any:
-    """The family of a deploy-time type: ``Fn::Select`` 1 of ``Fn::Split`` on ``.``."""
-    return Select(1, Split(".", instance_type))
+def without_local_nvme_families(instance_type: Any) -> Any:
+    """A deploy-time type with each ``.FAMILY.`` of local NVMe storage removed from it.
+
+    ``Fn::Join`` with ``""`` of ``Fn::Split`` on ``.g5.`` removes ``.g5.`` (``ml.g5.xlarge``
+    becomes ``mlxlarge``) and leaves any other value as it was; the dots keep ``g6`` from
+    matching ``g6e``. One pair per family, the table's first family outermost, so the written
+    template lists them in the table's order. A type keeps its value exactly when its family
+    has no local NVMe storage.
+    """
+    # Built as plain JSON: troposphere encodes nested intrinsic objects level by level, which
+    # for 50 levels takes milliseconds on every run.
+    chain = instance_type.to_dict() if isinstance(instance_type, AWSHelperFn) else instance_type
+    for name in reversed(LOCAL_NVME_FAMILIES):
+        chain = {"Fn::Join": ["", {"Fn::Split": [f".{name}.", chain]}]}
+    return GenericHelperFn(chain)
 
 
 def all_ebs_only(instance_types: Sequence[Any]) -> Any:
     """A condition that holds when no deploy-time instance type has local NVMe storage.
 
-    It compares each type's family (:func:`family_of`) with every family with local NVMe
-    storage; a value without a ``.`` fails the deploy (no SageMaker type lacks one).
+    Each type must equal itself with every local-NVMe family removed
+    (:func:`without_local_nvme_families`): 25 families in one chain, about half the bytes of
+    comparing the family (``Fn::Select`` 1 of ``Fn::Split`` on ``.``) with each of them. Any
+    value is compared, also one that is not a SageMaker type (a library caller's own Parameter
+    without the CLI's AllowedPattern): a value that names no local-NVMe family counts as
+    EBS-only, and SageMaker refuses the type itself.
 
     Args:
         instance_types: ``Ref`` or ``Fn::FindInMap`` values (see :func:`deploy_time`).
 
     Returns:
-        ``Fn::Not`` of nested ``Fn::Or``s of ``Fn::Equals``, to put under ``Conditions``.
+        ``Fn::Equals``, or ``Fn::And`` of them (nested, at most 10 each), for ``Conditions``.
     """
     values: dict[str, Any] = {}
     for instance_type in instance_types:
         value = Ref(instance_type) if isinstance(instance_type, Parameter) else instance_type
         values.setdefault(repr(value.to_dict()) if isinstance(value, AWSHelperFn) else "", value)
-    checks: list[Any] = [
-        Equals(family_of(v), name) for v in values.values() for name in LOCAL_NVME_FAMILIES
-    ]
+    checks: list[Any] = [Equals(v, without_local_nvme_families(v)) for v in values.values()]
     while len(checks) > 1:
         checks = [
-            Or(*group) if len(group) > 1 else group[0]
-            for group in (checks[i : i + _MAX_OR] for i in range(0, len(checks), _MAX_OR))
+            And(*group) if len(group) > 1 else group[0]
+            for group in (checks[i : i + _MAX_AND] for i in range(0, len(checks), _MAX_AND))
         ]
-    return Not(checks[0])
+    return checks[0]
