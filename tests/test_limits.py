@@ -332,11 +332,14 @@ def test_minify_with_a_yaml_output_names_the_output_not_a_format_flag(
 
 
 def test_minified_body_over_the_inline_limit_does_not_suggest_minify(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    # The largest combination: private async, scaled, rolled out, behind a URL.
+    # The largest combination (private async, scaled, rolled out, behind a URL; 50.8 KB
+    # minified) with a caller's own tags on the endpoint: over the limit even minified.
     modes = ["--async", "--deploy-vpc", "--autoscaling", "--function-url", "--rollout", "rolling"]
-    args = ["lambda-sagemakerendpoint", *modes, "--minify"]
+    tags = [{"Key": f"cost-centre-{n}", "Value": "x" * 200} for n in range(10)]
+    (tmp_path / "tags.json").write_text(json.dumps({"endpoint_props": {"Tags": tags}}))
+    args = ["lambda-sagemakerendpoint", *modes, "--props", str(tmp_path / "tags.json"), "--minify"]
     assert cli.main(args) == 0
     out, err = capsys.readouterr()
     assert len(out.encode("utf-8")) > limits.MAX_BODY_BYTES_INLINE

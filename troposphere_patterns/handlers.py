@@ -36,8 +36,9 @@ def handler_source(name: str = DEFAULT_HANDLER, *, asynchronous: bool | None = N
     """Return the code a function's ``Code.ZipFile`` inlines, derived from a handler's source.
 
     The text is the module in ``handler_src/`` without its docstrings and comments (the
-    template has no use for them and is limited to 51,200 bytes), formatted and named as the
-    source is: nothing is renamed, compressed or encoded.
+    template has no use for them and is limited to 51,200 bytes), in standard formatting with
+    blocks indented two spaces, and named as the source is: nothing is renamed, compressed or
+    encoded.
 
     Args:
         name: The handler module in ``handler_src/``; default: the Lambda -> SageMaker
@@ -143,7 +144,8 @@ def strip_source(source: str) -> str:
     gets ``pass``) and type annotations (never evaluated: the handlers import
     ``from __future__ import annotations``; an annotation without a value goes whole), then the
     module-level imports nothing uses any more (the ``__future__`` import, ``typing``). Names,
-    strings and statements stay as written, in standard formatting.
+    strings and statements stay as written, in standard formatting with blocks indented two
+    spaces per level (:func:`indent_two_spaces`; a 51,200-byte template saves ~0.9 KB).
 
     Args:
         source: Valid Python source.
@@ -166,7 +168,36 @@ def strip_source(source: str) -> str:
                 continue
         body.append(node)
     tree.body = body
-    return ast.unparse(tree) + "\n"
+    return indent_two_spaces(ast.unparse(tree) + "\n")
+
+
+def indent_two_spaces(source: str) -> str:
+    """Return Python source with its blocks indented two spaces per level instead of four.
+
+    Only the indentation of a line that starts a statement changes, found with ``tokenize``
+    (the block depth at that statement): a line inside a string or within brackets stays as it
+    is, so the code parses to the same tree (a test compares them).
+
+    Args:
+        source: Valid Python source, indented consistently (as ``ast.unparse`` writes it).
+    """
+    import tokenize  # only when deriving: a run serves the kept texts
+
+    lines = source.splitlines(keepends=True)
+    depth, starts_statement = 0, True
+    for token in tokenize.generate_tokens(iter(lines).__next__):
+        if token.type == tokenize.INDENT:
+            depth += 1
+        elif token.type == tokenize.DEDENT:
+            depth -= 1
+        elif token.type == tokenize.NEWLINE:
+            starts_statement = True
+        elif starts_statement and token.type not in (tokenize.NL, tokenize.COMMENT):
+            row = token.start[0] - 1
+            if row < len(lines):  # not the end marker after the last line
+                lines[row] = "  " * depth + lines[row][token.start[1] :]
+            starts_statement = False
+    return "".join(lines)
 
 
 class _Strip(ast.NodeTransformer):
