@@ -65,8 +65,10 @@ def test_policy_refuses_every_request_without_tls() -> None:
 def test_prefixes_give_uris_and_grant_arns() -> None:
     bucket = pattern_bucket(BucketIds("DataBucket", "DataBucketPolicy"), kms_key_arn="k")
     assert bucket.uri("async-input/").to_dict() == {"Fn::Sub": "s3://${DataBucket}/async-input/"}
+    # The bucket's own ARN (arn:PARTITION:s3:::NAME) and the prefix: the same value as
+    # arn:${AWS::Partition}:s3:::${DataBucket}/data-capture/* at deploy time, in fewer bytes.
     assert bucket.objects_arn("data-capture/").to_dict() == {
-        "Fn::Sub": "arn:${AWS::Partition}:s3:::${DataBucket}/data-capture/*"
+        "Fn::Sub": "${DataBucket.Arn}/data-capture/*"
     }
 
 

@@ -376,7 +376,21 @@ def test_async_names_are_exactly_the_async_templates() -> None:
 
 
 def grants_of(template: dict[str, Any], role_id: str) -> dict[str, list[str]]:
-    """Action -> resources (as text) over the role's own policies and the policies on it."""
+    """Action -> resources (as text) over the role's own policies and the policies on it.
+
+    A bucket's ``${Bucket.Arn}`` is written as the ARN it resolves to,
+    ``arn:${AWS::Partition}:s3:::${Bucket}``: the same grant either way.
+    """
+    buckets = [i for i, r in template["Resources"].items() if r["Type"] == "AWS::S3::Bucket"]
+
+    def text(resource: Any) -> str:
+        found = as_text(resource)
+        for bucket in buckets:
+            found = found.replace(
+                f"${{{bucket}.Arn}}", f"arn:${{AWS::Partition}}:s3:::${{{bucket}}}"
+            )
+        return found
+
     documents = []
     for logical_id, resource in template["Resources"].items():
         properties = resource.get("Properties", {})
@@ -388,7 +402,7 @@ def grants_of(template: dict[str, Any], role_id: str) -> dict[str, list[str]]:
     for document in documents:
         for statement in document["Statement"]:
             for action in statement["Action"]:
-                found.setdefault(action, []).extend(map(as_text, statement["Resource"]))
+                found.setdefault(action, []).extend(map(text, statement["Resource"]))
     return found
 
 

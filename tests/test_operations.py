@@ -279,7 +279,7 @@ def test_capture_goes_to_one_prefix_of_the_pattern_bucket_which_the_role_may_wri
     statements = sagemaker_statements(template)
     assert statements["DataCaptureWrite"]["Action"] == ["s3:PutObject"]
     assert statements["DataCaptureWrite"]["Resource"] == [
-        {"Fn::Sub": "arn:${AWS::Partition}:s3:::${SagemakerDataBucket}/data-capture/*"}
+        {"Fn::Sub": "${SagemakerDataBucket.Arn}/data-capture/*"}
     ]
     assert statements["DataCaptureKeyUse"]["Resource"] == [{"Fn::GetAtt": ["EncryptionKey", "Arn"]}]
     # Nothing else of the role touches S3 objects but the model artifact read.

@@ -61,8 +61,8 @@ class PatternBucket:
         return Sub(f"s3://${{{self.bucket.title}}}/{prefix}")
 
     def objects_arn(self, prefix: str) -> Sub:
-        """The ARN of every object under ``prefix``, for a grant."""
-        return Sub(f"arn:${{AWS::Partition}}:s3:::${{{self.bucket.title}}}/{prefix}*")
+        """The ARN of every object under ``prefix``, for a grant: ``${Bucket.Arn}/prefix*``."""
+        return Sub(f"${{{self.bucket.title}.Arn}}/{prefix}*")
 
 
 def pattern_bucket(
