@@ -30,20 +30,20 @@ def render(flags: list[str], output: str) -> str:
     )
 
 
-# Over the limit as written, JSON and YAML: the async handler alone is 15.7 KB (derived from
-# handler_src/ without docstrings and comments, and without the real-time part), and the private
-# async endpoint's VPC, its S3 gateway and SNS endpoints leave it about 12.2 KB. --minify fits
-# it (tested below). Strict: a mode that comes under the limit must leave this set.
-OVER_WITH_THE_ASYNC_HANDLER = {"--async --deploy-vpc"}
+# Over the limit as JSON as written (51,854 bytes): the async handler (14.8 KB, derived from
+# handler_src/ without docstrings and comments, and without the real-time part) and the private
+# async endpoint's VPC with its S3 gateway and SNS endpoints. Its YAML fits (50,731 bytes) and so
+# does --minify (tested below). Strict: a JSON render that comes under the limit leaves this set.
+OVER_AS_JSON = {"--async --deploy-vpc"}
 
 
-def _marks(mode: str) -> list[pytest.MarkDecorator]:
-    if mode not in OVER_WITH_THE_ASYNC_HANDLER:
+def _marks(mode: str, output: str = "") -> list[pytest.MarkDecorator]:
+    if mode not in OVER_AS_JSON or output == "--format yaml":
         return []
     return [
         pytest.mark.xfail(
-            reason="over 51,200 bytes as written: the async handler (15.7 KB) and a private "
-            "network leave too little room; deploy with --minify or --s3-bucket",
+            reason="over 51,200 bytes as JSON as written: the async handler (14.8 KB) and a "
+            "private network leave too little room; write YAML, or --minify, or --s3-bucket",
             strict=True,
         )
     ]
@@ -52,7 +52,7 @@ def _marks(mode: str) -> list[pytest.MarkDecorator]:
 @pytest.mark.parametrize(
     ("mode", "output"),
     [
-        pytest.param(mode, output, id=f"{mode} {output or 'json'}", marks=_marks(mode))
+        pytest.param(mode, output, id=f"{mode} {output or 'json'}", marks=_marks(mode, output))
         for mode in MODES
         for output in ("", "--format yaml")
     ],
@@ -74,8 +74,8 @@ def test_committed_template_fits_inline(path: Path) -> None:
     assert size <= LIMIT, f"templates/{path.name}: {size:,} bytes > {LIMIT:,}"
 
 
-@pytest.mark.parametrize("mode", sorted(OVER_WITH_THE_ASYNC_HANDLER))
-def test_a_mode_over_the_limit_fits_minified(mode: str) -> None:
+@pytest.mark.parametrize("mode", sorted(OVER_AS_JSON))
+def test_a_mode_over_the_limit_as_json_fits_minified(mode: str) -> None:
     size = limits.body_size(render(MODES[mode], "--minify"))
     assert size <= LIMIT, f"{mode} --minify: {size:,} bytes > {LIMIT:,}"
 
