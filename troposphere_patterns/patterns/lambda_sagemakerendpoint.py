@@ -8,7 +8,6 @@ grants, then add it all to the template at once. Nothing is added when anything 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +32,7 @@ from troposphere_patterns.core.network import ExistingVpc, VpcChoice
 from troposphere_patterns.core.values import accepts
 from troposphere_patterns.errors import PatternPropsError, Problem
 from troposphere_patterns.lazy import TypeRef
+from troposphere_patterns.records import record
 
 if TYPE_CHECKING:  # troposphere.ec2 loads only for a VPC (core/network.py)
     from troposphere import ec2
@@ -52,7 +52,7 @@ _PREFIX_READS = ("id_prefix", "endpoint_config_props", "serverless")
 _option = partial(TypeRef, options.__name__)  # an option's module loads only when it is given
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class LambdaSagemakerEndpointProps:
     """What to build. Every field is optional; values may be literals or intrinsics.
 
@@ -136,7 +136,7 @@ class LambdaSagemakerEndpointProps:
         return checks.part(self, FunctionChoice)
 
 
-@dataclass(frozen=True)
+@record
 class LambdaSagemakerEndpoint:
     """What the pattern added (the construct's pattern properties).
 

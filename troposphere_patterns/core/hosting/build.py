@@ -10,7 +10,7 @@ the S3 statements a VPC's gateway endpoint must let through). It never builds th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 import awacs.sagemaker
@@ -43,6 +43,7 @@ from troposphere_patterns.core.kms_key import KeyBundle
 from troposphere_patterns.core.network import PrivateNetwork
 from troposphere_patterns.core.outputs import OutputRow
 from troposphere_patterns.core.overrides import merge
+from troposphere_patterns.records import record
 
 # An option's module (and the bucket's) loads only when a template uses it: see build().
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.options.data_capture import CaptureBundle
 
 
-@dataclass(frozen=True)
+@record
 class HostingContext:
     """What a pattern hands the hosting side.
 
@@ -69,7 +70,7 @@ class HostingContext:
     deletion_policy: str = DEFAULT_DELETION_POLICY
 
 
-@dataclass(frozen=True)
+@record
 class HostedEndpoint:
     """The SageMaker side, built.
 
@@ -162,7 +163,7 @@ def _endpoint_outputs(endpoint: EndpointReference) -> tuple[OutputRow, ...]:
     )
 
 
-@dataclass(frozen=True)
+@record
 class _Builder:
     hosting: Hosting
     context: HostingContext

@@ -23,7 +23,6 @@ component (registered after it, deregistered before it is deleted), an adapter o
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from troposphere import (
@@ -59,6 +58,7 @@ from troposphere_patterns.core.options import integer
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
 from troposphere_patterns.errors import Problem, parse_path
+from troposphere_patterns.records import record
 
 if TYPE_CHECKING:  # rollout.py loads only for a template with a rollout
     from troposphere_patterns.core.hosting.options.rollout import Rollout
@@ -74,7 +74,7 @@ SPECIFICATIONS = (2, 5)
 MAX_CONTAINER_ENVIRONMENT = 16
 
 
-@dataclass(frozen=True)
+@record
 class ComponentsBundle:
     """The components' resources, and what refers to them.
 
@@ -437,7 +437,7 @@ def managed_scaling_without_components(plan: EndpointPlan) -> list[Problem]:
 # --------------------------------------------------------------------------- build
 
 
-@dataclass(frozen=True)
+@record
 class ComponentContext:
     """What the components are built against.
 

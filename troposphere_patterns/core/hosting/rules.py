@@ -10,7 +10,6 @@ the endpoint allows of it, named as the caller wrote them (``model_props...``,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -32,6 +31,7 @@ from troposphere_patterns.core.hosting.plan import EndpointPlan, named_variants
 from troposphere_patterns.core.hosting.types import EndpointConfig
 from troposphere_patterns.core.overrides import problems as property_problems
 from troposphere_patterns.errors import Problem
+from troposphere_patterns.records import record
 
 # Options are types here; their modules load only when a template uses them.
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ _CREATED_ONLY = (
 EXISTING = "existing_sagemaker_endpoint_obj"
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Hosting:
     """The props and options an endpoint is built from (each None when not given).
 
