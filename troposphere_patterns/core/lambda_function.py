@@ -565,12 +565,19 @@ def attach_to_function(
     return FunctionAttachment(function, policy, properties)
 
 
-def function_outputs(function: awslambda.Function) -> tuple[OutputRow, ...]:
-    """A function's name and ARN, as a template exports them."""
-    return (
+def function_outputs(
+    function: awslambda.Function, url: FunctionUrl | None = None, ids: LogicalIds | None = None
+) -> tuple[OutputRow, ...]:
+    """A function's name and ARN, and its URL's address if ``url`` (named by ``ids``)."""
+    rows: tuple[OutputRow, ...] = (
         (core_ids.OUTPUT_FUNCTION_NAME, Ref(function), "Name of the Lambda function"),
         (core_ids.OUTPUT_FUNCTION_ARN, GetAtt(function, "Arn"), "ARN of the Lambda function"),
     )
+    if url is not None:
+        from troposphere_patterns.core.function_url import url_outputs  # only with a URL
+
+        rows += url_outputs(url, ids or LogicalIds(""))
+    return rows
 
 
 @record

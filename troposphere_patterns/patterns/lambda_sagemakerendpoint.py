@@ -23,7 +23,6 @@ from troposphere_patterns.core import (
     outputs,
     overrides,
 )
-from troposphere_patterns.core import function_url as front_door
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.hosting import Hosting, options
@@ -34,8 +33,10 @@ from troposphere_patterns.errors import PatternPropsError, Problem
 from troposphere_patterns.lazy import TypeRef
 from troposphere_patterns.records import record
 
-if TYPE_CHECKING:  # troposphere.ec2 loads only for a VPC (core/network.py)
+if TYPE_CHECKING:  # troposphere.ec2 loads only for a VPC (core/network.py), a URL's module with it
     from troposphere import ec2
+
+    from troposphere_patterns.core.function_url import FunctionUrl
 
 DEFAULT_ENVIRONMENT_VARIABLE = "SAGEMAKER_ENDPOINT_NAME"
 # Set on functions the pattern creates when the variable is renamed, so the default handler
@@ -50,6 +51,7 @@ _ENDPOINT = (
 )
 _PREFIX_READS = ("id_prefix", "endpoint_config_props", "serverless")
 _option = partial(TypeRef, options.__name__)  # an option's module loads only when it is given
+_URL = TypeRef("troposphere_patterns.core.function_url", "FunctionUrl")
 
 
 @record(kw_only=True)
@@ -112,7 +114,7 @@ class LambdaSagemakerEndpointProps:
     async_inference: options.AsyncInference | None = accepts(
         _option("AsyncInference"), default=None
     )
-    function_url: front_door.FunctionUrl | None = accepts(front_door.FunctionUrl, default=None)
+    function_url: FunctionUrl | None = accepts(_URL, default=None)
     target_models: tuple[str, ...] | list[str] | None = accepts(
         (tuple, list), "a list of model names", default=None
     )
@@ -290,10 +292,9 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
         core_ids.LogicalIds(props.id_prefix),
     )
     rows = (
-        *lambda_function.function_outputs(result.lambda_function),
+        *lambda_function.function_outputs(result.lambda_function, props.function_url, ids),
         *result.hosted.outputs,
         *network.vpc_outputs(result.vpc),
-        *front_door.url_outputs(props.function_url, ids),
     )
     outputs.add_outputs(template, ids, rows, result.alarms)
     return template
