@@ -21,12 +21,6 @@ from troposphere_patterns.core import iam_policies, network
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.hosting import model_data, target_models
-from troposphere_patterns.core.hosting.components import (
-    ComponentContext,
-    ComponentsBundle,
-    inference_components,
-    rollback_alarm_arns,
-)
 from troposphere_patterns.core.hosting.endpoint import (
     EndpointReference,
     ModelNetwork,
@@ -50,6 +44,30 @@ if TYPE_CHECKING:
     from troposphere_patterns.core.bucket import PatternBucket
     from troposphere_patterns.core.hosting.options.async_inference import AsyncInferenceBundle
     from troposphere_patterns.core.hosting.options.data_capture import CaptureBundle
+
+
+@record
+class ComponentsBundle:
+    """The components' resources, and what refers to them.
+
+    Attributes:
+        resources: Models, components, scalable targets, policies, wake alarms, alarms.
+        names: Each component's ``InferenceComponentName`` (an ``Fn::Sub``), in order.
+        arns: Each component's ARN (its ``Ref``), in order.
+        alarms: The per-component alarms (errors, latency), also in ``resources``.
+        rollback_names: The alarms a component's rollout watches, every component's.
+        environment: What a client's code reads: the components' names, comma-separated.
+
+    Built by ``core/hosting/components.py``, which loads only for a template with components;
+    the empty bundle stands for none.
+    """
+
+    resources: tuple[BaseAWSObject, ...] = ()
+    names: tuple[Any, ...] = ()
+    arns: tuple[Any, ...] = ()
+    alarms: tuple[cloudwatch.Alarm, ...] = ()
+    rollback_names: tuple[Any, ...] = ()
+    environment: Mapping[str, Any] = field(default_factory=dict)
 
 
 @record
@@ -184,6 +202,8 @@ class _Builder:
             else None
         )
         components = bool(hosting.components)
+        if components:  # their builder loads only for a template that has some
+            from troposphere_patterns.core.hosting import components as parts
         watch = (
             endpoint_alarms(
                 make,
@@ -221,7 +241,7 @@ class _Builder:
                 # SageMaker reads a rollout's alarms with the execution role.
                 *((iam_policies.describe_alarms(watch.rollback_arns),) if rollout else ()),
                 *(
-                    (iam_policies.describe_alarms(rollback_alarm_arns(plan, ids)),)
+                    (iam_policies.describe_alarms(parts.rollback_alarm_arns(plan, ids)),)
                     if components and hosting.rollout is not None and make is not None
                     else ()
                 ),
@@ -229,9 +249,11 @@ class _Builder:
         )
         endpoint = EndpointReference.of(side.endpoint)
         hosted = (
-            inference_components(
+            parts.inference_components(
                 plan,
-                ComponentContext(ids, side.endpoint, side.endpoint_config, make, hosting.rollout),
+                parts.ComponentContext(
+                    ids, side.endpoint, side.endpoint_config, make, hosting.rollout
+                ),
             )
             if components
             else ComponentsBundle()
