@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from troposphere_patterns.records import record
 
 
 def exports(
@@ -46,7 +47,7 @@ def exports(
     return __getattr__, __dir__
 
 
-@dataclass(frozen=True)
+@record
 class TypeRef:
     """A class named by its module, imported only when :meth:`resolve` is first called.
 

@@ -15,7 +15,6 @@ from troposphere import Parameter, Ref, awslambda, sagemaker
 from troposphere_patterns.cli.modes import CommandLine, Layer, Mode
 from troposphere_patterns.core import deploy_rules, formats, network
 from troposphere_patterns.core.deploy_rules import AtMost
-from troposphere_patterns.core.function_url import FunctionUrl
 from troposphere_patterns.core.hosting import instance_types
 from troposphere_patterns.core.hosting import plan as endpoint_plan
 from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
@@ -553,7 +552,7 @@ COMMAND_LINE = CommandLine(
         "rollout": _option("Rollout"),
         "data_capture": _option("DataCapture"),
         "async_inference": _option("AsyncInference"),
-        "function_url": FunctionUrl,
+        "function_url": TypeRef("troposphere_patterns.core.function_url", "FunctionUrl"),
     },
     fit_parameters=fit_parameters,
     rules=rules,

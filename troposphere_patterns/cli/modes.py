@@ -11,7 +11,7 @@ option's value), so adding a mode never adds a branch to the front door.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from dataclasses import MISSING, field, fields, is_dataclass, replace
 from typing import Any
 
 from troposphere import Parameter, Ref, Template
@@ -19,6 +19,7 @@ from troposphere import Parameter, Ref, Template
 from troposphere_patterns.core.overrides import merge
 from troposphere_patterns.errors import PatternPropsError, Problem
 from troposphere_patterns.lazy import TypeRef
+from troposphere_patterns.records import record
 
 # A props layer: props field name -> value. Values that are mappings merge over earlier layers.
 Layer = Mapping[str, Any]
@@ -46,7 +47,7 @@ def resolve(ref: type | TypeRef) -> type:
     return ref.resolve() if isinstance(ref, TypeRef) else ref
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Mode:
     """One command-line option of a pattern.
 
@@ -104,7 +105,7 @@ class Mode:
         return layer
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class CommandLine:
     """A pattern as the CLI offers it.
 

@@ -18,7 +18,6 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import troposphere
@@ -28,6 +27,8 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
+
+from troposphere_patterns.records import record
 
 MAX_BYTES = 1024 * 1024
 # Deeper than any CloudFormation property (a props field, six levels of properties and a few
@@ -501,7 +502,7 @@ _INTRINSICS: dict[str, tuple[str, Callable[..., troposphere.AWSHelperFn]]] = {
 # --------------------------------------------------------------------------- keys
 
 
-@dataclass(frozen=True)
+@record
 class Schema:
     """The keys a props field's mapping may hold.
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from troposphere import AWSHelperFn, BaseAWSObject
+
+from troposphere_patterns.records import record
 
 PSEUDO_PARAMETERS = frozenset(
     {
@@ -30,7 +31,7 @@ PSEUDO_PARAMETERS = frozenset(
 _SUB_VARIABLE = re.compile(r"\$\{([^!}][^}]*)\}")
 
 
-@dataclass(frozen=True)
+@record
 class Reference:
     """One name an intrinsic refers to.
 

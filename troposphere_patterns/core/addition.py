@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from troposphere import BaseAWSObject, Template
@@ -11,9 +11,10 @@ from troposphere import BaseAWSObject, Template
 from troposphere_patterns.core.limits import check_resource_count
 from troposphere_patterns.core.overrides import rejected, render
 from troposphere_patterns.errors import PatternPropsError, Problem
+from troposphere_patterns.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Addition:
     """Everything one instance adds, built before any of it touches the template.
 

@@ -7,7 +7,6 @@ it is encrypted with the pattern's key, never public, reachable over TLS only, a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import awacs.s3
@@ -18,6 +17,7 @@ from troposphere_patterns.core import iam_policies
 from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.overrides import build
 from troposphere_patterns.core.waivers import checkov_metadata, guard_metadata
+from troposphere_patterns.records import record
 
 # Payloads, results and captured requests are read within hours; a month leaves time to debug.
 DEFAULT_EXPIRY_DAYS = 30
@@ -26,7 +26,7 @@ NONCURRENT_EXPIRY_DAYS = 1
 ABORT_UPLOADS_AFTER_DAYS = 1
 
 
-@dataclass(frozen=True)
+@record
 class BucketIds:
     """Logical IDs of the bucket and its policy."""
 
@@ -34,7 +34,7 @@ class BucketIds:
     policy: str
 
 
-@dataclass(frozen=True)
+@record
 class PatternBucket:
     """The bucket and its policy.
 

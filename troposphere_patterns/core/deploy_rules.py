@@ -11,8 +11,9 @@ service refuses the pair when it reaches the resource.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from troposphere_patterns.records import record
 
 # The upper Parameter's values the rules write out (each adds an assertion listing the lower
 # values it allows): small fleets and concurrencies, where a swapped pair is a typo, stay
@@ -22,7 +23,7 @@ ENUMERATED_BELOW = 8
 MAX_AND = 10
 
 
-@dataclass(frozen=True)
+@record
 class AtMost:
     """Parameter ``low`` must not exceed Parameter ``high`` (both of type Number).
 

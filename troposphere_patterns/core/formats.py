@@ -12,9 +12,9 @@ schemas); where this package is stricter, the reason is beside the format.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from troposphere_patterns.errors import Problem
+from troposphere_patterns.records import record
 
 # An S3 bucket name as the package accepts it: lower case, 3-63 characters.
 _BUCKET = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
@@ -22,7 +22,7 @@ _BUCKET = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
 
 
-@dataclass(frozen=True)
+@record
 class Format:
     """A format for a literal string, matched whole.
 

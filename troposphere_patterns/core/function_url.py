@@ -16,8 +16,6 @@ endpoint answers within SageMaker's 60 s, an asynchronous one at once with where
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, Parameter, Ref, awslambda
 
 from troposphere_patterns.core import formats
@@ -28,13 +26,14 @@ from troposphere_patterns.core.outputs import OutputRow
 from troposphere_patterns.core.values import Value
 from troposphere_patterns.core.waivers import guard_metadata
 from troposphere_patterns.errors import Problem
+from troposphere_patterns.records import record
 
 AUTH_TYPE = "AWS_IAM"
 # Buffered: the handler returns one response (streaming needs a streaming handler).
 INVOKE_MODE = "BUFFERED"
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class FunctionUrl:
     """Give the function an HTTPS URL that takes SigV4-signed requests (``AWS_IAM`` auth).
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from troposphere_patterns.errors import Problem
+from troposphere_patterns.records import record
 
 # CloudFormation logical IDs: alphanumeric, at most 255 characters (the template anatomy's
 # Resources section). Matched whole: ``$`` would admit a trailing newline.
@@ -219,7 +219,7 @@ def prefix_problems(prefix: Any, names: Iterable[str], where: str = "id_prefix")
     ]
 
 
-@dataclass(frozen=True)
+@record
 class LogicalIds:
     """Turns a base name into the logical ID of one pattern instance.
 

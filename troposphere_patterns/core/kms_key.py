@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import awacs.kms
@@ -23,6 +22,7 @@ from troposphere import GetAtt, Sub, kms
 from troposphere_patterns.core import iam_policies
 from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.overrides import build, merge
+from troposphere_patterns.records import record
 
 # Administration without kms:* (which would include CreateGrant and data use).
 ADMIN_ACTIONS = (
@@ -66,7 +66,7 @@ DEFAULTS: Mapping[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class KeyBundle:
     """The key and how to point at it.
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from awacs.aws import Statement
@@ -37,6 +36,7 @@ from troposphere_patterns.core.outputs import OutputRow
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
 from troposphere_patterns.errors import Problem, parse_path
+from troposphere_patterns.records import record
 
 if TYPE_CHECKING:
     from troposphere_patterns.core.function_url import FunctionUrl
@@ -124,7 +124,7 @@ class CheckedFunction(awslambda.Function):  # type: ignore[misc]
     }
 
 
-@dataclass(frozen=True)
+@record
 class FunctionBundle:
     """A function and what it needs.
 
@@ -503,7 +503,7 @@ def lambda_function(
     return FunctionBundle(function, role, policy, group, log_policy)
 
 
-@dataclass(frozen=True)
+@record
 class FunctionAttachment:
     """What a pattern changes on a function already in the caller's template.
 
@@ -565,15 +565,22 @@ def attach_to_function(
     return FunctionAttachment(function, policy, properties)
 
 
-def function_outputs(function: awslambda.Function) -> tuple[OutputRow, ...]:
-    """A function's name and ARN, as a template exports them."""
-    return (
+def function_outputs(
+    function: awslambda.Function, url: FunctionUrl | None = None, ids: LogicalIds | None = None
+) -> tuple[OutputRow, ...]:
+    """A function's name and ARN, and its URL's address if ``url`` (named by ``ids``)."""
+    rows: tuple[OutputRow, ...] = (
         (core_ids.OUTPUT_FUNCTION_NAME, Ref(function), "Name of the Lambda function"),
         (core_ids.OUTPUT_FUNCTION_ARN, GetAtt(function, "Arn"), "ARN of the Lambda function"),
     )
+    if url is not None:
+        from troposphere_patterns.core.function_url import url_outputs  # only with a URL
+
+        rows += url_outputs(url, ids or LogicalIds(""))
+    return rows
 
 
-@dataclass(frozen=True)
+@record
 class FunctionSide:
     """The function a pattern wired, and what that added.
 
@@ -591,7 +598,7 @@ class FunctionSide:
     alarms: tuple[cloudwatch.Alarm, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class FunctionChoice:
     """The function that calls a pattern's service: one the pattern creates, or the caller's.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from awacs.aws import PolicyDocument, Statement
@@ -29,6 +29,7 @@ from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
 from troposphere_patterns.core.values import IdList, Value
 from troposphere_patterns.errors import Problem
+from troposphere_patterns.records import record
 
 if TYPE_CHECKING:
     from troposphere import ec2
@@ -55,7 +56,7 @@ NO_TRAFFIC_EGRESS: Mapping[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class ExistingVpc:
     """An already-deployed VPC, by IDs (literals, Parameters, ``Ref`` or other intrinsics).
 
@@ -168,7 +169,7 @@ class ExistingVpc:
         return []
 
 
-@dataclass(frozen=True)
+@record
 class Network:
     """Where a pattern's resources attach, whichever way the VPC came.
 
@@ -194,7 +195,7 @@ class Network:
         )
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class VpcChoice:
     """Where a pattern's resources run: a VPC it creates, the caller's, or none.
 
@@ -531,7 +532,7 @@ def vpc_endpoint(
     )
 
 
-@dataclass(frozen=True)
+@record
 class PrivateNetworkIds:
     """Logical IDs of the groups that let only the client reach SageMaker Runtime."""
 
@@ -549,7 +550,7 @@ class PrivateNetworkIds:
         )
 
 
-@dataclass(frozen=True)
+@record
 class Client:
     """How the groups' descriptions name what calls the endpoint.
 
@@ -562,7 +563,7 @@ class Client:
     short: str
 
 
-@dataclass(frozen=True)
+@record
 class Placement:
     """Where a VPC-attached resource (a function, a model) runs.
 
@@ -575,7 +576,7 @@ class Placement:
     security_group_id: Any
 
 
-@dataclass(frozen=True)
+@record
 class PrivateNetwork:
     """A VPC in play, the client's group, and the SageMaker Runtime endpoint's group.
 

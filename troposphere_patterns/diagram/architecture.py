@@ -10,11 +10,13 @@ import dataclasses
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from troposphere_patterns.records import record
 
 CLOUD = "cloud"
 # Not a valid logical ID (those are alphanumeric), so it cannot collide with a resource.
@@ -155,7 +157,7 @@ def _template_problem(data: Any) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class Reference:
     """One reference from a resource: what it names, how, and under which property keys."""
 
@@ -219,7 +221,7 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-@dataclass(frozen=True)
+@record
 class Node:
     """A box in the picture: a resource, a parameter a function is configured with, the caller."""
 
@@ -250,7 +252,7 @@ class Node:
         return CATEGORIES.get(parts[1], "other") if len(parts) > 2 else "other"
 
 
-@dataclass(frozen=True)
+@record
 class Group:
     """A box around nodes: the AWS Cloud, a VPC, a VPC's subnets."""
 
@@ -261,7 +263,7 @@ class Group:
     anchors: frozenset[str] = frozenset()  # the resources the box stands for (VPC, subnets)
 
 
-@dataclass(frozen=True)
+@record
 class Edge:
     """``source`` references ``target``, in one or more ways."""
 
@@ -277,7 +279,7 @@ class Edge:
         return "sub" if "Sub" in self.kinds else "depends_on"
 
 
-@dataclass(frozen=True)
+@record
 class Architecture:
     """What a picture of a template shows, independent of how it is drawn."""
 

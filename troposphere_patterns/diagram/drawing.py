@@ -16,7 +16,6 @@ import math
 import re
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
@@ -30,6 +29,7 @@ from matplotlib.path import Path
 from matplotlib.textpath import TextToPath
 
 from troposphere_patterns.diagram.architecture import CALLER, CLOUD, Architecture, Group, Node
+from troposphere_patterns.records import record
 
 # Sizes in inches (matplotlib's unit); SVG width is in points, 72 to the inch.
 NODE_WIDTH = 1.3
@@ -81,7 +81,7 @@ EDGE_STYLES: dict[str, Any] = {
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[^A-Za-z0-9]+|[A-Z]")
 
 
-@dataclass(frozen=True)
+@record
 class Route:
     """One drawn reference: points in inches from the top left, start to end."""
 
@@ -92,7 +92,7 @@ class Route:
     downward: bool  # False: a reference back up (a cycle), drawn as a plain arc
 
 
-@dataclass(frozen=True)
+@record
 class Layout:
     """Where each node, group box and line sits, in inches from the top left."""
 

@@ -8,7 +8,6 @@ grants, then add it all to the template at once. Nothing is added when anything 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,6 @@ from troposphere_patterns.core import (
     outputs,
     overrides,
 )
-from troposphere_patterns.core import function_url as front_door
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.addition import Addition, add_all
 from troposphere_patterns.core.hosting import Hosting, options
@@ -33,9 +31,12 @@ from troposphere_patterns.core.network import ExistingVpc, VpcChoice
 from troposphere_patterns.core.values import accepts
 from troposphere_patterns.errors import PatternPropsError, Problem
 from troposphere_patterns.lazy import TypeRef
+from troposphere_patterns.records import record
 
-if TYPE_CHECKING:  # troposphere.ec2 loads only for a VPC (core/network.py)
+if TYPE_CHECKING:  # troposphere.ec2 loads only for a VPC (core/network.py), a URL's module with it
     from troposphere import ec2
+
+    from troposphere_patterns.core.function_url import FunctionUrl
 
 DEFAULT_ENVIRONMENT_VARIABLE = "SAGEMAKER_ENDPOINT_NAME"
 # Set on functions the pattern creates when the variable is renamed, so the default handler
@@ -50,9 +51,10 @@ _ENDPOINT = (
 )
 _PREFIX_READS = ("id_prefix", "endpoint_config_props", "serverless")
 _option = partial(TypeRef, options.__name__)  # an option's module loads only when it is given
+_URL = TypeRef("troposphere_patterns.core.function_url", "FunctionUrl")
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class LambdaSagemakerEndpointProps:
     """What to build. Every field is optional; values may be literals or intrinsics.
 
@@ -112,7 +114,7 @@ class LambdaSagemakerEndpointProps:
     async_inference: options.AsyncInference | None = accepts(
         _option("AsyncInference"), default=None
     )
-    function_url: front_door.FunctionUrl | None = accepts(front_door.FunctionUrl, default=None)
+    function_url: FunctionUrl | None = accepts(_URL, default=None)
     target_models: tuple[str, ...] | list[str] | None = accepts(
         (tuple, list), "a list of model names", default=None
     )
@@ -136,7 +138,7 @@ class LambdaSagemakerEndpointProps:
         return checks.part(self, FunctionChoice)
 
 
-@dataclass(frozen=True)
+@record
 class LambdaSagemakerEndpoint:
     """What the pattern added (the construct's pattern properties).
 
@@ -290,10 +292,9 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
         core_ids.LogicalIds(props.id_prefix),
     )
     rows = (
-        *lambda_function.function_outputs(result.lambda_function),
+        *lambda_function.function_outputs(result.lambda_function, props.function_url, ids),
         *result.hosted.outputs,
         *network.vpc_outputs(result.vpc),
-        *front_door.url_outputs(props.function_url, ids),
     )
     outputs.add_outputs(template, ids, rows, result.alarms)
     return template

@@ -10,7 +10,7 @@ the S3 statements a VPC's gateway endpoint must let through). It never builds th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 import awacs.sagemaker
@@ -21,12 +21,6 @@ from troposphere_patterns.core import iam_policies, network
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.hosting import model_data, target_models
-from troposphere_patterns.core.hosting.components import (
-    ComponentContext,
-    ComponentsBundle,
-    inference_components,
-    rollback_alarm_arns,
-)
 from troposphere_patterns.core.hosting.endpoint import (
     EndpointReference,
     ModelNetwork,
@@ -43,6 +37,7 @@ from troposphere_patterns.core.kms_key import KeyBundle
 from troposphere_patterns.core.network import PrivateNetwork
 from troposphere_patterns.core.outputs import OutputRow
 from troposphere_patterns.core.overrides import merge
+from troposphere_patterns.records import record
 
 # An option's module (and the bucket's) loads only when a template uses it: see build().
 if TYPE_CHECKING:
@@ -51,7 +46,31 @@ if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.options.data_capture import CaptureBundle
 
 
-@dataclass(frozen=True)
+@record
+class ComponentsBundle:
+    """The components' resources, and what refers to them.
+
+    Attributes:
+        resources: Models, components, scalable targets, policies, wake alarms, alarms.
+        names: Each component's ``InferenceComponentName`` (an ``Fn::Sub``), in order.
+        arns: Each component's ARN (its ``Ref``), in order.
+        alarms: The per-component alarms (errors, latency), also in ``resources``.
+        rollback_names: The alarms a component's rollout watches, every component's.
+        environment: What a client's code reads: the components' names, comma-separated.
+
+    Built by ``core/hosting/components.py``, which loads only for a template with components;
+    the empty bundle stands for none.
+    """
+
+    resources: tuple[BaseAWSObject, ...] = ()
+    names: tuple[Any, ...] = ()
+    arns: tuple[Any, ...] = ()
+    alarms: tuple[cloudwatch.Alarm, ...] = ()
+    rollback_names: tuple[Any, ...] = ()
+    environment: Mapping[str, Any] = field(default_factory=dict)
+
+
+@record
 class HostingContext:
     """What a pattern hands the hosting side.
 
@@ -69,7 +88,7 @@ class HostingContext:
     deletion_policy: str = DEFAULT_DELETION_POLICY
 
 
-@dataclass(frozen=True)
+@record
 class HostedEndpoint:
     """The SageMaker side, built.
 
@@ -162,7 +181,7 @@ def _endpoint_outputs(endpoint: EndpointReference) -> tuple[OutputRow, ...]:
     )
 
 
-@dataclass(frozen=True)
+@record
 class _Builder:
     hosting: Hosting
     context: HostingContext
@@ -183,6 +202,8 @@ class _Builder:
             else None
         )
         components = bool(hosting.components)
+        if components:  # their builder loads only for a template that has some
+            from troposphere_patterns.core.hosting import components as parts
         watch = (
             endpoint_alarms(
                 make,
@@ -220,7 +241,7 @@ class _Builder:
                 # SageMaker reads a rollout's alarms with the execution role.
                 *((iam_policies.describe_alarms(watch.rollback_arns),) if rollout else ()),
                 *(
-                    (iam_policies.describe_alarms(rollback_alarm_arns(plan, ids)),)
+                    (iam_policies.describe_alarms(parts.rollback_alarm_arns(plan, ids)),)
                     if components and hosting.rollout is not None and make is not None
                     else ()
                 ),
@@ -228,9 +249,11 @@ class _Builder:
         )
         endpoint = EndpointReference.of(side.endpoint)
         hosted = (
-            inference_components(
+            parts.inference_components(
                 plan,
-                ComponentContext(ids, side.endpoint, side.endpoint_config, make, hosting.rollout),
+                parts.ComponentContext(
+                    ids, side.endpoint, side.endpoint_config, make, hosting.rollout
+                ),
             )
             if components
             else ComponentsBundle()

@@ -23,7 +23,6 @@ component (registered after it, deregistered before it is deleted), an adapter o
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from troposphere import (
@@ -42,6 +41,7 @@ from troposphere import (
 from troposphere_patterns.core import formats, values
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.hosting import accelerators, instance_types, model_data
+from troposphere_patterns.core.hosting.build import ComponentsBundle
 from troposphere_patterns.core.hosting.endpoint import MODEL_DEFAULTS
 from troposphere_patterns.core.hosting.options.alarms import (
     SAGEMAKER_NAMESPACE,
@@ -59,6 +59,7 @@ from troposphere_patterns.core.options import integer
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.core.overrides import problems as property_problems
 from troposphere_patterns.errors import Problem, parse_path
+from troposphere_patterns.records import record
 
 if TYPE_CHECKING:  # rollout.py loads only for a template with a rollout
     from troposphere_patterns.core.hosting.options.rollout import Rollout
@@ -72,30 +73,6 @@ NO_CAPACITY_METRIC = "NoCapacityInvocationFailures"
 SPECIFICATIONS = (2, 5)
 # Specification.Container.Environment, as CloudFormation's schema limits it (maxProperties).
 MAX_CONTAINER_ENVIRONMENT = 16
-
-
-@dataclass(frozen=True)
-class ComponentsBundle:
-    """The components' resources, and what refers to them.
-
-    Attributes:
-        resources: Models, components, scalable targets, policies, wake alarms, alarms.
-        names: Each component's ``InferenceComponentName`` (an ``Fn::Sub``), in order.
-        arns: Each component's ARN (its ``Ref``), in order.
-        alarms: The per-component alarms (errors, latency), also in ``resources``.
-        rollback_names: The alarms a component's rollout watches, every component's.
-    """
-
-    resources: tuple[BaseAWSObject, ...] = ()
-    names: tuple[Any, ...] = ()
-    arns: tuple[Any, ...] = ()
-    alarms: tuple[cloudwatch.Alarm, ...] = ()
-    rollback_names: tuple[Any, ...] = ()
-
-    @property
-    def environment(self) -> dict[str, Any]:
-        """What a client's code reads: the components' names, comma-separated."""
-        return {ENVIRONMENT_VARIABLE: Join(",", list(self.names))}
 
 
 def component_name(prefix: str, component: InferenceComponent, *, before: str = "") -> Sub:
@@ -421,23 +398,10 @@ def _accelerator_problems(plan: EndpointPlan, types: Sequence[Any], where: str) 
     return found
 
 
-def managed_scaling_without_components(plan: EndpointPlan) -> list[Problem]:
-    """``ManagedInstanceScaling`` only exists for endpoints of inference components."""
-    return [
-        Problem.line(
-            (*parse_path(f"{v.path}.ManagedInstanceScaling"), COMPONENTS_WHERE),
-            f"{v.path}.ManagedInstanceScaling without inference_components: SageMaker supports "
-            "it only for inference component endpoints (its instances follow the copies)",
-        )
-        for v in plan.variants
-        if "ManagedInstanceScaling" in v.props
-    ]
-
-
 # --------------------------------------------------------------------------- build
 
 
-@dataclass(frozen=True)
+@record
 class ComponentContext:
     """What the components are built against.
 
@@ -482,6 +446,7 @@ def inference_components(plan: EndpointPlan, context: ComponentContext) -> Compo
         arns=tuple(Ref(built[c.name]) for c in plan.components),
         alarms=tuple(alarms),
         rollback_names=tuple(rollback),
+        environment={ENVIRONMENT_VARIABLE: Join(",", [names[c.name] for c in plan.components])},
     )
 
 

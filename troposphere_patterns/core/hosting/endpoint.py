@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from awacs.aws import Statement
@@ -28,6 +28,7 @@ from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.options import number
 from troposphere_patterns.core.overrides import build, merge, plain
 from troposphere_patterns.errors import Problem, parse_path
+from troposphere_patterns.records import record
 
 if TYPE_CHECKING:  # autoscaling.py (and Application Auto Scaling) loads only when used
     from troposphere_patterns.core.hosting.options.autoscaling import Autoscaling
@@ -50,7 +51,7 @@ SERVERLESS_MODEL_DEFAULTS: Mapping[str, Any] = {"EnableNetworkIsolation": False}
 COMPONENT_CONFIG_DEFAULTS: Mapping[str, Any] = {"EnableNetworkIsolation": True}
 
 
-@dataclass(frozen=True)
+@record
 class EndpointReference:
     """An endpoint to invoke, however it was given.
 
@@ -79,7 +80,7 @@ class EndpointReference:
         return cls(endpoint, iam_policies.arn("sagemaker", f"endpoint/{lowered}"))
 
 
-@dataclass(frozen=True)
+@record
 class ModelNetwork:
     """Where a VPC-attached model runs.
 
@@ -92,7 +93,7 @@ class ModelNetwork:
     security_group_id: Any
 
 
-@dataclass(frozen=True)
+@record
 class SagemakerEndpointBundle:
     """The SageMaker side of a pattern.
 

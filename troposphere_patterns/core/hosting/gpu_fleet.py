@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from troposphere import AWSHelperFn
@@ -36,6 +35,7 @@ from troposphere_patterns.core.hosting import instance_types
 from troposphere_patterns.core.hosting.instance_type_table import INFERENCE_AMIS
 from troposphere_patterns.core.options import integer, number_problem, present
 from troposphere_patterns.errors import Problem, parse_path
+from troposphere_patterns.records import record
 
 if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.model_data import Container
@@ -246,7 +246,7 @@ def config_problems(config: Mapping[str, Any], where: str) -> list[Problem]:
     ]
 
 
-@dataclass(frozen=True)
+@record
 class CudaImage:
     """A container image whose tag names its CUDA version.
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from awacs.aws import Statement
@@ -20,9 +19,10 @@ from troposphere import AWSHelperFn, Select, Split, Sub
 
 from troposphere_patterns.core import formats, iam_policies
 from troposphere_patterns.errors import Problem, parse_path
+from troposphere_patterns.records import record
 
 
-@dataclass(frozen=True)
+@record
 class S3Read:
     """Read access one container's data needs.
 
@@ -37,7 +37,7 @@ class S3Read:
     prefix: Any = None
 
 
-@dataclass(frozen=True)
+@record
 class Container:
     """One container of a model.
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from troposphere import And, AWSHelperFn, Equals
@@ -22,6 +21,7 @@ from troposphere_patterns.core.hosting import instance_types, model_data
 from troposphere_patterns.core.hosting.model_data import Container
 from troposphere_patterns.core.overrides import merge, plain
 from troposphere_patterns.errors import Problem
+from troposphere_patterns.records import record
 
 if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.options.inference_components import InferenceComponent
@@ -53,7 +53,7 @@ def default_variant(instance_type: Any = DEFAULT_INSTANCE_TYPE) -> dict[str, Any
     }
 
 
-@dataclass(frozen=True)
+@record
 class InstanceType:
     """One instance type a variant runs on.
 
@@ -66,7 +66,7 @@ class InstanceType:
     value: Any
 
 
-@dataclass(frozen=True)
+@record
 class Variant:
     """One production or shadow variant of the endpoint config.
 
@@ -101,7 +101,7 @@ class Variant:
         return self.serverless_config is not None
 
 
-@dataclass(frozen=True)
+@record
 class EndpointPlan:
     """What the model and the endpoint config will be.
 

@@ -10,7 +10,6 @@ the endpoint allows of it, named as the caller wrote them (``model_props...``,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,7 +17,6 @@ from troposphere import BaseAWSObject, sagemaker
 
 from troposphere_patterns.core import formats
 from troposphere_patterns.core import ids as core_ids
-from troposphere_patterns.core.hosting import components as component_rules
 from troposphere_patterns.core.hosting import target_models as pinned_models
 from troposphere_patterns.core.hosting.endpoint import (
     endpoint_config_problems,
@@ -28,10 +26,11 @@ from troposphere_patterns.core.hosting.endpoint import (
 )
 from troposphere_patterns.core.hosting.options import alarms as alarm_rules
 from troposphere_patterns.core.hosting.options.serverless import Serverless
-from troposphere_patterns.core.hosting.plan import EndpointPlan, named_variants
+from troposphere_patterns.core.hosting.plan import COMPONENTS_WHERE, EndpointPlan, named_variants
 from troposphere_patterns.core.hosting.types import EndpointConfig
 from troposphere_patterns.core.overrides import problems as property_problems
-from troposphere_patterns.errors import Problem
+from troposphere_patterns.errors import Problem, parse_path
+from troposphere_patterns.records import record
 
 # Options are types here; their modules load only when a template uses them.
 if TYPE_CHECKING:
@@ -61,7 +60,7 @@ _CREATED_ONLY = (
 EXISTING = "existing_sagemaker_endpoint_obj"
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Hosting:
     """The props and options an endpoint is built from (each None when not given).
 
@@ -106,7 +105,11 @@ class Hosting:
     @property
     def components(self) -> tuple[InferenceComponent, ...]:
         """The inference components given (those of the right type)."""
-        return component_rules.valid_components(self.inference_components)
+        if self.inference_components is None:
+            return ()
+        from troposphere_patterns.core.hosting.components import valid_components  # with some
+
+        return valid_components(self.inference_components)
 
     @property
     def creates_endpoint(self) -> bool:
@@ -175,7 +178,7 @@ class Hosting:
             plan = self.plan
             found += model_props_problems(plan, in_vpc=in_vpc)
             found += endpoint_config_problems(plan)
-            found += component_rules.managed_scaling_without_components(plan)
+            found += _managed_scaling_without_components(plan)
             found += hosting_problems(
                 plan,
                 endpoint_props=self.endpoint_props,
@@ -201,6 +204,8 @@ class Hosting:
 
     def _component_problems(self) -> list[Problem]:
         """The components' own rules, then what the endpoint allows of them."""
+        from troposphere_patterns.core.hosting import components as component_rules  # with some
+
         found = component_rules.shape_problems(self.inference_components)
         if found:
             return found
@@ -306,3 +311,16 @@ class Hosting:
                 production, watched, self.endpoint_props, scaled_min=scaled_min
             )
         return found
+
+
+def _managed_scaling_without_components(plan: EndpointPlan) -> list[Problem]:
+    """``ManagedInstanceScaling`` only exists for endpoints of inference components."""
+    return [
+        Problem.line(
+            (*parse_path(f"{v.path}.ManagedInstanceScaling"), COMPONENTS_WHERE),
+            f"{v.path}.ManagedInstanceScaling without inference_components: SageMaker supports "
+            "it only for inference component endpoints (its instances follow the copies)",
+        )
+        for v in plan.variants
+        if "ManagedInstanceScaling" in v.props
+    ]

@@ -20,7 +20,6 @@ it, but would also stop CloudFormation from ever replacing the endpoint.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from troposphere import (
@@ -41,6 +40,7 @@ from troposphere_patterns.core.options import number_problem, present
 from troposphere_patterns.core.values import Value
 from troposphere_patterns.core.waivers import guard_metadata
 from troposphere_patterns.errors import Problem
+from troposphere_patterns.records import record
 
 SAGEMAKER_NAMESPACE = "AWS/SageMaker"
 MICROSECONDS_PER_MILLISECOND = 1000
@@ -55,7 +55,7 @@ DEFAULT_ASYNC_LATENCY_MS = 900_000
 MAX_EVALUATED_SECONDS = 86_400
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Alarms:
     """CloudWatch alarms the pattern creates (on by default; ``alarms=None`` opts out).
 
@@ -168,7 +168,7 @@ def _topic_problem(topic: str, where: str) -> Problem | None:
     return problem
 
 
-@dataclass(frozen=True)
+@record
 class AlarmMaker:
     """Builds every alarm of an instance the same way: its periods, its name, its actions.
 
@@ -207,7 +207,7 @@ class AlarmMaker:
         )
 
 
-@dataclass(frozen=True)
+@record
 class AlarmsBundle:
     """The endpoint's alarms, and what refers to them.
 

@@ -9,7 +9,6 @@ with the pattern's key; topics left ``None`` are created here, encrypted with th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import awacs.kms
@@ -24,6 +23,7 @@ from troposphere_patterns.core.bucket import PatternBucket
 from troposphere_patterns.core.overrides import plain
 from troposphere_patterns.core.values import Value
 from troposphere_patterns.errors import Problem, parse_path
+from troposphere_patterns.records import record
 
 if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.plan import EndpointPlan
@@ -45,7 +45,7 @@ _PREFIXES = dict(zip(_PATHS, (INPUT_PREFIX, OUTPUT_PREFIX, FAILURE_PREFIX), stri
 _TOPICS = ("success_topic", "error_topic")
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class AsyncInference:
     """Host the model behind an asynchronous endpoint.
 
@@ -115,7 +115,7 @@ class AsyncInference:
         return [_PREFIXES[name] for name in _PATHS if getattr(self, name) is None]
 
 
-@dataclass(frozen=True)
+@record
 class AsyncContext:
     """What the builder needs from the pattern.
 
@@ -134,7 +134,7 @@ class AsyncContext:
     bucket: PatternBucket | None = None
 
 
-@dataclass(frozen=True)
+@record
 class AsyncInferenceBundle:
     """What async inference adds to the pattern.
 

@@ -23,7 +23,6 @@ the variant is registered (SageMaker developer guide, endpoint-scaling-update).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from troposphere import (
@@ -42,6 +41,7 @@ from troposphere_patterns.core.options import bounds_problems, deploy_time, inte
 from troposphere_patterns.core.overrides import build
 from troposphere_patterns.core.values import Value
 from troposphere_patterns.errors import Problem
+from troposphere_patterns.records import record
 
 if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.plan import EndpointPlan
@@ -58,7 +58,7 @@ ENDPOINT_PROPERTIES: Mapping[str, Any] = {"RetainAllVariantProperties": True}
 CustomizedMetric = Callable[[Any, str], dict[str, Any]]
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class ScalingMode:
     """What scales for one way of hosting a variant, and on which metric.
 
@@ -163,7 +163,7 @@ WAKE_EVALUATION_PERIODS = 2
 WAKE_COOLDOWN_SECONDS = 600
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Autoscaling:
     """Scale each variant of the endpoint between a minimum and a maximum, on a target metric.
 
@@ -233,7 +233,7 @@ class Autoscaling:
         return found
 
 
-@dataclass(frozen=True)
+@record
 class ScaledVariant:
     """A variant to scale.
 
@@ -353,7 +353,7 @@ def endpoint_problems(
     return []
 
 
-@dataclass(frozen=True)
+@record
 class ScalingBundle:
     """The scaling resources of one endpoint.
 

@@ -19,7 +19,6 @@ project builds or checks uses it (a caller's own ``DataCaptureConfig`` passes to
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import awacs.kms
@@ -32,6 +31,7 @@ from troposphere_patterns.core.bucket import PatternBucket
 from troposphere_patterns.core.options import number_problem, present
 from troposphere_patterns.core.values import Value
 from troposphere_patterns.errors import Problem, parse_path
+from troposphere_patterns.records import record
 
 if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.plan import Variant
@@ -42,7 +42,7 @@ CAPTURE_MODES = ("Input", "Output")
 MAX_CONTENT_TYPES = 10
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class DataCapture:
     """Capture a sample of the endpoint's requests and responses into S3, for your own analysis.
 
@@ -110,7 +110,7 @@ class DataCapture:
         return []
 
 
-@dataclass(frozen=True)
+@record
 class CaptureBundle:
     """What capturing needs.
 

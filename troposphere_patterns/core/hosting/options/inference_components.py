@@ -14,7 +14,6 @@ checked in ``core/hosting/components.py``, which also builds the components.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from troposphere_patterns.core import formats
@@ -27,6 +26,7 @@ from troposphere_patterns.core.options import (
 )
 from troposphere_patterns.core.values import Value
 from troposphere_patterns.errors import Problem
+from troposphere_patterns.records import record
 
 # What a component scales on (Application Auto Scaling's predefined metric types).
 CONCURRENT_REQUESTS = "concurrent_requests"
@@ -58,7 +58,7 @@ COMPUTE_FIELDS = ("accelerators", "memory_mb", "cpu_cores")
 COPY_FIELDS = ("copies", "min_copies", "max_copies")
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class InferenceComponent:
     """One model (or LoRA adapter) on the endpoint, with its own compute, copies and scaling.
 

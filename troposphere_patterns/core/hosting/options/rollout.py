@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from troposphere import Parameter
@@ -26,6 +25,7 @@ from troposphere_patterns.core.hosting import instance_types
 from troposphere_patterns.core.options import integer, number_problem, present
 from troposphere_patterns.core.values import Value
 from troposphere_patterns.errors import Problem, parse_path
+from troposphere_patterns.records import record
 
 if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.plan import Variant
@@ -44,7 +44,7 @@ PROVISIONING_ALLOWANCE_SECONDS = 3600
 MAX_ROLLBACK_ALARMS = 10
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Rollout:
     """How an update of the endpoint shifts traffic, and rolls back on the endpoint's alarms.
 

@@ -16,13 +16,14 @@ straight into an EndpointConfig: :meth:`Serverless.of_config` reads one into the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from troposphere_patterns.core.hosting.plan import CONFIG_WHERE, MODEL_WHERE
 from troposphere_patterns.core.options import deploy_time, integer
 from troposphere_patterns.core.values import Value
 from troposphere_patterns.errors import Problem, parse_path
+from troposphere_patterns.records import record
 
 if TYPE_CHECKING:
     from troposphere_patterns.core.hosting.plan import EndpointPlan
@@ -51,7 +52,7 @@ INSTANCE_KEYS = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Serverless:
     """Make the endpoint's variant serverless: no instances, billed per request.
 
