@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from tests.readme_modes import readme_modes
-from tests.test_templates import MODES as TEMPLATE_MODES
 from troposphere_patterns import cli
 from troposphere_patterns.core import limits
 
@@ -30,29 +29,10 @@ def render(flags: list[str], output: str) -> str:
     )
 
 
-# Over the limit as JSON as written (51,854 bytes): the async handler (14.8 KB, derived from
-# handler_src/ without docstrings and comments, and without the real-time part) and the private
-# async endpoint's VPC with its S3 gateway and SNS endpoints. Its YAML fits (50,731 bytes) and so
-# does --minify (tested below). Strict: a JSON render that comes under the limit leaves this set.
-OVER_AS_JSON = {"--async --deploy-vpc"}
-
-
-def _marks(mode: str, output: str = "") -> list[pytest.MarkDecorator]:
-    if mode not in OVER_AS_JSON or output == "--format yaml":
-        return []
-    return [
-        pytest.mark.xfail(
-            reason="over 51,200 bytes as JSON as written: the async handler (14.8 KB) and a "
-            "private network leave too little room; write YAML, or --minify, or --s3-bucket",
-            strict=True,
-        )
-    ]
-
-
 @pytest.mark.parametrize(
     ("mode", "output"),
     [
-        pytest.param(mode, output, id=f"{mode} {output or 'json'}", marks=_marks(mode, output))
+        pytest.param(mode, output, id=f"{mode} {output or 'json'}")
         for mode in MODES
         for output in ("", "--format yaml")
     ],
@@ -63,21 +43,11 @@ def test_readme_mode_fits_inline_as_written(mode: str, output: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(path, id=path.name, marks=_marks(" ".join(TEMPLATE_MODES.get(path.name, []))))
-        for path in sorted(TEMPLATES.glob("*.json"))
-    ],
+    "path", [pytest.param(path, id=path.name) for path in sorted(TEMPLATES.glob("*.json"))]
 )
 def test_committed_template_fits_inline(path: Path) -> None:
     size = path.stat().st_size
     assert size <= LIMIT, f"templates/{path.name}: {size:,} bytes > {LIMIT:,}"
-
-
-@pytest.mark.parametrize("mode", sorted(OVER_AS_JSON))
-def test_a_mode_over_the_limit_as_json_fits_minified(mode: str) -> None:
-    size = limits.body_size(render(MODES[mode], "--minify"))
-    assert size <= LIMIT, f"{mode} --minify: {size:,} bytes > {LIMIT:,}"
 
 
 @pytest.mark.parametrize("output", ["", "--format yaml"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-WIDTH = 120
+WIDTH = 160
 # An intrinsic nested deeper than this stays on one line whatever its width: only the
 # lower-case chain of an endpoint name known at deploy time is (26 Fn::Join/Fn::Split pairs),
 # and opened up it alone would take ~17 KB of the 51,200 bytes a template may have inline.
