@@ -101,9 +101,9 @@ scan: $(SCAN_STAMP) scenarios ## Security scanners over every scenario and templ
 
 test: lint pytest e2e cfn-lint scan ## The CI run, stage by stage: lint, pytest, e2e, cfn-lint, scan
 
-bench: $(STAMP) ## Run the benchmarks; results in bench/results/
+bench: $(STAMP) ## Run the benchmarks; results in bench/results/ (BENCH_ARGS=--instructions)
 	@mkdir -p bench/results
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) $(RENDER_VENV) $(SCAN_VENV) $(SCENARIOS_DIR) .mypy_cache .ruff_cache .pytest_cache .hypothesis *.egg-info

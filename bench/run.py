@@ -17,8 +17,11 @@ Prints markdown tables and writes them to ``bench/results/latest.md``:
    when a CDK app is there: ``CDK_APP=DIR`` (or ``bench/cdk/``), a directory with ``cdk.json``
    and its ``node_modules`` installed; without one the report says it was not measured.
 
+With ``--instructions`` (and valgrind installed), also the instructions each of those processes
+executes, counted by callgrind: unlike times, counts do not move with the machine's load.
+
 Options: ``--runs N`` (interleaved process runs, default 11, at least 5), ``--skip-handler``,
-``--out PATH``, ``--strict`` (exit 1 when a target is missed).
+``--out PATH``, ``--strict`` (exit 1 when a target is missed), ``--instructions``.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import importlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -682,12 +686,58 @@ def bench_cdk(report: Report, cli_default: float) -> None:
 # --------------------------------------------------------------------------- main
 
 
+def callgrind_instructions(command: list[str], env: dict[str, str]) -> int:
+    """Instructions a process executes, counted by valgrind's callgrind (load-independent)."""
+    with tempfile.TemporaryDirectory(prefix="bench-callgrind-") as folder:
+        out = Path(folder) / "callgrind.out"
+        fixed = {**env, "PYTHONHASHSEED": "0"}  # the same dict and set orders every run
+        counted = [
+            "valgrind",
+            "--tool=callgrind",
+            f"--callgrind-out-file={out}",
+            *command,
+        ]
+        subprocess.run(counted, cwd=ROOT, env=fixed, check=True, capture_output=True)
+        for line in out.read_text(encoding="utf-8").splitlines():
+            if line.startswith("summary:") or line.startswith("totals:"):
+                return int(line.split()[1])
+    raise RuntimeError(f"callgrind gave no total for {' '.join(command)}")
+
+
+def bench_instructions(report: Report) -> None:
+    """Instructions of the bare import and each README mode's CLI run (when valgrind is there).
+
+    Counts, unlike times, do not move with the machine's load: the same commit gives the same
+    ratio within a fraction of a percent, so a change's effect shows even on a busy machine.
+    Each command runs once to fill the bytecode cache, then once counted.
+    """
+    title = "Instructions (valgrind callgrind), CLI vs bare import"
+    if shutil.which("valgrind") is None:
+        report.add(title, "Not measured: valgrind is not installed.")
+        return
+    commands = {"bare import": [PY, "-c", BARE_IMPORT]}
+    for mode, flags in MODES.items():
+        commands[f"CLI {mode}"] = [PY, "-m", "troposphere_patterns", PATTERN, *flags]
+    counts = {}
+    for name, command in commands.items():
+        run_process(command, CACHED_ENV)  # bytecode cached, as in the timed runs
+        counts[name] = callgrind_instructions(command, CACHED_ENV)
+    bare = counts["bare import"]
+    rows = [[name, f"{count / 1e6:,.0f}", f"{count / bare:.2f}x"] for name, count in counts.items()]
+    report.add(title, table(["command", "million instructions", "vs bare"], rows))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     options = argparse.ArgumentParser(description="Benchmarks of troposphere-patterns.")
     options.add_argument("--runs", type=int, default=11, help="interleaved process runs (>= 5)")
     options.add_argument("--skip-handler", action="store_true", help="skip handler_bench.py")
     options.add_argument("--out", type=Path, default=DEFAULT_OUT, help="markdown output file")
     options.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    options.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each run's instructions with valgrind (about 15 s a command)",
+    )
     args = options.parse_args(argv)
     if args.runs < 5:
         options.error("--runs must be at least 5")
@@ -702,6 +752,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = Report()
     cli_default = bench_processes(report, args.runs)
     bench_phases(report, args.runs)
+    if args.instructions:
+        bench_instructions(report)
     texts = bench_render(report)
     bench_sizes(report, texts)
     bench_scale(report)
