@@ -566,9 +566,9 @@ def attach_to_function(
 
 
 def function_outputs(
-    function: awslambda.Function, url: FunctionUrl | None = None, ids: LogicalIds | None = None
+    function: awslambda.Function, ids: LogicalIds, url: FunctionUrl | None = None
 ) -> tuple[OutputRow, ...]:
-    """A function's name and ARN, and its URL's address if ``url`` (named by ``ids``)."""
+    """A function's name and ARN, and its URL's address if ``url`` (the URL named by ``ids``)."""
     rows: tuple[OutputRow, ...] = (
         (core_ids.OUTPUT_FUNCTION_NAME, Ref(function), "Name of the Lambda function"),
         (core_ids.OUTPUT_FUNCTION_ARN, GetAtt(function, "Arn"), "ARN of the Lambda function"),
@@ -576,7 +576,7 @@ def function_outputs(
     if url is not None:
         from troposphere_patterns.core.function_url import url_outputs  # only with a URL
 
-        rows += url_outputs(url, ids or LogicalIds(""))
+        rows += url_outputs(url, ids)
     return rows
 
 

@@ -292,7 +292,7 @@ def lambda_sagemakerendpoint(props: LambdaSagemakerEndpointProps) -> Template:
         core_ids.LogicalIds(props.id_prefix),
     )
     rows = (
-        *lambda_function.function_outputs(result.lambda_function, props.function_url, ids),
+        *lambda_function.function_outputs(result.lambda_function, ids, props.function_url),
         *result.hosted.outputs,
         *network.vpc_outputs(result.vpc),
     )

@@ -292,7 +292,7 @@ class _Builder:
                 if asynchronous
                 else {
                     **target_models.environment(hosting.target_models),
-                    **(hosted.environment if components else {}),
+                    **hosted.environment,
                 }
             ),
             component_arns=hosted.arns,
