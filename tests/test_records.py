@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
+from typing import ClassVar
 
 import pytest
 
@@ -75,3 +77,85 @@ def test_a_method_the_class_defines_is_kept() -> None:
             return "own"
 
     assert repr(Own(1)) == "own" and Own(1) == Own(1)
+
+
+@record
+class WithFactory:
+    name: str
+    items: list[str] = dataclasses.field(default_factory=list)
+    seen: int = dataclasses.field(default=0, init=False)
+    KIND: ClassVar[str] = "constant"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "seen", len(self.items))
+
+
+@dataclasses.dataclass(frozen=True)
+class WithFactoryReference:
+    name: str
+    items: list[str] = dataclasses.field(default_factory=list)
+    seen: int = dataclasses.field(default=0, init=False)
+    KIND: ClassVar[str] = "constant"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "seen", len(self.items))
+
+
+@record
+class Child(Made):
+    extra: int = 0
+
+
+def test_factories_init_false_fields_class_vars_and_post_init_work_as_in_a_dataclass() -> None:
+    made, reference = WithFactory("a", ["x", "y"]), WithFactoryReference("a", ["x", "y"])
+    assert made.seen == reference.seen == 2
+    assert [f.name for f in dataclasses.fields(made)] == ["name", "items", "seen"]
+    assert WithFactory("b").items == [] and WithFactory("b").items is not WithFactory("b").items
+    assert WithFactory.KIND == "constant" and WithFactory.__match_args__ == ("name", "items")
+    assert dataclasses.asdict(made) == dataclasses.asdict(reference)
+    with pytest.raises(ValueError, match="init=False"):
+        dataclasses.replace(made, seen=3)
+
+
+def test_the_signature_is_the_dataclass_signature() -> None:
+    for ours, theirs in ((Made, Reference), (WithFactory, WithFactoryReference)):
+        assert str(inspect.signature(ours)) == str(inspect.signature(theirs))
+    assert str(inspect.signature(Keywords)) == "(*, first: 'int', second: 'int' = 2) -> None"
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        ((), {}),  # a required argument missing
+        (("a", 1, "n", (), "extra"), {}),  # too many positional arguments
+        (("a",), {"name": "b"}),  # one argument twice
+        (("a",), {"colour": "red"}),  # an unknown keyword
+    ],
+)
+def test_a_wrong_call_is_refused_as_a_dataclass_refuses_it(
+    args: tuple[object, ...], kwargs: dict[str, object]
+) -> None:
+    with pytest.raises(TypeError) as ours:
+        Made(*args, **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(TypeError) as theirs:
+        Reference(*args, **kwargs)  # type: ignore[arg-type]
+    first_word = str(theirs.value).split("__init__() ")[1].split()[0]
+    assert str(ours.value).startswith("Made.__init__() ") and first_word in str(ours.value)
+
+
+def test_a_subclass_extends_the_fields_and_a_default_before_a_required_field_is_refused() -> None:
+    child = Child("a", 2, extra=5)
+    assert repr(child) == "Child(name='a', size=2, tags=(), extra=5)"
+    assert child != Made("a", 2) and child == Child("a", 2, "other", extra=5)
+    with pytest.raises(TypeError, match="non-default argument 'late' follows default"):
+
+        @record
+        class Wrong:
+            early: int = 1
+            late: int  # type: ignore[misc]
+
+    with pytest.raises(ValueError, match="mutable default"):
+
+        @record
+        class Mutable:
+            items: list[str] = []  # type: ignore[misc]  # noqa: RUF012

@@ -18,7 +18,7 @@ import os
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -134,7 +134,6 @@ def report(problems: Sequence[str]) -> str:
     return f"{len(problems)} problems:\n" + "\n".join(f"  - {p}" for p in problems)
 
 
-@dataclass
 class Sources:
     """Where each props field came from, so that messages name flags and files, not fields.
 
@@ -144,10 +143,17 @@ class Sources:
         warnings: What the user should know about a template that was still rendered.
     """
 
-    files: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    flags: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    props_type: type | None = None
+    def __init__(
+        self,
+        files: list[tuple[str, dict[str, Any]]] | None = None,
+        flags: dict[str, str] | None = None,
+        warnings: list[str] | None = None,
+        props_type: type | None = None,
+    ) -> None:
+        self.files = files if files is not None else []
+        self.flags = flags if flags is not None else {}
+        self.warnings = warnings if warnings is not None else []
+        self.props_type = props_type
 
     def file_of(self, path: Sequence[str | int]) -> str | None:
         """The last file holding the most of ``path`` (a props field, then keys and indexes)."""

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import awacs.s3
-from awacs.aws import Bool, Condition, Deny, Principal, Statement
+from awacs.aws import Action, Bool, Condition, Deny, Principal, Statement
 from troposphere import BaseAWSObject, GetAtt, Join, Ref, Sub, s3
 
 from troposphere_patterns.core import iam_policies
@@ -134,7 +133,7 @@ def pattern_bucket(
                 Sid="TlsOnly",
                 Effect=Deny,
                 Principal=Principal("AWS", "*"),
-                Action=[awacs.s3.Action("*")],
+                Action=[Action("s3", "*")],
                 # Join, not Sub: Control Tower's CT.S3.PR.8 reads the object ARN only this way.
                 Resource=[GetAtt(bucket, "Arn"), Join("", [GetAtt(bucket, "Arn"), "/*"])],
                 Condition=Condition(Bool("aws:SecureTransport", "false")),

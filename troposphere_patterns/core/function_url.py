@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from troposphere import AWSHelperFn, BaseAWSObject, GetAtt, Parameter, Ref, awslambda
 
-from troposphere_patterns.core import formats
+from troposphere_patterns.core import actions, formats
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.ids import LogicalIds
 from troposphere_patterns.core.options import deploy_time
@@ -79,8 +79,6 @@ def function_url(
         ids: Logical IDs.
         function: The function behind the URL (created, or the caller's).
     """
-    import awacs.awslambda  # only a template with a URL needs the action names
-
     arn = GetAtt(function, "Arn")
     url = awslambda.Url(
         ids(core_ids.LAMBDA_FUNCTION_URL),
@@ -93,7 +91,7 @@ def function_url(
     waived = {} if literal else {"Metadata": guard_metadata(["CT.LAMBDA.PR.2"])}
     through_url = awslambda.Permission(
         ids(core_ids.LAMBDA_FUNCTION_URL_PERMISSION),
-        Action=awacs.awslambda.InvokeFunctionUrl.JSONrepr(),
+        Action=actions.awslambda.InvokeFunctionUrl.JSONrepr(),
         FunctionName=arn,
         FunctionUrlAuthType=AUTH_TYPE,
         Principal=option.caller,
@@ -101,7 +99,7 @@ def function_url(
     )
     invoke = awslambda.Permission(
         ids(core_ids.LAMBDA_FUNCTION_URL_INVOKE_PERMISSION),
-        Action=awacs.awslambda.InvokeFunction.JSONrepr(),
+        Action=actions.awslambda.InvokeFunction.JSONrepr(),
         FunctionName=arn,
         InvokedViaFunctionUrl=True,
         Principal=option.caller,

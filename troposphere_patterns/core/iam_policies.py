@@ -11,14 +11,6 @@ import string
 from collections.abc import Sequence
 from typing import Any
 
-import awacs.cloudwatch
-import awacs.ec2
-import awacs.ecr
-import awacs.kms
-import awacs.logs
-import awacs.s3
-import awacs.sagemaker
-import awacs.xray
 from awacs.aws import (
     Action,
     Allow,
@@ -32,7 +24,7 @@ from awacs.aws import (
 )
 from troposphere import AWSHelperFn, Select, Split, Sub, encode_to_dict, iam
 
-from troposphere_patterns.core import formats
+from troposphere_patterns.core import actions, formats
 
 POLICY_VERSION = "2012-10-17"
 
@@ -183,7 +175,7 @@ def xray_write() -> Statement:
     return Statement(
         Sid="XRayWrite",
         Effect=Allow,
-        Action=[awacs.xray.PutTraceSegments, awacs.xray.PutTelemetryRecords],
+        Action=[actions.xray.PutTraceSegments, actions.xray.PutTelemetryRecords],
         Resource=["*"],  # X-Ray puts take no resource
     )
 
@@ -193,16 +185,16 @@ def log_group_write(log_group_arn: Any) -> Statement:
     return Statement(
         Sid="WriteOwnLogGroup",
         Effect=Allow,
-        Action=[awacs.logs.CreateLogStream, awacs.logs.PutLogEvents],
+        Action=[actions.logs.CreateLogStream, actions.logs.PutLogEvents],
         Resource=[log_group_arn],
     )
 
 
 # Write to a log group's streams (creating them), as the services that deliver logs do.
 _STREAM_WRITE = (
-    awacs.logs.CreateLogStream,
-    awacs.logs.PutLogEvents,
-    awacs.logs.DescribeLogStreams,
+    actions.logs.CreateLogStream,
+    actions.logs.PutLogEvents,
+    actions.logs.DescribeLogStreams,
 )
 
 
@@ -211,7 +203,7 @@ def sagemaker_logs() -> Statement:
     return Statement(
         Sid="SagemakerLogs",
         Effect=Allow,
-        Action=[awacs.logs.CreateLogGroup, *_STREAM_WRITE],
+        Action=[actions.logs.CreateLogGroup, *_STREAM_WRITE],
         Resource=[arn("logs", "log-group:/aws/sagemaker/*")],
     )
 
@@ -221,7 +213,7 @@ def sagemaker_metrics() -> Statement:
     return Statement(
         Sid="SagemakerMetrics",
         Effect=Allow,
-        Action=[awacs.cloudwatch.PutMetricData],
+        Action=[actions.cloudwatch.PutMetricData],
         Resource=["*"],  # metrics have no ARN; the condition scopes the namespace
         Condition=Condition(StringLike("cloudwatch:namespace", "/aws/sagemaker/*")),
     )
@@ -233,16 +225,16 @@ def ecr_pull(*repository_arns: Any) -> list[Statement]:
         Statement(
             Sid="EcrToken",
             Effect=Allow,
-            Action=[awacs.ecr.GetAuthorizationToken],
+            Action=[actions.ecr.GetAuthorizationToken],
             Resource=["*"],  # the registry token is account-wide
         ),
         Statement(
             Sid="EcrPull",
             Effect=Allow,
             Action=[
-                awacs.ecr.BatchCheckLayerAvailability,
-                awacs.ecr.BatchGetImage,
-                awacs.ecr.GetDownloadUrlForLayer,
+                actions.ecr.BatchCheckLayerAvailability,
+                actions.ecr.BatchGetImage,
+                actions.ecr.GetDownloadUrlForLayer,
             ],
             Resource=list(repository_arns),
         ),
@@ -254,7 +246,7 @@ def s3_read(object_arns: Sequence[Any]) -> Statement:
     return Statement(
         Sid="ModelArtifactRead",
         Effect=Allow,
-        Action=[awacs.s3.GetObject],
+        Action=[actions.s3.GetObject],
         Resource=list(object_arns),
     )
 
@@ -264,7 +256,7 @@ def s3_prefix_list(bucket_arn: Any, prefix: Any, sid: str = "ModelArtifactList")
     return Statement(
         Sid=sid,
         Effect=Allow,
-        Action=[awacs.s3.ListBucket],
+        Action=[actions.s3.ListBucket],
         Resource=[bucket_arn],
         Condition=Condition(StringLike("s3:prefix", [prefix])),
     )
@@ -276,13 +268,13 @@ def kms_use(key_arn: Any) -> list[Statement]:
         Statement(
             Sid="KeyUse",
             Effect=Allow,
-            Action=[awacs.kms.Decrypt, awacs.kms.GenerateDataKey, awacs.kms.DescribeKey],
+            Action=[actions.kms.Decrypt, actions.kms.GenerateDataKey, actions.kms.DescribeKey],
             Resource=[key_arn],
         ),
         Statement(
             Sid="KeyGrantForAwsResource",
             Effect=Allow,
-            Action=[awacs.kms.CreateGrant],
+            Action=[actions.kms.CreateGrant],
             Resource=[key_arn],
             Condition=Condition(Bool("kms:GrantIsForAWSResource", "true")),
         ),
@@ -300,7 +292,7 @@ def describe_alarms(alarm_arns: Sequence[Any]) -> Statement:
     return Statement(
         Sid="DescribeRollbackAlarms",
         Effect=Allow,
-        Action=[awacs.cloudwatch.DescribeAlarms],
+        Action=[actions.cloudwatch.DescribeAlarms],
         Resource=list(alarm_arns),
     )
 
@@ -325,7 +317,7 @@ def invoke_endpoint(
     return Statement(
         Sid="InvokeEndpoint",
         Effect=Allow,
-        Action=[awacs.sagemaker.InvokeEndpoint],
+        Action=[actions.sagemaker.InvokeEndpoint],
         Resource=[endpoint_arn, *component_arns],
         **pinned,
     )
@@ -343,27 +335,27 @@ def eni_manage(*, permissions: bool = False) -> list[Statement]:
     interfaces = arn("ec2", "network-interface/*")
     create_resources = [interfaces, arn("ec2", "subnet/*"), arn("ec2", "security-group/*")]
     interface_actions = [
-        awacs.ec2.DeleteNetworkInterface,
-        awacs.ec2.AssignPrivateIpAddresses,
-        awacs.ec2.UnassignPrivateIpAddresses,
+        actions.ec2.DeleteNetworkInterface,
+        actions.ec2.AssignPrivateIpAddresses,
+        actions.ec2.UnassignPrivateIpAddresses,
     ]
     describe = [
-        awacs.ec2.DescribeNetworkInterfaces,
-        awacs.ec2.DescribeSubnets,
-        awacs.ec2.DescribeSecurityGroups,
-        awacs.ec2.DescribeVpcs,
+        actions.ec2.DescribeNetworkInterfaces,
+        actions.ec2.DescribeSubnets,
+        actions.ec2.DescribeSecurityGroups,
+        actions.ec2.DescribeVpcs,
     ]
     if permissions:
         interface_actions += [
-            awacs.ec2.CreateNetworkInterfacePermission,
-            awacs.ec2.DeleteNetworkInterfacePermission,
+            actions.ec2.CreateNetworkInterfacePermission,
+            actions.ec2.DeleteNetworkInterfacePermission,
         ]
-        describe.append(awacs.ec2.DescribeDhcpOptions)
+        describe.append(actions.ec2.DescribeDhcpOptions)
     return [
         Statement(
             Sid="EniCreate",
             Effect=Allow,
-            Action=[awacs.ec2.CreateNetworkInterface],
+            Action=[actions.ec2.CreateNetworkInterface],
             Resource=create_resources,
         ),
         Statement(Sid="EniManage", Effect=Allow, Action=interface_actions, Resource=[interfaces]),

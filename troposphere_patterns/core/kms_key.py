@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import awacs.kms
 from awacs.aws import (
     Action,
     Allow,
@@ -19,44 +18,44 @@ from awacs.aws import (
 )
 from troposphere import GetAtt, Sub, kms
 
-from troposphere_patterns.core import iam_policies
+from troposphere_patterns.core import actions, iam_policies
 from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.overrides import build, merge
 from troposphere_patterns.records import record
 
 # Administration without kms:* (which would include CreateGrant and data use).
 ADMIN_ACTIONS = (
-    awacs.kms.CancelKeyDeletion,
-    awacs.kms.CreateAlias,
-    awacs.kms.DeleteAlias,
-    awacs.kms.DescribeKey,
-    awacs.kms.DisableKey,
-    awacs.kms.DisableKeyRotation,
-    awacs.kms.EnableKey,
-    awacs.kms.EnableKeyRotation,
-    awacs.kms.GetKeyPolicy,
-    awacs.kms.GetKeyRotationStatus,
-    awacs.kms.ListAliases,
-    awacs.kms.ListGrants,
-    awacs.kms.ListKeyPolicies,
-    awacs.kms.ListResourceTags,
-    awacs.kms.PutKeyPolicy,
-    awacs.kms.RevokeGrant,
-    awacs.kms.RotateKeyOnDemand,
-    awacs.kms.ScheduleKeyDeletion,
-    awacs.kms.TagResource,
-    awacs.kms.UntagResource,
-    awacs.kms.UpdateAlias,
-    awacs.kms.UpdateKeyDescription,
+    actions.kms.CancelKeyDeletion,
+    actions.kms.CreateAlias,
+    actions.kms.DeleteAlias,
+    actions.kms.DescribeKey,
+    actions.kms.DisableKey,
+    actions.kms.DisableKeyRotation,
+    actions.kms.EnableKey,
+    actions.kms.EnableKeyRotation,
+    actions.kms.GetKeyPolicy,
+    actions.kms.GetKeyRotationStatus,
+    actions.kms.ListAliases,
+    actions.kms.ListGrants,
+    actions.kms.ListKeyPolicies,
+    actions.kms.ListResourceTags,
+    actions.kms.PutKeyPolicy,
+    actions.kms.RevokeGrant,
+    actions.kms.RotateKeyOnDemand,
+    actions.kms.ScheduleKeyDeletion,
+    actions.kms.TagResource,
+    actions.kms.UntagResource,
+    actions.kms.UpdateAlias,
+    actions.kms.UpdateKeyDescription,
 )
 DATA_ACTIONS = (
-    awacs.kms.Decrypt,
-    awacs.kms.DescribeKey,
-    awacs.kms.Encrypt,
-    awacs.kms.GenerateDataKey,
-    awacs.kms.GenerateDataKeyWithoutPlaintext,
-    awacs.kms.ReEncryptFrom,
-    awacs.kms.ReEncryptTo,
+    actions.kms.Decrypt,
+    actions.kms.DescribeKey,
+    actions.kms.Encrypt,
+    actions.kms.GenerateDataKey,
+    actions.kms.GenerateDataKeyWithoutPlaintext,
+    actions.kms.ReEncryptFrom,
+    actions.kms.ReEncryptTo,
 )
 
 DEFAULTS: Mapping[str, Any] = {
@@ -112,13 +111,13 @@ def key_policy() -> Any:
         _on_this_key(
             "GrantsOnlyForAwsResources",
             account,
-            [awacs.kms.CreateGrant],
+            [actions.kms.CreateGrant],
             condition=Condition(Bool("kms:GrantIsForAWSResource", "true")),
         ),
         _on_this_key(
             "NoGrantsExceptForAwsServices",
             Principal("AWS", "*"),
-            [awacs.kms.CreateGrant],
+            [actions.kms.CreateGrant],
             effect=Deny,
             condition=Condition(
                 BoolIfExists(

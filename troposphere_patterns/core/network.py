@@ -21,7 +21,7 @@ from troposphere import (
     Sub,
 )
 
-from troposphere_patterns.core import iam_policies, ids
+from troposphere_patterns.core import actions, iam_policies, ids
 from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.log_group import log_group
 from troposphere_patterns.core.outputs import OutputRow
@@ -712,8 +712,6 @@ def notification_endpoint(
         topic_arns: The topics the endpoint's policy lets this account's principals publish to.
         from_group_id: The group that may reach the endpoint (the model's).
     """
-    import awacs.sns  # only async templates in a VPC pay for it
-
     network = private.network
     group = security_group(
         logical_ids(ids.SNS_ENDPOINT_SECURITY_GROUP),
@@ -725,7 +723,7 @@ def notification_endpoint(
         logical_ids(ids.SNS_ENDPOINT),
         vpc_id=network.vpc_id,
         service="sns",
-        policy=iam_policies.account_principals_only([awacs.sns.Publish], list(topic_arns)),
+        policy=iam_policies.account_principals_only([actions.sns.Publish], list(topic_arns)),
         SubnetIds=network.subnet_ids,
         SecurityGroupIds=[Ref(group)],
     )

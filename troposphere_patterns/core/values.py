@@ -20,7 +20,6 @@ import dataclasses
 import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, Final
 
@@ -48,13 +47,15 @@ Value = str | int | float | bool | AWSHelperFn | Parameter
 IdList = Sequence[str | AWSHelperFn | Parameter] | AWSHelperFn | Parameter
 
 
-@dataclass
 class _Budget:
     """What is left of the limits shared by every field of one props object."""
 
-    nodes: int = MAX_NODES
-    characters: int = MAX_CHARACTERS
-    exhausted: bool = False
+    __slots__ = ("characters", "exhausted", "nodes")
+
+    def __init__(self) -> None:
+        self.nodes = MAX_NODES
+        self.characters = MAX_CHARACTERS
+        self.exhausted = False
 
 
 def accepts(

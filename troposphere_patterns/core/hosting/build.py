@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
-import awacs.sagemaker
 from awacs.aws import Action, Statement
 from troposphere import BaseAWSObject, GetAtt, Join, Ref, Sub, cloudwatch, iam, sagemaker, sns
 
-from troposphere_patterns.core import iam_policies, network
+from troposphere_patterns.core import actions, iam_policies, network
 from troposphere_patterns.core import ids as core_ids
 from troposphere_patterns.core.deletion import DEFAULT_DELETION_POLICY
 from troposphere_patterns.core.hosting import model_data, target_models
@@ -129,7 +128,7 @@ class HostedEndpoint:
     rollback_alarm_names: tuple[Sub, ...] = ()
     client_statements: tuple[Statement, ...] = ()
     client_environment: Mapping[str, Any] = field(default_factory=dict)
-    runtime_actions: tuple[Action, ...] = (awacs.sagemaker.InvokeEndpoint,)
+    runtime_actions: tuple[Action, ...] = (actions.sagemaker.InvokeEndpoint,)
     gateway_s3_statements: tuple[Statement, ...] = ()
     component_arns: tuple[Any, ...] = ()
     uses_key: bool = False
@@ -297,9 +296,9 @@ class _Builder:
             ),
             component_arns=hosted.arns,
             runtime_actions=(
-                (awacs.sagemaker.InvokeEndpointAsync,)
+                (actions.sagemaker.InvokeEndpointAsync,)
                 if asynchronous
-                else (awacs.sagemaker.InvokeEndpoint,)
+                else (actions.sagemaker.InvokeEndpoint,)
             ),
             gateway_s3_statements=self._gateway_s3(model_network, capture, asynchronous),
             uses_key=(plan.takes_pattern_key or capture is not None or asynchronous is not None),

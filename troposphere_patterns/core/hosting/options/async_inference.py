@@ -11,14 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import awacs.kms
-import awacs.s3
-import awacs.sagemaker
-import awacs.sns
 from awacs.aws import Allow, Condition, Statement, StringEquals
 from troposphere import AWSHelperFn, BaseAWSObject, Parameter, Ref, Select, Split, Sub, sns
 
-from troposphere_patterns.core import formats
+from troposphere_patterns.core import actions, formats
 from troposphere_patterns.core.bucket import PatternBucket
 from troposphere_patterns.core.overrides import plain
 from troposphere_patterns.core.values import Value
@@ -233,29 +229,29 @@ def async_inference(option: AsyncInference, context: AsyncContext) -> AsyncInfer
 
     results = [arns["output_path"], arns["failure_path"]]
     client_s3 = [
-        _statement("AsyncInputWrite", [awacs.s3.PutObject], [arns["input_path"]]),
-        _statement("AsyncResultRead", [awacs.s3.GetObject], results),
+        _statement("AsyncInputWrite", [actions.s3.PutObject], [arns["input_path"]]),
+        _statement("AsyncResultRead", [actions.s3.GetObject], results),
     ]
     sagemaker_s3 = [
-        _statement("AsyncInputRead", [awacs.s3.GetObject], [arns["input_path"]]),
+        _statement("AsyncInputRead", [actions.s3.GetObject], [arns["input_path"]]),
         # AWS's async prerequisite policy lists AbortMultipartUpload: large results go up in
         # parts, and SageMaker cleans up a failed upload.
         _statement(
-            "AsyncResultWrite", [awacs.s3.PutObject, awacs.s3.AbortMultipartUpload], results
+            "AsyncResultWrite", [actions.s3.PutObject, actions.s3.AbortMultipartUpload], results
         ),
     ]
     client_statements = [
         _statement(
-            "InvokeEndpointAsync", [awacs.sagemaker.InvokeEndpointAsync], [context.endpoint_arn]
+            "InvokeEndpointAsync", [actions.sagemaker.InvokeEndpointAsync], [context.endpoint_arn]
         ),
         *client_s3,
     ]
     sagemaker_statements = list(sagemaker_s3)
     if notification:
         sagemaker_statements.append(
-            _statement("AsyncNotify", [awacs.sns.Publish], list(notification.values()))
+            _statement("AsyncNotify", [actions.sns.Publish], list(notification.values()))
         )
-    key_actions = [awacs.kms.Decrypt, awacs.kms.GenerateDataKey]
+    key_actions = [actions.kms.Decrypt, actions.kms.GenerateDataKey]
     if option.uses_pattern_bucket or topics:
         # The bucket's objects and the topics' messages are encrypted with the pattern's key.
         sagemaker_statements.append(_statement("AsyncKeyUse", key_actions, [context.kms_key_arn]))

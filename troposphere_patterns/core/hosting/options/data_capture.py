@@ -21,12 +21,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import awacs.kms
-import awacs.s3
 from awacs.aws import Allow, Statement
 from troposphere import Sub
 
-from troposphere_patterns.core import formats
+from troposphere_patterns.core import actions, formats
 from troposphere_patterns.core.bucket import PatternBucket
 from troposphere_patterns.core.options import number_problem, present
 from troposphere_patterns.core.values import Value
@@ -164,12 +162,12 @@ def data_capture(
     if header:
         config["CaptureContentTypeHeader"] = header
     write = Statement(
-        Sid="DataCaptureWrite", Effect=Allow, Action=[awacs.s3.PutObject], Resource=[objects]
+        Sid="DataCaptureWrite", Effect=Allow, Action=[actions.s3.PutObject], Resource=[objects]
     )
     key_use = Statement(
         Sid="DataCaptureKeyUse",
         Effect=Allow,
-        Action=[awacs.kms.GenerateDataKey, awacs.kms.Encrypt],
+        Action=[actions.kms.GenerateDataKey, actions.kms.Encrypt],
         Resource=[key],
     )
     return CaptureBundle(config, write, key_use)
