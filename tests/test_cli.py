@@ -1060,3 +1060,26 @@ def test_target_models_from_a_props_file_pin_the_grant_and_the_environment(
     props.write_text("target_models: [fraud-v1.tar.gz]\n")
     assert cli.main(["lambda-sagemakerendpoint", "--props", str(props)]) == 2
     assert "only a multi-model endpoint takes a target model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flags", [[], ["--async", "--deploy-vpc"]], ids=["default", "async-vpc"])
+def test_the_command_ends_without_teardown_yet_writes_everything_and_says_its_status(
+    tmp_path: Path, flags: list[str]
+) -> None:
+    """``console()`` exits with ``os._exit``: block-buffered stdout, a warning and a status
+    must all be out before it."""
+    out = tmp_path / "stdout.json"
+    with out.open("w") as stdout:
+        done = subprocess.run(
+            [sys.executable, "-m", "troposphere_patterns", "lambda-sagemakerendpoint", *flags],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    args = cli.parser().parse_args(["lambda-sagemakerendpoint", *flags])
+    assert out.read_text() == cli.render(args)
+    refused = run("lambda-sagemakerendpoint", "--instance-type", "ml.nope")
+    assert refused.returncode == cli.EXIT_USAGE and refused.stdout == ""
+    assert "--instance-type" in refused.stderr

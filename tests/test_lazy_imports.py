@@ -50,6 +50,8 @@ def modules_after(*args: str) -> set[str]:
                 "awacs.ec2",  # IAM actions come from core.actions, not awacs's service modules
                 "awacs.sagemaker",
                 "awacs.kms",
+                "troposphere.applicationautoscaling",  # only a template that scales
+                "troposphere.sns",
             },
             id="default",
         ),

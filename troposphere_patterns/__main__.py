@@ -1,7 +1,5 @@
 """``python -m troposphere_patterns``: the command line."""
 
-import sys
+from troposphere_patterns.cli import console
 
-from troposphere_patterns.cli import main
-
-sys.exit(main())
+console()

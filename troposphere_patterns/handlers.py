@@ -16,8 +16,8 @@ source has changed since (an edit in a checkout), the text is derived again, nev
 from __future__ import annotations
 
 import ast
+import binascii
 import importlib.util
-import zlib
 from pathlib import Path
 
 HANDLER_PACKAGE = "troposphere_patterns.handler_src"
@@ -90,7 +90,7 @@ def kept_path(folder: Path, name: str, asynchronous: bool | None) -> Path:
 
 def kept_header(name: str, source: str) -> str:
     """The first line of a kept text: the source it was derived from, by checksum (CRC-32)."""
-    checksum = zlib.crc32(source.encode("utf-8"))
+    checksum = binascii.crc32(source.encode("utf-8"))
     return f"# derived from {name}.py (crc32 {checksum:08x}) by handler_source; make handlers"
 
 

@@ -443,17 +443,20 @@ def uncovered(statements: Sequence[Statement]) -> list[Statement]:
     has all its actions and all its resources (of two equal statements, the first stays): the
     policy grants exactly the same without it.
     """
+    # Each statement's JSON keys are worked out once, not once per pair compared.
     fields = [dict(statement.properties) for statement in statements]
+    rests = [_rest(each) for each in fields]
+    grants = [tuple(_keys(each, key) for key in _GRANT) for each in fields]
     kept = []
-    for i, statement in enumerate(fields):
+    for i, grant in enumerate(grants):
         covering = (
-            other
-            for j, other in enumerate(fields)
+            j
+            for j, other in enumerate(grants)
             if j != i
-            and _rest(other) == _rest(statement)
-            and all(_keys(statement, key) <= _keys(other, key) for key in _GRANT)
+            and rests[j] == rests[i]
+            and all(mine <= theirs for mine, theirs in zip(grant, other, strict=True))
             # Of two equal statements the first covers the second, not both each other.
-            and (j < i or any(_keys(statement, key) != _keys(other, key) for key in _GRANT))
+            and (j < i or grant != other)
         )
         if next(covering, None) is None:
             kept.append(statements[i])

@@ -14,7 +14,7 @@ from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from awacs.aws import Action, Statement
-from troposphere import BaseAWSObject, GetAtt, Join, Ref, Sub, cloudwatch, iam, sagemaker, sns
+from troposphere import BaseAWSObject, GetAtt, Join, Ref, Sub, cloudwatch, iam, sagemaker
 
 from troposphere_patterns.core import actions, iam_policies, network
 from troposphere_patterns.core import ids as core_ids
@@ -40,6 +40,8 @@ from troposphere_patterns.records import record
 
 # An option's module (and the bucket's) loads only when a template uses it: see build().
 if TYPE_CHECKING:
+    from troposphere import sns
+
     from troposphere_patterns.core.bucket import PatternBucket
     from troposphere_patterns.core.hosting.options.async_inference import AsyncInferenceBundle
     from troposphere_patterns.core.hosting.options.data_capture import CaptureBundle

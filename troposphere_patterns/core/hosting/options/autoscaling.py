@@ -25,14 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from troposphere import (
-    GetAtt,
-    Ref,
-    Sub,
-    applicationautoscaling,
-    cloudwatch,
-    sagemaker,
-)
+from troposphere import GetAtt, Ref, Sub
 
 from troposphere_patterns.core import formats
 from troposphere_patterns.core import ids as logical_ids
@@ -44,6 +37,8 @@ from troposphere_patterns.errors import Problem
 from troposphere_patterns.records import record
 
 if TYPE_CHECKING:
+    from troposphere import applicationautoscaling, cloudwatch, sagemaker
+
     from troposphere_patterns.core.hosting.plan import EndpointPlan
 
 SERVICE_NAMESPACE = "sagemaker"
@@ -386,6 +381,8 @@ def endpoint_scaling(
             variant's name, so adding a variant never renames another's target (a replaced
             target with the same ResourceId would be deregistered by the old one's deletion).
     """
+    from troposphere import applicationautoscaling  # loaded only by a template that scales
+
     name = GetAtt(endpoint, "EndpointName")
     targets, policies, alarms = [], [], []
     for variant in variants:
@@ -481,6 +478,8 @@ def step_up_on_alarm(
         alarm_title: The alarm's logical ID (its name: the stack's name, then this ID).
         alarm: The alarm's description, metric, dimensions, statistic and periods.
     """
+    from troposphere import applicationautoscaling, cloudwatch
+
     policy = build(
         applicationautoscaling.ScalingPolicy,
         {
