@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import sys
@@ -28,6 +29,7 @@ from troposphere_patterns import __version__, handlers
 from troposphere_patterns.cli import json_text, modes, output_file, references
 from troposphere_patterns.cli.modes import CommandLine
 from troposphere_patterns.cli.registry import COMMAND_LINES
+from troposphere_patterns.core import encoding
 from troposphere_patterns.core.ids import alarm_name_warning
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
 from troposphere_patterns.diagram import command as diagram_command
@@ -333,7 +335,7 @@ def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
     params = command.parameters_for(vars(args))
     props = command.with_parameters(build_props(command, args, params, sources), params)
     template = command.render(props)
-    body = template.to_dict()  # once: encoding is most of a render's time
+    body = encoding.template_body(template)  # once: encoding is much of a render's time
     used = {ref.name for ref in references.references(body) if ref.kind == "name"}
     kept = {name: param.to_dict() for name, param in params.items() if name in used}
     if kept:
@@ -408,6 +410,12 @@ def _columns() -> int:
     """The terminal's width: ``COLUMNS``, else the terminal of stdout, else 80."""
     with contextlib.suppress(ValueError):
         return int(os.environ.get("COLUMNS", ""))
+    return _terminal_columns()
+
+
+@functools.cache
+def _terminal_columns() -> int:
+    """Asked of the terminal once: argparse makes a formatter for every option it adds."""
     try:
         return os.get_terminal_size(sys.__stdout__.fileno() if sys.__stdout__ else 1).columns
     except (AttributeError, ValueError, OSError):

@@ -8,6 +8,7 @@ from typing import Any
 
 from troposphere import BaseAWSObject, Template
 
+from troposphere_patterns.core.encoding import encoded
 from troposphere_patterns.core.limits import check_resource_count
 from troposphere_patterns.core.overrides import rejected, render
 from troposphere_patterns.errors import PatternPropsError, Problem
@@ -49,7 +50,7 @@ def add_all(template: Template, addition: Addition, id_prefix: str) -> None:
             with rejected(*names):
                 render(resource)  # troposphere checks required properties only here
         else:
-            resource.to_dict()
+            encoded(resource)
     taken = {*template.resources, *template.parameters, *template.outputs, *template.conditions}
     titles = [resource.title for resource in addition.resources] + list(addition.conditions)
     clashes = sorted(title for title in titles if title in taken)

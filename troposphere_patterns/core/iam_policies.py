@@ -22,9 +22,10 @@ from awacs.aws import (
     StringEquals,
     StringLike,
 )
-from troposphere import AWSHelperFn, Select, Split, Sub, encode_to_dict, iam
+from troposphere import AWSHelperFn, Select, Split, Sub, iam
 
 from troposphere_patterns.core import actions, formats
+from troposphere_patterns.core.encoding import encoded
 
 POLICY_VERSION = "2012-10-17"
 
@@ -468,7 +469,7 @@ _GRANT = ("Action", "Resource")
 
 def _key(value: Any) -> str:
     """A value as policy JSON, for comparing awacs and troposphere objects."""
-    return json.dumps(encode_to_dict(value), sort_keys=True)
+    return json.dumps(encoded(value), sort_keys=True)
 
 
 def _keys(fields: dict[str, Any], key: str) -> set[str]:

@@ -20,11 +20,10 @@ from troposphere import (
     Parameter,
     Ref,
     Tags,
-    encode_to_dict,
     is_aws_object_subclass,
 )
 
-from troposphere_patterns.core import values
+from troposphere_patterns.core import encoding, values
 from troposphere_patterns.errors import PatternPropsError, Problem
 
 T = TypeVar("T", bound=BaseAWSObject)
@@ -57,7 +56,7 @@ def render(obj: BaseAWSObject | AWSHelperFn) -> Any:
         TroposphereRefusedError: troposphere refused to render it.
     """
     with _troposphere_call():
-        return encode_to_dict(obj)
+        return encoding.encoded(obj)
 
 
 def plain(value: Any) -> Any:

@@ -1,0 +1,80 @@
+"""``core.encoding``: troposphere's encoding in one walk, with the same result and checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from awacs.aws import Allow, PolicyDocument, Principal, Statement
+from troposphere import GetAtt, If, Join, Ref, Sub, Tags, Template, encode_to_dict, iam, sagemaker
+
+from tests.readme_modes import readme_modes
+from tests.scenarios import SCENARIOS
+from tests.templates_helpers import SCENARIO_NAMES
+from troposphere_patterns import cli
+from troposphere_patterns.core.encoding import encoded, template_body
+
+
+@pytest.mark.parametrize("name", SCENARIO_NAMES)
+def test_every_scenario_encodes_as_troposphere_encodes_it(name: str) -> None:
+    template = SCENARIOS[name]()
+    assert template_body(template) == template.to_dict()
+
+
+@pytest.mark.parametrize("mode", list(readme_modes().values()), ids=list(readme_modes()))
+def test_every_readme_mode_encodes_as_troposphere_encodes_it(mode: list[str]) -> None:
+    command = cli.COMMAND_LINES["lambda-sagemakerendpoint"]
+    args = cli.parser().parse_args(["lambda-sagemakerendpoint", *mode])
+    params = command.parameters_for(vars(args))
+    props = command.with_parameters(cli.build_props(command, args, params, cli.Sources()), params)
+    template = command.render(props)
+    assert template_body(template) == template.to_dict()
+
+
+def test_objects_helpers_tags_and_awacs_policies_encode_alike() -> None:
+    role = iam.Role(
+        "Role",
+        AssumeRolePolicyDocument=PolicyDocument(
+            Statement=[
+                Statement(
+                    Effect=Allow,
+                    Action=[],
+                    Principal=Principal("Service", ["sagemaker.amazonaws.com"]),
+                )
+            ]
+        ),
+        Tags=Tags(team="ml") + Tags({"cost": Ref("Centre")}),
+        DependsOn=["Other"],
+        Condition="Wanted",
+    )
+    model = sagemaker.Model(
+        "Model",
+        ExecutionRoleArn=GetAtt(role, "Arn"),
+        PrimaryContainer=sagemaker.ContainerDefinition(
+            Image=If("Cond", Sub("${AWS::AccountId}.dkr"), Join("", ["a", Ref("B")]))
+        ),
+    )
+    values: list[Any] = [role, model, (1, 2.5, None, True), {"Fn::Sub": ["${X}", {"X": Ref(role)}]}]
+    for value in values:
+        assert encoded(value) == encode_to_dict(value)
+    empty = Template()
+    assert template_body(empty) == empty.to_dict()
+
+
+def test_a_missing_required_property_is_refused_as_troposphere_refuses_it() -> None:
+    broken = sagemaker.Endpoint("Endpoint")  # EndpointConfigName is required
+    with pytest.raises(ValueError) as theirs:
+        encode_to_dict(broken)
+    with pytest.raises(ValueError) as ours:
+        encoded(broken)
+    assert str(ours.value) == str(theirs.value)
+    nested = sagemaker.EndpointConfig(
+        "Config",
+        ProductionVariants=[sagemaker.ProductionVariant()],  # VariantName required
+    )
+    with pytest.raises(ValueError) as theirs:
+        encode_to_dict(nested)
+    with pytest.raises(ValueError) as ours:
+        encoded(nested)
+    assert str(ours.value) == str(theirs.value)
+    assert encoded(broken.no_validation()) == encode_to_dict(broken)
