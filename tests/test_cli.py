@@ -870,7 +870,7 @@ def test_a_layer_that_sets_an_undeclared_field_is_a_bug(
 
 @pytest.mark.parametrize("command", list(cli.COMMAND_LINES.values()), ids=lambda c: c.name)
 def test_each_mode_sets_exactly_what_it_declares(command: CommandLine) -> None:
-    params = command.parameters()
+    params = command.parameters_for({})
     for mode in command.modes:
         values = mode.choices or (["VALUE"] if mode.takes_value else [True])
         set_by_some_value = set()
@@ -1083,3 +1083,15 @@ def test_the_command_ends_without_teardown_yet_writes_everything_and_says_its_st
     refused = run("lambda-sagemakerendpoint", "--instance-type", "ml.nope")
     assert refused.returncode == cli.EXIT_USAGE and refused.stdout == ""
     assert "--instance-type" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lambda-sagemakerendpoint"],
+        ["lambda-sagemakerendpoint", "--async", "--deploy-vpc", "--id-prefix", "Ml"],
+        ["lambda-sagemakerendpoint", "--rollout", "canary", "--format", "yaml", "-o", "x.yaml"],
+    ],
+)
+def test_a_pattern_s_own_parser_reads_its_flags_as_the_whole_parser_does(argv: list[str]) -> None:
+    assert cli.parser(argv[0]).parse_args(argv) == cli.parser().parse_args(argv)

@@ -12,7 +12,7 @@ from tests.readme_modes import readme_modes
 from tests.scenarios import SCENARIOS
 from tests.templates_helpers import SCENARIO_NAMES
 from troposphere_patterns import cli
-from troposphere_patterns.core.encoding import encoded, template_body
+from troposphere_patterns.core.encoding import check, encoded, template_body
 
 
 @pytest.mark.parametrize("name", SCENARIO_NAMES)
@@ -78,3 +78,23 @@ def test_a_missing_required_property_is_refused_as_troposphere_refuses_it() -> N
         encoded(nested)
     assert str(ours.value) == str(theirs.value)
     assert encoded(broken.no_validation()) == encode_to_dict(broken)
+
+
+def test_check_refuses_what_encoding_refuses_and_passes_what_it_passes() -> None:
+    for name in SCENARIO_NAMES[:8]:
+        for resource in SCENARIOS[name]().resources.values():
+            check(resource)  # every scenario's resources render
+    broken = sagemaker.EndpointConfig(
+        "Config",
+        ProductionVariants=[sagemaker.ProductionVariant()],  # VariantName required
+    )
+    with pytest.raises(ValueError) as theirs:
+        encode_to_dict(broken)
+    with pytest.raises(ValueError) as ours:
+        check(broken)
+    assert str(ours.value) == str(theirs.value)
+    quiet = broken.no_validation()  # the config's own check only: its variant still refuses
+    with pytest.raises(ValueError):
+        encode_to_dict(quiet)
+    with pytest.raises(ValueError):
+        check(quiet)

@@ -51,6 +51,8 @@ def modules_after(*args: str) -> set[str]:
                 "awacs.sagemaker",
                 "awacs.kms",
                 "troposphere.applicationautoscaling",  # only a template that scales
+                f"{OPTIONS}.autoscaling",
+                "troposphere_patterns.diagram.command",  # a pattern's run parses its own flags
                 "troposphere.sns",
             },
             id="default",

@@ -32,7 +32,6 @@ from troposphere_patterns.cli.registry import COMMAND_LINES
 from troposphere_patterns.core import encoding
 from troposphere_patterns.core.ids import alarm_name_warning
 from troposphere_patterns.core.limits import check_body_size, inline_deploy_warning
-from troposphere_patterns.diagram import command as diagram_command
 from troposphere_patterns.errors import Path as ProblemPath
 from troposphere_patterns.errors import (
     PatternPropsError,
@@ -337,7 +336,7 @@ def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
     template = command.render(props)
     body = encoding.template_body(template)  # once: encoding is much of a render's time
     used = {ref.name for ref in references.references(body) if ref.kind == "name"}
-    kept = {name: param.to_dict() for name, param in params.items() if name in used}
+    kept = {name: params[name].to_dict() for name in params if name in used}  # made if not yet
     if kept:
         body["Parameters"] = kept
     rules = command.rules({name: params[name] for name in kept}) if command.rules else None
@@ -430,8 +429,15 @@ class _Parser(argparse.ArgumentParser):
         return super().format_help()
 
 
-def parser() -> argparse.ArgumentParser:
-    """The command-line parser: one sub-command per pattern, its options from its modes."""
+def parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command-line parser: one sub-command per pattern, its options from its modes.
+
+    Args:
+        only: A pattern's name: the parser has that sub-command alone, which is all a run of
+            it reads (argparse makes each sub-command's parser in full, and the ``diagram``
+            command's module then stays unloaded). None: every sub-command, for ``--help``,
+            ``diagram`` and any other first argument.
+    """
     top = _Parser(
         prog=PROG,
         description="Generate CloudFormation templates for well-architected AWS patterns.",
@@ -442,6 +448,8 @@ def parser() -> argparse.ArgumentParser:
         dest="pattern", required=True, metavar="PATTERN", parser_class=argparse.ArgumentParser
     )
     for pattern in COMMAND_LINES.values():
+        if only is not None and pattern.name != only:
+            continue
         command = commands.add_parser(
             pattern.name,
             help=pattern.help,
@@ -488,7 +496,10 @@ def parser() -> argparse.ArgumentParser:
             help="JSON without whitespace: deploys inline (51,200 bytes) where the readable "
             "layout is too big",
         )
-    diagram_command.add_parser(commands, _Formatter)
+    if only is None:
+        from troposphere_patterns.diagram import command as diagram_command
+
+        diagram_command.add_parser(commands, _Formatter)
     return top
 
 
@@ -566,8 +577,11 @@ def console() -> NoReturn:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = parser().parse_args(argv)
-    if args.pattern == diagram_command.NAME:
+    given = sys.argv[1:] if argv is None else list(argv)
+    args = parser(given[0] if given and given[0] in COMMAND_LINES else None).parse_args(given)
+    if args.pattern not in COMMAND_LINES:
+        from troposphere_patterns.diagram import command as diagram_command
+
         return diagram_command.run(args)
     sources = Sources()
     problems: Sequence[str] = ()

@@ -6,8 +6,9 @@ deploys anywhere. Which Parameters a template keeps depends on what its props us
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
+from types import ModuleType
 from typing import Any
 
 from troposphere import Parameter, Ref, awslambda, sagemaker
@@ -17,7 +18,6 @@ from troposphere_patterns.core import deploy_rules, formats, network
 from troposphere_patterns.core.deploy_rules import AtMost
 from troposphere_patterns.core.hosting import instance_types
 from troposphere_patterns.core.hosting import plan as endpoint_plan
-from troposphere_patterns.core.hosting.options import autoscaling as endpoint_autoscaling
 from troposphere_patterns.core.hosting.options import serverless as serverless_inference
 from troposphere_patterns.core.hosting.options.alarms import Alarms
 from troposphere_patterns.core.hosting.types import EndpointConfig
@@ -54,10 +54,21 @@ deploy:
 INSTANCE_TYPE_CONSTRAINT = "a SageMaker hosting instance type, such as ml.m5.large or ml.g5.xlarge"
 
 
-def parameters() -> dict[str, Parameter]:
-    """Every Parameter a mode may use; the rendered template keeps those it references."""
+def _scaling() -> ModuleType:
+    """The autoscaling option's module, loaded only by a run whose template scales."""
+    from troposphere_patterns.core.hosting.options import autoscaling
+
+    return autoscaling
+
+
+def parameters() -> dict[str, Callable[[], Parameter]]:
+    """Every Parameter a mode may use, each made only when a run first reads it.
+
+    See :class:`~troposphere_patterns.cli.modes.Parameters`; the template keeps those it
+    references.
+    """
     return {
-        "ModelImageUri": Parameter(
+        "ModelImageUri": lambda: Parameter(
             "ModelImageUri",
             Type="String",
             Description="ECR URI of the model's inference image",
@@ -65,14 +76,14 @@ def parameters() -> dict[str, Parameter]:
             r"[a-z0-9][a-z0-9._/-]*(:[\w.-]+|@sha256:[0-9a-f]{64})?$",
             ConstraintDescription="ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY[:TAG]",
         ),
-        "ModelDataUrl": Parameter(
+        "ModelDataUrl": lambda: Parameter(
             "ModelDataUrl",
             Type="String",
             Description="S3 URL of the model artifact (model.tar.gz)",
             AllowedPattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$",
             ConstraintDescription="s3://bucket/key",
         ),
-        "ModelDataPrefix": Parameter(
+        "ModelDataPrefix": lambda: Parameter(
             "ModelDataPrefix",
             Type="String",
             Description="S3 prefix of the model's uncompressed files (LLM weights), e.g. "
@@ -80,7 +91,7 @@ def parameters() -> dict[str, Parameter]:
             AllowedPattern=formats.S3_KEY_PREFIX_URI.allowed_pattern,
             ConstraintDescription=formats.S3_KEY_PREFIX_URI.shape,
         ),
-        "InstanceType": Parameter(
+        "InstanceType": lambda: Parameter(
             "InstanceType",
             Type="String",
             Description="Instance type of the endpoint (on types with local NVMe storage, "
@@ -92,20 +103,20 @@ def parameters() -> dict[str, Parameter]:
             AllowedPattern=instance_types.allowed_pattern(),
             ConstraintDescription=INSTANCE_TYPE_CONSTRAINT,
         ),
-        "VpcId": Parameter(
+        "VpcId": lambda: Parameter(
             "VpcId", Type="AWS::EC2::VPC::Id", Description="VPC to place the pattern in"
         ),
-        "SubnetIds": Parameter(
+        "SubnetIds": lambda: Parameter(
             "SubnetIds",
             Type="List<AWS::EC2::Subnet::Id>",
             Description="Private subnets for the function, the model and the VPC endpoint",
         ),
-        "RouteTableIds": Parameter(
+        "RouteTableIds": lambda: Parameter(
             "RouteTableIds",
             Type="CommaDelimitedList",
             Description="Route tables of those subnets, for the S3 gateway endpoint",
         ),
-        "AlarmTopicArn": Parameter(
+        "AlarmTopicArn": lambda: Parameter(
             "AlarmTopicArn",
             Type="String",
             Description="SNS topic the alarms notify; empty: the alarms only change state",
@@ -113,7 +124,7 @@ def parameters() -> dict[str, Parameter]:
             AllowedPattern=r"^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})?$",
             ConstraintDescription="empty, or arn:PARTITION:sns:REGION:ACCOUNT:TOPIC",
         ),
-        "EndpointName": Parameter(
+        "EndpointName": lambda: Parameter(
             "EndpointName",
             Type="String",
             Description="Name of the existing SageMaker endpoint to invoke (any case)",
@@ -121,14 +132,14 @@ def parameters() -> dict[str, Parameter]:
             ConstraintDescription="a SageMaker endpoint name: up to 63 letters, digits and "
             "hyphens, starting and ending with a letter or digit",
         ),
-        "ServerlessMemorySizeInMB": Parameter(
+        "ServerlessMemorySizeInMB": lambda: Parameter(
             "ServerlessMemorySizeInMB",
             Type="Number",
             Description="Memory of the serverless endpoint in MB (vCPUs grow with it)",
             Default=serverless_inference.DEFAULT_MEMORY_SIZE_MB,
             AllowedValues=list(serverless_inference.MEMORY_SIZES_MB),
         ),
-        "ServerlessMaxConcurrency": Parameter(
+        "ServerlessMaxConcurrency": lambda: Parameter(
             "ServerlessMaxConcurrency",
             Type="Number",
             Description="Invocations the serverless endpoint serves at once (more are throttled)",
@@ -136,14 +147,14 @@ def parameters() -> dict[str, Parameter]:
             MinValue=serverless_inference.CONCURRENCY[0],
             MaxValue=serverless_inference.CONCURRENCY[1],
         ),
-        "AutoscalingMinCapacity": Parameter(
+        "AutoscalingMinCapacity": lambda: Parameter(
             "AutoscalingMinCapacity",
             Type="Number",
             Description="Fewest instances (or warm serverless copies) per variant",
-            Default=endpoint_autoscaling.DEFAULT_MIN_CAPACITY,
+            Default=_scaling().DEFAULT_MIN_CAPACITY,
             MinValue=1,
         ),
-        "ComponentAccelerators": Parameter(
+        "ComponentAccelerators": lambda: Parameter(
             "ComponentAccelerators",
             Type="Number",
             Description="GPUs each copy of the inference component reserves (its tensor-parallel "
@@ -151,14 +162,14 @@ def parameters() -> dict[str, Parameter]:
             Default=1,
             MinValue=1,
         ),
-        "ComponentMemoryMb": Parameter(
+        "ComponentMemoryMb": lambda: Parameter(
             "ComponentMemoryMb",
             Type="Number",
             Description="Memory in MB each copy of the inference component reserves",
             Default=DEFAULT_COMPONENT_MEMORY_MB,
             MinValue=128,
         ),
-        "ComponentMinCopies": Parameter(
+        "ComponentMinCopies": lambda: Parameter(
             "ComponentMinCopies",
             Type="Number",
             Description="Fewest copies of the inference component; 0 scales it, and the "
@@ -166,7 +177,7 @@ def parameters() -> dict[str, Parameter]:
             Default=1,
             MinValue=0,
         ),
-        "ComponentMaxCopies": Parameter(
+        "ComponentMaxCopies": lambda: Parameter(
             "ComponentMaxCopies",
             Type="Number",
             Description="Most copies of the inference component, and of instances (the "
@@ -174,15 +185,15 @@ def parameters() -> dict[str, Parameter]:
             Default=2,
             MinValue=1,
         ),
-        "AutoscalingTargetConcurrency": Parameter(
+        "AutoscalingTargetConcurrency": lambda: Parameter(
             "AutoscalingTargetConcurrency",
             Type="Number",
             Description="Concurrent requests per model copy that autoscaling keeps each "
             "instance at (streamed responses count until their last token)",
-            Default=endpoint_autoscaling.CONCURRENCY.default_target,
+            Default=_scaling().CONCURRENCY.default_target,
             MinValue=1,
         ),
-        "AutoscalingMaxCapacity": Parameter(
+        "AutoscalingMaxCapacity": lambda: Parameter(
             "AutoscalingMaxCapacity",
             Type="Number",
             Description="Most instances (or warm serverless copies) per variant: the cost ceiling",
@@ -258,7 +269,7 @@ def _autoscaling(params: Mapping[str, Parameter], value: Any) -> Layer:
 def _concurrency_scaling(params: Mapping[str, Parameter], value: Any) -> Layer:
     option = {
         **_autoscaling(params, value)["autoscaling"],
-        "metric": endpoint_autoscaling.CONCURRENCY_METRIC,
+        "metric": _scaling().CONCURRENCY_METRIC,
         "target_value": Ref(params["AutoscalingTargetConcurrency"]),
     }
     return {"autoscaling": option}
@@ -351,12 +362,13 @@ def fit_parameters(props: LambdaSagemakerEndpointProps, params: Mapping[str, Par
     concurrency, and scaled provisioned concurrency stays within ``MaxConcurrency``.
     """
     scaling, rollout, serverless = props.autoscaling, props.rollout, props.serverless
-    low, high = params["AutoscalingMinCapacity"], params["AutoscalingMaxCapacity"]
-    most = params["ServerlessMaxConcurrency"]
     step = rollout.percent if rollout is not None and serverless is None else None
+    # Each Parameter is read only when its option is set: reading one makes it.
+    low = params["AutoscalingMinCapacity"] if scaling is not None else None
     if scaling is not None and scaling.min_capacity is low and integer(step):
         from troposphere_patterns.core.hosting.options.rollout import fewest_instances
 
+        assert low is not None  # the option holds it
         _raise_bound(low, "MinValue", fewest_instances(step))
         low.properties["Description"] = (
             f"Fewest instances per variant; at least {fewest_instances(step)}, so that each "
@@ -365,9 +377,11 @@ def fit_parameters(props: LambdaSagemakerEndpointProps, params: Mapping[str, Par
     if serverless is None:
         return
     warm = serverless.provisioned_concurrency
+    most = params["ServerlessMaxConcurrency"]
     if serverless.max_concurrency is most and integer(warm):
         _raise_bound(most, "MinValue", warm)
-    if scaling is not None and scaling.max_capacity is high:
+    high = params["AutoscalingMaxCapacity"] if scaling is not None else None
+    if high is not None and scaling is not None and scaling.max_capacity is high:
         ceiling = serverless.max_concurrency
         lowest_high = serverless_inference.CONCURRENCY[1]
         high.properties["MaxValue"] = ceiling if integer(ceiling) else lowest_high

@@ -10,7 +10,7 @@ option's value), so adding a mode never adds a branch to the front door.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, field, fields, is_dataclass, replace
 from typing import Any
 
@@ -25,6 +25,43 @@ from troposphere_patterns.records import record
 Layer = Mapping[str, Any]
 # What a mode does to one of the pattern's Parameters: the Parameter in, its replacement out.
 ParameterChange = Callable[[Parameter], Parameter]
+
+
+class Parameters(Mapping[str, Parameter]):
+    """A run's Parameters by name, each made when first read.
+
+    A pattern declares a dozen or more Parameters and a template keeps three or four: making
+    each when a mode or the front door first reads it spares a run the others (and the option
+    modules their defaults come from). The same Parameter object is returned on every read,
+    so a change made to it in place (``fit_parameters``) is what the template keeps. Reading
+    every value (``values()``, ``items()``) makes them all.
+    """
+
+    def __init__(self, makers: Mapping[str, Callable[[], Parameter]]) -> None:
+        self._makers = dict(makers)
+        self._made: dict[str, Parameter] = {}
+
+    def __getitem__(self, name: str) -> Parameter:
+        made = self._made.get(name)
+        if made is None:
+            made = self._made[name] = self._makers[name]()
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._makers
+
+    def change(self, name: str, change: ParameterChange) -> None:
+        """Make ``name`` through ``change`` from now on (before it is first read)."""
+        if name in self._made:
+            raise ValueError(f"{name}: changed after it was read")
+        maker = self._makers[name]
+        self._makers[name] = lambda: change(maker())
 
 
 def allowed_values_without(unwanted: Callable[[Any], bool]) -> ParameterChange:
@@ -116,7 +153,8 @@ class CommandLine:
         examples: Text after the sub-command's options in ``--help``.
         props_type: The props dataclass the layers become.
         render: Props to template.
-        parameters: Every Parameter any mode may use, made fresh for each run.
+        parameters: Every Parameter any mode may use, by name, as a function that makes it:
+            fresh for each run, and only if the run reads it (see :class:`Parameters`).
         base: The props layer every run starts from, given the Parameters and the source of
             :attr:`handler` (None without one).
         handler: The module in ``handler_src/`` whose source the base layer inlines, or None.
@@ -154,7 +192,7 @@ class CommandLine:
     examples: str
     props_type: type
     render: Callable[[Any], Template]
-    parameters: Callable[[], Mapping[str, Parameter]]
+    parameters: Callable[[], Mapping[str, Callable[[], Parameter]]]
     base: Callable[[Mapping[str, Parameter], str | None], Layer]
     handler: str | None = None
     modes: tuple[Mode, ...] = ()
@@ -186,12 +224,12 @@ class CommandLine:
         """The modes the command line turned on, in declaration order."""
         return [mode for mode in self.modes if chosen.get(mode.dest) not in (None, False)]
 
-    def parameters_for(self, chosen: Mapping[str, Any]) -> dict[str, Parameter]:
-        """Fresh Parameters, as the chosen modes change them."""
-        params = dict(self.parameters())
+    def parameters_for(self, chosen: Mapping[str, Any]) -> Parameters:
+        """Fresh Parameters, as the chosen modes change them, each made when first read."""
+        params = Parameters(self.parameters())
         for mode in self.chosen_modes(chosen):
             for name, change in mode.parameter_changes.items():
-                params[name] = change(params[name])
+                params.change(name, change)
         return params
 
     def option_fields(self) -> dict[str, tuple[str, ...]]:

@@ -8,9 +8,9 @@ from typing import Any
 
 from troposphere import BaseAWSObject, Template
 
-from troposphere_patterns.core.encoding import encoded
+from troposphere_patterns.core.encoding import check
 from troposphere_patterns.core.limits import check_resource_count
-from troposphere_patterns.core.overrides import rejected, render
+from troposphere_patterns.core.overrides import check_renders, rejected
 from troposphere_patterns.errors import PatternPropsError, Problem
 from troposphere_patterns.records import record
 
@@ -48,9 +48,9 @@ def add_all(template: Template, addition: Addition, id_prefix: str) -> None:
         names = addition.built_from.get(resource.title)
         if names:
             with rejected(*names):
-                render(resource)  # troposphere checks required properties only here
+                check_renders(resource)  # troposphere checks required properties only here
         else:
-            encoded(resource)
+            check(resource)
     taken = {*template.resources, *template.parameters, *template.outputs, *template.conditions}
     titles = [resource.title for resource in addition.resources] + list(addition.conditions)
     clashes = sorted(title for title in titles if title in taken)

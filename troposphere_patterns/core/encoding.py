@@ -5,9 +5,10 @@ data, and then walks that result again; each nested property object repeats it, 
 three objects deep is walked four times. Encoding a template twice (once to check the
 resources before they are added, once to render it) was about a tenth of a command-line run.
 :func:`encoded` gives the same data, checked the same way (each object's ``_validate_props``
-and ``validate``, as its ``to_dict`` runs them), walking each value once. An object whose
-class defines its own ``to_dict`` (``Tags``, for one) or only ``JSONrepr`` (awacs) is asked for
-it, as troposphere asks. This is the one place the package works around troposphere's
+and ``validate``, as its ``to_dict`` runs them), walking each value once; :func:`check` makes
+the same checks without building the data, for a resource checked before it is added. An
+object whose class defines its own ``to_dict`` (``Tags``, for one) or only ``JSONrepr`` (awacs)
+is asked for it, as troposphere asks. This is the one place the package works around troposphere's
 encoding; a test compares both on every template the project renders.
 """
 
@@ -59,6 +60,35 @@ def encoded(value: Any) -> Any:
     if hasattr(value, "JSONrepr"):
         return encoded(value.JSONrepr())
     return value
+
+
+def check(value: Any) -> None:
+    """What :func:`encoded` checks, without building the data: troposphere's refusal, or None.
+
+    Raises:
+        ValueError, TypeError: As :func:`encoded` raises them.
+    """
+    kind = type(value)
+    if kind in _SCALARS:
+        return
+    if kind is dict:
+        for item in value.values():
+            check(item)
+        return
+    if kind is list or kind is tuple:
+        for item in value:
+            check(item)
+        return
+    to_dict = getattr(kind, "to_dict", None)
+    if to_dict is _OBJECT_TO_DICT:
+        if value.do_validation:
+            value._validate_props()
+            value.validate()
+        check(value.resource)
+    elif to_dict is _HELPER_TO_DICT:
+        check(value.data)
+    else:  # Tags, awacs and the like: as troposphere encodes them
+        encoded(value)
 
 
 def template_body(template: Template) -> dict[str, Any]:

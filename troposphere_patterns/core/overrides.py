@@ -34,7 +34,7 @@ _TROPOSPHERE_ERRORS = (AttributeError, TypeError, ValueError, ArithmeticError, L
 class TroposphereRefusedError(Exception):
     """troposphere refused a value while building or rendering an object.
 
-    Raised only around troposphere's own calls (:func:`build`, :func:`render`), with
+    Raised only around troposphere's own calls (:func:`build`, :func:`check_renders`), with
     troposphere's exception as the cause, so that :func:`rejected` can name the caller's props
     for it while an exception anywhere else (a bug of ours) stays a traceback.
     """
@@ -49,14 +49,14 @@ def _troposphere_call() -> Iterator[None]:
         raise TroposphereRefusedError(str(error)) from error
 
 
-def render(obj: BaseAWSObject | AWSHelperFn) -> Any:
-    """``obj.to_dict()``: troposphere checks required properties only here.
+def check_renders(obj: BaseAWSObject | AWSHelperFn) -> None:
+    """Whether troposphere renders ``obj``: it checks required properties only when rendering.
 
     Raises:
         TroposphereRefusedError: troposphere refused to render it.
     """
     with _troposphere_call():
-        return encoding.encoded(obj)
+        encoding.check(obj)
 
 
 def plain(value: Any) -> Any:
@@ -214,7 +214,7 @@ def problems(cls: type[BaseAWSObject], props: Mapping[str, Any], where: str) -> 
                 built = build(cls, {key: value}, "Check")
                 # troposphere checks the required properties of nested objects only when it
                 # renders them: render this one value now, so a gap is named here.
-                render(built.properties[key])
+                check_renders(built.properties[key])
             except TroposphereRefusedError as error:
                 # Some validators (troposphere's boolean) raise with no message.
                 found.append(
