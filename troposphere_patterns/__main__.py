@@ -1,5 +1,5 @@
 """``python -m troposphere_patterns``: the command line."""
 
-from troposphere_patterns.cli import console
+from troposphere_patterns.entry import main
 
-console()
+main()

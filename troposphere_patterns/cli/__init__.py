@@ -557,7 +557,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def console() -> NoReturn:
-    """The ``troposphere-patterns`` command: :func:`main`, then an exit without teardown.
+    """The command's run: :func:`main`, then an exit without teardown.
+
+    :mod:`troposphere_patterns.entry` calls it (with the cyclic collector off).
 
     Once the output is written and flushed, the process ends with ``os._exit``: CPython's
     finalization would otherwise free each module and object of the run one at a time, about
@@ -611,6 +613,3 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"{PROG}: warning: {note}", file=sys.stderr)
     return 0
 
-
-if __name__ == "__main__":
-    console()
