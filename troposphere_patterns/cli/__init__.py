@@ -612,4 +612,3 @@ def _run(argv: Sequence[str] | None) -> int:
     for note in [*sources.warnings, *([warning] if warning is not None else [])]:
         print(f"{PROG}: warning: {note}", file=sys.stderr)
     return 0
-
