@@ -6,14 +6,14 @@ import re
 from collections.abc import Sequence
 
 # One step of a dotted path: a name, or an index in brackets.
-_STEP = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+_STEP = r"\[(\d+)\]|([^.\[\]]+)"  # compiled on first use (re caches it), not on import
 
 Path = tuple[str | int, ...]
 
 
 def parse_path(where: str) -> Path:
     """``"endpoint_config_props.ProductionVariants[0].InstanceType"`` as a tuple of steps."""
-    return tuple(int(index) if index else name for index, name in _STEP.findall(where))
+    return tuple(int(index) if index else name for index, name in re.findall(_STEP, where))
 
 
 def format_path(path: Sequence[str | int]) -> str:

@@ -19,7 +19,7 @@ from troposphere_patterns.records import record
 # An S3 bucket name as the package accepts it: lower case, 3-63 characters.
 _BUCKET = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
 # Python's named groups, which a Parameter's AllowedPattern (a Java regex) does not take.
-_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+_GROUP_NAME = r"\(\?P<\w+>"
 
 
 @record
@@ -52,7 +52,7 @@ class Format:
     @property
     def allowed_pattern(self) -> str:
         """The same format as a Parameter's ``AllowedPattern`` (no named groups, no anchors)."""
-        return _GROUP_NAME.sub("(", self.pattern)
+        return re.sub(_GROUP_NAME, "(", self.pattern)
 
 
 # CreateEndpoint's EndpointName and ProductionVariant's VariantName: the API's pattern

@@ -16,7 +16,7 @@ from troposphere_patterns.records import record
 
 # CloudFormation logical IDs: alphanumeric, at most 255 characters (the template anatomy's
 # Resources section). Matched whole: ``$`` would admit a trailing newline.
-_PREFIX_PATTERN = re.compile(r"[A-Za-z0-9]*")
+_PREFIX_PATTERN = r"[A-Za-z0-9]*"
 MAX_LOGICAL_ID_LENGTH = 255
 
 # The pattern's key (KMS): volumes, logs, the bucket, the topics.
@@ -177,7 +177,7 @@ MAX_STACK_NAME_LENGTH = 128
 
 def is_valid_prefix(prefix: str) -> bool:
     """Tell whether ``prefix`` can start a CloudFormation logical ID (alphanumerics only)."""
-    return bool(_PREFIX_PATTERN.fullmatch(prefix))
+    return bool(re.fullmatch(_PREFIX_PATTERN, prefix))
 
 
 def prefix_problems(prefix: Any, names: Iterable[str], where: str = "id_prefix") -> list[Problem]:

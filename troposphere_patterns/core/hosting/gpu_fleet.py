@@ -54,7 +54,7 @@ METRIC_PUBLISH_SECONDS = (10, 30, 60, 120, 180, 240, 300)
 RESERVATION_PREFERENCE = "capacity-reservations-only"
 MAX_RESERVATION_ARN = 258
 # A DLC tag names its CUDA version as a word: 2.6.0-gpu-py312-cu124-ubuntu22.04-sagemaker.
-_CUDA_TAG = re.compile(r"(?:^|[-_.])cu(?P<major>\d{1,2})(?P<minor>\d)(?=$|[-_.])")
+_CUDA_TAG = r"(?:^|[-_.])cu(?P<major>\d{1,2})(?P<minor>\d)(?=$|[-_.])"  # compiled when used
 # The first CUDA major version that needs its own AMI (driver 580, CUDA-compat mounting off).
 CUDA_OWN_AMI = 13
 METADATA_KEY = "troposphere-patterns"
@@ -276,7 +276,7 @@ def cuda_version(image: Any) -> tuple[str, tuple[int, int]] | None:
         return None
     _, _, rest = image.rpartition("/")
     _, colon, tag = rest.partition(":")
-    match = _CUDA_TAG.search(tag) if colon else None
+    match = re.search(_CUDA_TAG, tag) if colon else None
     if match is None:
         return None
     word = match.group(0).lstrip("-_.")

@@ -153,7 +153,7 @@ def _read(uri: Any, *, prefix: bool, where: str) -> S3Read:
         return _deploy_time_read(uri)
     # Fn::Sub variables (${AWS::Region}) may stand anywhere, the bucket's name included: check
     # the URI's shape with each variable as a placeholder, and cut the template string itself.
-    shape = text if variables is None else _VARIABLE.sub(_PLACEHOLDER, text)
+    shape = text if variables is None else re.sub(_VARIABLE, _PLACEHOLDER, text)
     if formats.S3_PREFIX_URI.match(shape) is None:
         if variables is not None and shape == _PLACEHOLDER:  # the whole URI is one variable
             return _deploy_time_read(uri)
@@ -169,14 +169,14 @@ def _read(uri: Any, *, prefix: bool, where: str) -> S3Read:
         object_arn=_sub(f"arn:${{AWS::Partition}}:s3:::{bucket}/{key}*", variables),
         bucket_arn=_sub(f"arn:${{AWS::Partition}}:s3:::{bucket}", variables),
         # Keep a deploy-time prefix deploy-time: the same Fn::Sub variables, cut the same way.
-        prefix=_sub(f"{key}*", variables) if _VARIABLE.search(key) else f"{key}*",
+        prefix=_sub(f"{key}*", variables) if re.search(_VARIABLE, key) else f"{key}*",
     )
 
 
 # What a variable stands for while the shape is checked: a name a bucket may have.
 _PLACEHOLDER = "sub"
 # A Fn::Sub variable, ${Name} or ${AWS::Region} (not the escaped literal ${!Name}).
-_VARIABLE = re.compile(r"\$\{(?!!)([^}]*)\}")
+_VARIABLE = r"\$\{(?!!)([^}]*)\}"  # compiled on first use (re caches it)
 
 
 def _escaped(text: str) -> str:
