@@ -28,6 +28,7 @@ from typing import Any, ClassVar, TypeVar, dataclass_transform, overload
 
 _T = TypeVar("_T")
 _MISSING: Any = dataclasses.MISSING
+_NONE: Any = None  # a Field's metadata when there is none, as dataclasses.field() passes it
 _set = object.__setattr__
 
 
@@ -42,7 +43,6 @@ class _Spec:
         "keywords",
         "later",
         "name",
-        "names",
         "positional",
         "post_init",
         "shown",
@@ -50,19 +50,50 @@ class _Spec:
 
     def __init__(self, cls: type, fields: list[dataclasses.Field[Any]]) -> None:
         self.name = cls.__qualname__
-        given = [f for f in fields if f.init]
-        self.positional = tuple(f.name for f in given if not f.kw_only)
-        self.keywords = tuple(f.name for f in given if f.kw_only)
-        self.defaults = {f.name: f.default for f in fields if f.default is not _MISSING}
-        self.factories: dict[str, Any] = {
-            f.name: f.default_factory for f in fields if f.default_factory is not _MISSING
-        }
-        self.later = tuple(f.name for f in fields if not f.init)
+        positional: list[str] = []
+        keywords: list[str] = []
+        later: list[str] = []
+        shown: list[str] = []
+        compared: list[str] = []
+        hashed: list[str] = []
+        self.defaults: dict[str, Any] = {}
+        self.factories: dict[str, Any] = {}
+        defaulted = ""  # the last positional field with a default, as __init__ would take it
+        for field in fields:  # one pass: a command-line run defines about 40 records
+            name = field.name
+            has_default = True
+            if field.default is not _MISSING:
+                self.defaults[name] = field.default
+            elif field.default_factory is not _MISSING:
+                self.factories[name] = field.default_factory
+            else:
+                has_default = False
+            if not field.init:
+                later.append(name)
+            elif field.kw_only:
+                keywords.append(name)
+            else:
+                positional.append(name)
+                if has_default:
+                    defaulted = name
+                elif defaulted:
+                    raise TypeError(
+                        f"{self.name}: non-default argument {name!r} follows default "
+                        f"argument {defaulted!r}"
+                    )
+            if field.repr:
+                shown.append(name)
+            if field.compare:
+                compared.append(name)
+            if field.compare if field.hash is None else field.hash:
+                hashed.append(name)
+        self.positional, self.keywords, self.later = (
+            tuple(positional),
+            tuple(keywords),
+            tuple(later),
+        )
+        self.shown, self.compared, self.hashed = tuple(shown), tuple(compared), tuple(hashed)
         self.post_init = hasattr(cls, "__post_init__")
-        self.shown = tuple(f.name for f in fields if f.repr)
-        self.compared = tuple(f.name for f in fields if f.compare)
-        self.hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
-        self.names = frozenset(f.name for f in fields)
 
     def value(self, name: str) -> Any:
         """A field's default: its value, or a fresh one from its factory."""
@@ -205,9 +236,8 @@ def _own_fields(cls: type, kw_only: bool) -> list[dataclasses.Field[Any]]:
             raise TypeError(f"{cls.__qualname__}.{name}: record does not support {annotation}")
         default = cls.__dict__.get(name, _MISSING)
         field: Any = default
-        if not isinstance(default, dataclasses.Field):
-            field = dataclasses.field()
-            field.default = default
+        if not isinstance(default, dataclasses.Field):  # as dataclasses.field(default=default)
+            field = dataclasses.Field(default, _MISSING, True, True, None, True, _NONE, kw_only)
         field.name, field.type = name, annotation
         field._field_type = dataclasses._FIELD  # type: ignore[attr-defined]  # fields() reads it
         if field.kw_only is _MISSING:
@@ -232,17 +262,6 @@ def _make(cls: type[_T], kw_only: bool) -> type[_T]:
         fields.update(getattr(base, "__dataclass_fields__", {}))
     for field in _own_fields(cls, kw_only):
         fields[field.name] = field
-    defaulted = ""
-    for field in fields.values():
-        if not field.init or field.kw_only:
-            continue
-        if field.default is not _MISSING or field.default_factory is not _MISSING:
-            defaulted = field.name
-        elif defaulted:
-            raise TypeError(
-                f"{cls.__qualname__}: non-default argument {field.name!r} follows default "
-                f"argument {defaulted!r}"
-            )
     spec = _Spec(cls, list(fields.values()))
     params = dataclasses._DataclassParams(True, True, True, False, False, True)  # type: ignore[attr-defined]
     marks = {
