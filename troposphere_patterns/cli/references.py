@@ -29,6 +29,7 @@ PSEUDO_PARAMETERS = frozenset(
 )
 # ${Name} or ${Name.Attribute}; ${!Literal} is not a reference.
 _SUB_VARIABLE = re.compile(r"\$\{([^!}][^}]*)\}")
+_set = object.__setattr__  # a frozen record's fields are set past its __setattr__
 
 
 @record
@@ -46,6 +47,13 @@ class Reference:
     function: str
     name: str
 
+    def __init__(self, path: tuple[str | int, ...], function: str, name: str) -> None:
+        # Its own, as a frozen dataclass writes it: the record's shared __init__ reads the
+        # table of fields on every call, and a render makes one Reference per intrinsic.
+        _set(self, "path", path)
+        _set(self, "function", function)
+        _set(self, "name", name)
+
     @property
     def kind(self) -> str:
         """``condition``, ``mapping``, ``resource`` (GetAtt, ``${X.Attr}``) or ``name``."""
@@ -61,37 +69,60 @@ def references(
 ) -> Iterator[Reference]:
     """Every reference in ``node`` (a template dict, props, troposphere objects), in order.
 
-    Each reference's path ends where the outermost intrinsic holding it starts.
+    Each reference's path ends where the outermost intrinsic holding it starts. The walk runs
+    whole when the first reference is asked for.
     """
-    if isinstance(node, AWSHelperFn | BaseAWSObject):
-        node = node.to_dict()
+    found: list[Reference] = []
+    _walk(node, path, inside, found)
+    yield from found
+
+
+# What a template or props hold that renders as intrinsics and properties.
+_OBJECTS = (AWSHelperFn, BaseAWSObject)
+
+
+def _walk(node: Any, path: tuple[str | int, ...], inside: bool, found: list[Reference]) -> None:
+    """Add the references in ``node`` to ``found``: a plain recursion, no generator per level.
+
+    A string on its own refers to nothing (a ``Fn::Sub`` string is read with its intrinsic),
+    so strings are passed over where they are met, without a call.
+    """
     if isinstance(node, list):
         for n, item in enumerate(node):
-            yield from references(item, path if inside else (*path, n), inside=inside)
+            if not isinstance(item, str):
+                _walk(item, path if inside else (*path, n), inside, found)
         return
-    if not isinstance(node, Mapping):
-        return
-    intrinsic = len(node) == 1 and _is_function(next(iter(node)))
-    if intrinsic:
+    if not isinstance(node, dict):  # a template's lists and dicts are tested for first
+        if isinstance(node, _OBJECTS):
+            _walk(node.to_dict(), path, inside, found)
+            return
+        if not isinstance(node, Mapping):
+            return
+    if len(node) == 1:
         ((function, argument),) = node.items()
-        yield from _named(function, argument, path)
+        if _is_function(function):
+            _named(function, argument, path, found)
+            inside = True  # the items' references hold this intrinsic's path
     for key, item in node.items():
-        deeper = inside or intrinsic
-        yield from references(item, path if deeper else (*path, key), inside=deeper)
+        if not isinstance(item, str):
+            _walk(item, path if inside else (*path, key), inside, found)
 
 
 def _is_function(key: Any) -> bool:
     return isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::"))
 
 
-def _named(function: str, argument: Any, path: tuple[str | int, ...]) -> Iterator[Reference]:
+def _named(
+    function: str, argument: Any, path: tuple[str | int, ...], found: list[Reference]
+) -> None:
+    """Add what the intrinsic ``{function: argument}`` names itself to ``found``."""
     if function in ("Ref", "Condition") and isinstance(argument, str):
-        yield Reference(path, function, argument)
+        found.append(Reference(path, function, argument))
     elif function in ("Fn::GetAtt", "Fn::If", "Fn::FindInMap"):
         if isinstance(argument, list) and argument and isinstance(argument[0], str):
-            yield Reference(path, function, argument[0])
+            found.append(Reference(path, function, argument[0]))
         elif function == "Fn::GetAtt" and isinstance(argument, str):
-            yield Reference(path, function, argument.split(".", 1)[0])
+            found.append(Reference(path, function, argument.split(".", 1)[0]))
     elif function == "Fn::Sub":
         pair = isinstance(argument, list) and len(argument) == 2
         text, variables = argument if pair else (argument, {})
@@ -99,7 +130,7 @@ def _named(function: str, argument: Any, path: tuple[str | int, ...]) -> Iterato
             for variable in _SUB_VARIABLE.findall(text):
                 if variable not in variables:
                     name, dot, _ = variable.partition(".")
-                    yield Reference(path, "Fn::GetAtt" if dot else function, name)
+                    found.append(Reference(path, "Fn::GetAtt" if dot else function, name))
 
 
 def problems(found: Iterator[Reference], template: Mapping[str, Any]) -> Iterator[Reference]:
