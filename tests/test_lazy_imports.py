@@ -112,3 +112,26 @@ def test_a_wrong_option_type_is_still_refused_by_name() -> None:
     )
     with pytest.raises(PatternPropsError, match=r"rollout: must be a Rollout, such as Rollout"):
         render(props)
+
+
+def test_a_type_ref_is_a_frozen_value_that_resolves_to_its_class() -> None:
+    from troposphere_patterns.lazy import TypeRef
+
+    ref = TypeRef("troposphere_patterns.core.hosting.options", "Rollout")
+    assert ref == TypeRef("troposphere_patterns.core.hosting.options", "Rollout")
+    assert ref != TypeRef("troposphere_patterns.core.hosting.options", "Alarms")
+    assert len({ref, TypeRef(ref.module, ref.name)}) == 1
+    assert repr(ref) == (
+        "TypeRef(module='troposphere_patterns.core.hosting.options', name='Rollout')"
+    )
+    with pytest.raises(AttributeError):
+        ref.name = "Alarms"  # type: ignore[misc]
+    assert ref.resolve() is options.Rollout
+
+
+def test_importing_the_package_loads_neither_dataclasses_nor_troposphere() -> None:
+    code = "import json, sys, troposphere_patterns; print(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stdout))
+    assert not {"dataclasses", "troposphere"} & loaded

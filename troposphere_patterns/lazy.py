@@ -17,8 +17,6 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from troposphere_patterns.records import record
-
 
 def exports(
     package: str, table: Mapping[str, str]
@@ -47,20 +45,46 @@ def exports(
     return __getattr__, __dir__
 
 
-@record
 class TypeRef:
     """A class named by its module, imported only when :meth:`resolve` is first called.
 
     A props field that accepts an option (``accepts(TypeRef(..., "Rollout"))``) checks a given
     value's type without importing the option's module when the field is not given.
 
+    A frozen value (equal, and hashed, by its two names), written out rather than made by
+    :func:`troposphere_patterns.records.record`: ``troposphere_patterns`` imports this module,
+    and the command line turns Python's cyclic collector off only after that import, so it
+    stays free of ``dataclasses`` and what that imports.
+
     Attributes:
         module: The module (or lazy package) that exports the class.
         name: The class's name there.
     """
 
+    __slots__ = ("module", "name")
     module: str
     name: str
+
+    def __init__(self, module: str, name: str) -> None:
+        object.__setattr__(self, "module", module)
+        object.__setattr__(self, "name", name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"TypeRef is frozen: cannot assign to {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"TypeRef is frozen: cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TypeRef):
+            return NotImplemented
+        return (self.module, self.name) == (other.module, other.name)
+
+    def __hash__(self) -> int:
+        return hash((self.module, self.name))
+
+    def __repr__(self) -> str:
+        return f"TypeRef(module={self.module!r}, name={self.name!r})"
 
     def resolve(self) -> type:
         """The class itself (its module imported now if it was not yet)."""

@@ -413,23 +413,26 @@ def merged(statements: Sequence[Statement]) -> list[Statement]:
         The statements, as few as that allows, in the order of their first occurrence.
     """
     result = [dict(statement.properties) for statement in uncovered(statements)]
+    # Each statement's JSON keys, worked out once and kept up to date as statements merge.
+    rests = [_rest(fields) for fields in result]
+    grants = [{key: _keys(fields, key) for key in _GRANT} for fields in result]
     changed = True
     while changed:
         changed = False
         for i, first in enumerate(result):
             for j in range(i + 1, len(result)):
+                if rests[i] != rests[j]:
+                    continue
+                if not any(grants[i][key] == grants[j][key] for key in _GRANT):
+                    continue
                 second = result[j]
-                if _rest(first) != _rest(second):
-                    continue
-                actions, resources = (_keys(first, key) == _keys(second, key) for key in _GRANT)
-                if not (actions or resources):
-                    continue
                 for key in _GRANT:  # the one that differs gains the other's items
-                    known = _keys(first, key)
+                    known = grants[i][key]
                     first[key] = [*first[key], *(v for v in second[key] if _key(v) not in known)]
+                    grants[i][key] = known | grants[j][key]
                 if first.get("Sid") != second.get("Sid"):
                     first.pop("Sid", None)
-                del result[j]
+                del result[j], rests[j], grants[j]
                 changed = True
                 break
             if changed:
