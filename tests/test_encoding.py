@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -61,22 +62,24 @@ def test_objects_helpers_tags_and_awacs_policies_encode_alike() -> None:
     assert template_body(empty) == empty.to_dict()
 
 
+def unnamed_variant() -> sagemaker.EndpointConfig:
+    """A config whose variant lacks its required VariantName."""
+    return sagemaker.EndpointConfig("Config", ProductionVariants=[sagemaker.ProductionVariant()])
+
+
+def assert_refused_alike(ours: Callable[[Any], Any], value: Any) -> None:
+    """``ours`` refuses ``value`` with troposphere's own message."""
+    with pytest.raises(ValueError) as theirs_refusal:
+        encode_to_dict(value)
+    with pytest.raises(ValueError) as our_refusal:
+        ours(value)
+    assert str(our_refusal.value) == str(theirs_refusal.value)
+
+
 def test_a_missing_required_property_is_refused_as_troposphere_refuses_it() -> None:
     broken = sagemaker.Endpoint("Endpoint")  # EndpointConfigName is required
-    with pytest.raises(ValueError) as theirs:
-        encode_to_dict(broken)
-    with pytest.raises(ValueError) as ours:
-        encoded(broken)
-    assert str(ours.value) == str(theirs.value)
-    nested = sagemaker.EndpointConfig(
-        "Config",
-        ProductionVariants=[sagemaker.ProductionVariant()],  # VariantName required
-    )
-    with pytest.raises(ValueError) as theirs:
-        encode_to_dict(nested)
-    with pytest.raises(ValueError) as ours:
-        encoded(nested)
-    assert str(ours.value) == str(theirs.value)
+    assert_refused_alike(encoded, broken)
+    assert_refused_alike(encoded, unnamed_variant())
     assert encoded(broken.no_validation()) == encode_to_dict(broken)
 
 
@@ -84,15 +87,8 @@ def test_check_refuses_what_encoding_refuses_and_passes_what_it_passes() -> None
     for name in SCENARIO_NAMES[:8]:
         for resource in SCENARIOS[name]().resources.values():
             check(resource)  # every scenario's resources render
-    broken = sagemaker.EndpointConfig(
-        "Config",
-        ProductionVariants=[sagemaker.ProductionVariant()],  # VariantName required
-    )
-    with pytest.raises(ValueError) as theirs:
-        encode_to_dict(broken)
-    with pytest.raises(ValueError) as ours:
-        check(broken)
-    assert str(ours.value) == str(theirs.value)
+    broken = unnamed_variant()
+    assert_refused_alike(check, broken)
     quiet = broken.no_validation()  # the config's own check only: its variant still refuses
     with pytest.raises(ValueError):
         encode_to_dict(quiet)

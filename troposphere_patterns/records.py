@@ -115,19 +115,13 @@ def _init(self: Any, /, *args: Any, **kwargs: Any) -> None:
             f"{spec.name}.__init__() takes {len(positional) + 1} positional arguments "
             f"but {len(args) + 1} were given"
         )
+    for index, value in enumerate(args):
+        name = positional[index]
+        if name in kwargs:
+            raise TypeError(f"{spec.name}.__init__() got multiple values for argument {name!r}")
+        _set(self, name, value)
     missing = []
-    for index, name in enumerate(positional):
-        if index < len(args):
-            if name in kwargs:
-                raise TypeError(f"{spec.name}.__init__() got multiple values for argument {name!r}")
-            _set(self, name, args[index])
-        elif name in kwargs:
-            _set(self, name, kwargs.pop(name))
-        elif name in spec.defaults or name in spec.factories:
-            _set(self, name, spec.value(name))
-        else:
-            missing.append(name)
-    for name in spec.keywords:
+    for name in (*positional[len(args) :], *spec.keywords):  # the rest, by keyword or default
         if name in kwargs:
             _set(self, name, kwargs.pop(name))
         elif name in spec.defaults or name in spec.factories:
