@@ -11,15 +11,17 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 from cfn_tools import load_yaml  # type: ignore[import-untyped]
+from troposphere import Parameter
 
 import troposphere_patterns
 from troposphere_patterns import cli
-from troposphere_patterns.cli.modes import CommandLine, Mode
+from troposphere_patterns.cli.modes import CommandLine, Mode, Parameters
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -1095,3 +1097,22 @@ def test_the_command_ends_without_teardown_yet_writes_everything_and_says_its_st
 )
 def test_a_pattern_s_own_parser_reads_its_flags_as_the_whole_parser_does(argv: list[str]) -> None:
     assert cli.parser(argv[0]).parse_args(argv) == cli.parser().parse_args(argv)
+
+
+def test_parameters_are_made_on_first_read_once_and_changed_only_before() -> None:
+    made: list[str] = []
+
+    def maker(name: str) -> Callable[[], Parameter]:
+        def make() -> Parameter:
+            made.append(name)
+            return Parameter(name, Type="String")
+
+        return make
+
+    params = Parameters({"A": maker("A"), "B": maker("B")})
+    params.change("A", lambda p: Parameter(p.title, Type="Number"))
+    assert list(params) == ["A", "B"] and "B" in params and made == []
+    first = params["A"]
+    assert params["A"] is first and first.properties["Type"] == "Number" and made == ["A"]
+    with pytest.raises(ValueError, match="A: changed after it was read"):
+        params.change("A", lambda p: p)

@@ -562,11 +562,11 @@ def console() -> NoReturn:
     :mod:`troposphere_patterns.entry` calls it (with the cyclic collector off).
 
     Once the output is written and flushed, the process ends with ``os._exit``: CPython's
-    finalization would otherwise free each module and object of the run one at a time, about
-    a sixth of what a default run spends beyond a bare ``import troposphere``, for a process
-    that ends anyway. The package registers no ``atexit`` handler and holds no open file by
-    then. ``--help``, ``--version`` and argparse's own errors leave through ``SystemExit`` as
-    usual. Code that embeds the command line calls :func:`main`, which returns.
+    finalization would otherwise free each module and object of the run one at a time (about
+    40 M instructions, against 475 M for a whole default run), for a process that ends anyway.
+    The package registers no ``atexit`` handler and holds no open file by then. ``--help``,
+    ``--version`` and argparse's own errors leave through ``SystemExit`` as usual. Code that
+    embeds the command line calls :func:`main`, which returns.
     """
     status = main()
     try:

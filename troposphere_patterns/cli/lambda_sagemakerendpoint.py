@@ -363,28 +363,29 @@ def fit_parameters(props: LambdaSagemakerEndpointProps, params: Mapping[str, Par
     """
     scaling, rollout, serverless = props.autoscaling, props.rollout, props.serverless
     step = rollout.percent if rollout is not None and serverless is None else None
-    # Each Parameter is read only when its option is set: reading one makes it.
-    low = params["AutoscalingMinCapacity"] if scaling is not None else None
-    if scaling is not None and scaling.min_capacity is low and integer(step):
-        from troposphere_patterns.core.hosting.options.rollout import fewest_instances
+    # A Parameter is read only when its option is set: reading one makes it.
+    if scaling is not None and integer(step):
+        low = params["AutoscalingMinCapacity"]
+        if scaling.min_capacity is low:
+            from troposphere_patterns.core.hosting.options.rollout import fewest_instances
 
-        assert low is not None  # the option holds it
-        _raise_bound(low, "MinValue", fewest_instances(step))
-        low.properties["Description"] = (
-            f"Fewest instances per variant; at least {fewest_instances(step)}, so that each "
-            "step of the rollout is at most half of them"
-        )
+            _raise_bound(low, "MinValue", fewest_instances(step))
+            low.properties["Description"] = (
+                f"Fewest instances per variant; at least {fewest_instances(step)}, so that "
+                "each step of the rollout is at most half of them"
+            )
     if serverless is None:
         return
     warm = serverless.provisioned_concurrency
     most = params["ServerlessMaxConcurrency"]
     if serverless.max_concurrency is most and integer(warm):
         _raise_bound(most, "MinValue", warm)
-    high = params["AutoscalingMaxCapacity"] if scaling is not None else None
-    if high is not None and scaling is not None and scaling.max_capacity is high:
-        ceiling = serverless.max_concurrency
-        lowest_high = serverless_inference.CONCURRENCY[1]
-        high.properties["MaxValue"] = ceiling if integer(ceiling) else lowest_high
+    if scaling is not None:
+        high = params["AutoscalingMaxCapacity"]
+        if scaling.max_capacity is high:
+            ceiling = serverless.max_concurrency
+            lowest_high = serverless_inference.CONCURRENCY[1]
+            high.properties["MaxValue"] = ceiling if integer(ceiling) else lowest_high
 
 
 def _raise_bound(parameter: Parameter, key: str, least: int) -> None:
