@@ -18,6 +18,8 @@ import json
 import sys
 from pathlib import Path
 
+from troposphere_patterns.core.hosting.type_patterns import pattern_of
+
 TABLE = (
     Path(__file__).resolve().parent.parent
     / "troposphere_patterns/core/hosting/instance_type_table.py"
@@ -187,6 +189,20 @@ def render(version: str, instance_types: tuple[str, ...]) -> str:
         )
     lines += ["}", "", "INSTANCE_TYPES: tuple[str, ...] = ("]
     lines += [f'    "{instance_type}",' for instance_type in instance_types]
+    lines += [
+        ")",
+        "",
+        "# Every type as the InstanceType Parameter's AllowedPattern (type_patterns.py).",
+        "ALLOWED_PATTERN = (",
+    ]
+    pieces = [""]  # lines of up to 88 characters, each ending after a "|"
+    for part in pattern_of(instance_types).split("|"):
+        if pieces[-1] and len(pieces[-1]) + len(part) > 87:
+            pieces.append("")
+        pieces[-1] += part + "|"
+    pieces[-1] = pieces[-1].removesuffix("|")
+    # Each piece as a Python string: backslashes doubled.
+    lines += [f'    "{piece}"'.replace("\\", "\\\\") for piece in pieces]
     lines += [")", ""]
     return "\n".join(lines)
 

@@ -242,7 +242,7 @@ def test_allowed_pattern_matches_the_table_exactly(leave_out: str | None) -> Non
     import re
 
     unwanted = instance_types.burstable if leave_out else (lambda instance_type: False)
-    pattern = instance_types.allowed_pattern(unwanted)
+    pattern = instance_types.allowed_pattern(instance_types.burstable if leave_out else None)
     names = [t.split(".", 2) for t in INSTANCE_TYPES]
     # allowed_pattern escapes nothing: every part must be literal in a regular expression.
     assert all(re.fullmatch(r"[a-z0-9-]+", part) for parts in names for part in parts)
@@ -254,6 +254,15 @@ def test_allowed_pattern_matches_the_table_exactly(leave_out: str | None) -> Non
         for size in sizes:
             candidate = f"ml.{name}.{size}"
             assert bool(re.fullmatch(pattern, candidate)) is (candidate in wanted), candidate
+
+
+def test_the_pattern_kept_with_the_table_is_the_tables() -> None:
+    from troposphere_patterns.core.hosting import instance_type_table, type_patterns
+
+    assert type_patterns.pattern_of(INSTANCE_TYPES) == instance_type_table.ALLOWED_PATTERN
+    assert instance_types.allowed_pattern() == instance_type_table.ALLOWED_PATTERN
+    everything = instance_types.allowed_pattern(lambda instance_type: False)
+    assert everything == instance_type_table.ALLOWED_PATTERN
 
 
 def test_an_intrinsic_the_condition_cannot_compare_needs_your_own_key() -> None:

@@ -54,6 +54,9 @@ def modules_after(*args: str) -> set[str]:
                 f"{OPTIONS}.autoscaling",
                 "troposphere_patterns.diagram.command",  # a pattern's run parses its own flags
                 "troposphere.sns",
+                "argparse",  # a plain command line is read without it (cli/arguments.py)
+                "gettext",
+                "locale",
             },
             id="default",
         ),

@@ -11,9 +11,7 @@ exits 70 with its traceback.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import functools
 import json
 import os
 import sys
@@ -26,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from troposphere import Parameter
 
 from troposphere_patterns import __version__, handlers
-from troposphere_patterns.cli import json_text, modes, output_file, references
+from troposphere_patterns.cli import arguments, json_text, modes, output_file, references
 from troposphere_patterns.cli.modes import CommandLine
 from troposphere_patterns.cli.registry import COMMAND_LINES
 from troposphere_patterns.core import encoding
@@ -41,7 +39,10 @@ from troposphere_patterns.errors import (
 )
 
 if TYPE_CHECKING:
+    import argparse
+
     from troposphere_patterns.cli import props_files
+    from troposphere_patterns.cli.arguments import Namespace
 
 EXIT_USAGE = 2
 # sysexits.h's EX_SOFTWARE (os.EX_SOFTWARE exists on POSIX only): a bug, not bad input.
@@ -249,7 +250,7 @@ def _drop(layers: Sequence[dict[str, Any]], names: Sequence[str], keep: set[str]
 
 def build_props(
     command: CommandLine,
-    args: argparse.Namespace,
+    args: Namespace,
     params: Mapping[str, Parameter],
     sources: Sources | None = None,
 ) -> Any:
@@ -319,7 +320,7 @@ def _replaced(flag: str, value: Any, layer: Mapping[str, Any], sources: Sources)
     ]
 
 
-def output_format(args: argparse.Namespace) -> str:
+def output_format(args: Namespace) -> str:
     """``--format``, else what ``-o``'s extension says (``.yaml``/``.yml``), else JSON."""
     if args.format is not None:
         return str(args.format)
@@ -327,7 +328,7 @@ def output_format(args: argparse.Namespace) -> str:
     return "yaml" if extension in (".yaml", ".yml") else "json"
 
 
-def render(args: argparse.Namespace, sources: Sources | None = None) -> str:
+def render(args: Namespace, sources: Sources | None = None) -> str:
     """Render the template text that ``args`` ask for."""
     sources = sources if sources is not None else Sources()
     command = COMMAND_LINES[args.pattern]
@@ -394,144 +395,15 @@ def _no_such(kind: str, known: Sequence[str]) -> str:
     )
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """Keeps the examples' line breaks; wide enough for the option column.
-
-    The width is the terminal's as argparse would find it, without the ``shutil`` import
-    (and its compression modules, ~3 ms) that argparse's default makes on every run.
-    """
-
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, max_help_position=30, width=_columns() - 2)
-
-
-def _columns() -> int:
-    """The terminal's width: ``COLUMNS``, else the terminal of stdout, else 80."""
-    with contextlib.suppress(ValueError):
-        return int(os.environ.get("COLUMNS", ""))
-    return _terminal_columns()
-
-
-@functools.cache
-def _terminal_columns() -> int:
-    """Asked of the terminal once: argparse makes a formatter for every option it adds."""
-    try:
-        return os.get_terminal_size(sys.__stdout__.fileno() if sys.__stdout__ else 1).columns
-    except (AttributeError, ValueError, OSError):
-        return 80
-
-
-class _Parser(argparse.ArgumentParser):
-    """Writes the top-level epilog (every pattern's modes) only when help is shown."""
-
-    def format_help(self) -> str:
-        self.epilog = _modes_epilog()
-        return super().format_help()
-
-
 def parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The command-line parser: one sub-command per pattern, its options from its modes.
+    """The argparse parser of the command line (see :mod:`troposphere_patterns.cli.argparser`).
 
-    Args:
-        only: A pattern's name: the parser has that sub-command alone, which is all a run of
-            it reads (argparse makes each sub-command's parser in full, and the ``diagram``
-            command's module then stays unloaded). None: every sub-command, for ``--help``,
-            ``diagram`` and any other first argument.
+    A run reads a plain command line with :func:`troposphere_patterns.cli.arguments.read` and
+    builds this only for ``--help``, for errors and for what that reader leaves to argparse.
     """
-    top = _Parser(
-        prog=PROG,
-        description="Generate CloudFormation templates for well-architected AWS patterns.",
-        formatter_class=_Formatter,
-    )
-    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = top.add_subparsers(
-        dest="pattern", required=True, metavar="PATTERN", parser_class=argparse.ArgumentParser
-    )
-    for pattern in COMMAND_LINES.values():
-        if only is not None and pattern.name != only:
-            continue
-        command = commands.add_parser(
-            pattern.name,
-            help=pattern.help,
-            description=pattern.description,
-            epilog=f"{pattern.examples}\n{EXIT_STATUS}",
-            formatter_class=_Formatter,
-        )
-        modes = command.add_argument_group("modes")
-        groups: dict[str, Any] = {}
-        for mode in pattern.modes:
-            where: Any = modes if mode.metavar is None else command
-            if mode.group is not None:
-                if mode.group not in groups:
-                    groups[mode.group] = where.add_mutually_exclusive_group()
-                where = groups[mode.group]
-            if mode.metavar is None and mode.choices is None:
-                where.add_argument(mode.flag, action="store_true", help=mode.help)
-            else:
-                where.add_argument(
-                    mode.flag, metavar=mode.metavar, choices=mode.choices, help=mode.help
-                )
-        command.add_argument(
-            "--props",
-            metavar="FILE",
-            action="append",
-            help="JSON or YAML props merged over the mode's; repeat to layer files (later wins)",
-        )
-        command.add_argument("--id-prefix", metavar="PREFIX", help="prefix for every logical ID")
-        command.add_argument(
-            "-o",
-            "--output",
-            metavar="FILE",
-            help="write here instead of stdout ('-' is stdout); regular files are replaced "
-            "atomically, symlinks written through",
-        )
-        command.add_argument(
-            "--format",
-            choices=("json", "yaml"),
-            help="default: from -o's extension (.yaml/.yml: yaml), else json",
-        )
-        command.add_argument(
-            "--minify",
-            action="store_true",
-            help="JSON without whitespace: deploys inline (51,200 bytes) where the readable "
-            "layout is too big",
-        )
-    if only is None:
-        from troposphere_patterns.diagram import command as diagram_command
+    from troposphere_patterns.cli import argparser  # argparse and gettext: not for a plain run
 
-        diagram_command.add_parser(commands, _Formatter)
-    return top
-
-
-def _modes_epilog() -> str:
-    """Every pattern and its modes, for the top-level ``--help``."""
-    lines = ["patterns and their modes (PATTERN --help for the rest):"]
-    for name, pattern in COMMAND_LINES.items():
-        lines += [f"  {name}", *_epilog_entry("(no mode flag)", pattern.default_mode)]
-        for mode in pattern.modes:
-            if mode.metavar is None:
-                flag = f"{mode.flag} {{{','.join(mode.choices)}}}" if mode.choices else mode.flag
-                # Help strings escape % for argparse; the epilog is printed as it is.
-                lines += _epilog_entry(flag, mode.help.replace("%%", "%"))
-    return "\n".join(lines) + "\n\n" + EXIT_STATUS
-
-
-# The top-level epilog's columns: flags from 4, descriptions from 26, lines up to 96.
-_EPILOG_INDENT, _EPILOG_COLUMN, _EPILOG_WIDTH = 4, 26, 96
-
-
-def _epilog_entry(flag: str, description: str) -> list[str]:
-    """A flag and its description wrapped in a column; a flag too wide gets a line of its own."""
-    import textwrap  # only for --help
-
-    indent = " " * _EPILOG_COLUMN
-    wrapped = textwrap.wrap(
-        description, _EPILOG_WIDTH, initial_indent=indent, subsequent_indent=indent
-    )
-    head = " " * _EPILOG_INDENT + flag
-    if len(head) < _EPILOG_COLUMN - 1:
-        return [head.ljust(_EPILOG_COLUMN) + wrapped[0][_EPILOG_COLUMN:], *wrapped[1:]]
-    return [head, *wrapped]
+    return argparser.parser(only)
 
 
 def _error(message: str) -> None:
@@ -580,11 +452,14 @@ def console() -> NoReturn:
 
 def _run(argv: Sequence[str] | None) -> int:
     given = sys.argv[1:] if argv is None else list(argv)
-    args = parser(given[0] if given and given[0] in COMMAND_LINES else None).parse_args(given)
-    if args.pattern not in COMMAND_LINES:
-        from troposphere_patterns.diagram import command as diagram_command
+    args: Namespace | None = arguments.read(given, COMMAND_LINES)
+    if args is None:  # help, an error, or a command line that only argparse reads
+        full = parser(given[0] if given and given[0] in COMMAND_LINES else None).parse_args(given)
+        if full.pattern not in COMMAND_LINES:
+            from troposphere_patterns.diagram import command as diagram_command
 
-        return diagram_command.run(args)
+            return diagram_command.run(full)
+        args = full
     sources = Sources()
     problems: Sequence[str] = ()
     try:

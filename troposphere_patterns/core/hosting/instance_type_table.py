@@ -357,6 +357,20 @@ INSTANCE_TYPES: tuple[str, ...] = (
     "ml.p5.4xlarge",
 )
 
+# Every type as the InstanceType Parameter's AllowedPattern (type_patterns.py).
+ALLOWED_PATTERN = (
+    "ml\\.(t2\\.(medium|large|xlarge|2xlarge)|m4\\.(2|4|10|16)?xlarge|(m5|m5d|r5|r5d)\\.(large|"
+    "(2|4|12|24)?xlarge)|c4\\.(large|(2|4|8)?xlarge)|p2\\.(8|16)?xlarge|p3\\.(2|8|16)xlarge|(c5|"
+    "c5d)\\.(large|(2|4|9|18)?xlarge)|g4dn\\.(2|4|8|12|16)?xlarge|inf1\\.(2|6|24)?xlarge|(dl1|"
+    "p4d|p4de)\\.24xlarge|(c6i|m6i|r6i|c6in)\\.(large|(2|4|8|12|16|24|32)?xlarge)|(g5|g6|"
+    "g6e)\\.(2|4|8|12|16|24|48)?xlarge|(r8g|c8g|m8g)\\.(medium|large|(2|4|8|12|16|24|"
+    "48)?xlarge)|(g7e|g7)\\.(2|4|8|12|24|48)xlarge|(c7g|m6g|m6gd|c6g|c6gd|c6gn|r6g|"
+    "r6gd)\\.(large|(2|4|8|12|16)?xlarge)|trn1\\.(2|32)xlarge|trn1n\\.32xlarge|(trn2|p5e|p5en|"
+    "p6-b200|p6-b300)\\.48xlarge|inf2\\.(8|24|48)?xlarge|p5\\.(48|4)xlarge|(m7i|c7i|"
+    "r7i)\\.(large|(2|4|8|12|16|24|48)?xlarge)|r7gd\\.(medium|large|(2|4|8|12|16)?xlarge)|"
+    "p6e-gb200\\.36xlarge)"
+)
+
 # ProductionVariantInferenceAmiVersion: each AMI's CUDA (major, minor); None: a Neuron AMI.
 INFERENCE_AMIS: dict[str, tuple[int, int] | None] = {
     "al2-ami-sagemaker-inference-gpu-2": (12, 2),

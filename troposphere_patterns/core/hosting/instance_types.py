@@ -23,7 +23,12 @@ from typing import Any
 
 from troposphere import And, AWSHelperFn, Equals, FindInMap, GenericHelperFn, Parameter, Ref
 
-from troposphere_patterns.core.hosting.instance_type_table import FAMILIES, INSTANCE_TYPES, Family
+from troposphere_patterns.core.hosting.instance_type_table import (
+    ALLOWED_PATTERN,
+    FAMILIES,
+    INSTANCE_TYPES,
+    Family,
+)
 from troposphere_patterns.errors import Problem
 
 # Fn::And takes 2 to 10 conditions.
@@ -81,49 +86,24 @@ def deploy_time(instance_type: Any) -> bool:
     return isinstance(instance_type, Ref | FindInMap | Parameter)
 
 
-def allowed_pattern(unwanted: Callable[[str], bool] = lambda instance_type: False) -> str:
-    r"""Every known instance type but the ``unwanted`` ones, as a Parameter's ``AllowedPattern``.
+def allowed_pattern(unwanted: Callable[[str], bool] | None = None) -> str:
+    """Every known instance type but the ``unwanted`` ones, as a Parameter's ``AllowedPattern``.
 
-    Families with the same sizes share one alternative, in the table's order:
-    ``ml\.(t2\.(medium|large|xlarge|2xlarge)|(m5|c5)\.(large|(2|4|...)?xlarge)|...)``. It
-    matches exactly the types of the table (CloudFormation matches the whole value), so a
-    deploy with any other value is refused before anything is created.
+    The pattern is :func:`~troposphere_patterns.core.hosting.type_patterns.pattern_of` of the
+    types. Every type's is kept with the table (``ALLOWED_PATTERN``, written by ``make
+    instance-types``; a test holds it to the function): each run's ``InstanceType`` Parameter
+    has it, and building it cost a run 1.7 M instructions.
 
     Args:
         unwanted: Picks the types to leave out (``burstable`` for autoscaling); default none.
     """
-    # Family and size names are letters, digits and hyphens (a test holds the table to that):
-    # literal in a regular expression outside brackets, so nothing is escaped.
-    sizes: dict[str, list[str]] = {}
-    for instance_type in INSTANCE_TYPES:
-        if not unwanted(instance_type):
-            _, name, size = instance_type.split(".", 2)
-            sizes.setdefault(name, []).append(size)
-    families: dict[tuple[str, ...], list[str]] = {}
-    for name, known in sizes.items():
-        families.setdefault(tuple(known), []).append(name)
-    alternatives = [f"{_one_of(names)}\\.{_sizes(known)}" for known, names in families.items()]
-    return f"ml\\.({'|'.join(alternatives)})"
+    if unwanted is None:
+        return ALLOWED_PATTERN
+    from troposphere_patterns.core.hosting.type_patterns import pattern_of
 
-
-def _one_of(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else f"({'|'.join(names)})"
-
-
-def _sizes(sizes: Sequence[str]) -> str:
-    """Sizes as one alternative, the multiples of xlarge together: ``(large|(2|4)?xlarge)``."""
-    multiples = [size.removesuffix("xlarge") for size in sizes if _multiple_of_xlarge(size)]
-    if len(multiples) < 2:
-        return _one_of(sizes)
-    others = [size for size in sizes if size != "xlarge" and not _multiple_of_xlarge(size)]
-    optional = "?" if "xlarge" in sizes else ""
-    return _one_of([*others, f"{_one_of(multiples)}{optional}xlarge"])
-
-
-def _multiple_of_xlarge(size: str) -> bool:
-    """``2xlarge``, ``48xlarge``: digits, then ``xlarge`` (string tests: run on every size)."""
-    digits = size.removesuffix("xlarge")
-    return digits != size and digits.isascii() and digits.isdigit()
+    return pattern_of(
+        [instance_type for instance_type in INSTANCE_TYPES if not unwanted(instance_type)]
+    )
 
 
 def without_local_nvme_families(instance_type: Any) -> Any:
