@@ -472,7 +472,11 @@ _GRANT = ("Action", "Resource")
 
 def _key(value: Any) -> str:
     """A value as policy JSON, for comparing awacs and troposphere objects."""
-    return json.dumps(encoded(value), sort_keys=True)
+    return _CANONICAL_JSON(encoded(value))
+
+
+# json.dumps(value, sort_keys=True) without making an encoder for each of a run's ~120 values.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True).encode
 
 
 def _keys(fields: dict[str, Any], key: str) -> set[str]:
