@@ -25,6 +25,7 @@ from troposphere import Parameter
 
 from troposphere_patterns import __version__, handlers
 from troposphere_patterns.cli import arguments, json_text, modes, output_file, references
+from troposphere_patterns.cli.arguments import COMMON
 from troposphere_patterns.cli.modes import CommandLine
 from troposphere_patterns.cli.registry import COMMAND_LINES
 from troposphere_patterns.core import encoding
@@ -55,8 +56,6 @@ exit status:
   70  a bug in troposphere-patterns: a traceback and the version on stderr; please report it
 """
 PROG = "troposphere-patterns"
-# Global flags that set a props field; a pattern's modes declare their own.
-VALUE_FLAGS = {"id_prefix": "--id-prefix"}
 
 
 def _segments(path: Sequence[str | int], names: frozenset[str]) -> list[tuple[str | int, ...]]:
@@ -267,12 +266,12 @@ def build_props(
     """
     sources = sources if sources is not None else Sources()
     sources.props_type = command.props_type
-    arguments = vars(args)
-    chosen = {mode.dest: arguments[mode.dest] for mode in command.chosen_modes(arguments)}
+    values = vars(args)
+    chosen = {mode.dest: values[mode.dest] for mode in command.chosen_modes(values)}
     sources.files = read_props_files(command, args.props or ())
     given = {name for _, data in sources.files for name in data}
     # A flag or a file that sets the async option makes the template carry the async code.
-    setters = given.union(*(mode.sets for mode in command.chosen_modes(arguments)))
+    setters = given.union(*(mode.sets for mode in command.chosen_modes(values)))
     code = _handler(command, asynchronous="async_inference" in setters)
     first: list[dict[str, Any]] = [dict(command.base(params, code))]
     last: list[dict[str, Any]] = []
@@ -292,11 +291,11 @@ def build_props(
         if mode.drops and overridden:
             _drop(first, mode.drops, given)
     layers = first + [dict(data) for _, data in sources.files] + last
-    for name, flag in VALUE_FLAGS.items():
-        value = arguments.get(flag.lstrip("-").replace("-", "_"))
-        if value is not None:
-            layers.append({name: value})
-            sources.flags[name] = flag
+    for option in COMMON:  # options every pattern has that set a props field
+        value = values.get(option.dest)
+        if option.sets is not None and value is not None:
+            layers.append({option.sets: value})
+            sources.flags[option.sets] = option.flags[0]
     combined = command.with_options(command.combine(layers))
     # Every key was checked against the fields: a value of the wrong type is one of the
     # problems validation reports, and a TypeError here is a bug.

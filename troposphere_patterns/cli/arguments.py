@@ -53,6 +53,9 @@ class Option:
         choices: The values it accepts; None for any.
         group: Options of one group exclude each other.
         mode: Listed under the sub-command's "modes" in ``--help``.
+        sets: The props field an option of every pattern sets with its value, over every
+            other layer (``--id-prefix``: ``id_prefix``); None for the others (a pattern's
+            modes declare what they set).
     """
 
     flags: tuple[str, ...]
@@ -62,6 +65,7 @@ class Option:
     choices: tuple[str, ...] | None = None
     group: str | None = None
     mode: bool = False
+    sets: str | None = None
 
     @property
     def dest(self) -> str:
@@ -83,7 +87,12 @@ COMMON = (
         action=REPEATED,
         help="JSON or YAML props merged over the mode's; repeat to layer files (later wins)",
     ),
-    Option(flags=("--id-prefix",), metavar="PREFIX", help="prefix for every logical ID"),
+    Option(
+        flags=("--id-prefix",),
+        metavar="PREFIX",
+        help="prefix for every logical ID",
+        sets="id_prefix",
+    ),
     Option(
         flags=("-o", "--output"),
         metavar="FILE",
