@@ -21,7 +21,7 @@ GUARD_BUNDLE = $(SCAN_VENV)/lib/python*/site-packages/cdklabs/cdk_validator_cfng
 
 .DEFAULT_GOAL := help
 .PHONY: help venv template templates diagrams golden scenarios instance-types handlers lint test pytest \
-	e2e fuzz cfn-lint scan bench clean
+	e2e fuzz cfn-lint scan bench cdk-app clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -104,6 +104,10 @@ test: lint pytest e2e cfn-lint scan ## The CI run, stage by stage: lint, pytest,
 bench: $(STAMP) ## Run the benchmarks; results in bench/results/ (BENCH_ARGS=--instructions)
 	@mkdir -p bench/results
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+cdk-app: $(STAMP) ## Install bench/cdk/, the CDK app `make bench` times (optional; npm)
+	$(BIN)/python bench/cdk/fetch_construct.py
+	npm ci --prefix bench/cdk --no-audit --no-fund
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) $(RENDER_VENV) $(SCAN_VENV) $(SCENARIOS_DIR) .mypy_cache .ruff_cache .pytest_cache .hypothesis *.egg-info
