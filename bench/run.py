@@ -14,8 +14,9 @@ Prints markdown tables and writes them to ``bench/results/latest.md``:
    CLI imports on top of bare troposphere;
 6. the handler benchmark from ``bench/handler_bench.py`` when it is there;
 7. ``cdk synth`` of the construct against the CLI's default run (target: cdk >= 60x slower),
-   when a CDK app is there: ``CDK_APP=DIR`` (or ``bench/cdk/``), a directory with ``cdk.json``
-   and its ``node_modules`` installed; without one the report says it was not measured.
+   when a CDK app is there: ``bench/cdk/`` once ``make cdk-app`` installed it, or
+   ``CDK_APP=DIR``, a directory with ``cdk.json`` and its ``node_modules``; without one the
+   report says it was not measured.
 
 With ``--instructions`` (and valgrind installed), also the instructions each of those processes
 executes, counted by callgrind: unlike times, counts do not move with the machine's load.
@@ -663,10 +664,10 @@ def bench_cdk(report: Report, cli_default: float) -> None:
     if folder is None:
         report.add(
             title,
-            "Not measured: no CDK app here. Set `CDK_APP=DIR` (or create `bench/cdk/`) to a CDK "
-            "app that synthesizes `aws-lambda-sagemakerendpoint`, with `cdk.json` and its "
-            f"`node_modules` installed; the target is `cdk synth` >= {CDK_TARGET:g}x the "
-            "CLI's default run.",
+            "Not measured: the CDK app is not installed. `make cdk-app` installs `bench/cdk/` "
+            "(npm), or set `CDK_APP=DIR` to a CDK app that synthesizes "
+            "`aws-lambda-sagemakerendpoint`, with `cdk.json` and its `node_modules`; the target "
+            f"is `cdk synth` >= {CDK_TARGET:g}x the CLI's default run.",
         )
         return
     command = [str(folder / "node_modules" / ".bin" / "cdk"), "synth", "--quiet"]
