@@ -1,9 +1,11 @@
 """Command line: render a pattern's template to stdout or a file.
 
 The front door, generic over patterns: each pattern declares its Parameters, modes, handler and
-how its props files are read as data (``cli/<pattern>.py``, listed in ``cli/registry.py``); this
-module turns them into arguments, layers the modes' props with the ``--props`` files, speaks of
-flags and files in its messages, and writes the output. The build functions stay pure.
+how its props files are read as data (``cli/<pattern>.py``, listed in ``cli/registry.py``);
+``cli/arguments.py`` turns its modes into options and reads the command line (argparse,
+``cli/argparser.py``, reads the rest); this module layers the modes' props with the
+``--props`` files, speaks of flags and files in its messages, and writes the output. The build
+functions stay pure.
 
 Bad input exits 2 with every problem named; anything else the library raises is a bug and
 exits 70 with its traceback.
