@@ -6,7 +6,7 @@ command line from the same list without argparse.
 
 Why two readers: argparse makes a parser of every option and asks gettext for the translation
 of its titles on each run, which searches the locale's catalogues. With their imports that is
-about 17 M instructions, 3% of a run. :func:`read` takes a command line of a pattern's name,
+about 15 M instructions, 4% of a run. :func:`read` takes a command line of a pattern's name,
 its option strings as declared and their values, and returns what argparse would return. Any
 other command line it leaves to argparse by returning None: ``--help``, ``--version``, an
 abbreviated or unknown option, ``--opt=value``, a value that starts with ``-`` (``-`` alone,
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from troposphere_patterns.records import record
 
@@ -69,14 +69,18 @@ class Option:
 
     @property
     def dest(self) -> str:
-        """Where the value goes, as argparse names it: the first long option string."""
-        name = next((flag for flag in self.flags if flag.startswith("--")), self.flags[0])
-        return name.lstrip("-").replace("-", "_")
+        """Where the value goes, as argparse names it: after the first long option string."""
+        return dest_of(next((flag for flag in self.flags if flag.startswith("--")), self.flags[0]))
 
     @property
     def default(self) -> bool | None:
         """The value when the option is not given."""
         return False if self.action == FLAG else None
+
+
+def dest_of(flag: str) -> str:
+    """The attribute argparse names after an option string (``--id-prefix``: ``id_prefix``)."""
+    return flag.lstrip("-").replace("-", "_")
 
 
 # The options of every pattern's sub-command, after its modes.
@@ -146,7 +150,7 @@ def read(argv: Sequence[str], commands: dict[str, CommandLine]) -> SimpleNamespa
         return None
     table = options(commands[argv[0]])
     by_flag = {flag: option for option in table for flag in option.flags}
-    values: dict[str, object] = {"pattern": argv[0]}
+    values: dict[str, Any] = {"pattern": argv[0]}
     values.update((option.dest, option.default) for option in table)
     given: dict[str, Option] = {}  # group -> the option of it given
     at = 1
@@ -168,7 +172,7 @@ def read(argv: Sequence[str], commands: dict[str, CommandLine]) -> SimpleNamespa
         if option.choices is not None and value not in option.choices:
             return None
         if option.action == REPEATED:
-            values[option.dest] = [*(values[option.dest] or ()), value]  # type: ignore[misc]
+            values[option.dest] = [*(values[option.dest] or ()), value]
         else:
             values[option.dest] = value
         at += 2

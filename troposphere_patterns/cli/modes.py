@@ -16,6 +16,7 @@ from typing import Any
 
 from troposphere import Parameter, Ref, Template
 
+from troposphere_patterns.cli import arguments
 from troposphere_patterns.core.overrides import merge
 from troposphere_patterns.errors import PatternPropsError, Problem
 from troposphere_patterns.lazy import TypeRef
@@ -121,7 +122,7 @@ class Mode:
     @property
     def dest(self) -> str:
         """The argparse destination of the option."""
-        return self.flag.lstrip("-").replace("-", "_")
+        return arguments.dest_of(self.flag)
 
     @property
     def takes_value(self) -> bool:
